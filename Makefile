@@ -1,0 +1,40 @@
+# kg-builder: two commands on a fresh machine — `make demo` and `make test`.
+# Each creates .venv on first use (idempotent: re-run only when pyproject.toml changes).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SAMPLE := examples/tass-russia-nato-council.txt
+STORE  := out/store
+QUERIES := actors posts demands agreements meetings statements
+
+.PHONY: demo test lint bench score clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[model,dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -rf $(STORE)
+	$(BIN)/kg-builder ingest $(SAMPLE) --store $(STORE)
+	$(BIN)/kg-builder validate $(STORE)
+	@for q in $(QUERIES); do echo; echo "== $$q"; $(BIN)/kg-builder query $$q --store $(STORE) || exit $$?; done
+	$(BIN)/kg-builder export --store $(STORE) --format turtle -o out/graph.ttl
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check kg_builder tests benchmarks
+
+score: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python ../shared/eval/score.py ../shared/eval/dev --verbose
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/ingest.py
+
+clean:
+	rm -rf out $(VENV) .pytest_cache

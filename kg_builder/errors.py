@@ -1,0 +1,49 @@
+"""One narrow hierarchy of errors. Messages say what, where, and how to fix it."""
+
+from __future__ import annotations
+
+
+class KgBuilderError(Exception):
+    """Base of every error kg-builder raises on purpose."""
+
+
+class InputError(KgBuilderError):
+    """An input file, line or article cannot be read. Non-fatal in a batch.
+
+    Attributes:
+        origin: Where ("path", "path:line").
+        reason: What was wrong, for a person.
+    """
+
+    def __init__(self, origin: str, reason: str):
+        super().__init__(f"{origin}: {reason}" if origin else reason)
+        self.origin = origin
+        self.reason = reason
+
+
+class ConfigError(KgBuilderError):
+    """A bad option, model name, ontology or shapes file: fatal, before any work."""
+
+
+class OntologyError(ConfigError):
+    """The ontology or the SHACL shapes cannot be loaded."""
+
+
+class StoreError(KgBuilderError):
+    """The embedded store cannot be opened, read or written."""
+
+
+class QueryError(KgBuilderError):
+    """A SPARQL query cannot be found, parsed or evaluated."""
+
+
+class EndpointError(KgBuilderError):
+    """A remote SPARQL endpoint refused a request or could not be reached.
+
+    Attributes:
+        status: HTTP status, or None when no answer came.
+    """
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
