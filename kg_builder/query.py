@@ -1,0 +1,84 @@
+"""Running SPARQL queries on the embedded store and shaping the answers.
+
+A query is a ``.rq`` file or the name of a shipped query (``demands`` →
+``queries/demands.rq``). Results come back as plain strings (IRIs and literal
+values without quotes, datatypes or language tags), the shape CSV readers expect.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg_builder.errors import QueryError
+from kg_builder.resources import shipped_queries
+from kg_builder.store import open_store, run_query
+
+FORMATS = ("table", "csv", "tsv", "json")
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A SELECT result: column names and rows of plain strings ('' when unbound)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def load_query(query: str) -> str:
+    """The text of ``query``: a path to a file, or the name of a shipped query.
+
+    Raises:
+        QueryError: neither a readable file nor a shipped query name.
+    """
+    path = Path(query)
+    if path.is_file():
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QueryError(f"cannot read the query file {path}: {exc}") from exc
+    shipped = shipped_queries()
+    name = path.stem if path.suffix == ".rq" else query
+    if name in shipped:
+        return shipped[name].read_text(encoding="utf-8")
+    raise QueryError(f"no query file {query!r} and no shipped query of that name; "
+                     f"shipped: {', '.join(shipped)}")
+
+
+def _plain(term) -> str:
+    return "" if term is None else str(term.value)
+
+
+def select(store_path: str | Path, query: str) -> Table:
+    """Run a SELECT query (file or shipped name) on the store at ``store_path``.
+
+    Raises:
+        QueryError: the query is missing, does not parse, or is not a SELECT.
+        StoreError: there is no store at ``store_path``.
+    """
+    store = open_store(store_path, read_only=True)
+    result = run_query(store, load_query(query))
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError("only SELECT queries can be shown as a table; use `export` for graphs")
+    columns = tuple(v.value for v in result.variables)
+    rows = tuple(tuple(_plain(sol[c]) for c in columns) for sol in result)
+    return Table(columns, rows)
+
+
+def to_text(table: Table, fmt: str) -> str:
+    """Render a table as ``csv``, ``tsv`` or ``json`` (SPARQL-results-like, plain values)."""
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(table.columns)
+        writer.writerows(table.rows)
+        return buf.getvalue()
+    if fmt == "json":
+        return json.dumps([dict(zip(table.columns, r, strict=True)) for r in table.rows],
+                          ensure_ascii=False, indent=2) + "\n"
+    raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

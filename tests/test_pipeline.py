@@ -1,0 +1,121 @@
+"""The batch: stores good articles, names and counts bad ones, replaces on re-ingest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg_builder.errors import ConfigError
+from kg_builder.pipeline import IngestOptions, ingest
+from kg_builder.store import graph_counts, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "tass-russia-nato-council.txt"
+
+
+def _jsonl(path: Path, *records) -> Path:
+    lines = [r if isinstance(r, str) else json.dumps(r) for r in records]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+GOOD = {"id": "g1", "text": "The Kenyan government urged Uganda to reopen the border.",
+        "published": "2024-05-02", "source": "Example Wire"}
+GOOD2 = {"id": "g2", "text": "Chile and Peru held talks in Lima on Monday.", "published": "2024-05-08"}
+
+
+def test_sample_article_is_stored_as_one_named_graph(tmp_path: Path) -> None:
+    report = ingest([SAMPLE], tmp_path / "store")
+    assert report.stored == 1 and not report.failed
+    counts = graph_counts(open_store(tmp_path / "store", read_only=True))
+    assert list(counts) == ["https://w3id.org/kg-builder/id/article/tass-seed-russia-nato-council"]
+    assert report.triples == sum(counts.values()) > 100
+
+
+def test_reingest_replaces_and_is_deterministic(tmp_path: Path) -> None:
+    src = _jsonl(tmp_path / "a.jsonl", GOOD, GOOD2)
+    ingest([src], tmp_path / "s1")
+    first = open_store(tmp_path / "s1").dump(format=__import__("pyoxigraph").RdfFormat.N_QUADS)
+    ingest([src], tmp_path / "s1")
+    store = open_store(tmp_path / "s1")
+    again = store.dump(format=__import__("pyoxigraph").RdfFormat.N_QUADS)
+    assert sorted(first.splitlines()) == sorted(again.splitlines())
+    assert len(graph_counts(store)) == 2
+
+
+def test_bad_lines_are_named_counted_and_the_good_ones_stored(tmp_path: Path) -> None:
+    src = _jsonl(tmp_path / "mixed.jsonl", GOOD, "{not json", {"id": "e", "text": "  "}, GOOD2,
+                 "[1, 2]")
+    report = ingest([src, tmp_path / "missing.txt"], tmp_path / "store")
+    assert report.stored == 2
+    origins = sorted(f.origin for f in report.failed)
+    assert origins == sorted([f"{src}:2", f"{src}:3", f"{src}:5", str(tmp_path / "missing.txt")])
+
+
+def test_duplicate_ids_and_texts_are_reported(tmp_path: Path) -> None:
+    src = _jsonl(tmp_path / "d.jsonl", GOOD, dict(GOOD, text="Other text here."),
+                 dict(GOOD2, id="copy"), GOOD2)
+    report = ingest([src], tmp_path / "store")
+    assert report.stored == 4
+    joined = "\n".join(report.warnings)
+    assert "'g1'" in joined and "later one wins" in joined
+    assert "same text" in joined and "'copy'" in joined
+    assert len(graph_counts(open_store(tmp_path / "store"))) == 3
+
+
+def test_non_conforming_article_is_not_stored_and_named(tmp_path: Path) -> None:
+    shapes = tmp_path / "strict.ttl"
+    shapes.write_text("""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix kgb: <https://w3id.org/kg-builder/ontology#> .
+<urn:s> a sh:NodeShape ; sh:targetClass kgb:Article ;
+  sh:property [ sh:path kgb:title ; sh:minCount 1 ; sh:message "An article needs a title." ] .
+""")
+    src = _jsonl(tmp_path / "a.jsonl", GOOD, dict(GOOD2, title="Talks in Lima"))
+    report = ingest([src], tmp_path / "store", IngestOptions(shapes=str(shapes)))
+    assert report.stored == 1
+    (failure,) = report.failed
+    assert failure.origin == f"{src}:1"
+    assert "An article needs a title." in failure.reason and "article/g1" in failure.reason
+
+
+@pytest.mark.parametrize("options, message", [
+    (IngestOptions(model="no_such_model_xx"), "no_such_model_xx"),
+    (IngestOptions(base="not-an-iri"), "--base"),
+    (IngestOptions(jobs=0), "--jobs"),
+    (IngestOptions(batch_size=0), "--batch-size"),
+])
+def test_bad_options_fail_before_any_work(tmp_path: Path, options, message) -> None:
+    with pytest.raises(ConfigError, match=message):
+        ingest([SAMPLE], tmp_path / "store", options)
+    assert not (tmp_path / "store").exists()
+
+
+def test_broken_shapes_file_fails_before_any_work(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . this is not turtle")
+    with pytest.raises(ConfigError, match="does not parse"):
+        ingest([SAMPLE], tmp_path / "store", IngestOptions(shapes=str(broken)))
+    assert not (tmp_path / "store").exists()
+
+
+def test_two_jobs_give_the_same_graphs_as_one(tmp_path: Path) -> None:
+    records = [dict(GOOD, id=f"a{i}") for i in range(5)] + [dict(GOOD2, id=f"b{i}") for i in range(5)]
+    src = _jsonl(tmp_path / "many.jsonl", *records)
+    one = ingest([src], tmp_path / "one", IngestOptions(batch_size=3))
+    two = ingest([src], tmp_path / "two", IngestOptions(batch_size=3, jobs=2))
+    assert one.stored == two.stored == 10 and one.triples == two.triples
+    import pyoxigraph as ox
+
+    dumps = [sorted(open_store(tmp_path / d).dump(format=ox.RdfFormat.N_QUADS).splitlines())
+             for d in ("one", "two")]
+    assert dumps[0] == dumps[1]
+
+
+def test_no_articles_found_is_a_failure(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n")
+    report = ingest([empty], tmp_path / "store")
+    assert report.stored == 0 and report.failed
