@@ -1,0 +1,900 @@
+"""Actors: persons, states, government bodies, organisations and collective actors.
+
+Sources of mentions, in order of trust:
+
+1. the gazetteer EntityRuler (added before spaCy's ``ner``): states and their aliases,
+   capitals (metonymy), international organisations, media, national institutions;
+2. spaCy's PERSON and ORG entities, classified by cue words (Party, Union, Bank, News...);
+3. token rules: demonyms of actor nouns ("Russian officials" → Russia), plural demonyms
+   ("the Americans"), government bodies ("Russia's Foreign Ministry", "the Ministry of
+   Defence of Iran"), collective actors ("the West", "Western countries"), acronyms
+   introduced in parentheses or spelled by a name's initials, and bare surnames.
+
+A capital or country used only as a place (object of a locative preposition, or a
+dateline at the start of a line) is not a mention; neither are photo captions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from kg_builder import gazetteer
+from kg_builder.extract.context import DocContext, span_of_tokens
+from kg_builder.extract.posts import RANKS, TITLE_MODIFIERS, TITLE_NOUNS, is_title_word
+from kg_builder.models import Actor, ActorKind, Mention
+
+RULER_NAME = "kgb_gazetteer"
+
+#: Prepositions whose object is a place, not an actor ("talks in Geneva").
+LOCATIVE_PREPS = gazetteer.lexicon("LOCATIVE_PREPS")
+#: Verbs whose direct object is a destination ("will visit Switzerland").
+LOCATIVE_VERBS = gazetteer.lexicon("LOCATIVE_VERBS")
+
+#: Nouns that denote acting people or institutions; a demonym on them names the state.
+ACTOR_NOUNS = gazetteer.lexicon("ACTOR_NOUNS") | TITLE_NOUNS
+
+#: Government body heads and the function they are keyed by.
+BODY_HEADS: dict[str, str] = gazetteer.body_words("head")
+_BODY_PAIRS: dict[tuple[str, str], str] = {
+    tuple(k.split()): v for k, v in gazetteer.body_words("pair").items()
+}
+_MINISTRY_FN: dict[str, str] = gazetteer.body_words("ministry")
+_FN_FULL = {"foreign": "Foreign Affairs", "interior": "Interior", "defence": "Defence"}
+
+#: Cue words in an organisation name → its kind.
+PARTY_CUES = gazetteer.lexicon("PARTY_CUES")
+ARMED_CUES = gazetteer.lexicon("ARMED_CUES")
+UNION_CUES = gazetteer.lexicon("UNION_CUES")
+COMPANY_CUES = gazetteer.lexicon("COMPANY_CUES")
+MEDIA_CUES = gazetteer.lexicon("MEDIA_CUES")
+MEDIA_NOUNS = gazetteer.lexicon("MEDIA_NOUNS")
+NGO_NAMES = gazetteer.lexicon("NGO_NAMES")
+NGO_CUES = gazetteer.lexicon("NGO_CUES")
+BODY_CUES = gazetteer.lexicon("BODY_CUES")
+#: Names of documents, events and places that NER tags ORG: not actors.
+NON_ACTOR_CUES = gazetteer.lexicon("NON_ACTOR_CUES")
+SPEECH_LEMMAS = gazetteer.lexicon("SPEECH_LEMMAS")
+REPORTING_LEMMAS = gazetteer.lexicon("REPORTING_LEMMAS")
+_COMPASS = frozenset(
+    {"eastern", "western", "northern", "southern", "central", "north", "south", "east", "west"}
+)
+_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them"})
+
+
+def add_to_pipeline(nlp: Language) -> None:
+    """Add the gazetteer EntityRuler before ``ner`` so gazetteer names win.
+
+    Args:
+        nlp: A loaded English pipeline; changed in place (idempotent).
+    """
+    if RULER_NAME in nlp.pipe_names:
+        return
+    where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    ruler = nlp.add_pipe(
+        "entity_ruler",
+        name=RULER_NAME,
+        config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True},
+        **where,
+    )
+    ruler.add_patterns(gazetteer.ruler_patterns())
+
+
+@dataclass
+class _Draft:
+    key: str
+    name: str
+    kind: ActorKind
+    aliases: list[str] = field(default_factory=list)
+    wikidata: str | None = None
+    part_of: str | None = None
+
+
+@dataclass
+class _Builder:
+    """Collects actors and mentions for one document, then fills ``ctx.actors``."""
+
+    ctx: DocContext
+    drafts: dict[str, _Draft] = field(default_factory=dict)
+    found: dict[tuple[int, int], str] = field(default_factory=dict)  # token span → key
+    skip: set[int] = field(default_factory=set)  # token indices that cannot be actors
+    acronyms: dict[str, str] = field(default_factory=dict)
+    non_actor_acronyms: set[str] = field(default_factory=set)
+
+    @property
+    def doc(self) -> Doc:
+        return self.ctx.doc
+
+    # ------------------------------------------------------------- registry
+    def actor(
+        self,
+        key: str,
+        name: str,
+        kind: ActorKind,
+        *,
+        aliases: tuple[str, ...] = (),
+        wikidata: str | None = None,
+        part_of: str | None = None,
+    ) -> str:
+        d = self.drafts.get(key)
+        if d is None:
+            d = self.drafts[key] = _Draft(key, name, kind, [], wikidata, part_of)
+        for a in aliases:
+            if a not in d.aliases:
+                d.aliases.append(a)
+        d.part_of = d.part_of or part_of
+        return key
+
+    def gaz_actor(self, e: gazetteer.Entry) -> str:
+        return self.actor(e.key, e.name, e.kind, aliases=e.aliases, wikidata=e.wikidata)
+
+    def mention(self, start: int, end: int, key: str) -> None:
+        if any(i in self.skip for i in range(start, end)):
+            return
+        for s, e in self.found:
+            if s <= start and end <= e and (s, e) != (start, end):
+                return  # inside a longer mention
+        for s, e in [k for k in self.found if start <= k[0] and k[1] <= end]:
+            del self.found[(s, e)]
+        self.found[(start, end)] = key
+        d = self.drafts[key]
+        text = self.doc[start:end].text
+        if text.lower() not in _PRONOUNS and text != d.name and text not in d.aliases:
+            d.aliases.append(text)
+
+    def covered(self, i: int) -> str | None:
+        for (s, e), k in self.found.items():
+            if s <= i < e:
+                return k
+        return None
+
+    # ------------------------------------------------------------- skips
+    def mark_skips(self) -> None:
+        """Datelines at line starts and photo captions / bylines without a verb."""
+        doc = self.doc
+        lines: list[list[Token]] = [[]]
+        for t in doc:
+            if "\n" in t.text_with_ws and not t.is_space:
+                lines[-1].append(t)
+                lines.append([])
+            elif t.is_space:
+                if "\n" in t.text:
+                    lines.append([])
+            else:
+                lines[-1].append(t)
+        for line in lines:
+            if not line:
+                continue
+            has_verb = any(t.pos_ in ("VERB", "AUX") for t in line)
+            first = line[0]
+            if first.text in ("\u00a9", "(c)", "Photo", "Photo:") or first.text.startswith(
+                "\u00a9"
+            ):
+                self.skip.update(t.i for t in line)
+                continue
+            if not has_verb and any(t.ent_type_ == "PERSON" for t in line) and len(line) < 25:
+                self.skip.update(t.i for t in line)
+                continue
+            # dateline: "BRUSSELS, January 13." / "YEREVAN—" / "Ankara:" / "TEHRAN (Tasnim) –"
+            run = [t for t in line[:4] if t.ent_type_ == "GPE" or t.is_upper]
+            if run and run[0] is first:
+                end = first.i
+                while end + 1 < len(doc) and doc[end + 1].ent_iob_ == "I":
+                    end += 1
+                nxt = doc[end + 1] if end + 1 < len(doc) else None
+                if nxt is not None and (
+                    nxt.text in (",", ":", "(", "\u2014", "\u2013", "-", "--")
+                    or nxt.text.startswith("\u2014")
+                ):
+                    self.skip.update(range(first.i, end + 1))
+                    if not has_verb:
+                        self.skip.update(t.i for t in line)
+
+    def scan_acronyms(self) -> None:
+        """ "New Collective Quantified Goal (NCQG)": an acronym of a non-actor name."""
+        doc = self.doc
+        for t in doc:
+            if (
+                t.text == "("
+                and t.i + 2 < len(doc)
+                and doc[t.i + 2].text == ")"
+                and doc[t.i + 1].text.isupper()
+            ):
+                j = t.i - 1
+                while j >= 0 and (
+                    doc[j].text[:1].isupper() or doc[j].lower_ in ("of", "on", "and")
+                ):
+                    j -= 1
+                if {x.text for x in doc[j + 1 : t.i]} & NON_ACTOR_CUES:
+                    self.non_actor_acronyms.add(doc[t.i + 1].text)
+                    self.skip.update(range(j + 1, t.i + 3))
+
+    # ------------------------------------------------------------- entities
+    def entities(self) -> None:
+        persons: list[SpacySpan] = []
+        for ent in self.doc.ents:
+            id_ = ent.ent_id_
+            kind, _, ref = id_.partition(":")
+            if kind in ("state", "capital", "org", "media") and self.inside_name(ent):
+                continue
+            if kind in ("state", "capital"):
+                e = gazetteer.entry(ref)
+                if (
+                    kind == "capital"
+                    and ent.root.dep_ == "compound"
+                    and ent.root.head.lower_ not in ACTOR_NOUNS
+                ):
+                    continue  # "the Vienna talks", "the Warsaw Pact": a place in a name
+                if e is not None and not self.locative(ent):
+                    self.mention(ent.start, ent.end, self.gaz_actor(e))
+            elif kind in ("org", "media"):
+                e = gazetteer.entry(ref)
+                if e is not None:
+                    self.mention(ent.start, ent.end, self.gaz_actor(e))
+            elif kind == "inst":
+                inst = gazetteer.institutions()[int(ref)]
+                self.body(
+                    ent.start,
+                    ent.end,
+                    inst.state,
+                    inst.function,
+                    name=ent.text.removeprefix("the ").removeprefix("The "),
+                )
+            elif ent.label_ == "PERSON":
+                persons.append(ent)
+        self.persons(persons)
+        for ent in self.doc.ents:
+            if not ent.ent_id_ and ent.label_ in ("ORG", "PERSON", "NORP", "GPE"):
+                self.organisation(ent)
+
+    def inside_name(self, ent: SpacySpan) -> bool:
+        """A gazetteer name inside a longer proper name: "UN Framework Convention",
+        "U.S. Maritime Alliance" (then read as an organisation of its own)."""
+        doc = self.doc
+        j = ent.end
+        while (
+            j < len(doc)
+            and doc[j].text[:1].isupper()
+            and doc[j].pos_ == "PROPN"
+            and not doc[j].ent_id_
+            and not is_title_word(doc[j])
+        ):
+            j += 1
+        if j == ent.end:
+            return False
+        words = {t.text for t in doc[ent.end : j]}
+        if words & NON_ACTOR_CUES:
+            self.skip.update(range(ent.start, j))
+            return True
+        cues = (
+            PARTY_CUES
+            | UNION_CUES
+            | COMPANY_CUES
+            | MEDIA_CUES
+            | NGO_CUES
+            | {"Alliance", "Association", "Federation", "Chamber", "Council", "Institute"}
+        )
+        if doc[j - 1].text in cues and not words & BODY_CUES:
+            start = ent.start
+            if start > 0 and doc[start - 1].lower_ == "the":
+                start -= 1
+            self.organisation(doc[start:j], force=True)
+            return True
+        return False
+
+    def locative(self, ent: SpacySpan) -> bool:
+        t = ent.root
+        while t.dep_ in ("conj", "appos", "compound") and t.head is not t:
+            t = t.head
+        if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE_PREPS:
+            return True
+        return t.dep_ == "dobj" and t.head.lemma_ in LOCATIVE_VERBS
+
+    # ------------------------------------------------------------- persons
+    def persons(self, ents: list[SpacySpan]) -> None:
+        doc = self.doc
+        names: list[tuple[int, int]] = []
+        for ent in ents:
+            s, e = ent.start, ent.end
+            while s < e and (
+                is_title_word(doc[s])
+                or gazetteer.state_by_demonym(doc[s].text)
+                or doc[s].lower_ in ("the", "mr", "mr.", "ms", "ms.", "mrs.", "dr.")
+            ):
+                s += 1
+            if {doc[i].text for i in range(s, e)} & (
+                PARTY_CUES | ARMED_CUES | UNION_CUES | BODY_CUES
+            ):
+                continue  # an organisation that NER took for a person: see organisation()
+            cut = s
+            while (
+                cut < e
+                and doc[cut].text not in ("'s", "\u2019s")
+                and doc[cut].text not in BODY_CUES | MEDIA_CUES | {"Press"}
+            ):
+                cut += 1
+            e = cut
+            if s >= e or any(
+                not doc[i].text[:1].isupper() and doc[i].text not in ("-", "\u2010")
+                for i in range(s, e)
+            ):
+                continue
+            if any(ch.isdigit() for ch in doc[s:e].text):
+                continue
+            words = {doc[i].text for i in range(s, e)}
+            if words & (PARTY_CUES | ARMED_CUES | UNION_CUES | BODY_CUES):
+                continue  # an organisation that NER took for a person
+            if self.covered(s) is not None:
+                continue
+            nxt = doc[e] if e < len(doc) else None
+            if nxt is not None and nxt.lower_ in ("administration", "government", "era", "deal"):
+                continue  # a name used as modifier: see bodies()
+            root = doc[s:e].root
+            if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i >= e:
+                continue
+            names.append((s, e))
+        names.extend(self.names_after_titles(names))
+        full = {}
+        for s, e in names:
+            if e - s >= 2:
+                full.setdefault(doc[s:e].text, (s, e))
+        by_key: dict[str, str] = {}
+        for text in sorted(full, key=lambda t: (-len(t.split()), t)):
+            k = gazetteer.slug(text)
+            if not any(self._same_person(text, other) for other in by_key.values()):
+                by_key[k] = text
+        keyed = sorted(by_key.items())
+        for s, e in names:
+            text = doc[s:e].text
+            key = next((k for k, full_name in keyed if self._same_person(text, full_name)), None)
+            if key is None:
+                if not self._single_ok(s, e):
+                    continue
+                key = gazetteer.slug(text)
+                self.actor(key, text, ActorKind.PERSON)
+            else:
+                self.actor(key, by_key[key], ActorKind.PERSON)
+            if not self.sentence_has_verb(doc[s]):
+                continue
+            self.mention(s, e, key)
+        # bare surnames that NER missed or mislabelled ("Grushko" as ORG)
+        surnames = {}
+        for k, full_name in keyed:
+            parts = full_name.split()
+            surnames.setdefault(parts[-1], k)
+            surnames.setdefault(_squash(" ".join(parts[1:])), k)
+        for t in doc:
+            if not t.text[:1].isupper() or self.covered(t.i) is not None or t.i in self.skip:
+                continue
+            key = surnames.get(t.text) or surnames.get(_squash(t.text))
+            if key is None:
+                continue
+            if t.lower_ in _PRONOUNS and (t.is_sent_start or t.i == 0):
+                continue  # "He said" is a pronoun even if a "He Lifeng" is known
+            if (
+                t.lower_ in _PRONOUNS
+                and doc[t.i + 1 : t.i + 2].text[:1].isupper() is False
+                and t.dep_ in ("nsubj",)
+                and t.head.i > t.i
+                and t.i > 0
+                and doc[t.i - 1].text not in (",",)
+            ):
+                continue
+            self.mention(t.i, t.i + 1, key)
+
+    def names_after_titles(self, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Names NER missed right after a title: "Ministry spokesperson He Yadong said"."""
+        doc = self.doc
+        taken = {i for s, e in names for i in range(s, e)}
+        out = []
+        for t in doc:
+            if not (
+                t.lower_ in TITLE_NOUNS
+                or (
+                    t.ent_type_ in ("GPE", "ORG")
+                    and t.ent_id_
+                    and t.i > 1
+                    and doc[t.i - 1].lower_ == "to"
+                )
+            ):
+                continue
+            j = t.i + 1
+            while (
+                j < len(doc)
+                and j - t.i <= 4
+                and doc[j].text[:1].isupper()
+                and doc[j].pos_ in ("PROPN", "PRON")
+                and not doc[j].ent_id_
+                and not is_title_word(doc[j])
+                and j not in taken
+                and doc[j].ent_type_ in ("", "PERSON")
+            ):
+                j += 1
+            if j - t.i - 1 >= 2 and (j >= len(doc) or not doc[j].text[:1].isupper()):
+                out.append((t.i + 1, j))
+                taken.update(range(t.i + 1, j))
+        return out
+
+    @staticmethod
+    def _same_person(text: str, full_name: str) -> bool:
+        a, b = text.split(), full_name.split()
+        if a == b[-len(a) :]:
+            return True
+        return _squash(text) in (_squash(full_name), _squash(" ".join(b[1:])))
+
+    def _single_ok(self, s: int, e: int) -> bool:
+        doc = self.doc
+        prev = doc[s - 1] if s > 0 else None
+        if prev is not None and (
+            is_title_word(prev) or prev.lower_.rstrip(".") in ("mr", "ms", "mrs", "dr", "sir")
+        ):
+            return True
+        root = doc[s:e].root
+        return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ not in ("be", "have")
+
+    def sentence_has_verb(self, tok: Token) -> bool:
+        return any(t.pos_ in ("VERB", "AUX") for t in tok.sent)
+
+    # ------------------------------------------------------------- organisations
+    def organisation(self, ent: SpacySpan, force: bool = False) -> None:
+        doc = self.doc
+        label = "ORG" if force else ent.label_
+        s, e = ent.start, ent.end
+        if doc[s].lower_ == "the":
+            s += 1
+        if s >= e or self.covered(s) is not None or any(i in self.skip for i in range(s, e)):
+            return
+        span = doc[s:e]
+        text = span.text
+        words = [t.text for t in span]
+        wset = set(words)
+        if any(ch in text for ch in '"“”') or wset & NON_ACTOR_CUES:
+            return
+        if len(span) == 1 and (
+            is_title_word(span[0]) or span[0].lower_ in _MINISTRY_FN or span[0].lower_ in RANKS
+        ):
+            return
+        if text in self.non_actor_acronyms:
+            return
+        if len(span) == 1 and span[0].is_upper and text in self.acronyms:
+            self.mention(s, e, self.acronyms[text])
+            return
+        if any(w.lower() in ("ministry", "department") for w in words):
+            return  # read by bodies()
+        kind = None
+        root = span.root
+        if text in NGO_NAMES:
+            kind = ActorKind.NGO
+        elif (
+            wset & MEDIA_CUES
+            or (root.dep_ == "compound" and root.head.lower_ in MEDIA_NOUNS)
+            or (root.dep_ in ("dobj", "dative") and root.head.lemma_ == "tell")
+            or (
+                root.dep_ == "nsubj"
+                and root.head.lemma_ in REPORTING_LEMMAS
+                and root.head.tag_ in ("VBZ", "VBD")
+                and label == "ORG"
+                and root.head.lemma_ != "say"
+            )
+        ):
+            kind = ActorKind.MEDIA_ORGANISATION
+        elif "Party" in wset:
+            kind = ActorKind.POLITICAL_PARTY
+        elif wset & UNION_CUES:
+            kind = ActorKind.UNION
+        elif wset & PARTY_CUES:
+            kind = ActorKind.POLITICAL_PARTY
+        elif wset & COMPANY_CUES:
+            kind = ActorKind.COMPANY
+        elif wset & ARMED_CUES:
+            kind = ActorKind.ARMED_GROUP
+        elif wset & NGO_CUES:
+            kind = ActorKind.NGO
+        elif (
+            label == "GPE"
+            and len(span) == 1
+            and not span[0].is_upper
+            and root.dep_ == "nsubj"
+            and root.head.lemma_ in SPEECH_LEMMAS
+        ):
+            # an unknown "place" that speaks is a person NER mislabelled ("X demanded")
+            key = gazetteer.slug(text)
+            self.actor(key, text, ActorKind.PERSON)
+            self.mention(s, e, key)
+            return
+        elif label != "ORG":
+            return
+        elif wset & BODY_CUES:
+            kind = ActorKind.ORGANISATION
+        if kind is None:
+            # an unknown organisation counts only when it acts or is acted upon
+            if root.dep_ not in ("nsubj", "nsubjpass", "dobj", "dative", "appos") and not (
+                root.dep_ == "pobj"
+                and root.head.lower_ in ("with", "by", "from", "against", "between", "to")
+            ):
+                return
+            if len(span) == 1 and not span[0].is_upper and len(text) < 3:
+                return
+            kind = ActorKind.ORGANISATION
+        if (
+            root.dep_ == "pobj"
+            and root.head.lower_ == "of"
+            and (
+                root.head.head.pos_ == "PROPN"
+                or root.head.head.lower_ in TITLE_NOUNS
+                or root.head.head.lower_ in ("bureau", "committee", "board")
+            )
+        ):
+            return  # "a member of the Political Bureau": named only inside a description
+        key = gazetteer.slug(text)
+        self.actor(key, text, kind)
+        self.mention(s, e, key)
+        self.learn_acronym(s, e, key)
+
+    def learn_acronym(self, s: int, e: int, key: str) -> None:
+        """ "Full Name (ACR)" and initials: later "ACR" is the same actor."""
+        doc = self.doc
+        if (
+            e + 2 < len(doc)
+            and doc[e].text == "("
+            and doc[e + 2].text == ")"
+            and doc[e + 1].text.isupper()
+        ):
+            self.acronyms[doc[e + 1].text] = key
+        initials = "".join(t.text[0] for t in doc[s:e] if t.text[:1].isupper())
+        if len(initials) >= 2:
+            self.acronyms.setdefault(initials, key)
+
+    def acronym_tokens(self) -> None:
+        for t in self.doc:
+            if t.is_upper and t.text in self.acronyms and self.covered(t.i) is None:
+                self.mention(t.i, t.i + 1, self.acronyms[t.text])
+        # "Some Name (ACR)" where NER missed the name but the acronym is known
+        for t in self.doc:
+            if t.text == "(" and t.i + 2 < len(self.doc) and self.doc[t.i + 2].text == ")":
+                acr = self.doc[t.i + 1]
+                key = self.covered(acr.i)
+                if key and t.i > 0 and self.covered(t.i - 1) is None:
+                    j = t.i - 1
+                    while j >= 0 and self.doc[j].text[:1].isupper() and self.doc[j].pos_ == "PROPN":
+                        j -= 1
+                    span = self.doc[j + 1 : t.i]
+                    initials = "".join(w.text[0] for w in span if w.text[:1].isupper())
+                    if len(span) and initials == acr.text:
+                        self.mention(j + 1, t.i, key)
+
+    # ------------------------------------------------------------- demonyms
+    def demonyms(self) -> None:
+        doc = self.doc
+        for t in doc:
+            if t.i in self.skip or self.covered(t.i) is not None or not t.text[:1].isupper():
+                continue
+            st = gazetteer.state_by_demonym(t.text)
+            if st is None:
+                continue
+            plural = t.text not in st.demonyms
+            if plural:
+                has_num = any(c.dep_ == "nummod" or c.like_num for c in t.children)
+                has_the = any(c.lower_ == "the" for c in t.children)
+                if not has_num and (has_the or t.dep_ in ("nsubj", "conj", "nsubjpass")):
+                    self.mention(t.i, t.i + 1, self.gaz_actor(st))
+                continue
+            head = t.head if t.dep_ in ("amod", "compound", "nmod", "conj") else None
+            if t.dep_ == "conj" and head is not None:
+                head = head.head
+            while (
+                head is not None
+                and head.dep_ == "compound"
+                and head.head.i > head.i
+                and head.pos_ in ("PROPN", "NOUN")
+                and head.head.pos_ in ("PROPN", "NOUN")
+                and is_title_word(head)
+            ):
+                head = head.head
+            if head is None:
+                continue
+            # a title before a name ("Russian Deputy Foreign Minister X") names the state;
+            # a description of a non-state actor ("Palestinian resistance group Hamas") does not
+            if head.lower_ in ACTOR_NOUNS or is_title_word(head):
+                if not any(c.lower_ in ("capital", "language") for c in [head]):
+                    self.mention(t.i, t.i + 1, self.gaz_actor(st))
+            elif head.pos_ == "PROPN" and any(is_title_word(x) for x in doc[t.i + 1 : head.i]):
+                self.mention(t.i, t.i + 1, self.gaz_actor(st))
+
+    # ------------------------------------------------------------- bodies
+    def body(
+        self,
+        start: int,
+        end: int,
+        state: str | None,
+        function: str,
+        *,
+        name: str,
+        kind: ActorKind = ActorKind.GOVERNMENT_BODY,
+        aliases: tuple[str, ...] = (),
+    ) -> str | None:
+        if state is None:
+            return None
+        e = gazetteer.entry(state)
+        if e is not None:
+            self.gaz_actor(e)
+        key = f"{state}-{function}"
+        self.actor(key, name, kind, part_of=state, aliases=aliases)
+        self.mention(start, end, key)
+        return key
+
+    def salient_state(self, before: int) -> str | None:
+        counts: dict[str, int] = {}
+        for (s, _), k in sorted(self.found.items()):
+            if s < before and self.drafts[k].kind == ActorKind.STATE:
+                counts[k] = counts.get(k, 0) + 1
+        return max(sorted(counts), key=lambda k: counts[k]) if counts else None
+
+    def state_of(self, toks: list[Token]) -> tuple[str | None, str | None]:
+        """State key and demonym from qualifiers: "Russian", "Russia's", "US", "of Iran"."""
+        for t in toks:
+            st = gazetteer.state_by_demonym(t.text)
+            if st is not None and t.text[:1].isupper():
+                return st.key, (t.text if t.text in st.demonyms and not t.is_upper else None)
+            k = self.covered(t.i)
+            if k and self.drafts[k].kind == ActorKind.STATE:
+                return k, None
+        return None, None
+
+    def bodies(self) -> None:
+        doc = self.doc
+        last_by_fn: dict[str, str] = {}
+        for t in doc:
+            if t.i in self.skip or t.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if (
+                self.covered(t.i) is not None
+                and self.drafts[self.covered(t.i)].kind != ActorKind.GOVERNMENT_BODY
+            ):
+                continue
+            low = t.lower_
+            fn = None
+            head_end = t.i + 1
+            if (
+                low in ("ministry",)
+                and (
+                    t.text[0].isupper()
+                    or t.i
+                    and doc[t.i - 1].lower_ in ("foreign", "defense", "defence")
+                )
+                or low == "department"
+                and t.text[0].isupper()
+            ):
+                fn = self.ministry_function(t)
+            elif t.i > 0 and (doc[t.i - 1].lower_, low) in _BODY_PAIRS:
+                fn = _BODY_PAIRS[(doc[t.i - 1].lower_, low)]
+            elif low in BODY_HEADS or low == "forces":
+                fn = BODY_HEADS.get(low, "military")
+            if fn is None:
+                continue
+            # the noun phrase: left modifiers and an "of X" complement
+            left = t.i
+            while (
+                left - 1 >= t.sent.start
+                and (
+                    doc[left - 1].head.i in range(left - 1, t.i + 1) or doc[left - 1].dep_ == "case"
+                )
+                and doc[left - 1].dep_ in ("compound", "amod", "poss", "case", "det", "nmod")
+                and doc[left - 1].pos_ != "VERB"
+            ):
+                left -= 1
+            mods = [x for x in doc[left : t.i]]
+            of_toks: list[Token] = []
+            if head_end < len(doc) and doc[head_end].lower_ == "of":
+                j = head_end + 1
+                while (
+                    j < len(doc)
+                    and (doc[j].text[:1].isupper() or doc[j].lower_ in ("the", "of"))
+                    and doc[j].pos_ in ("PROPN", "DET", "ADP", "NOUN", "ADJ")
+                ):
+                    j += 1
+                of_toks = list(doc[head_end + 1 : j])
+            if any(x.like_num or x.dep_ == "nummod" for x in t.children):
+                continue  # "6,000 U.S. troops": a number of soldiers, not an institution
+            if (
+                low in ("troops", "forces")
+                and any(c.dep_ == "prep" and c.lower_ == "of" for c in [t.head])
+                and t.dep_ == "pobj"
+                and any(x.like_num for x in t.head.head.subtree)
+            ):
+                continue
+            state, demonym = self.state_of(mods + of_toks)
+            qualified = state is not None
+            if fn == "administration":
+                name_toks = [
+                    x
+                    for x in mods
+                    if x.ent_type_ == "PERSON"
+                    or (x.pos_ == "PROPN" and x.text[:1].isupper() and not self.covered(x.i))
+                ]
+                if not name_toks:
+                    continue
+                surname = name_toks[-1].text
+                key = f"{gazetteer.slug(surname)}-administration"
+                start = name_toks[0].i
+                while start > left and doc[start - 1].lower_ != "the":
+                    start -= 1
+                text = doc[name_toks[0].i : t.i + 1].text
+                self.actor(key, text, ActorKind.GOVERNMENT_BODY, part_of=state)
+                d = self.drafts[key]
+                if len(text) > len(d.name):
+                    d.aliases.append(d.name)
+                    d.name = text
+                for x in name_toks:  # the person named is not an acting mention here
+                    self.found.pop((x.i, x.i + 1), None)
+                self.mention(name_toks[0].i, t.i + 1, key)
+                continue
+            if not qualified and any(
+                x.lower_ not in ("the",)
+                and not (
+                    x.lower_ in _MINISTRY_FN
+                    or x.lower_ in ("affairs", "constitutional", "supreme", "central", "armed")
+                )
+                for x in mods
+            ):
+                continue  # "his troops", "Tigray Forces", "NATO forces": not a state's body
+            if low in ("troops", "forces") and any(
+                x.like_num or x.lower_ in ("thousands", "hundreds", "tens", "dozens")
+                for x in doc[max(0, left - 5) : left]
+            ):
+                continue
+            if not qualified:
+                if fn in last_by_fn:
+                    key = last_by_fn[fn]
+                    self.mention(left if doc[left].lower_ != "the" else left + 1, t.i + 1, key)
+                    continue
+                if not t.text[0].isupper() or fn in ("military", "navy", "police", "embassy"):
+                    continue
+                state = self.salient_state(t.idx)
+                if state is None:
+                    continue
+            if fn in ("military",) and low in ("troops", "forces") and demonym is None:
+                continue  # "NATO forces", "US troops": not read as a state's institution
+            st = gazetteer.entry(state)
+            dem = demonym or (st.demonyms[0] if st and st.demonyms else (st.name if st else state))
+            start = left if doc[left].lower_ not in ("the",) else left + 1
+            end = t.i + 1
+            if of_toks and any(self.covered(x.i) == state for x in of_toks):
+                end = max(x.i for x in of_toks if self.covered(x.i) == state) + 1
+            head_words = (
+                doc[t.i : t.i + 1].text
+                if (doc[t.i - 1].lower_, low) not in _BODY_PAIRS
+                else doc[t.i - 1 : t.i + 1].text
+            )
+            if fn.endswith("ministry") or low in ("ministry", "department"):
+                fn_words = self.function_words(t)
+                key_fn = fn if fn.endswith("ministry") else f"{fn}-ministry"
+                short = f"{dem} {fn_words} Ministry" if fn_words else f"{dem} Ministry"
+                full = _FN_FULL.get(fn, fn_words)
+                aliases = (f"{dem} Ministry of {full}", f"{dem} {fn_words} Ministry")
+                key = self.body(start, end, state, key_fn, name=short, aliases=aliases)
+            else:
+                key = self.body(start, end, state, fn, name=f"{dem} {head_words}")
+            if key:
+                last_by_fn[fn] = key
+                last_by_fn.setdefault("ministry" if "ministry" in key else fn, key)
+
+    def ministry_function(self, t: Token) -> str:
+        words = self.function_words(t).lower()
+        if not words:
+            return "ministry"
+        fn = _MINISTRY_FN.get(words) or _MINISTRY_FN.get(words.split()[-1]) or gazetteer.slug(words)
+        return f"{fn}-ministry"
+
+    def function_words(self, t: Token) -> str:
+        """ "Foreign" in "Foreign Ministry", "Foreign Affairs" in "Ministry of Foreign Affairs"."""
+        doc = self.doc
+        words: list[str] = []
+        j = t.i - 1
+        while (
+            j >= 0
+            and doc[j].text[:1].isalpha()
+            and (doc[j].lower_ in _MINISTRY_FN or doc[j].lower_ in ("affairs", "home", "external"))
+        ):
+            words.insert(0, doc[j].text)
+            j -= 1
+        if not words and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "of":
+            j = t.i + 2
+            while (
+                j < len(doc)
+                and doc[j].text[:1].isupper()
+                and doc[j].pos_ in ("PROPN", "NOUN")
+                and not (self.covered(j) and self.drafts[self.covered(j)].kind == ActorKind.STATE)
+            ):
+                words.append(doc[j].text)
+                j += 1
+        return " ".join(words)
+
+    # ------------------------------------------------------------- collective actors
+    def collectives(self) -> None:
+        doc = self.doc
+        heads = gazetteer.collective_heads()
+        for pattern, key, name in gazetteer.collective_phrases():
+            p = pattern.split()
+            n = len(p)
+            for i in range(len(doc) - n + 1):
+                if [x.lower_ for x in doc[i : i + n]] != [w.lower() for w in p]:
+                    continue
+                if (
+                    i + n < len(doc)
+                    and doc[i + n].text[:1].isupper()
+                    and doc[i + n].pos_ == "PROPN"
+                ):
+                    continue  # "the West Bank"
+                self.actor(key, name, ActorKind.COLLECTIVE_ACTOR)
+                self.mention(i + (1 if p[0].lower() == "the" else 0), i + n, key)
+        for t in doc:
+            # "West" on its own as a noun phrase ("Moscow expects West to ...")
+            if (
+                t.text == "West"
+                and t.dep_ in ("nsubj", "dobj", "pobj", "conj", "nsubjpass")
+                and self.covered(t.i) is None
+                and not (t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN")
+            ):
+                self.actor("the-west", "the West", ActorKind.COLLECTIVE_ACTOR)
+                self.mention(t.i, t.i + 1, "the-west")
+            low = t.lower_
+            for n in (2, 1):
+                mod = " ".join(x.lower_ for x in doc[t.i - n : t.i]) if t.i - n >= 0 else ""
+                if t.i - n - 1 >= 0 and doc[t.i - n - 1].lower_ in _COMPASS:
+                    break  # "eastern European countries": a region, not a group that acts
+                if mod in heads and low in heads[mod] and self.covered(t.i) is None:
+                    if any(x.like_num for x in t.children):
+                        break
+                    norm_head = "countries" if low in ("nations", "states") else low
+                    key = gazetteer.slug(f"{mod} {norm_head}")
+                    text = doc[t.i - n : t.i + 1].text
+                    self.actor(key, text, ActorKind.COLLECTIVE_ACTOR)
+                    self.mention(t.i - n, t.i + 1, key)
+                    break
+
+    # ------------------------------------------------------------- output
+    def commit(self) -> None:
+        table = self.ctx.actors
+        used = sorted(set(self.found.values()))
+        parents = {self.drafts[k].part_of for k in used if self.drafts[k].part_of}
+        for key in sorted(set(used) | {p for p in parents if p in self.drafts}):
+            d = self.drafts[key]
+            aliases = tuple(a for a in dict.fromkeys(d.aliases) if a != d.name)
+            table.add_actor(Actor(d.key, d.name, d.kind, aliases, d.wikidata, d.part_of))
+        for (s, e), key in sorted(self.found.items()):
+            span = self.doc[s:e]
+            table.add_mention(Mention(key, span.text, span_of_tokens(span)))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\-\u2010-\u2015]+", "", text).lower()
+
+
+def find_actors(ctx: DocContext) -> None:
+    """Find the article's actors and their mentions; fill ``ctx.actors``.
+
+    Args:
+        ctx: The article and its parse (from :func:`kg_builder.nlp.load_nlp`).
+
+    Example:
+        "Moscow expects the West to answer, Russian Deputy Foreign Minister Alexander
+        Grushko said." gives actors ``russia`` (mentions "Moscow", "Russian"),
+        ``the-west`` and ``alexander-grushko``.
+    """
+    b = _Builder(ctx)
+    b.mark_skips()
+    b.scan_acronyms()
+    b.entities()
+    b.acronym_tokens()
+    b.bodies()
+    b.demonyms()
+    b.collectives()
+    b.commit()
+
+
+__all__ = ["RULER_NAME", "TITLE_MODIFIERS", "add_to_pipeline", "find_actors"]

@@ -1,0 +1,117 @@
+"""What extraction components share while they read one article.
+
+A component is a function ``(ctx: DocContext) -> tuple[Fact, ...]`` (or ``None`` for
+the actor and coreference stages, which fill ``ctx.actors``). Components read the
+spaCy ``Doc`` and the actor table; they never see RDF.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from kg_builder.models import Actor, Article, Mention, Span
+
+
+def span_of(doc: Doc, start_char: int, end_char: int) -> Span:
+    """A model ``Span`` for character offsets, with the sentence that holds ``start_char``."""
+    tok = doc.char_span(start_char, end_char, alignment_mode="expand")
+    sent = tok.sent if tok is not None and len(tok) else _sentence_at(doc, start_char)
+    return Span(start_char, end_char, sent.start_char, sent.end_char)
+
+
+def span_of_tokens(span: SpacySpan | Token) -> Span:
+    """A model ``Span`` for a spaCy span or token."""
+    if isinstance(span, Token):
+        sent = span.sent
+        return Span(span.idx, span.idx + len(span), sent.start_char, sent.end_char)
+    sent = span.sent if len(span) else span.doc[span.start : span.start + 1].sent
+    return Span(span.start_char, span.end_char, sent.start_char, sent.end_char)
+
+
+def _sentence_at(doc: Doc, char: int) -> SpacySpan:
+    for sent in doc.sents:
+        if sent.start_char <= char < sent.end_char:
+            return sent
+    return doc[-1:].sent if len(doc) else doc[0:0]
+
+
+@dataclass
+class ActorTable:
+    """The actors of one article and every mention of them, ordered by offset.
+
+    ``resolve_*`` answer "which actor does this stretch of text refer to?", covering
+    names, aliases and (after coreference) pronouns and definite descriptions.
+    """
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    _mentions: list[Mention] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)
+
+    def add_actor(self, actor: Actor) -> Actor:
+        """Add ``actor``, or merge its aliases into the one with the same key."""
+        old = self.actors.get(actor.key)
+        if old is None:
+            self.actors[actor.key] = actor
+            return actor
+        aliases = tuple(dict.fromkeys(old.aliases + actor.aliases + (actor.name,)))
+        aliases = tuple(a for a in aliases if a != old.name)
+        merged = Actor(old.key, old.name, old.kind, aliases, old.wikidata or actor.wikidata,
+                       old.part_of or actor.part_of)
+        self.actors[actor.key] = merged
+        return merged
+
+    def add_mention(self, mention: Mention) -> None:
+        """Record a mention (the actor must have been added)."""
+        i = bisect.bisect_left(self._starts, mention.span.start)
+        self._starts.insert(i, mention.span.start)
+        self._mentions.insert(i, mention)
+
+    @property
+    def mentions(self) -> tuple[Mention, ...]:
+        return tuple(self._mentions)
+
+    def mention_at(self, start: int, end: int) -> Mention | None:
+        """The longest mention overlapping ``[start, end)``."""
+        best: Mention | None = None
+        i = bisect.bisect_right(self._starts, end)
+        for m in reversed(self._mentions[:i]):
+            if m.span.end <= start:
+                # mentions are sorted by start only; keep scanning a little for long ones
+                if start - m.span.start > 200:
+                    break
+                continue
+            if best is None or (m.span.end - m.span.start) > (best.span.end - best.span.start):
+                best = m
+        return best
+
+    def resolve_chars(self, start: int, end: int) -> str | None:
+        """Actor key of the mention overlapping the character range, if any."""
+        m = self.mention_at(start, end)
+        return m.actor if m else None
+
+    def resolve_token(self, token: Token) -> str | None:
+        """Actor key for a token (e.g. a verb's subject head)."""
+        return self.resolve_chars(token.idx, token.idx + len(token))
+
+    def resolve_span(self, span: SpacySpan) -> str | None:
+        """Actor key for a spaCy span."""
+        return self.resolve_chars(span.start_char, span.end_char)
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        """Mentions lying inside ``[start, end)``, in text order."""
+        lo = bisect.bisect_left(self._starts, start)
+        return [m for m in self._mentions[lo:] if m.span.start < end and m.span.end <= end]
+
+
+@dataclass
+class DocContext:
+    """One article under extraction: its text, its parse, and its actors so far."""
+
+    article: Article
+    doc: Doc
+    actors: ActorTable = field(default_factory=ActorTable)

@@ -1,0 +1,877 @@
+"""Demands: actor A says that actor B must or should do (or refrain from) something.
+
+PLOVER REQUEST/DEMAND read from the dependency parse with general cue lexicons
+(:mod:`kg_builder.extract.lexicon`). Frames recognised:
+
+* demand verbs with an addressee and an infinitive: "X urged/asked/called on Y to V";
+* demand verbs with a that-clause: "X demanded that Y V";
+* demand verbs with a noun phrase: "X demanded the withdrawal of Y's troops", "called for";
+* reported obligations: "X said that Y should/must/has to/needs to V", in quotations too;
+* nominal demands: "the need for Y to V", "X's demand that Y V", "one of X's demands was
+  that Y V", enumerated lists ("First, ... Second, ...") after "X listed the issues";
+* conditions: "X would consider V, provided that Y V'", "Z depends on the lifting of ...";
+* implied demands: "X warned that failure to V will harm ...".
+
+The demander is whoever voices the demand (subject of the demand or reporting verb,
+"according to X", the speaker of a quotation), widened to the state or body the person
+speaks for. The addressee is who must act; when the text leaves it implicit it is taken
+from actors named inside the demanded act, then from the previous demand of the same
+demander.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from kg_builder.extract import lexicon as lx
+from kg_builder.extract.context import DocContext
+from kg_builder.models import ActorKind, Demand, DemandStatus, Span
+
+_SUBJ = ("nsubj", "nsubjpass", "csubj", "csubjpass")
+_NOUNISH = ("NOUN", "PROPN", "PRON")
+_QUOTE_MARKS = "\u201c\u00ab\u201e\u201d\u00bb\""
+_NON_SPEAKERS = (ActorKind.MEDIA_ORGANISATION,)
+
+
+@dataclass
+class _Found:
+    """A demand under construction (actor keys, content tokens)."""
+
+    demanders: list[str]
+    addressees: list[str]
+    content: list[Token]
+    head: Token
+    conditional: bool = False
+    condition: str | None = None
+    status: DemandStatus = DemandStatus.MADE
+    nominal: bool = False
+
+
+def find_demands(ctx: DocContext) -> tuple[Demand, ...]:
+    """Find every demand voiced by an actor in the article.
+
+    Args:
+        ctx: The article, its parse and its actor table (after actors and coreference).
+
+    Returns:
+        Demands in text order; actor references are ``Actor.key`` values.
+
+    Example:
+        >>> find_demands(ctx)[0].content  # "Paris urged Rome to reopen the border."
+        'reopen the border'
+    """
+    return _Finder(ctx).run()
+
+
+class _Finder:
+    """Runs the frames over one article and assembles the demands."""
+
+    def __init__(self, ctx: DocContext) -> None:
+        self.ctx = ctx
+        self.doc = ctx.doc
+        self.text = ctx.article.text
+        self.quotes = lx.quote_regions(self.text)
+        self.found: dict[int, _Found] = {}
+
+    # ------------------------------------------------------------------ driver
+
+    def run(self) -> tuple[Demand, ...]:
+        list_voice: list[str] = []
+        for sent in self.doc.sents:
+            if lx.is_question(sent):
+                list_voice = []
+                continue
+            before = len(self.found)
+            for tok in sent:
+                if tok.pos_ in ("VERB", "AUX"):
+                    self._verb_frames(tok)
+                    self._obligation(tok)
+                    self._dependence(tok)
+                    self._proviso(tok)
+                elif tok.pos_ == "NOUN" and tok.lemma_.lower() in lx.DEMAND_NOUNS:
+                    self._nominal(tok)
+                elif tok.pos_ == "ADJ" and tok.lemma_.lower() in lx.DEPENDENCE_ADJECTIVES:
+                    self._dependence(tok)
+                if tok.lemma_.lower() in lx.FAILURE_NOUNS and tok.pos_ == "NOUN":
+                    self._failure(tok)
+            if list_voice and lx.opens_enumeration(sent):
+                self._enumerated_item(sent, list_voice, before)
+            else:
+                list_voice = self._listing_voice(sent)
+        return self._assemble()
+
+    def _add(self, f: _Found) -> None:
+        """Record a demand; one per demanded act (its head token), merging duplicates."""
+        if not f.demanders:
+            return
+        old = self.found.get(f.head.i)
+        if old is None:
+            self.found[f.head.i] = f
+            return
+        old.demanders = _merge(old.demanders, f.demanders)
+        old.addressees = _merge(old.addressees, f.addressees)
+        old.conditional = old.conditional or f.conditional
+        old.condition = old.condition or f.condition
+
+    # ------------------------------------------------------------------ verb frames
+
+    def _verb_frames(self, v: Token) -> None:
+        lemma = v.lemma_.lower()
+        if lx.negated(v) or v.dep_ in ("acl", "relcl", "amod", "compound"):
+            return  # "reasons to expect ...": no speech act
+        if any(m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS for m in v.children):
+            return  # "if Y wants closer ties, ...": a condition, not a demand
+        if lemma in lx.OBJECT_INFINITIVE_VERBS and self._object_infinitive(v, lemma):
+            return
+        if lemma in lx.THAT_CLAUSE_VERBS and self._that_clause(v, lemma):
+            return
+        if lemma in lx.OBJECT_NP_VERBS and self._object_np(v, lemma):
+            return
+        if lemma in lx.THAT_CLAUSE_VERBS and v.dep_ == "ccomp" and v.head.i > v.i and any(
+                m.dep_ == "mark" and m.lower_ == "that" for m in v.head.children):
+            # "We expect, ..., that Y will V" parsed with the that-clause as the head
+            self._that_clause(v, lemma, [v.head])
+            return
+        if lemma in lx.SELF_INFINITIVE_VERBS:
+            for c in v.children:
+                if c.dep_ == "xcomp" and lx.has_to(c) and not lx.negated(c):
+                    self._emit_acts(c, self._voice(v), [], subject=None)
+
+    def _object_infinitive(self, v: Token, lemma: str) -> bool:
+        """"X urged Y to V", "X called on Y to V", "Y was asked to V (by X)"."""
+        addressee: Token | None = None
+        for prep in lx.OBJECT_INFINITIVE_VERBS[lemma]:
+            if prep == "":
+                addressee = _child(v, ("dobj",))
+                if addressee is None and lx.is_passive(v):
+                    addressee = _child(v, ("nsubjpass",))
+            else:
+                p = next((c for c in v.children if c.dep_ in ("prep", "dative")
+                          and c.lower_ == prep), None)
+                addressee = _child(p, ("pobj",)) if p is not None else None
+            if addressee is not None:
+                break
+        inf = next((c for c in v.children if c.dep_ in ("xcomp", "ccomp", "advcl")
+                    and c.pos_ in ("VERB", "AUX") and lx.has_to(c)), None)
+        if inf is None and addressee is not None:
+            inf = next((c for c in addressee.children if c.dep_ in ("acl", "relcl", "xcomp")
+                        and c.pos_ in ("VERB", "AUX") and lx.has_to(c)), None)
+        if inf is not None and addressee is None:
+            addressee = _child(inf, ("nsubj",))  # "wants NATO to guarantee" (ccomp subject)
+            if addressee is None and lemma not in ("call", "appeal"):
+                return False
+        if inf is None or lx.negated(inf):
+            return False
+        if lemma in ("call", "appeal") and addressee is None:
+            return False
+        if lx.is_passive(v):
+            voice = self._agent_keys(v) or self._reporting_voice(v)
+        else:
+            voice = self._voice(v)
+        to = self.keys(addressee, exclude=voice) if addressee is not None else []
+        if addressee is not None and not to:
+            return False  # "requires a new constitution to reflect ...": no one is asked
+        self._emit_acts(inf, voice, to, subject=addressee)
+        # "urged Y to respect A, uphold B, and show C": a mis-attached conjunct of v
+        for c in v.conjuncts:
+            if (c.i > v.i and c.tag_ == "VB" and _child(c, _SUBJ) is None
+                    and c.lemma_.lower() not in lx.OBJECT_INFINITIVE_VERBS):
+                self._add(self._make(c, voice, to))
+        return True
+
+    def _that_clause(self, v: Token, lemma: str, clauses: list[Token] | None = None) -> bool:
+        """"X demanded that Y V", "We expect that Y will V"."""
+        done = False
+        for c in clauses or [c for c in v.children if c.dep_ == "ccomp"]:
+            if c.pos_ not in ("VERB", "AUX") or lx.has_to(c):
+                continue
+            if any(m.lower_ in ("whether", "if", "how", "why", "what", "when") for m in
+                   c.children if m.dep_ in ("mark", "advmod")):
+                continue
+            if self._in_quote(c) and not self._in_quote(v):
+                continue
+            if not lx.directive_clause(c, lemma):
+                continue
+            voice = self._voice(v)
+            for clause in [c, *[x for x in c.conjuncts if x.pos_ in ("VERB", "AUX")]]:
+                if lx.negated(clause) and lemma not in ("demand", "insist", "require"):
+                    continue
+                subj = _child(clause, ("nsubj", "expl"))
+                to = self.keys(subj, exclude=voice) if subj is not None else []
+                to = to or self._agent_keys(clause)
+                self._emit_acts(clause, voice, to, subject=subj, with_conj=False)
+            done = True
+        return done
+
+    def _object_np(self, v: Token, lemma: str) -> bool:
+        """"X demanded the withdrawal of Y's troops", "X called for a ceasefire"."""
+        obj: Token | None = None
+        for prep in lx.OBJECT_NP_VERBS[lemma]:
+            if prep == "":
+                obj = _child(v, ("dobj",))
+            else:
+                p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ == prep), None)
+                obj = _child(p, ("pobj", "pcomp")) if p is not None else None
+            if obj is not None:
+                break
+        if obj is None:  # "demands written responses": participle mis-parsed as xcomp
+            obj = next((c for c in v.children if c.dep_ == "xcomp" and not lx.has_to(c)
+                        and c.tag_ in ("VBN", "VBD") and _child(c, ("dobj",))), None)
+        if obj is None or obj.pos_ == "PRON" or obj.lemma_.lower() in (
+                lx.DEMAND_NOUNS | lx.FAILURE_NOUNS):
+            return False
+        if lx.is_passive(v):
+            return False
+        voice = self._voice(v)
+        to = (self._from_keys(v, voice) or self._from_keys(obj, voice)
+              or self._from_keys(_child(obj, ("dobj",)), voice))
+        f = _Found(voice, to, _np_tokens(obj), obj, nominal=True)
+        self._conditions(v, f)
+        self._add(f)
+        return True
+
+    # ------------------------------------------------------------------ obligations
+
+    def _obligation(self, v: Token) -> None:
+        """"Y should/must/ought to V", "Y has/needs to V" voiced by a speaker."""
+        clause = v
+        modal = next((c for c in v.children if c.dep_ == "aux"
+                      and c.lemma_.lower() in lx.OBLIGATION_MODALS), None)
+        if modal is not None and any(c.dep_ == "aux" and c.lemma_.lower() == "have"
+                                     for c in v.children):
+            return  # "should have done": criticism of the past, not a demand
+        if modal is None:
+            h = v.head
+            if not (v.dep_ == "xcomp" and lx.has_to(v) and h.lemma_.lower()
+                    in lx.OBLIGATION_SEMI_MODALS and h.pos_ in ("VERB", "AUX") and h.i != v.i):
+                return
+            if _child(h, ("dobj",)) is not None:
+                return
+            clause = h
+        if lx.negated(clause) and modal is None:
+            return  # "does not have to": no obligation
+        subj = _child(clause, _SUBJ)
+        if subj is None and clause.dep_ == "acl":
+            subj = clause.head  # "the restrictions needed to be lifted" (mis-parse)
+        if subj is not None and subj.lower_ in lx.FIRST_PERSON:
+            return
+        voice = self._clause_voice(clause)
+        if not voice:
+            return
+        to: list[str] = []
+        if subj is not None and not lx.is_passive(v):
+            to = self.keys(subj, exclude=voice)
+            if not to and subj.pos_ == "PRON" and subj.lower_ not in ("there",):
+                return
+            if not to and self.keys(subj):
+                return  # the speaker's own side: "Russia must respond"
+        elif lx.is_passive(v):
+            to = self._agent_keys(v)
+        self._emit_acts(v, voice, to, subject=subj)
+
+    # ------------------------------------------------------------------ nominal demands
+
+    def _nominal(self, n: Token, default_voice: list[str] | None = None) -> None:
+        """"the need for Y to V", "X's demand that Y V", "one of X's demands was that ..."."""
+        act: Token | None = None
+        subj: Token | None = None
+        for c in n.children:
+            if c.dep_ in ("acl", "advcl", "relcl", "ccomp") and c.pos_ in ("VERB", "AUX") and (
+                    lx.has_to(c) or any(m.dep_ == "mark" and m.lower_ in ("that", "for")
+                                      for m in c.children)):
+                act = c
+                subj = _child(c, ("nsubj",))
+                break
+        cop = n.head if n.dep_ in _SUBJ else None
+        if n.dep_ == "pobj" and n.head.head.dep_ in _SUBJ and n.head.head.lemma_ == "one":
+            cop = n.head.head.head  # "one of X's demands was that ..."
+        if act is None and cop is not None and cop.lemma_ == "be":
+            act = next((c for c in cop.children if c.dep_ == "ccomp"
+                        and c.pos_ in ("VERB", "AUX")), None)
+            if act is not None:
+                subj = _child(act, ("nsubj",))
+            else:
+                attr = _child(cop, ("attr",))
+                if attr is not None and attr.pos_ in ("NOUN", "PROPN"):
+                    act = attr
+        np_obj: Token | None = None
+        if act is None:
+            p = next((c for c in n.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+            np_obj = _child(p, ("pobj", "pcomp")) if p is not None else None
+            if np_obj is None and n.lemma_.lower() in ("demand", "ultimatum", "request"):
+                p = next((c for c in n.children if c.dep_ == "prep"
+                          and c.lower_ in ("from", "to", "on")), None)
+                if p is not None and (p.lower_ in ("from", "to") or self._from_keys(n, [])):
+                    np_obj = n
+        if act is None and np_obj is None:
+            return
+        poss = _child(n, ("poss",))
+        if poss is None and n.dep_ == "pobj" and n.head.lower_ == "of" and n.head.head.pos_ in (
+                "NOUN", "NUM", "PRON"):
+            poss = _child(n.head.head, ("poss",))  # "X's set of demands", "one of X's ..."
+            gov_np = n.head.head
+        else:
+            gov_np = n
+        voice = self.keys(poss) if poss is not None else []
+        gov = _governor(gov_np)
+        if not voice and gov is not None and gov.lemma_.lower() in lx.NOMINAL_GOVERNORS:
+            voice = self._voice(gov)
+        elif not voice and gov is not None and gov.lemma_.lower() != "be":
+            return  # "the talks created conditions for ...": nobody voices it
+        if not voice:
+            voice = (default_voice or self._according_to(n.sent)
+                     or self._quote_speaker(n))
+        status = DemandStatus.MADE
+        extra: list[str] = []
+        if gov is not None and gov.lemma_.lower() in lx.REJECT_VERBS | lx.ACCEPT_VERBS:
+            status = (DemandStatus.REJECTED if gov.lemma_.lower() in lx.REJECT_VERBS
+                      else DemandStatus.ACCEPTED)
+            if poss is not None:
+                extra = self.keys(_child(gov, ("nsubj",)), exclude=voice)
+        if act is not None and act.pos_ in ("VERB", "AUX"):
+            inner = _causative_inner(act)
+            if inner is not None:
+                act, subj = inner
+            to = self.keys(subj, exclude=voice) if subj is not None else []
+            self._emit_acts(act, voice, to or extra, subject=subj, status=status)
+            return
+        obj = act if act is not None else np_obj
+        to = self._from_keys(n, voice) or extra
+        self._add(_Found(voice, to, _np_tokens(obj), obj, status=status, nominal=True))
+
+    def _failure(self, n: Token) -> None:
+        """"X warned that failure to V will harm ..." → X demands V."""
+        act = next((c for c in n.children if c.dep_ in ("acl", "relcl") and lx.has_to(c)), None)
+        if act is None or n.dep_ not in _SUBJ:
+            return
+        gov = n.head
+        while gov.dep_ in ("ccomp", "conj", "xcomp") and gov.head.i != gov.i:
+            if gov.head.lemma_.lower() in lx.WARNING_VERBS:
+                break
+            gov = gov.head
+        rep = gov.head if gov.head.lemma_.lower() in lx.WARNING_VERBS else None
+        if rep is None and n.head.lemma_.lower() in lx.WARNING_VERBS:
+            rep = n.head
+        if rep is None:
+            return
+        voice = self._voice(rep)
+        self._emit_acts(act, voice, [], subject=None)
+
+    # ------------------------------------------------------------------ conditions
+
+    def _dependence(self, t: Token) -> None:
+        """"Z depends on the lifting of sanctions" reported by X → conditional demand."""
+        if t.lemma_.lower() not in lx.DEPENDENCE_VERBS | lx.DEPENDENCE_ADJECTIVES:
+            return
+        p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")),
+                 None)
+        obj = _child(p, ("pobj", "pcomp")) if p is not None else None
+        if obj is None or lx.negated(t):
+            return
+        voice = self._clause_voice(t)
+        if not voice:
+            return
+        subj = _child(t, _SUBJ) or (t.head if t.dep_ == "acomp" else None)
+        if t.dep_ == "acomp":
+            subj = _child(t.head, _SUBJ)
+        cond = _text(list(subj.subtree)) if subj is not None else None
+        self._add(_Found(voice, [], _np_tokens(obj), obj, True, cond, nominal=True))
+
+    def _proviso(self, v: Token) -> None:
+        """"X would consider V, provided that Y V'" → X demands (conditionally) that Y V'."""
+        mark = v.head
+        if v.dep_ not in ("pcomp", "advcl", "ccomp") or not any(
+                m.dep_ == "mark" and m.lower_ == "that" for m in v.children):
+            if not (v.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in
+                                              ("provided", "providing") for m in v.children)):
+                return
+            mark = next(m for m in v.children if m.dep_ == "mark")
+        elif mark.lower_ not in ("provided", "providing", "condition"):
+            return
+        words = self.doc[max(mark.i - 2, v.sent.start):mark.i + 1].text.lower()
+        if mark.lower_ == "condition" and "on condition" not in words:
+            return
+        offer = _offer_clause(mark)
+        if offer is None:
+            return
+        voice = self._voice(offer) if _child(offer, _SUBJ) else self._clause_voice(offer)
+        voice = _merge(voice, self._clause_voice(offer))
+        cond = _text([t for t in offer.subtree if t.i < mark.i and t.dep_ != "punct"
+                      and t.sent == v.sent])
+        subj = _child(v, ("nsubj",))
+        to = self.keys(subj, exclude=voice) if subj is not None else []
+        for act in [v, *v.conjuncts]:
+            if act.pos_ in ("VERB", "AUX"):
+                f = self._make(act, voice, to)
+                f.conditional, f.condition = True, cond
+                self._add(f)
+
+    def _conditions(self, v: Token, f: _Found) -> None:
+        """Mark ``f`` conditional when ``v`` (or its clause) has an if/unless clause."""
+        for c in v.children:
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS
+                                         for m in c.children):
+                f.conditional = True
+                f.condition = _text(list(c.subtree))
+                return
+
+    # ------------------------------------------------------------------ enumerations
+
+    def _listing_voice(self, sent: SpacySpan) -> list[str]:
+        """The demander of "X listed the key issues:" (carried to "First, ... Second, ...")."""
+        root = sent.root
+        if root.lemma_.lower() not in lx.LISTING_VERBS or lx.negated(root):
+            return []
+        if _child(root, ("dobj",)) is None:
+            return []
+        return self._voice(root)
+
+    def _enumerated_item(self, sent: SpacySpan, voice: list[str], before: int) -> None:
+        """One enumerated item: a demand of the listing actor."""
+        new = [f for k, f in self.found.items() if sent.start <= k < sent.end]
+        if new or len(self.found) > before:
+            for f in new:
+                f.demanders = _merge(voice, f.demanders)
+            return
+        root = sent.root
+        obj: Token | None = None
+        p = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "about"), None)
+        if p is not None:
+            obj = _child(p, ("pobj", "pcomp"))
+        if obj is None:
+            obj = _child(root, ("attr",))
+        if obj is None:
+            return
+        if obj.lemma_.lower() in lx.DEMAND_NOUNS:
+            self._nominal(obj, voice)
+            if any(sent.start <= k < sent.end for k in self.found):
+                return
+        self._add(_Found(list(voice), [], _np_tokens(obj), obj, nominal=True))
+
+    # ------------------------------------------------------------------ building demands
+
+    def _emit_acts(self, act: Token, voice: list[str], to: list[str], subject: Token | None,
+                   with_conj: bool = True, status: DemandStatus = DemandStatus.MADE) -> None:
+        """One demand for ``act`` and for each coordinated act that shares its subject."""
+        acts = [act]
+        if with_conj:
+            acts += [c for c in act.conjuncts if c.i > act.i and c.pos_ in ("VERB", "AUX")
+                     and _child(c, _SUBJ) is None]
+        for a in acts:
+            if a.i != act.i and lx.negated(a) and not lx.negated(act):
+                continue
+            f = self._make(a, voice, to)
+            f.status = status
+            self._add(f)
+
+    def _make(self, act: Token, voice: list[str], to: list[str]) -> _Found:
+        f = _Found(list(voice), list(to), _act_tokens(act), act)
+        self._conditions(act, f)
+        return f
+
+    def _assemble(self) -> tuple[Demand, ...]:
+        """Widen demanders, fill implicit addressees, and freeze the demands in text order."""
+        out: list[Demand] = []
+        last_to: dict[str, list[str]] = {}
+        last_any: list[str] = []
+        for head in sorted(self.found):
+            f = self.found[head]
+            by = self._widen(f.demanders)
+            if not by:
+                continue
+            to = [k for k in f.addressees if k not in by]
+            inherited = next((last_to[k] for k in by if k in last_to), [])
+            if not inherited and lx.is_passive(f.head):
+                inherited = [k for k in last_any if k not in by]
+            inside = [k for k in self._keys_in(f.content) if k not in by]
+            if not to and lx.is_passive(f.head):
+                to = inherited or inside  # clause with an unexpressed agent
+            elif not to:
+                to = inside or inherited  # nominalisation: "withdrawal of Y's troops"
+            elif f.nominal:
+                to = _merge(to, inside)
+            to = [k for k in to if k not in by]
+            for k in by:
+                if to:
+                    last_to[k] = to
+            last_any = to or last_any
+            toks = sorted(f.content, key=lambda t: t.i) or [f.head]
+            sent = f.head.sent
+            start = toks[0].idx
+            end = toks[-1].idx + len(toks[-1])
+            out.append(Demand(
+                demanders=tuple(by), addressees=tuple(dict.fromkeys(to)),
+                content=_text(toks), span=Span(start, end, sent.start_char, sent.end_char),
+                conditional=f.conditional, condition=f.condition,
+                date=self.ctx.article.published, status=f.status))
+        return tuple(out)
+
+    def _widen(self, keys: list[str]) -> list[str]:
+        """The demanders plus the state or body each speaks for."""
+        base: list[str] = []
+        for k in keys:
+            actor = self.ctx.actors.actors.get(k)
+            if actor is None or actor.kind in _NON_SPEAKERS:
+                continue
+            base.append(k)
+            if actor.kind == ActorKind.PERSON:
+                base.extend(self._affiliation(k))
+        out: list[str] = []
+        for k in base:
+            while k and k not in out:
+                out.append(k)
+                parent = self.ctx.actors.actors.get(k)
+                k = parent.part_of if parent is not None else None
+        return out
+
+    def _affiliation(self, person: str) -> list[str]:
+        """States or bodies named in the descriptions of a person ("Iran's FM X")."""
+        found: list[str] = []
+        for m in self.ctx.actors.mentions:
+            if m.actor != person:
+                continue
+            span = self.doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            head = span.root
+            toks = list(span)
+            for c in head.lefts:
+                if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < span.start:
+                    toks += [x for x in c.subtree if x.i < span.start]
+            for t in sorted(toks, key=lambda x: x.i):
+                if t.dep_ in ("det", "punct", "case") or "\n" in self.text[
+                        min(t.idx, m.span.start):max(t.idx, m.span.start)]:
+                    continue
+                k = self.ctx.actors.resolve_token(t)
+                if k and k != person:
+                    a = self.ctx.actors.actors.get(k)
+                    if a is not None and a.kind not in (ActorKind.PERSON, *_NON_SPEAKERS):
+                        found.append(k)
+                        continue
+                names = lx.demonym_states().get(t.text.casefold())
+                if names:
+                    found.extend(self._actor_named(names))
+        return list(dict.fromkeys(found))
+
+    def _actor_named(self, names: tuple[str, ...]) -> list[str]:
+        wanted = {n.casefold() for n in names}
+        for key in sorted(self.ctx.actors.actors):
+            a = self.ctx.actors.actors[key]
+            if {a.name.casefold(), *(x.casefold() for x in a.aliases)} & wanted:
+                return [key]
+        return []
+
+    # ------------------------------------------------------------------ who speaks
+
+    def _voice(self, v: Token) -> list[str]:
+        """Who voices the act of verb ``v``: its subject, else that of its governing verb."""
+        t = v
+        keys: list[str] = []
+        for _ in range(4):
+            subjs = [c for c in t.children if c.dep_ == "nsubj"]
+            subj = next((c for c in subjs if self.keys(c)), subjs[0] if subjs else None)
+            if subj is None and lx.is_passive(t):
+                agent = self._agent_keys(t)
+                if agent:
+                    keys = agent
+                    break
+                subj = _child(t, ("nsubjpass",))
+            if subj is not None:
+                keys = self.keys(subj)
+                if not keys and subj.pos_ != "PRON" or subj.tag_ in ("WDT", "WP"):
+                    return []  # a thing, not an actor, does the asking
+                break
+            if t.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl", "pcomp") and t.head.i != t.i:
+                t = t.head
+                continue
+            break
+        keys = _merge(keys, self._reporting_voice(v))
+        if not keys:
+            keys = self._according_to(v.sent) or (self._quote_speaker(v) if
+                                                  self._in_quote(v) else [])
+        return keys
+
+    def _clause_voice(self, v: Token) -> list[str]:
+        """Who voices a clause that is not itself a speech act (an obligation)."""
+        keys = self._reporting_voice(v)
+        if not keys:
+            keys = self._according_to(v.sent)
+        if not keys and (self._in_quote(v) or _sentence_quoted(self, v.sent)):
+            keys = self._quote_speaker(v)
+        return keys
+
+    def _reporting_voice(self, v: Token) -> list[str]:
+        """Subjects of the reporting verbs that govern ``v`` ("X said that ... v ...")."""
+        keys: list[str] = []
+        t = v
+        while t.head.i != t.i:
+            t = t.head
+            if t.lemma_.lower() in lx.REPORTING_VERBS and not self._in_quote(t):
+                subj = _child(t, ("nsubj",)) or (_child(t, ("nsubjpass",)) if
+                                                 lx.is_passive(t) else None)
+                if subj is not None:
+                    keys = _merge(keys, self.keys(subj))
+        chain = {v.i, *(a.i for a in v.ancestors)}
+        for r in v.sent:
+            # "X warned that <clause>" with the clause attached elsewhere by the parser
+            nxt = r.nbor() if r.i + 1 < r.sent.end else None
+            if (r.lemma_.lower() in lx.REPORTING_VERBS and r.pos_ == "VERB" and nxt is not None
+                    and nxt.lower_ == "that" and nxt.dep_ == "mark" and nxt.head.i in chain
+                    and not self._in_quote(r)):
+                keys = _merge(keys, self.keys(_child(r, ("nsubj",))))
+        for c in v.sent.root.children if v.sent.root.i != v.i else v.children:
+            if c.dep_ == "advcl" and c.lemma_.lower() in lx.REPORTING_VERBS and any(
+                    m.lower_ == "as" for m in c.children if m.dep_ == "mark"):
+                keys = _merge(keys, self.keys(_child(c, ("nsubj",))))
+        return keys
+
+    def _according_to(self, sent: SpacySpan) -> list[str]:
+        for t in sent:
+            if t.lower_ == "according" and t.i + 1 < sent.end and t.nbor().lower_ == "to":
+                obj = _child(t.nbor(), ("pobj",))
+                if obj is not None:
+                    return self.keys(obj)
+        return []
+
+    def _quote_speaker(self, t: Token) -> list[str]:
+        """Speaker of the quotation around ``t``: a reporting verb outside the quotes nearby."""
+        sents = list(self.doc.sents)
+        idx = next(i for i, s in enumerate(sents) if s.start <= t.i < s.end)
+        order = [idx, idx + 1, idx - 1, idx - 2]
+        for j in order:
+            if not 0 <= j < len(sents):
+                continue
+            s = sents[j]
+            if j != idx and not any(ch in s.text for ch in _QUOTE_MARKS):
+                continue
+            for v in s:
+                if (v.lemma_.lower() in lx.REPORTING_VERBS and v.pos_ in ("VERB", "AUX")
+                        and not self._in_quote(v)):
+                    subj = _child(v, ("nsubj",))
+                    if subj is not None and subj.lower_ not in lx.FIRST_PERSON:
+                        keys = self.keys(subj)
+                        if keys:
+                            return keys
+        return []
+
+    # ------------------------------------------------------------------ actor lookup
+
+    def keys(self, tok: Token | None, exclude: list[str] | None = None) -> list[str]:
+        """Actor keys a noun phrase refers to (its head, modifiers, coordinated nouns)."""
+        if tok is None:
+            return []
+        out: list[str] = []
+        for t in [tok, *tok.conjuncts]:
+            k = self.ctx.actors.resolve_token(t)
+            if k is None and t.pos_ == "PRON":
+                k = self._pronoun(t, exclude or [])
+            if k is None:
+                for c in t.children:
+                    if c.dep_ in ("compound", "poss", "amod", "nmod") and c.i < t.i:
+                        k = self.ctx.actors.resolve_token(c)
+                        if k is None and c.dep_ in ("amod", "compound"):
+                            names = lx.demonym_states().get(c.text.casefold())
+                            k = next(iter(self._actor_named(names)), None) if names else None
+                        if k:
+                            break
+            if k is None and t.pos_ == "NOUN" and any(
+                    c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in t.children):
+                k = self._description(t, exclude or [])
+            if k is None and t.lemma_ in ("one", "some", "many", "all", "each", "most"):
+                p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                k = self.ctx.actors.resolve_token(_child(p, ("pobj",))) if (
+                    p is not None and _child(p, ("pobj",)) is not None) else None
+            if k and k not in (exclude or []):
+                out.append(k)
+        return list(dict.fromkeys(out))
+
+    def _description(self, t: Token, exclude: list[str]) -> str | None:
+        """"the spokesperson" / "the ministry": the nearest earlier actor of that sort."""
+        lemma = t.lemma_.lower()
+        if lemma in lx.PERSON_ROLE_NOUNS:
+            return self._antecedent(t, {ActorKind.PERSON}, exclude)
+        if lemma in lx.BODY_ROLE_NOUNS:
+            return self._antecedent(t, set(ActorKind) - {ActorKind.PERSON, *_NON_SPEAKERS},
+                                    exclude)
+        return None
+
+    def _pronoun(self, t: Token, exclude: list[str]) -> str | None:
+        """Nearest earlier actor compatible with an unresolved pronoun."""
+        low = t.lower_
+        if low in lx.FIRST_PERSON:
+            if self._in_quote(t):
+                ks = [k for k in self._quote_speaker(t) if k not in exclude]
+                return ks[0] if ks else None
+            return None
+        if low in lx.PERSON_PRONOUNS:
+            ok = {ActorKind.PERSON}
+        elif low in lx.THING_PRONOUNS | lx.PLURAL_PRONOUNS:
+            ok = set(ActorKind) - {ActorKind.PERSON, *_NON_SPEAKERS}
+        else:
+            return None
+        return self._antecedent(t, ok, exclude)
+
+    def _antecedent(self, t: Token, ok: set[ActorKind], exclude: list[str]) -> str | None:
+        """Nearest earlier mention of an allowed kind, preferring sentence subjects."""
+        fallback: str | None = None
+        for m in reversed(self.ctx.actors.mentions):
+            if m.span.start >= t.idx or m.actor in exclude:
+                continue
+            if t.idx - m.span.start > 600:
+                break
+            a = self.ctx.actors.actors.get(m.actor)
+            if a is None or a.kind not in ok:
+                continue
+            span = self.doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+            if span is not None and len(span) and span.root.dep_ in ("nsubj", "nsubjpass"):
+                return m.actor  # subjects are the likeliest antecedents
+            fallback = fallback or m.actor
+        return fallback
+
+    def _agent_keys(self, v: Token) -> list[str]:
+        agent = _child(v, ("agent",))
+        return self.keys(_child(agent, ("pobj",))) if agent is not None else []
+
+    def _from_keys(self, t: Token | None, exclude: list[str]) -> list[str]:
+        """Actors in "from Y" / "of Y" / "by Y" / "to Y" attached to ``t``."""
+        out: list[str] = []
+        if t is None:
+            return out
+        for c in t.children:
+            if c.dep_ in ("prep", "agent", "dative") and c.lower_ in ("from", "of", "by", "to"):
+                out += self.keys(_child(c, ("pobj",)), exclude=exclude)
+        return [k for k in dict.fromkeys(out) if k not in exclude]
+
+    def _keys_in(self, toks: list[Token]) -> list[str]:
+        out: list[str] = []
+        for t in sorted(toks, key=lambda x: x.i):
+            k = self.ctx.actors.resolve_token(t)
+            if k and k not in out:
+                a = self.ctx.actors.actors.get(k)
+                if a is not None and a.kind not in _NON_SPEAKERS:
+                    out.append(k)
+        return out
+
+    def _in_quote(self, t: Token) -> bool:
+        return any(s <= t.idx < e for s, e in self.quotes)
+
+
+# ---------------------------------------------------------------------- parse helpers
+
+def _child(t: Token | None, deps: tuple[str, ...]) -> Token | None:
+    if t is None:
+        return None
+    return next((c for c in t.children if c.dep_ in deps), None)
+
+
+def _merge(a: list[str], b: list[str]) -> list[str]:
+    return list(dict.fromkeys([*a, *b]))
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+def _governor(n: Token) -> Token | None:
+    """The verb a noun phrase depends on (through prepositions and coordination)."""
+    t = n
+    for _ in range(6):
+        if t.head.i == t.i:
+            return t if t.pos_ in ("VERB", "AUX") else None
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            return t
+    return None
+
+
+def _causative_inner(act: Token) -> tuple[Token, Token | None] | None:
+    """"make Y V" → (V, Y)."""
+    if act.lemma_.lower() not in lx.CAUSATIVE_VERBS:
+        return None
+    inner = next((c for c in act.children if c.dep_ in ("ccomp", "xcomp")
+                  and c.pos_ in ("VERB", "AUX")), None)
+    if inner is None:
+        return None
+    subj = _child(inner, ("nsubj",)) or _child(act, ("dobj",))
+    return inner, subj
+
+
+def _offer_clause(mark: Token) -> Token | None:
+    """The clause whose realisation hangs on the proviso (the nearest non-reporting verb)."""
+    sent = mark.sent
+    for t in reversed(list(sent[: mark.i - sent.start])):
+        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass") and (
+                t.lemma_.lower() not in lx.REPORTING_VERBS):
+            while t.dep_ in ("xcomp",) and t.head.i != t.i:
+                t = t.head
+            return t
+    return None
+
+
+def _act_tokens(v: Token) -> list[Token]:
+    """The demanded act: ``v`` with its objects, without subject, frame or coordination."""
+    drop: set[int] = set()
+    for c in v.children:
+        if _frame_child(c):
+            drop.update(x.i for x in c.subtree)
+    toks = _same_line(v, [t for t in v.subtree if t.i not in drop])
+    while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
+        toks.pop()
+    while toks and (toks[0].is_punct or toks[0].dep_ == "cc"):
+        toks.pop(0)
+    return toks
+
+
+def _frame_child(c: Token) -> bool:
+    """Whether a dependent of the demanded verb belongs to the frame, not to the act."""
+    if c.dep_ in (*_SUBJ, "expl", "mark", "conj", "cc", "punct", "parataxis", "intj",
+                  "preconj"):
+        return True
+    if c.dep_ == "aux":
+        return c.lemma_.lower() in lx.OBLIGATION_MODALS | {"will", "would", "do"} or (
+            c.lower_ == "to")
+    if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS
+                                 for m in c.children):
+        return True
+    if c.dep_ == "prep" and c.lower_ == "according":
+        return True
+    return c.dep_ in ("ccomp", "advcl") and c.lemma_.lower() in lx.REPORTING_VERBS
+
+
+def _np_tokens(n: Token) -> list[Token]:
+    toks = _same_line(n, list(n.subtree))
+    while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
+        toks.pop()
+    return toks
+
+
+def _same_line(head: Token, toks: list[Token]) -> list[Token]:
+    """Keep the tokens on the head's line (headlines are often glued to the next line)."""
+    text = head.doc.text
+    return [t for t in toks if "\n" not in text[min(t.idx, head.idx):max(t.idx, head.idx)]]
+
+
+def _text(toks: list[Token]) -> str:
+    toks = sorted(toks, key=lambda t: t.i)
+    out = "".join(t.text_with_ws for t in toks).strip()
+    return re.sub(r"\s+", " ", out)
+
+
+
+
+def _sentence_quoted(finder: _Finder, sent: SpacySpan) -> bool:
+    """Whether most of the sentence lies inside quotation marks."""
+    inside = sum(1 for t in sent if finder._in_quote(t))
+    return inside * 2 > len(sent)

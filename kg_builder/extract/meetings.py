@@ -1,0 +1,389 @@
+"""Meetings, talks, sessions, summits, calls and visits, held or planned.
+
+A mention is a meeting noun ("talks in Geneva", "Wednesday's meeting of the Council",
+"a telephone conversation with X") or verb ("X met Y", "X will visit Y", "X hosted Y").
+Participants come from the syntax around it: subjects and objects of the meeting verb or
+of the verb that governs the noun ("X held talks with Y"), "between/with X", possessives
+and compounds of the noun, the body whose session it is ("meeting of X"), and people
+reported as speaking at it ("at the meeting, X said"). Dates are resolved with
+:mod:`kg_builder.extract.dates`; the place is a named location attached by in/at (or the
+article's dateline). Repeated mentions are merged by date, place or definite reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from kg_builder.extract.context import DocContext, span_of
+from kg_builder.extract.dates import first_date, is_future
+from kg_builder.models import Meeting
+
+#: Meeting nouns (lemma) → kind.
+MEETING_NOUNS: dict[str, str] = {
+    "meeting": "meeting", "talk": "talks", "negotiation": "negotiations",
+    "session": "session", "summit": "summit", "conference": "conference",
+    "call": "call", "conversation": "call", "visit": "visit", "round": "talks",
+    "consultation": "consultations", "gathering": "meeting", "meet": "meeting",
+    "summitry": "summit", "tete-a-tete": "meeting", "videoconference": "call",
+    "phone": "call",
+}
+#: Meeting verbs (lemma) → kind.
+MEETING_VERBS: dict[str, str] = {"meet": "meeting", "visit": "visit", "host": "meeting",
+                                 "negotiate": "negotiations", "confer": "meeting"}
+_FAMILY = {"meeting": "m", "talks": "m", "negotiations": "m", "session": "m",
+           "consultations": "m", "round": "m", "summit": "s", "conference": "s",
+           "call": "c", "visit": "v"}
+#: Verbs whose subject takes part in the meeting that is their object.
+_ATTEND = frozenset({"hold", "attend", "join", "engage", "participate", "take", "have",
+                     "resume", "continue", "conduct", "gather", "arrive", "open", "chair",
+                     "host", "begin", "start", "launch", "convene", "speak", "sit",
+                     "travel", "come", "go", "head", "leave", "wrap", "conclude", "end"})
+#: "hours of talks", "a series of meetings": the measure noun stands in for the meeting.
+_MEASURES = frozenset({"hour", "day", "week", "round", "series", "session", "minute",
+                       "month", "year", "marathon"})
+_OTHER_OCCASION = frozenset({"next", "last", "previous", "another", "earlier", "later",
+                             "future", "first", "second", "third", "new", "several",
+                             "upcoming", "former"})
+_PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+){0,2})\s*(?:,|:|—|–|\(| -)")
+
+
+@dataclass
+class _Mention:
+    tok: Token
+    kind: str
+    date: dt.date | None
+    place: str | None
+    participants: list[str]
+    planned: bool
+    definite: bool
+    other: bool
+    name: str
+
+
+@dataclass
+class _Cluster:
+    mentions: list[_Mention] = field(default_factory=list)
+
+    def first(self, attr: str):
+        return next((getattr(m, attr) for m in self.mentions if getattr(m, attr)), None)
+
+
+def dateline_place(text: str) -> str | None:
+    """The place of an agency dateline ("BRUSSELS, January 13. /TASS/." → "Brussels").
+
+    Example:
+        >>> dateline_place("GENEVA, May 2 (Reuters) - Talks resumed.")
+        'Geneva'
+    """
+    for line in text.split("\n")[:12]:
+        m = _DATELINE.match(line)
+        if m and len(m.group(1)) >= 3 and not m.group(1).isdigit():
+            words = m.group(1).split()
+            if all(w.isupper() for w in words):
+                return " ".join(w.capitalize() for w in words)
+    return None
+
+
+def _kind(tok: Token) -> str | None:
+    lemma = tok.lemma_.lower()
+    if tok.pos_ == "VERB":
+        if lemma in MEETING_VERBS:
+            if lemma == "negotiate" and any(c.dep_ == "dobj" for c in tok.children):
+                return None  # "negotiate a deal" is about the deal
+            return MEETING_VERBS[lemma]
+        if lemma in {"speak", "talk"} and any(
+                c.lower_ in {"phone", "telephone"} for c in tok.subtree):
+            return "call"
+        return None
+    if tok.pos_ not in {"NOUN", "PROPN"} or lemma not in MEETING_NOUNS:
+        return None
+    if lemma == "talk" and tok.tag_ != "NNS":
+        return None
+    if lemma in {"call", "conversation", "phone"}:
+        phone = any(c.lower_ in {"phone", "telephone", "video"} for c in tok.children)
+        if lemma == "phone" and not (tok.head.lower_ == "by" or phone):
+            return None
+        if not phone and lemma != "phone" and not any(
+                c.dep_ == "prep" and c.lower_ in {"with", "between"} for c in tok.children):
+            return None
+        if lemma == "call" and any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children):
+            return None  # "a call for restraint" is a demand
+    if any(c.lower_ in {"press", "news", "media"} for c in tok.children):
+        return None  # a press conference is not a meeting between actors
+    if lemma == "round" and not any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+        return None
+    if tok.dep_ == "compound" and tok.head.lemma_.lower() in MEETING_NOUNS:
+        return None
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_ == "round":
+        return None  # "round of talks": the round is the mention
+    return MEETING_NOUNS[lemma]
+
+
+def _np_actors(ctx: DocContext, tok: Token, whole: bool = False) -> list[str]:
+    """Actors a noun phrase names: its head and conjuncts, or every mention inside it."""
+    out: list[str] = []
+    heads = [tok] + list(tok.conjuncts)
+    if tok.dep_ in {"nsubj", "nsubjpass"} and tok.lower_ in {"who", "which", "that"} and \
+            tok.head.dep_ == "relcl":
+        heads = [tok.head.head] + list(tok.head.head.conjuncts)
+    for t in heads:
+        keys: list[str] = []
+        if whole:
+            left, right = t.left_edge.i, t.right_edge.i + 1
+            keys = [m.actor for m in ctx.actors.mentions_in(t.doc[left].idx,
+                                                           t.doc[right - 1].idx +
+                                                           len(t.doc[right - 1]))]
+        key = ctx.actors.resolve_token(t)
+        if key is None:
+            mods = [c for c in t.children if c.dep_ in {"compound", "amod", "poss"}]
+            for c in mods:
+                k = ctx.actors.resolve_token(c)
+                if k:
+                    keys.append(k)
+        else:
+            keys.insert(0, key)
+        for k in keys:
+            if k not in out:
+                out.append(k)
+    return out
+
+
+def _governing_verb(tok: Token) -> tuple[Token | None, str]:
+    cur = tok
+    while cur.head is not cur and (cur.dep_ in {"conj", "appos"} or cur.dep_ == "pobj" and
+                                   cur.head.lower_ == "of" and cur.head.head.pos_ == "NOUN"
+                                   and cur.head.head.lemma_ in _MEASURES):
+        cur = cur.head if cur.dep_ != "pobj" else cur.head.head
+    if cur.dep_ in {"dobj", "nsubjpass", "nsubj", "attr"}:
+        return cur.head, cur.dep_
+    if cur.dep_ == "pobj":
+        return cur.head.head, "pobj:" + cur.head.lower_
+    return None, cur.dep_
+
+
+def _subject_of(verb: Token) -> Token | None:
+    cur = verb
+    for _ in range(4):
+        for c in cur.children:
+            if c.dep_ in {"nsubj", "nsubjpass"}:
+                return c
+        if cur.dep_ == "acl" and cur.head.pos_ in {"NOUN", "PROPN"}:
+            return cur.head  # "X, speaking at the conference, said"
+        if cur.dep_ in {"advcl", "xcomp", "conj", "pcomp", "acomp", "acl"} and \
+                cur.head is not cur:
+            cur = cur.head
+            continue
+        break
+    return None
+
+
+def _participants(ctx: DocContext, tok: Token) -> list[str]:
+    out: list[str] = []
+
+    def add(keys: list[str]) -> None:
+        out.extend(k for k in keys if k not in out)
+
+    for c in tok.children:
+        if c.dep_ in {"poss", "compound", "nmod"} and c.i < tok.i:
+            add(_np_actors(ctx, c, whole=True))
+        if c.dep_ == "prep" and c.lower_ in {"with", "between", "among", "of", "by"}:
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    add(_np_actors(ctx, g, whole=True))
+        if c.dep_ == "acl" and c.lemma_ in {"attend", "involve", "host", "chair"}:
+            for g in c.children:
+                if g.dep_ == "agent":
+                    for p in g.children:
+                        add(_np_actors(ctx, p, whole=True))
+    if tok.pos_ == "VERB":
+        verb, rel = tok, "self"
+    else:
+        verb, rel = _governing_verb(tok)
+    if verb is not None and verb.pos_ in {"NOUN", "PROPN"} and rel in {"pobj:in", "pobj:at"}:
+        # "Iran's objective in the talks", "our delegation at the meeting"
+        for c in verb.children:
+            if c.dep_ == "poss":
+                add(_np_actors(ctx, c))
+        return out
+    if verb is None:
+        return out
+    attend = rel == "self" or verb.lemma_ in _ATTEND or rel in {"pobj:at", "pobj:in",
+                                                               "pobj:during", "pobj:for"}
+    for c in verb.children:
+        if (c.dep_ == "nsubj" or c.dep_ == "nsubjpass" and rel.startswith("pobj")) and \
+                attend and rel != "nsubj":
+            add(_np_actors(ctx, c))
+        if c.dep_ == "agent" and (attend or rel == "nsubjpass"):
+            for g in c.children:
+                add(_np_actors(ctx, g, whole=True))
+        if c.dep_ == "dobj" and rel == "self":
+            add(_np_actors(ctx, c))
+        if c.dep_ == "prep" and c.lower_ in {"with", "between"} and (attend or rel == "self"):
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    add(_np_actors(ctx, g, whole=True))
+    if attend and not any(c.dep_ == "nsubj" for c in verb.children) and rel != "nsubj":
+        subj = _subject_of(verb)
+        if subj is not None:
+            add(_np_actors(ctx, subj))
+    return out
+
+
+def _place(ctx: DocContext, tok: Token) -> str | None:
+    def ent_in(tokens: list[Token]) -> str | None:
+        for t in tokens:
+            if t.ent_type_ in _PLACE_ENTS:
+                ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+                if ent is not None:
+                    return re.sub(r"^the\s+", "", ent.text, flags=re.I)
+        return None
+
+    kids = list(tok.children)
+    kids += [g for c in tok.children if c.dep_ == "acl" for g in c.children]
+    for c in kids:
+        if c.dep_ == "compound" and c.ent_type_ in _PLACE_ENTS:
+            return ent_in([c])
+        if c.dep_ == "prep" and c.lower_ in {"in", "at", "to"}:
+            found = ent_in(list(c.subtree))
+            if found:
+                return found
+    verb = tok if tok.pos_ == "VERB" else _governing_verb(tok)[0]
+    if verb is not None:
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ in {"in", "at"}:
+                found = ent_in(list(c.subtree))
+                if found:
+                    return found
+            if c.dep_ == "dobj" and verb.lemma_ == "visit" and c.ent_type_ in _PLACE_ENTS:
+                return ent_in([c])
+    return None
+
+
+def _date(ctx: DocContext, tok: Token, planned: bool) -> dt.date | None:
+    published = ctx.article.published
+    doc = ctx.doc
+    pieces: list[Token] = [c for c in tok.children if c.dep_ in {"poss", "compound", "npadvmod",
+                                                                  "nmod", "amod"}]
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in {"on", "in", "from", "since"}:
+            pieces.append(c)
+        if c.dep_ == "acl":
+            pieces += [g for g in c.children if g.dep_ in {"prep", "npadvmod"}
+                       and g.lower_ not in {"after", "before", "since"}]
+    verb = tok if tok.pos_ == "VERB" else _governing_verb(tok)[0]
+    if verb is not None:
+        for c in verb.children:
+            if c.dep_ in {"npadvmod", "prep", "tmod"} and c.i != tok.i and \
+                    c.lower_ not in {"after", "before", "since"}:
+                pieces.append(c)
+    for p in pieces:
+        text = doc[p.left_edge.i:p.right_edge.i + 1].text
+        d = first_date(text, published, planned)
+        if d is not None:
+            return d.date
+    return None
+
+
+def _name(doc: Doc, tok: Token, kind: str, place: str | None) -> str:
+    if tok.pos_ == "VERB":
+        base = {"visit": "visit", "call": "phone call"}.get(kind, "meeting")
+        return f"{base} in {place}" if place else base
+    left = min([tok.i] + [c.left_edge.i for c in tok.children
+                          if c.dep_ in {"compound", "amod", "nmod"} and c.i < tok.i])
+    right = tok.i + 1
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in {"of", "on", "between"} and c.i > tok.i:
+            sub = list(c.subtree)
+            if len(sub) <= 8:
+                right = max(right, sub[-1].i + 1)
+    name = doc[left:right].text
+    name = re.sub(r"^(the|a|an)\s+", "", name, flags=re.I)
+    if place and place.lower() not in name.lower():
+        name += f" in {place}"
+    return name
+
+
+def _mention(ctx: DocContext, tok: Token) -> _Mention | None:
+    kind = _kind(tok)
+    if kind is None:
+        return None
+    if any(c.dep_ == "neg" for c in (tok.head if tok.pos_ != "VERB" else tok).children) and \
+            tok.pos_ == "VERB":
+        return None  # "they did not meet"
+    planned = is_future(tok)
+    mods = {c.lower_ for c in tok.children}
+    if tok.pos_ != "VERB" and _governing_verb(tok)[1].startswith("pobj") and not any(
+            c.dep_ in {"det", "poss", "compound", "amod", "nummod", "prep"}
+            for c in tok.children):
+        return None  # "sincerity in talks": talks in general, not an event
+    definite = bool(mods & {"the", "this", "that", "these", "those"}) or any(
+        c.dep_ == "poss" for c in tok.children)
+    other = bool(mods & _OTHER_OCCASION)
+    place = _place(ctx, tok)
+    return _Mention(tok, kind, _date(ctx, tok, planned), place, _participants(ctx, tok),
+                    planned, definite, other, _name(ctx.doc, tok, kind, place))
+
+
+def find_meetings(ctx: DocContext) -> tuple[Meeting, ...]:
+    """Meetings the article reports as held or planned, merged per event.
+
+    Args:
+        ctx: The article under extraction.
+
+    Returns:
+        Meetings in order of first mention; only those with at least one participant
+        actor are kept (a meeting nobody attends cannot be told apart from the word).
+
+    Example:
+        "Russia and the United States held talks in Geneva on Monday." (published Tue
+        11 Jan 2022) → ``Meeting(name="talks in Geneva", kind="talks",
+        date=2022-01-10, place="Geneva", participants=("russia", "united-states"))``
+    """
+    doc = ctx.doc
+    mentions = [m for m in (_mention(ctx, t) for t in doc) if m is not None and
+                (m.definite or m.date or m.place or m.participants)]
+    clusters: list[_Cluster] = []
+    for m in mentions:
+        target = None
+        for c in reversed(clusters):
+            cdate, cplace = c.first("date"), c.first("place")
+            fam = _FAMILY.get(m.kind) == _FAMILY.get(c.mentions[0].kind)
+            if m.date and cdate:
+                if m.date == cdate and (fam or m.place == cplace):
+                    target = c
+                    break
+                continue
+            if m.place and cplace and m.place == cplace and not m.other:
+                target = c
+                break
+            if m.definite and not m.other and not m.date and not m.place and fam:
+                target = c
+                break
+        if target is None:
+            target = _Cluster()
+            clusters.append(target)
+        target.mentions.append(m)
+    dl = dateline_place(ctx.article.text)
+    out = []
+    for c in clusters:
+        parts: list[str] = []
+        for m in c.mentions:
+            parts.extend(p for p in m.participants if p not in parts)
+        if not parts:
+            continue
+        head = max(c.mentions, key=lambda m: (m.tok.pos_ != "VERB", len(m.name)))
+        place = c.first("place")
+        planned = all(m.planned for m in c.mentions)
+        if place is None and dl and not planned:
+            place = dl
+        first = c.mentions[0].tok
+        out.append(Meeting(name=head.name, kind=head.kind,
+                           span=span_of(doc, first.idx, first.idx + len(first)),
+                           date=c.first("date"), place=place, participants=tuple(parts),
+                           planned=planned))
+    return tuple(out)

@@ -1,0 +1,311 @@
+"""Posts: who holds which office ("Russian Deputy Foreign Minister Alexander Grushko").
+
+Three syntactic shapes are read, each around a person mention found by the actor stage:
+
+* a title run before the name: ``[qualifier] title-words Name`` where the qualifier is a
+  demonym ("Russian"), a possessive state ("Azerbaijan's") or an organisation ("NATO");
+* an apposition after the name: ``Name, [the|a] [qualifier] title [of X],``;
+* a title phrase before the name, set off by a comma: ``the head of X, Name``.
+
+The title keeps the words as written (title-cased, without the person's name and the
+qualifier); the organisation is the qualifier's actor key.
+
+Example:
+    >>> # "Russian Deputy Foreign Minister Alexander Grushko said ..." gives
+    >>> # Post("alexander-grushko", "Deputy Foreign Minister", "russia", span)
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg_builder import gazetteer
+from kg_builder.extract.context import DocContext, span_of_tokens
+from kg_builder.models import ActorKind, Post
+
+#: Head nouns of offices and roles (lower case).
+TITLE_NOUNS = gazetteer.lexicon("TITLE_NOUNS")
+
+#: Words that may stand in a title before its head noun (lower case).
+TITLE_MODIFIERS = gazetteer.lexicon("TITLE_MODIFIERS")
+
+#: Military ranks: titles on their own ("Lt. Gen. X").
+RANKS = gazetteer.lexicon("RANKS")
+
+#: Function words that may sit inside a title ("Secretary of State", "Envoy to Ethiopia").
+TITLE_PREPS = frozenset({"of", "to", "at", "for", "on"})
+_SMALL = frozenset({"of", "to", "at", "for", "on", "the", "and", "in"})
+_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir"})
+
+
+def is_title_word(tok: Token) -> bool:
+    """True for a word that can belong to an office title ("Deputy", "Minister", "Gen.")."""
+    low = tok.lower_
+    return low in TITLE_NOUNS or low in TITLE_MODIFIERS
+
+
+def title_case(words: list[str]) -> str:
+    """Title-case the words of a title, keeping small words and acronyms as they are.
+
+    Args:
+        words: The title's words as written.
+
+    Returns:
+        E.g. ``["deputy", "secretary", "of", "state"]`` → ``"Deputy Secretary of State"``.
+    """
+    out = []
+    for i, w in enumerate(words):
+        if w.isupper() or (i and w.lower() in _SMALL) or not w[:1].isalpha():
+            out.append(w if not (i and w.lower() in _SMALL) else w.lower())
+        else:
+            out.append(w[:1].upper() + w[1:])
+    return " ".join(out).replace(" - ", "-").replace(" \u2010 ", "-")
+
+
+def _qualifier(ctx: DocContext, tok: Token) -> str | None:
+    """Actor key a title qualifier token stands for (demonym, state, organisation)."""
+    st = gazetteer.state_by_demonym(tok.text)
+    if st is not None and tok.text[:1].isupper():
+        return st.key if st.key in ctx.actors.actors else None
+    key = ctx.actors.resolve_token(tok)
+    if key is None:
+        return None
+    actor = ctx.actors.actors.get(key)
+    if actor is None or actor.kind == ActorKind.PERSON:
+        return None
+    return key
+
+
+def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | None]:
+    """The title run right before a name, and the qualifier's actor key."""
+    doc = ctx.doc
+    i = start.i - 1
+    sent_start = start.sent.start
+    toks: list[Token] = []
+    org: str | None = None
+    while i >= sent_start:
+        t = doc[i]
+        if t.text in ("'s", "\u2019s", "\u2019", "'") and i - 1 >= sent_start:
+            org = _qualifier(ctx, doc[i - 1])
+            break
+        if t.lower_ in _HONORIFICS:
+            i -= 1
+            continue
+        if t.text in ("-", "\u2010") and toks and i - 1 >= sent_start and is_title_word(doc[i - 1]):
+            toks.append(t)  # "Director-General" split as "Director", "-", "General"
+            i -= 1
+            continue
+        if t.text == "." and i - 1 >= sent_start and doc[i - 1].lower_ in RANKS:
+            toks.append(t)  # "Lt. Gen." split as "Lt", ".", "Gen."
+            i -= 1
+            continue
+        if (
+            toks
+            and t.lower_ in TITLE_PREPS
+            and i - 1 >= sent_start
+            and doc[i - 1].lower_ in TITLE_NOUNS
+        ):
+            toks.append(t)  # "Secretary of State"
+            i -= 1
+            continue
+        if is_title_word(t) and not _qualifier(ctx, t):
+            toks.append(t)
+            i -= 1
+            continue
+        q = _qualifier(ctx, t)
+        if q is not None:
+            # "Envoy to Ethiopia", "Ambassador at the UN": a preposition makes it part of the title
+            m = ctx.actors.mention_at(t.idx, t.idx + len(t))
+            j = i
+            if m is not None:
+                while j - 1 >= sent_start and doc[j - 1].idx >= m.span.start:
+                    j -= 1
+            k = j - 1
+            if k >= sent_start and doc[k].lower_ == "the":
+                k -= 1
+            if toks and k >= sent_start and doc[k].lower_ in TITLE_PREPS:
+                toks.extend(reversed(doc[k : i + 1]))
+                i = k - 1
+                continue
+            # "Local ILA president": a title word before the organisation keeps it in the title
+            if (
+                toks
+                and j - 1 >= sent_start
+                and doc[j - 1].lower_ in TITLE_MODIFIERS
+                and doc[j - 1].text[:1].isupper()
+            ):
+                toks.extend(reversed(doc[j - 1 : i + 1]))
+                org = q
+                break
+            org = q
+            break
+        if t.text[:1].isupper() and t.pos_ == "PROPN" and toks and t.ent_type_ in ("LOC", ""):
+            toks.append(t)  # "Middle East envoy"
+            i -= 1
+            continue
+        if (
+            t.text[:1].isupper()
+            and t.pos_ in ("PROPN", "NOUN")
+            and not toks
+            and i == start.i - 1
+            and i - 1 >= sent_start
+            and doc[i - 1].lower_ in TITLE_MODIFIERS
+        ):
+            toks.append(t)  # an unknown head after known title words ("Affairs Chief")
+            i -= 1
+            continue
+        break
+    toks.reverse()
+    while toks and toks[0].lower_ in TITLE_PREPS | {"the"}:
+        toks.pop(0)
+    return toks, org
+
+
+def _has_head(toks: list[Token]) -> bool:
+    words = [t.lower_ for t in toks]
+    if any(w in TITLE_NOUNS for w in words):
+        return True
+    caps = [t for t in toks if t.text[:1].isupper()]
+    return len(caps) >= 3 and sum(w in TITLE_MODIFIERS for w in words) >= 1
+
+
+def _phrase_title(ctx: DocContext, toks: list[Token]) -> tuple[list[Token], str | None]:
+    """Split a title phrase ("Russia's deputy foreign minister") into title words and org."""
+    org = None
+    out: list[Token] = []
+    skip_until = -1
+    for n, t in enumerate(toks):
+        if t.i <= skip_until:
+            continue
+        if t.lower_ in ("a", "an", "the") and not out:
+            continue
+        if t.text in ("'s", "\u2019s"):
+            continue
+        q = _qualifier(ctx, t) if not is_title_word(t) else None
+        if q is not None:
+            m = ctx.actors.mention_at(t.idx, t.idx + len(t))
+            end = m.span.end if m else t.idx + len(t)
+            skip_until = max(x.i for x in toks if x.idx < end)
+            prev = out[-1] if out else None
+            if prev is not None and prev.lower_ == "of" and org is None:
+                out.pop()  # "Foreign Minister of Iran": the organisation, not the title
+                org = q
+            elif prev is not None and prev.lower_ in TITLE_PREPS:
+                out.extend(x for x in toks[n:] if x.i <= skip_until)
+            elif org is None:
+                org = q
+            continue
+        out.append(t)
+    while out and out[-1].lower_ in TITLE_PREPS | {"the", ","}:
+        out.pop()
+    return out, org
+
+
+def _appositions(ctx: DocContext, first: Token, last: Token) -> list[list[Token]]:
+    """Title phrases next to a name: "Name, a title ...," and "title ..., Name"."""
+    doc = ctx.doc
+    sent = first.sent
+    phrases: list[list[Token]] = []
+    # after the name: ", [det] phrase ," up to a comma, verb or clause
+    i = last.i + 1
+    if i < sent.end and doc[i].text == ",":
+        j = i + 1
+        if (
+            j < sent.end
+            and doc[j].lower_ in ("who", "which")
+            and j + 1 < sent.end
+            and doc[j + 1].lemma_ == "be"
+        ):
+            j += 2
+        phrase: list[Token] = []
+        if j < sent.end and (
+            doc[j].pos_ in ("ADP", "SCONJ", "PRON", "VERB", "AUX")
+            or doc[j].lower_ in ("which", "who", "whose")
+        ):
+            j = sent.end
+        while (
+            j < sent.end
+            and doc[j].text not in (",", ".", ";", ":", "(", ")", "\u2014", "\u2013")
+            and doc[j].pos_ not in ("VERB", "AUX")
+        ):
+            phrase.append(doc[j])
+            j += 1
+        phrases.extend(_split_conj(phrase))
+    # before the name: "phrase, Name"
+    if first.i - 1 > sent.start and doc[first.i - 1].text == ",":
+        j = first.i - 2
+        phrase = []
+        while (
+            j >= sent.start
+            and doc[j].text not in (",", ".", ";", ":", "(", ")")
+            and doc[j].pos_ not in ("VERB", "AUX", "ADP")
+            or (j >= sent.start and doc[j].lower_ in TITLE_PREPS)
+        ):
+            phrase.insert(0, doc[j])
+            j -= 1
+        while phrase and phrase[0].lower_ in TITLE_PREPS:
+            phrase.pop(0)
+        phrases.append(phrase)
+    return [p for p in phrases if p]
+
+
+def _split_conj(phrase: list[Token]) -> list[list[Token]]:
+    out: list[list[Token]] = [[]]
+    for n, t in enumerate(phrase):
+        nxt = phrase[n + 1] if n + 1 < len(phrase) else None
+        if t.lower_ == "and" and nxt is not None and is_title_word(nxt):
+            out.append([])
+            continue
+        out[-1].append(t)
+    return out
+
+
+def find_posts(ctx: DocContext) -> tuple[Post, ...]:
+    """Posts held by the persons of ``ctx.actors``.
+
+    Args:
+        ctx: The article with its actors found (and coreference resolved).
+
+    Returns:
+        Posts in text order, one per (person, title) pair.
+    """
+    found: dict[tuple[str, str], Post] = {}
+    table = ctx.actors
+    doc = ctx.doc
+    for m in table.mentions:
+        actor = table.actors.get(m.actor)
+        if actor is None or actor.kind != ActorKind.PERSON:
+            continue
+        span = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+        if (
+            span is None
+            or not len(span)
+            or not span[0].text[:1].isupper()
+            or span[0].lower_ in ("he", "she", "him", "his", "her", "the")
+        ):
+            continue
+        candidates: list[tuple[list[Token], str | None]] = []
+        toks, org = _title_before(ctx, span[0])
+        if toks and _has_head(toks):
+            candidates.append((toks, org))
+        for phrase in _appositions(ctx, span[0], span[-1]):
+            words, porg = _phrase_title(ctx, phrase)
+            if (
+                words
+                and words[-1].lower_ not in ("'s",)
+                and any(w.lower_ in TITLE_NOUNS for w in words)
+                and len(words) <= 14
+            ):
+                candidates.append((words, porg))
+        for words, org_key in candidates:
+            title = title_case([w.text for w in words])
+            if not title or title.lower() in _HONORIFICS:
+                continue
+            key = (m.actor, title.lower())
+            if key in found:
+                continue
+            lo = min([w.idx for w in words] + [m.span.start])
+            hi = max([w.idx + len(w) for w in words] + [m.span.end])
+            sp = span_of_tokens(doc.char_span(lo, hi, alignment_mode="expand"))
+            found[key] = Post(m.actor, title, org_key, sp)
+    return tuple(sorted(found.values(), key=lambda p: (p.span.start, p.person, p.title)))

@@ -1,0 +1,489 @@
+"""Direct quotations and who said them.
+
+Quotations are found on the raw text (straight, curly and guillemet marks; single curly
+marks when they enclose speech; quotes that run over paragraphs), then attributed by
+syntax: the subject of a reporting verb governing or next to the quote in its sentence
+("..., Grushko said"; "X said: ..."; "according to X"; "the statement quoted X as
+saying"), else the speaker of the previous quotation in the paragraph when the sentence
+is all quotation, else the nearest preceding subject of a reporting verb in the paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from kg_builder.extract.context import DocContext, span_of
+from kg_builder.extract.dates import first_date, is_future
+from kg_builder.models import Statement
+
+#: Verbs whose subject is the source of a quotation (lemmas).
+REPORTING_VERBS: frozenset[str] = frozenset({
+    "say", "tell", "add", "note", "stress", "emphasize", "emphasise", "state", "declare",
+    "warn", "insist", "argue", "claim", "write", "ask", "announce", "explain", "point",
+    "quote", "remark", "comment", "observe", "assert", "affirm", "reaffirm", "reiterate",
+    "repeat", "confirm", "deny", "admit", "acknowledge", "concede", "maintain", "contend",
+    "suggest", "propose", "urge", "demand", "reply", "respond", "answer", "retort",
+    "counter", "continue", "conclude", "predict", "promise", "vow", "pledge", "threaten",
+    "caution", "complain", "lament", "recall", "report", "tweet", "post", "mention",
+    "underline", "underscore", "highlight", "allege", "accuse", "charge", "believe",
+    "think", "chant", "shout", "cry", "exclaim", "call", "describe", "denounce",
+    "condemn", "brand", "label", "dub", "term", "characterize", "characterise",
+    "criticize", "criticise", "welcome", "praise", "hail", "reject", "dismiss",
+    "estimate", "forecast", "indicate", "inform", "assure",
+    "recommend", "advise", "order", "instruct", "appeal", "plead", "beg", "wonder",
+    "question", "elaborate", "clarify", "specify", "summarize", "summarise", "boast",
+    "joke", "quip", "muse", "whisper", "yell", "scream", "proclaim", "pronounce",
+    "testify", "publish", "broadcast", "express", "voice", "speak",
+})
+
+#: Reporting verbs that tell what a quote is about rather than introduce speech; a short
+#: quote that is their object is a characterisation, which may still be a scare quote.
+CHARACTERISING_VERBS: frozenset[str] = frozenset({
+    "call", "describe", "denounce", "condemn", "brand", "label", "dub", "term",
+    "characterize", "characterise", "criticize", "criticise", "welcome", "praise",
+    "hail", "reject", "dismiss", "believe", "think", "express", "voice", "speak",
+})
+
+_PRONOUN_SPEAKERS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them",
+                               "us", "me"})
+_OPENERS = {"“": "”", "«": "»", "„": "”", "‘": "’"}
+_CLOSERS_DOUBLE = {"”", "»", '"'}
+_MIN_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Offsets of the words inside a pair of quotation marks (one paragraph's part)."""
+
+    start: int
+    end: int
+    continues: bool = False  # continues a quotation left open in the previous paragraph
+
+
+# ---------------------------------------------------------------- finding quotations
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Quoted stretches of ``text``, each within one paragraph, in order.
+
+    A paragraph that ends inside a quotation closes that fragment there; the next
+    paragraph's opening mark continues it (``continues=True``). Apostrophes inside words
+    ("Russia's", "Russia’s") never end a quotation.
+
+    Example:
+        >>> [text[q.start:q.end] for q in find_quotes(text := 'He said: "We will go."')]
+        ['We will go.']
+    """
+    quotes: list[Quote] = []
+    pos = 0
+    carried = False
+    for line in text.split("\n"):
+        if line.strip():
+            quotes.extend(_quotes_in_paragraph(line, pos, carried))
+            carried = _opens_unclosed(line)
+        pos += len(line) + 1
+    return quotes
+
+
+def _opens_unclosed(line: str) -> bool:
+    """Whether the paragraph leaves a double quotation open at its end."""
+    return _scan_double(line)[1]
+
+
+def _is_opener_pos(s: str, i: int) -> bool:
+    before = s[i - 1] if i > 0 else " "
+    after = s[i + 1] if i + 1 < len(s) else " "
+    return (before.isspace() or before in "([{—–-:;,/") and not after.isspace()
+
+
+def _is_closer_pos(s: str, i: int) -> bool:
+    before = s[i - 1] if i > 0 else " "
+    after = s[i + 1] if i + 1 < len(s) else " "
+    return not before.isspace() and (after.isspace() or not after.isalnum())
+
+
+def _scan_double(s: str) -> tuple[list[tuple[int, int]], bool]:
+    """Double-mark quotations in one paragraph: ``(pairs, left_open)``."""
+    pairs: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for i, ch in enumerate(s):
+        if ch in "“«„" and open_at is None:
+            open_at = i
+        elif ch in "”»" and open_at is not None:
+            pairs.append((open_at + 1, i))
+            open_at = None
+        elif ch == '"':
+            if open_at is None:
+                if _is_opener_pos(s, i) or not _is_closer_pos(s, i):
+                    open_at = i
+            elif _is_closer_pos(s, i) or not _is_opener_pos(s, i):
+                pairs.append((open_at + 1, i))
+                open_at = None
+    if open_at is not None:
+        pairs.append((open_at + 1, len(s.rstrip())))
+        return pairs, True
+    return pairs, False
+
+
+def _scan_single(s: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """‘...’ quotations outside double ones; unclosed ones run to the sentence end."""
+    pairs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(s):
+        if s[i] == "‘" and _is_opener_pos(s, i) and not any(a <= i < b for a, b in taken):
+            j = i + 1
+            end = None
+            while j < len(s):
+                if s[j] == "’" and _is_closer_pos(s, j) and not (
+                        j + 1 < len(s) and s[j + 1].isalpha()):
+                    end = j
+                    break
+                if s[j] == "‘":
+                    break
+                j += 1
+            if end is None:
+                # unclosed: up to the end of the sentence (a common typo in news copy)
+                m = re.search(r"[.!?](?=\s|$)", s[i + 1:])
+                end = i + 1 + m.start() if m else len(s.rstrip())
+            pairs.append((i + 1, end))
+            i = end + 1
+        else:
+            i += 1
+    return pairs
+
+
+def _quotes_in_paragraph(line: str, pos: int, carried: bool) -> list[Quote]:
+    doubles, _ = _scan_double(line)
+    pairs = doubles + _scan_single(line, [(a - 1, b + 1) for a, b in doubles])
+    pairs.sort()
+    out = []
+    for k, (a, b) in enumerate(pairs):
+        inner = line[a:b]
+        lead = len(inner) - len(inner.lstrip())
+        trail = len(inner) - len(inner.rstrip())
+        if b - a - lead - trail <= 0:
+            continue
+        continues = carried and k == 0 and line[:a - 1].strip() == ""
+        out.append(Quote(pos + a + lead, pos + b - trail, continues))
+    return out
+
+
+# ---------------------------------------------------------------- attribution
+
+
+def _word_count(s: str) -> int:
+    return len(re.findall(r"[\w’'-]+", s))
+
+
+def _looks_like_title(s: str) -> bool:
+    """Headline-style capitalisation ("Automation Hurts Families"): a name, not speech."""
+    words = re.findall(r"[A-Za-z][\w’'-]*", s.strip().rstrip(".,;:!?"))
+    content = [w for w in words if len(w) > 3]
+    return bool(content) and all(w[0].isupper() for w in content) and len(content) >= 2
+
+
+def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+def _is_reporting(tok: Token) -> bool:
+    return tok.pos_ in {"VERB", "AUX"} and tok.lemma_.lower() in REPORTING_VERBS or (
+        tok.lemma_.lower() == "point" and any(c.lower_ == "out" for c in tok.children))
+
+
+def _subject(verb: Token) -> Token | None:
+    """The speaker token of a reporting verb, climbing through participles and xcomps."""
+    # "the statement quoted X as saying" / "X was quoted as saying"
+    if verb.lemma_ == "say" and verb.dep_ in {"advcl", "pcomp", "xcomp", "prep"}:
+        head = verb.head if verb.head.lemma_ != "as" else verb.head.head
+        if head.lemma_ == "quote":
+            verb = head
+    if verb.lemma_ == "quote":
+        for c in verb.children:
+            if c.dep_ == "dobj":
+                return c
+        for c in verb.children:
+            if c.dep_ == "nsubjpass":
+                return c
+    seen = 0
+    cur = verb
+    while seen < 4:
+        for c in cur.children:
+            if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"that", "which"}:
+                return c
+            if c.dep_ == "agent":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+        if c_rel := _relative_antecedent(cur):
+            return c_rel
+        if cur.dep_ == "acl" and cur.head.pos_ in {"NOUN", "PROPN"}:
+            return cur.head  # "a clause declaring ...", "a banner reading ..."
+        if cur.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and cur.head is not cur:
+            cur = cur.head
+            # "X said a ceasefire would be temporary, insisting ...": the participle hangs
+            # off the reported clause; its implied subject is the reporter's
+            while cur.dep_ == "ccomp" and not _is_reporting(cur) and _is_reporting(cur.head):
+                cur = cur.head
+            seen += 1
+            continue
+        break
+    return None
+
+
+def _relative_antecedent(verb: Token) -> Token | None:
+    if verb.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ in {"who", "which", "that"}
+                                    for c in verb.children):
+        return verb.head
+    return None
+
+
+def _according_to(tokens: list[Token]) -> Token | None:
+    for tok in tokens:
+        if tok.lower_ == "according":
+            for c in tok.children:
+                if c.lower_ == "to":
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            return _by_agent(g)
+    return None
+
+
+def _by_agent(tok: Token) -> Token:
+    """"a statement by the Defense Ministry" → the ministry; "his words" → his."""
+    if tok.lemma_ in {"statement", "word", "report", "remark", "comment", "source"}:
+        for c in tok.children:
+            if c.dep_ == "poss":
+                return c
+            if c.dep_ == "prep" and c.lower_ in {"by", "from", "of"}:
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+    return tok
+
+
+class _Speakers:
+    """Speaker lookup for one article."""
+
+    def __init__(self, ctx: DocContext, quotes: list[Quote]):
+        self.ctx = ctx
+        self.doc = ctx.doc
+        self.quote_chars = [(q.start - 1, q.end + 1) for q in quotes]
+
+    def inside_quote(self, tok: Token) -> bool:
+        return any(a <= tok.idx < b for a, b in self.quote_chars)
+
+    def resolve(self, tok: Token | None) -> str | None:
+        if tok is None:
+            return None
+        actors = self.ctx.actors
+        key = actors.resolve_token(tok)
+        if key:
+            return key
+        # a name whose head token is not itself a mention: try its compound name span
+        left = min((c.i for c in tok.children if c.dep_ in {"compound", "amod", "poss"}
+                    and c.i < tok.i), default=tok.i)
+        key = actors.resolve_span(self.doc[left : tok.i + 1])
+        if key:
+            return key
+        for c in tok.children:
+            if c.dep_ in {"appos", "compound"}:
+                key = actors.resolve_token(c)
+                if key:
+                    return key
+        return None
+
+    def reporting_verbs(self, tokens: list[Token]) -> list[Token]:
+        return [t for t in tokens if _is_reporting(t) and not self.inside_quote(t)]
+
+    def attribute(self, q: Quote) -> tuple[Token | None, bool]:
+        """Speaker token for a quotation, and whether the sentence had a cue of its own."""
+        qtoks = _tokens_in(self.doc, q.start, q.end)
+        if not qtoks:
+            return None, False
+        sents = sorted({t.sent.start: t.sent for t in qtoks}.values(), key=lambda s: s.start)
+        first, last = sents[0], sents[-1]
+        around = [t for t in self.doc[first.start:last.end] if not self.inside_quote(t)]
+        # the sentence right before, when it ends with a colon: 'X said: "..."'
+        if first.start > 0:
+            prev = self.doc[first.start - 1].sent
+            tail = [t for t in prev if not t.is_space]
+            if tail and tail[-1].text == ":" and not self.inside_quote(tail[-1]):
+                around = [t for t in prev if not self.inside_quote(t)] + around
+        # 1. a reporting verb that governs a quoted token, nearest first
+        for tok in qtoks:
+            cur, hops = tok, 0
+            while cur.head is not cur and hops < 8:
+                cur = cur.head
+                hops += 1
+                if not self.inside_quote(cur) and _is_reporting(cur):
+                    subj = _subject(cur)
+                    if subj is not None:
+                        return subj, True
+            break
+        # 2. any reporting verb next to the quote in its sentence(s), nearest first
+        verbs = self.reporting_verbs(around)
+        verbs.sort(key=lambda v: min(abs(v.idx - q.start), abs(v.idx - q.end)))
+        for verb in verbs:
+            subj = _subject(verb)
+            if subj is not None:
+                return subj, True
+        # 3. "according to X"
+        acc = _according_to(around)
+        if acc is not None:
+            return acc, True
+        return None, False
+
+    def preceding(self, q: Quote, para_start: int) -> Token | None:
+        """Nearest preceding subject of a reporting verb in the paragraph."""
+        toks = [t for t in self.doc if para_start <= t.idx < q.start and not self.inside_quote(t)]
+        for t in reversed(toks):
+            if _is_reporting(t):
+                subj = _subject(t)
+                if subj is not None:
+                    return subj
+        return None
+
+
+def _keep(text: str, q: Quote, speaker_cued: bool, doc: Doc, spk: _Speakers) -> bool:
+    inner = text[q.start:q.end]
+    n = _word_count(inner)
+    if n == 0:
+        return False
+    if _looks_like_title(inner):
+        return False
+    if n >= _MIN_WORDS:
+        return True
+    # short: keep only as the direct object of a (non-characterising) reporting verb
+    toks = _tokens_in(doc, q.start, q.end)
+    roots = [t for t in toks if not (q.start <= t.head.idx < q.end) or t.head is t]
+    for r in roots:
+        head = r.head
+        if head is not r and _is_reporting(head) and not spk.inside_quote(head) and \
+                head.lemma_ not in CHARACTERISING_VERBS and r.dep_ in {"dobj", "ccomp", "oprd"}:
+            return True
+    return False
+
+
+def _paragraph_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def find_statements(ctx: DocContext) -> tuple[Statement, ...]:
+    """Every direct quotation in the article with its speaker and date.
+
+    Args:
+        ctx: The article under extraction; ``ctx.actors`` resolves speakers.
+
+    Returns:
+        Statements in text order; ``quote`` is exactly the text inside the marks and
+        ``span`` its offsets. Quotations whose speaker cannot be resolved to an actor are
+        left out (the knowledge graph only records attributed speech).
+
+    Example:
+        ``"We will respond," Lavrov said.`` → ``Statement(quote="We will respond,",
+        speaker="sergey-lavrov", ...)``
+    """
+    text = ctx.article.text
+    doc = ctx.doc
+    quotes = find_quotes(text)
+    spk = _Speakers(ctx, quotes)
+    out: list[Statement] = []
+    said: list[tuple[int, str]] = []  # (offset, speaker) of statements so far
+    for q in quotes:
+        para = _paragraph_start(text, q.start)
+        tok, cued = spk.attribute(q)
+        if not _keep(text, q, cued, doc, spk):
+            continue
+        speaker = spk.resolve(tok)
+        if speaker is None and tok is not None and tok.lower_ in _PRONOUN_SPEAKERS:
+            speaker = _latest_speaker(spk, said, q, text, para)
+        if speaker is None and not cued:
+            prev_para = _paragraph_start(text, said[-1][0]) if said else -1
+            between = text[said[-1][0]:q.start] if said else ""
+            all_quote = _paragraph_is_quote(text, para, quotes)
+            if said and (q.continues or all_quote and _previous_paragraph(text, para) <= prev_para
+                         or prev_para == para and not _has_own_cue(between)):
+                speaker = said[-1][1]
+            else:
+                speaker = spk.resolve(spk.preceding(q, para))
+        if speaker is None:
+            continue
+        date = _statement_date(ctx, q)
+        out.append(Statement(quote=text[q.start:q.end], span=span_of(doc, q.start, q.end),
+                             speaker=speaker, date=date))
+        said.append((q.end, speaker))
+    return tuple(out)
+
+
+def _latest_speaker(spk: _Speakers, said: list[tuple[int, str]], q: Quote, text: str,
+                    para: int) -> str | None:
+    """For an unresolved pronoun speaker: the latest named source before the quote.
+
+    Candidates are the previous statement's speaker and resolvable subjects of reporting
+    verbs in this and the two previous paragraphs; the one nearest the quote wins.
+    """
+    best: tuple[int, str] | None = said[-1] if said else None
+    start = _previous_paragraph(text, _previous_paragraph(text, para))
+    toks = [t for t in spk.doc if start <= t.idx < q.start and not spk.inside_quote(t)]
+    for t in reversed(toks):
+        if _is_reporting(t) and not (t.dep_ in {"ccomp", "xcomp", "advcl", "relcl"} and
+                                     any(_is_reporting(a) for a in t.ancestors)):
+            subj = _subject(t)
+            if subj is None or subj.lower_ in _PRONOUN_SPEAKERS:
+                continue
+            key = spk.resolve(subj)
+            if key:
+                if best is None or t.idx > best[0]:
+                    best = (t.idx, key)
+                break
+    return best[1] if best else None
+
+
+def _paragraph_is_quote(text: str, para: int, quotes: list[Quote]) -> bool:
+    """Whether the paragraph holds nothing but quotations (and punctuation)."""
+    end = text.find("\n", para)
+    end = len(text) if end < 0 else end
+    rest = text[para:end]
+    for q in quotes:
+        if para <= q.start < end:
+            rest = rest[: q.start - para] + " " * (q.end - q.start) + rest[q.end - para:]
+    return not re.search(r"\w", rest)
+
+
+def _previous_paragraph(text: str, para: int) -> int:
+    """Start offset of the non-blank paragraph before the one starting at ``para``."""
+    i = para - 1
+    while i > 0 and text[i - 1] in "\n \t\r":
+        i -= 1
+    return text.rfind("\n", 0, i) + 1 if i > 0 else 0
+
+
+def _has_own_cue(between: str) -> bool:
+    """Whether text between two quotations introduces a new speaker (a reporting clause)."""
+    return bool(re.search(r"\b(said|says|told|added|asked|according)\b", between)) and \
+        bool(re.search(r"\b[A-Z][a-z]+", between))
+
+
+def _statement_date(ctx: DocContext, q: Quote):
+    """Publication date unless the reporting clause dates the remark ("said on Friday")."""
+    published = ctx.article.published
+    toks = _tokens_in(ctx.doc, q.start, q.end)
+    if not toks:
+        return published
+    sent = toks[0].sent
+    outside = [(t.idx, t.idx + len(t)) for t in sent
+               if not (q.start - 1 <= t.idx < q.end + 1)]
+    if not outside or published is None:
+        return published
+    a, b = outside[0][0], outside[-1][1]
+    clause = ctx.article.text[a:b]
+    # remove the quoted words themselves before looking for dates
+    rel_a, rel_b = max(q.start - a, 0), max(q.end - a, 0)
+    clause = clause[:rel_a] + " " * (rel_b - rel_a) + clause[rel_b:]
+    d = first_date(clause, published, is_future(sent.root))
+    return d.date if d is not None and d.date is not None else published
