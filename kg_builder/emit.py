@@ -74,13 +74,13 @@ class _Builder:
         self.add(ev, V.inArticle, self.article)
         # A quotation can run over several sentences: the "sentence" is then all of them.
         sent_start, sent_end = min(span.sent_start, span.start), max(span.sent_end, span.end)
-        nonneg = XSD.nonNegativeInteger
-        self.add(ev, V.start, Literal(span.start, datatype=nonneg))
-        self.add(ev, V.end, Literal(span.end, datatype=nonneg))
+        integer = XSD.integer
+        self.add(ev, V.start, Literal(span.start, datatype=integer))
+        self.add(ev, V.end, Literal(span.end, datatype=integer))
         self.add(ev, V.exact, Literal(clean(span.text(self.text))))
         self.add(ev, V.sentence, Literal(clean(self.text[sent_start:sent_end].strip())))
-        self.add(ev, V.sentenceStart, Literal(sent_start, datatype=nonneg))
-        self.add(ev, V.sentenceEnd, Literal(sent_end, datatype=nonneg))
+        self.add(ev, V.sentenceStart, Literal(sent_start, datatype=integer))
+        self.add(ev, V.sentenceEnd, Literal(sent_end, datatype=integer))
 
     def actor(self, key: str) -> URIRef:
         return URIRef(self.m.actor(key))

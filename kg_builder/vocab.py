@@ -124,12 +124,12 @@ speaker = KGB.speaker  # Statement → Actor (⊑ prov:wasAttributedTo)
 # ---- evidence (every fact: ActorMention, PostHolding, Demand, Agreement, Meeting, Statement)
 evidence = KGB.evidence  # fact → Evidence
 inArticle = KGB.inArticle  # Evidence → Article (⊑ oa:hasSource)
-start = KGB.start  # Evidence → xsd:nonNegativeInteger (⊑ oa:start)
-end = KGB.end  # Evidence → xsd:nonNegativeInteger (⊑ oa:end)
+start = KGB.start  # Evidence → xsd:integer ≥ 0; stores such as Oxigraph canonicalise derived integer types to xsd:integer (⊑ oa:start)
+end = KGB.end  # Evidence → xsd:integer ≥ 0; stores such as Oxigraph canonicalise derived integer types to xsd:integer (⊑ oa:end)
 exact = KGB.exact  # Evidence → xsd:string, the span's text (⊑ oa:exact)
 sentence = KGB.sentence  # Evidence → xsd:string, the sentence around the span
-sentenceStart = KGB.sentenceStart  # Evidence → xsd:nonNegativeInteger
-sentenceEnd = KGB.sentenceEnd  # Evidence → xsd:nonNegativeInteger
+sentenceStart = KGB.sentenceStart  # Evidence → xsd:integer ≥ 0; stores such as Oxigraph canonicalise derived integer types to xsd:integer
+sentenceEnd = KGB.sentenceEnd  # Evidence → xsd:integer ≥ 0; stores such as Oxigraph canonicalise derived integer types to xsd:integer
 
 # ---- provenance: facts point to their article and to the extraction run (PROV-O, reused as is)
 wasDerivedFrom = PROV.wasDerivedFrom  # fact → Article

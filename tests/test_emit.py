@@ -10,11 +10,22 @@ import pytest
 from golden_io import load_extraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rdflib import Graph
+from rdflib import RDF, Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg_builder.emit import emit
-from kg_builder.models import Actor, ActorKind, Article, Extraction, Mention, Span, Statement
+from kg_builder import vocab as V
+from kg_builder.models import (
+    Actor,
+    ActorKind,
+    Agreement,
+    AgreementStatus,
+    Article,
+    Extraction,
+    Mention,
+    Span,
+    Statement,
+)
 from kg_builder.store import to_ntriples
 from kg_builder.validate import validate_graph
 
@@ -84,3 +95,32 @@ def test_any_text_survives_emit_turtle_parse(text: str, article_id: str, name: s
     assert isomorphic(Graph().parse(data=turtle, format="turtle"), graph)
     # an independent parser agrees on the number of triples
     assert len(list(ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE))) == len(graph)
+
+
+def test_quote_over_several_sentences_gets_evidence_that_covers_it() -> None:
+    # regression: a quotation spanning two sentences made evidence end after its sentence
+    text = 'He said: "We will wait. We will not move." Then he left.'
+    start, end = text.index("We will wait"), text.index('move."') + len('move."')
+    sentence_end = text.index("wait.") + 5
+    extraction = Extraction(Article(id="q", text=text),
+                            statements=(Statement(text[start:end], Span(start, end, 0, sentence_end)),))
+    graph = emit(extraction)
+    assert validate_graph(graph).conforms
+    sentences = {str(o) for o in graph.objects(None, V.sentence)}
+    assert sentences == {'He said: "We will wait. We will not move."'}
+
+
+def test_repeated_agreement_is_one_node_with_all_parties() -> None:
+    # regression: two mentions of one agreement gave two statuses and two evidence sets
+    text = "Atlantis signed the Reef Accord. Lemuria later joined the Reef Accord."
+    first, second = Span(20, 31, 0, 32), Span(58, 69, 33, 70)
+    actors = (Actor("atlantis", "Atlantis", ActorKind.STATE), Actor("lemuria", "Lemuria", ActorKind.STATE))
+    extraction = Extraction(Article(id="r", text=text), actors=actors, agreements=(
+        Agreement("reef-accord", "Reef Accord", "accord", AgreementStatus.SIGNED, first, ("atlantis",)),
+        Agreement("reef-accord", "Reef Accord", "accord", AgreementStatus.UNKNOWN, second, ("lemuria",)),
+    ))
+    graph = emit(extraction)
+    assert validate_graph(graph).conforms
+    (node,) = set(graph.subjects(RDF.type, V.Agreement))
+    assert len(set(graph.objects(node, V.agreementStatus))) == 1
+    assert {str(p).rsplit("/", 1)[-1] for p in graph.objects(node, V.party)} == {"atlantis", "lemuria"}
