@@ -117,14 +117,14 @@ def ingest(
     from kg_builder.pipeline import IngestOptions, ingest as run_ingest
     from kg_builder.readers import ReadOptions
 
-    read = ReadOptions(id_field=id_field, text_field=text_field, url_field=url_field,
-                       source_field=source_field, published_field=published_field,
-                       title_field=title_field, max_bytes=max_bytes)
-    options = IngestOptions(base=base or vocab.DEFAULT_BASE, model=model, jobs=jobs,
-                            batch_size=batch_size, read=read,
-                            shapes=str(shapes) if shapes else None)
     progress_bar = _progress("ingesting", "articles") if err.is_terminal else None
     try:
+        read = ReadOptions(id_field=id_field, text_field=text_field, url_field=url_field,
+                           source_field=source_field, published_field=published_field,
+                           title_field=title_field, max_bytes=max_bytes)
+        options = IngestOptions(base=base or vocab.DEFAULT_BASE, model=model, jobs=jobs,
+                                batch_size=batch_size, read=read,
+                                shapes=str(shapes) if shapes else None)
         if progress_bar:
             with progress_bar:
                 task = progress_bar.add_task("ingest", total=None, failed=0)

@@ -122,3 +122,11 @@ def test_bad_model_is_a_usage_error_before_work(tmp_path: Path) -> None:
     result = run("ingest", SAMPLE, "--store", tmp_path / "s", "--model", "nope_model")
     assert result.exit_code == Exit.USAGE and "nope_model" in result.stderr
     assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("option", [["--max-bytes", "0"], ["--id-field", ""], ["--jobs", "0"]])
+def test_bad_ingest_option_is_a_usage_error(tmp_path: Path, option: list[str]) -> None:
+    # regression: ReadOptions errors escaped as a traceback
+    result = run("ingest", SAMPLE, "--store", tmp_path / "s", *option)
+    assert result.exit_code == Exit.USAGE and "error:" in result.stderr
+    assert not (tmp_path / "s").exists()
