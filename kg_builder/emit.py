@@ -223,9 +223,12 @@ def _merge_agreements(agreements: Iterable[Agreement]) -> list[Agreement]:
             continue
         status = first.status if first.status != AgreementStatus.UNKNOWN else a.status
         merged[a.key] = replace(
-            first, status=status, date=first.date or a.date,
+            first,
+            status=status,
+            date=first.date or a.date,
             parties=tuple(dict.fromkeys(first.parties + a.parties)),
-            aliases=tuple(dict.fromkeys(first.aliases + a.aliases + (a.name,))))
+            aliases=tuple(dict.fromkeys(first.aliases + a.aliases + (a.name,))),
+        )
     return list(merged.values())
 
 

@@ -113,14 +113,29 @@ def _process(articles: list[Article]) -> list[_Outcome]:
         try:
             graph = emit(extract(article, doc), base=options.base, model=_WORKER["model"])
         except Exception as exc:  # a bug on one article must not sink the batch
-            out.append(_Outcome(article.id, article.origin, iri, None, 0,
-                                f"extraction failed ({type(exc).__name__}: {exc}); please report"))
+            out.append(
+                _Outcome(
+                    article.id,
+                    article.origin,
+                    iri,
+                    None,
+                    0,
+                    f"extraction failed ({type(exc).__name__}: {exc}); please report",
+                )
+            )
             continue
         report = validate_graph(graph, _WORKER["shapes"])
         if not report.conforms:
-            out.append(_Outcome(article.id, article.origin, iri, None, 0,
-                                "graph does not conform to the SHACL shapes, not stored:\n"
-                                + report.summary()))
+            out.append(
+                _Outcome(
+                    article.id,
+                    article.origin,
+                    iri,
+                    None,
+                    0,
+                    "graph does not conform to the SHACL shapes, not stored:\n" + report.summary(),
+                )
+            )
             continue
         out.append(_Outcome(article.id, article.origin, iri, to_ntriples(graph), len(graph), None))
     return out
@@ -128,8 +143,10 @@ def _process(articles: list[Article]) -> list[_Outcome]:
 
 # ---- the run
 
-def _batches(items: Iterable[Article | InputError], size: int,
-             on_error: Callable[[InputError], None]) -> Iterator[list[Article]]:
+
+def _batches(
+    items: Iterable[Article | InputError], size: int, on_error: Callable[[InputError], None]
+) -> Iterator[list[Article]]:
     batch: list[Article] = []
     for item in items:
         if isinstance(item, InputError):
@@ -202,13 +219,17 @@ def ingest(
 
     def note_duplicates(article: Article) -> None:
         if article.id in seen_ids:
-            warnings.append(f"{article.origin}: article id {article.id!r} also at "
-                            f"{seen_ids[article.id]}; the later one wins")
+            warnings.append(
+                f"{article.origin}: article id {article.id!r} also at "
+                f"{seen_ids[article.id]}; the later one wins"
+            )
         seen_ids[article.id] = article.origin
         digest = hashlib.blake2b(article.text.encode("utf-8", "replace"), digest_size=16).digest()
         other = seen_texts.setdefault(digest, article.id)
         if other != article.id:
-            warnings.append(f"{article.origin}: article {article.id!r} has the same text as {other!r}")
+            warnings.append(
+                f"{article.origin}: article {article.id!r} has the same text as {other!r}"
+            )
 
     def write(outcomes: list[_Outcome]) -> None:
         nonlocal stored, triples
@@ -224,8 +245,9 @@ def ingest(
             progress(stored, len(failed))
 
     def tracked() -> Iterator[list[Article]]:
-        for batch in _batches(iter_articles(sources, options.read, stdin=stdin),
-                              options.batch_size, on_error):
+        for batch in _batches(
+            iter_articles(sources, options.read, stdin=stdin), options.batch_size, on_error
+        ):
             for article in batch:
                 note_duplicates(article)
             yield batch
@@ -244,12 +266,16 @@ def ingest(
         store.flush()
     if stored == 0 and not failed and not interrupted:
         failed.append(Failure(", ".join(map(str, sources)) or "(no input)", "no articles found"))
-    return IngestReport(stored, tuple(failed), tuple(warnings), triples,
-                        time.perf_counter() - started, interrupted)
+    return IngestReport(
+        stored, tuple(failed), tuple(warnings), triples, time.perf_counter() - started, interrupted
+    )
 
 
-def _run_parallel(batches: Iterator[list[Article]], options: IngestOptions,
-                  write: Callable[[list[_Outcome]], None]) -> None:
+def _run_parallel(
+    batches: Iterator[list[Article]],
+    options: IngestOptions,
+    write: Callable[[list[_Outcome]], None],
+) -> None:
     """Process batches in worker processes, in input order, with bounded look-ahead."""
     ctx = mp.get_context("fork")
     pool = ctx.Pool(options.jobs, initializer=_init_worker, initargs=(options,))

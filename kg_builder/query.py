@@ -46,8 +46,9 @@ def load_query(query: str) -> str:
     name = path.stem if path.suffix == ".rq" else query
     if name in shipped:
         return shipped[name].read_text(encoding="utf-8")
-    raise QueryError(f"no query file {query!r} and no shipped query of that name; "
-                     f"shipped: {', '.join(shipped)}")
+    raise QueryError(
+        f"no query file {query!r} and no shipped query of that name; shipped: {', '.join(shipped)}"
+    )
 
 
 def _plain(term) -> str:
@@ -79,6 +80,12 @@ def to_text(table: Table, fmt: str) -> str:
         writer.writerows(table.rows)
         return buf.getvalue()
     if fmt == "json":
-        return json.dumps([dict(zip(table.columns, r, strict=True)) for r in table.rows],
-                          ensure_ascii=False, indent=2) + "\n"
+        return (
+            json.dumps(
+                [dict(zip(table.columns, r, strict=True)) for r in table.rows],
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
     raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -50,7 +50,9 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
     try:
         if read_only:
             if not path.exists():
-                raise StoreError(f"no store at {path}: run `kg-builder ingest ... --store {path}` first")
+                raise StoreError(
+                    f"no store at {path}: run `kg-builder ingest ... --store {path}` first"
+                )
             return ox.Store.read_only(str(path))
         path.mkdir(parents=True, exist_ok=True)
         return ox.Store(str(path))
@@ -76,7 +78,10 @@ def replace_graphs(store: ox.Store, writes: Iterable[GraphWrite]) -> int:
     parts: list[str] = []
     n = 0
     for w in writes:
-        parts.append(f"DROP SILENT GRAPH <{w.graph}> ;\nINSERT DATA {{ GRAPH <{w.graph}> {{\n{w.ntriples}}} }}")
+        parts.append(
+            f"DROP SILENT GRAPH <{w.graph}> ;\n"
+            f"INSERT DATA {{ GRAPH <{w.graph}> {{\n{w.ntriples}}} }}"
+        )
         n += 1
     if not parts:
         return 0
@@ -117,7 +122,9 @@ def export(store: ox.Store, fmt: str, output: BinaryIO | str | Path) -> int:
         The number of triples or quads written.
     """
     if fmt not in EXPORT_FORMATS:
-        raise StoreError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+        raise StoreError(
+            f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
+        )
     rdf_format = EXPORT_FORMATS[fmt]
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
     if fmt in _TRIPLE_FORMATS:

@@ -62,7 +62,9 @@ def load_shapes(path: str | None = None) -> Graph:
     """
     shapes = _parse(Path(path) if path else shapes_file(), "SHACL shapes")
     if not any(shapes.triples((None, RDF.type, SH.NodeShape))):
-        raise OntologyError(f"the SHACL shapes file {path or shapes_file()} defines no sh:NodeShape")
+        raise OntologyError(
+            f"the SHACL shapes file {path or shapes_file()} defines no sh:NodeShape"
+        )
     if path is None:
         _parse(ontology_file(), "ontology")
     return shapes
@@ -76,19 +78,25 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
     """
     shapes = shapes if shapes is not None else load_shapes()
     conforms, results, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True,
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=False,
+        allow_warnings=True,
         abort_on_first=False,
     )
     if conforms:
         return Report(True)
     violations = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        violations.append(Violation(
-            focus=str(results.value(result, SH.focusNode) or ""),
-            path=_term(results.value(result, SH.resultPath)),
-            message=str(results.value(result, SH.resultMessage) or ""),
-            severity=str(results.value(result, SH.resultSeverity) or "").rsplit("#", 1)[-1],
-        ))
+        violations.append(
+            Violation(
+                focus=str(results.value(result, SH.focusNode) or ""),
+                path=_term(results.value(result, SH.resultPath)),
+                message=str(results.value(result, SH.resultMessage) or ""),
+                severity=str(results.value(result, SH.resultSeverity) or "").rsplit("#", 1)[-1],
+            )
+        )
     violations.sort(key=lambda v: (v.focus, v.path, v.message))
     blocking = any(v.severity == "Violation" for v in violations)
     return Report(not blocking, tuple(violations))
@@ -102,8 +110,16 @@ def _term(node) -> str:
     return str(node)
 
 
-_FILE_FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads",
-                 ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".owl": "xml"}
+_FILE_FORMATS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+}
 
 
 def validate_path(path: str | Path, shapes_path: str | None = None) -> dict[str, Report]:
@@ -141,8 +157,9 @@ def validate_path(path: str | Path, shapes_path: str | None = None) -> dict[str,
 
             ds = Dataset()
             ds.parse(path, format=fmt)
-            return {str(g.identifier): validate_graph(_copy(g), shapes) for g in ds.graphs()
-                    if len(g)}
+            return {
+                str(g.identifier): validate_graph(_copy(g), shapes) for g in ds.graphs() if len(g)
+            }
         data = Graph()
         data.parse(path, format=fmt)
     except Exception as exc:  # parser-specific exception types

@@ -121,15 +121,17 @@ planned = KGB.planned  # Meeting → xsd:boolean (announced, not yet held)
 quote = KGB.quote  # Statement → xsd:string (⊑ schema:text)
 speaker = KGB.speaker  # Statement → Actor (⊑ prov:wasAttributedTo)
 
+# Offsets are xsd:integer ≥ 0, not xsd:nonNegativeInteger: Oxigraph and other stores keep
+# derived integer types as xsd:integer, and a stored graph must still conform.
 # ---- evidence (every fact: ActorMention, PostHolding, Demand, Agreement, Meeting, Statement)
 evidence = KGB.evidence  # fact → Evidence
 inArticle = KGB.inArticle  # Evidence → Article (⊑ oa:hasSource)
-start = KGB.start  # Evidence → xsd:integer ≥ 0; stores such as Oxigraph canonicalise derived integer types to xsd:integer (⊑ oa:start)
-end = KGB.end  # Evidence → xsd:integer ≥ 0; stores such as Oxigraph canonicalise derived integer types to xsd:integer (⊑ oa:end)
+start = KGB.start  # Evidence → xsd:integer ≥ 0 (⊑ oa:start)
+end = KGB.end  # Evidence → xsd:integer ≥ 0 (⊑ oa:end)
 exact = KGB.exact  # Evidence → xsd:string, the span's text (⊑ oa:exact)
 sentence = KGB.sentence  # Evidence → xsd:string, the sentence around the span
-sentenceStart = KGB.sentenceStart  # Evidence → xsd:integer ≥ 0; stores such as Oxigraph canonicalise derived integer types to xsd:integer
-sentenceEnd = KGB.sentenceEnd  # Evidence → xsd:integer ≥ 0; stores such as Oxigraph canonicalise derived integer types to xsd:integer
+sentenceStart = KGB.sentenceStart  # Evidence → xsd:integer ≥ 0
+sentenceEnd = KGB.sentenceEnd  # Evidence → xsd:integer ≥ 0
 
 # ---- provenance: facts point to their article and to the extraction run (PROV-O, reused as is)
 wasDerivedFrom = PROV.wasDerivedFrom  # fact → Article

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from rdflib import RDF, Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from kg_builder.emit import emit
 from kg_builder import vocab as V
+from kg_builder.emit import emit
 from kg_builder.models import (
     Actor,
     ActorKind,
@@ -42,9 +42,12 @@ def test_emit_matches_golden_graph(case: str) -> None:
     expected = Graph().parse(expected_file, format="turtle")
     if not isomorphic(graph, expected):
         _, only_new, only_old = graph_diff(to_isomorphic(graph), to_isomorphic(expected))
-        pytest.fail(f"emitted graph differs from {expected_file}:\n+ "
-                    + "\n+ ".join(sorted(t.n3() for t in only_new))[:3000]
-                    + "\n- " + "\n- ".join(sorted(t.n3() for t in only_old))[:3000])
+        pytest.fail(
+            f"emitted graph differs from {expected_file}:\n+ "
+            + "\n+ ".join(sorted(t.n3() for t in only_new))[:3000]
+            + "\n- "
+            + "\n- ".join(sorted(t.n3() for t in only_old))[:3000]
+        )
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -61,8 +64,13 @@ def test_emit_is_deterministic_across_runs() -> None:
 def test_same_actor_in_two_articles_is_one_node() -> None:
     actor = Actor("atlantis", "Atlantis", ActorKind.STATE)
     graphs = [
-        emit(Extraction(Article(id=i, text="Atlantis spoke."), actors=(actor,),
-                        mentions=(Mention("atlantis", "Atlantis", Span(0, 8, 0, 15)),)))
+        emit(
+            Extraction(
+                Article(id=i, text="Atlantis spoke."),
+                actors=(actor,),
+                mentions=(Mention("atlantis", "Atlantis", Span(0, 8, 0, 15)),),
+            )
+        )
         for i in ("a1", "a2")
     ]
     subjects = [{s for s in g.subjects() if "/actor/" in str(s)} for g in graphs]
@@ -80,8 +88,11 @@ def test_bad_base_iri_is_refused() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(text=st.text(min_size=1, max_size=200), article_id=st.text(min_size=1, max_size=40),
-       name=st.text(min_size=1, max_size=40).filter(str.strip))
+@given(
+    text=st.text(min_size=1, max_size=200),
+    article_id=st.text(min_size=1, max_size=40),
+    name=st.text(min_size=1, max_size=40).filter(str.strip),
+)
 def test_any_text_survives_emit_turtle_parse(text: str, article_id: str, name: str) -> None:
     end = len(text)
     extraction = Extraction(
@@ -102,8 +113,10 @@ def test_quote_over_several_sentences_gets_evidence_that_covers_it() -> None:
     text = 'He said: "We will wait. We will not move." Then he left.'
     start, end = text.index("We will wait"), text.index('move."') + len('move."')
     sentence_end = text.index("wait.") + 5
-    extraction = Extraction(Article(id="q", text=text),
-                            statements=(Statement(text[start:end], Span(start, end, 0, sentence_end)),))
+    extraction = Extraction(
+        Article(id="q", text=text),
+        statements=(Statement(text[start:end], Span(start, end, 0, sentence_end)),),
+    )
     graph = emit(extraction)
     assert validate_graph(graph).conforms
     sentences = {str(o) for o in graph.objects(None, V.sentence)}
@@ -114,16 +127,35 @@ def test_repeated_agreement_is_one_node_with_all_parties() -> None:
     # regression: two mentions of one agreement gave two statuses and two evidence sets
     text = "Atlantis signed the Reef Accord. Lemuria later joined the Reef Accord."
     first, second = Span(20, 31, 0, 32), Span(58, 69, 33, 70)
-    actors = (Actor("atlantis", "Atlantis", ActorKind.STATE), Actor("lemuria", "Lemuria", ActorKind.STATE))
-    extraction = Extraction(Article(id="r", text=text), actors=actors, agreements=(
-        Agreement("reef-accord", "Reef Accord", "accord", AgreementStatus.SIGNED, first, ("atlantis",)),
-        Agreement("reef-accord", "Reef Accord", "accord", AgreementStatus.UNKNOWN, second, ("lemuria",)),
-    ))
+    actors = (
+        Actor("atlantis", "Atlantis", ActorKind.STATE),
+        Actor("lemuria", "Lemuria", ActorKind.STATE),
+    )
+    extraction = Extraction(
+        Article(id="r", text=text),
+        actors=actors,
+        agreements=(
+            Agreement(
+                "reef-accord", "Reef Accord", "accord", AgreementStatus.SIGNED, first, ("atlantis",)
+            ),
+            Agreement(
+                "reef-accord",
+                "Reef Accord",
+                "accord",
+                AgreementStatus.UNKNOWN,
+                second,
+                ("lemuria",),
+            ),
+        ),
+    )
     graph = emit(extraction)
     assert validate_graph(graph).conforms
     (node,) = set(graph.subjects(RDF.type, V.Agreement))
     assert len(set(graph.objects(node, V.agreementStatus))) == 1
-    assert {str(p).rsplit("/", 1)[-1] for p in graph.objects(node, V.party)} == {"atlantis", "lemuria"}
+    assert {str(p).rsplit("/", 1)[-1] for p in graph.objects(node, V.party)} == {
+        "atlantis",
+        "lemuria",
+    }
 
 
 def test_every_term_the_emitter_writes_is_defined_in_the_ontology() -> None:

@@ -29,8 +29,13 @@ def test_slug_is_never_empty_and_ascii(text: str) -> None:
 @given(st.text(min_size=1))
 def test_minted_iris_are_valid_and_stable(text: str) -> None:
     m = IriMinter("https://example.org/id/")
-    for iri in (m.article(text), m.actor(text), m.agreement(text), m.place(text),
-                m.post(text, text)):
+    for iri in (
+        m.article(text),
+        m.actor(text),
+        m.agreement(text),
+        m.place(text),
+        m.post(text, text),
+    ):
         ox.NamedNode(iri)  # raises on an invalid IRI
         assert " " not in iri
     assert m.article(text) == IriMinter("https://example.org/id/").article(text)

@@ -21,9 +21,17 @@ def _jsonl(path: Path, *records) -> Path:
     return path
 
 
-GOOD = {"id": "g1", "text": "The Kenyan government urged Uganda to reopen the border.",
-        "published": "2024-05-02", "source": "Example Wire"}
-GOOD2 = {"id": "g2", "text": "Chile and Peru held talks in Lima on Monday.", "published": "2024-05-08"}
+GOOD = {
+    "id": "g1",
+    "text": "The Kenyan government urged Uganda to reopen the border.",
+    "published": "2024-05-02",
+    "source": "Example Wire",
+}
+GOOD2 = {
+    "id": "g2",
+    "text": "Chile and Peru held talks in Lima on Monday.",
+    "published": "2024-05-08",
+}
 
 
 def test_sample_article_is_stored_as_one_named_graph(tmp_path: Path) -> None:
@@ -46,8 +54,9 @@ def test_reingest_replaces_and_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_bad_lines_are_named_counted_and_the_good_ones_stored(tmp_path: Path) -> None:
-    src = _jsonl(tmp_path / "mixed.jsonl", GOOD, "{not json", {"id": "e", "text": "  "}, GOOD2,
-                 "[1, 2]")
+    src = _jsonl(
+        tmp_path / "mixed.jsonl", GOOD, "{not json", {"id": "e", "text": "  "}, GOOD2, "[1, 2]"
+    )
     report = ingest([src, tmp_path / "missing.txt"], tmp_path / "store")
     assert report.stored == 2
     origins = sorted(f.origin for f in report.failed)
@@ -55,8 +64,13 @@ def test_bad_lines_are_named_counted_and_the_good_ones_stored(tmp_path: Path) ->
 
 
 def test_duplicate_ids_and_texts_are_reported(tmp_path: Path) -> None:
-    src = _jsonl(tmp_path / "d.jsonl", GOOD, dict(GOOD, text="Other text here."),
-                 dict(GOOD2, id="copy"), GOOD2)
+    src = _jsonl(
+        tmp_path / "d.jsonl",
+        GOOD,
+        dict(GOOD, text="Other text here."),
+        dict(GOOD2, id="copy"),
+        GOOD2,
+    )
     report = ingest([src], tmp_path / "store")
     assert report.stored == 4
     joined = "\n".join(report.warnings)
@@ -81,12 +95,15 @@ def test_non_conforming_article_is_not_stored_and_named(tmp_path: Path) -> None:
     assert "An article needs a title." in failure.reason and "article/g1" in failure.reason
 
 
-@pytest.mark.parametrize("options, message", [
-    (IngestOptions(model="no_such_model_xx"), "no_such_model_xx"),
-    (IngestOptions(base="not-an-iri"), "--base"),
-    (IngestOptions(jobs=0), "--jobs"),
-    (IngestOptions(batch_size=0), "--batch-size"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (IngestOptions(model="no_such_model_xx"), "no_such_model_xx"),
+        (IngestOptions(base="not-an-iri"), "--base"),
+        (IngestOptions(jobs=0), "--jobs"),
+        (IngestOptions(batch_size=0), "--batch-size"),
+    ],
+)
 def test_bad_options_fail_before_any_work(tmp_path: Path, options, message) -> None:
     with pytest.raises(ConfigError, match=message):
         ingest([SAMPLE], tmp_path / "store", options)
@@ -102,15 +119,19 @@ def test_broken_shapes_file_fails_before_any_work(tmp_path: Path) -> None:
 
 
 def test_two_jobs_give_the_same_graphs_as_one(tmp_path: Path) -> None:
-    records = [dict(GOOD, id=f"a{i}") for i in range(5)] + [dict(GOOD2, id=f"b{i}") for i in range(5)]
+    records = [dict(GOOD, id=f"a{i}") for i in range(5)] + [
+        dict(GOOD2, id=f"b{i}") for i in range(5)
+    ]
     src = _jsonl(tmp_path / "many.jsonl", *records)
     one = ingest([src], tmp_path / "one", IngestOptions(batch_size=3))
     two = ingest([src], tmp_path / "two", IngestOptions(batch_size=3, jobs=2))
     assert one.stored == two.stored == 10 and one.triples == two.triples
     import pyoxigraph as ox
 
-    dumps = [sorted(open_store(tmp_path / d).dump(format=ox.RdfFormat.N_QUADS).splitlines())
-             for d in ("one", "two")]
+    dumps = [
+        sorted(open_store(tmp_path / d).dump(format=ox.RdfFormat.N_QUADS).splitlines())
+        for d in ("one", "two")
+    ]
     assert dumps[0] == dumps[1]
 
 

@@ -38,9 +38,22 @@ def scores(tmp_path_factory) -> dict:
     cli = f"{sys.executable} -m kg_builder"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.run(
-        [sys.executable, str(EVAL / "score.py"), str(EVAL / "dev"), "--cli", cli,
-         "--queries", str(ROOT / "queries"), "--json", str(out)],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=1800,
+        [
+            sys.executable,
+            str(EVAL / "score.py"),
+            str(EVAL / "dev"),
+            "--cli",
+            cli,
+            "--queries",
+            str(ROOT / "queries"),
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=1800,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     print(proc.stdout)
@@ -50,4 +63,6 @@ def scores(tmp_path_factory) -> dict:
 @pytest.mark.parametrize("category", sorted(FLOORS))
 def test_dev_score_is_at_or_above_floor(scores: dict, category: str) -> None:
     value = scores[category] if category == "mean_f1" else scores[category]["f1"]
-    assert value >= FLOORS[category], f"{category} F1 {value} fell below its floor {FLOORS[category]}"
+    assert value >= FLOORS[category], (
+        f"{category} F1 {value} fell below its floor {FLOORS[category]}"
+    )

@@ -52,8 +52,9 @@ def test_read_only_open_of_a_missing_store_says_how_to_fix(tmp_path: Path) -> No
 @pytest.mark.parametrize("fmt", sorted(EXPORT_FORMATS))
 def test_export_round_trips_through_pyoxigraph(tmp_path: Path, fmt: str) -> None:
     store = open_store(tmp_path / "s")
-    replace_graphs(store, [GraphWrite(G1, _nt('quote " and \\ slash', "ü")),
-                           GraphWrite(G2, _nt("x"))])
+    replace_graphs(
+        store, [GraphWrite(G1, _nt('quote " and \\ slash', "ü")), GraphWrite(G2, _nt("x"))]
+    )
     out = tmp_path / f"out.{fmt}"
     n = export(store, fmt, out)
     parsed = list(ox.parse(path=str(out), format=EXPORT_FORMATS[fmt]))
