@@ -211,6 +211,10 @@ def query(
     token: Annotated[
         str | None, typer.Option(help="Bearer token (remote); or env KG_BUILDER_ENDPOINT_TOKEN.")
     ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated columns to show (repeated rows are dropped)."),
+    ] = None,
 ) -> None:
     """Run a SPARQL SELECT query on the store (or a remote endpoint) and print the rows."""
     from kg_builder.query import FORMATS, Table, load_query, select, to_text
@@ -232,6 +236,8 @@ def query(
             table = Table(tuple(columns), tuple(tuple(r) for r in rows))
         else:
             table = select(store, query_)
+        if columns:
+            table = table.project([c.strip() for c in columns.split(",") if c.strip()])
     except KgBuilderError as exc:
         raise _fail(exc) from None
     if fmt == "table":
@@ -244,6 +250,8 @@ def _print_table(table) -> None:
     rich_table = RichTable(*table.columns, show_lines=False, expand=False)
     for row in table.rows:
         rich_table.add_row(*row)
+    if not out.is_terminal:  # piped (make demo, logs): a wider page than rich's default 80
+        out.width = max(out.width, 160)
     out.print(rich_table)
     out.print(f"{len(table.rows)} row(s)")
 

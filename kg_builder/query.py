@@ -29,6 +29,20 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
+    def project(self, columns: list[str]) -> Table:
+        """Only ``columns``, in that order, without repeated rows.
+
+        Raises:
+            QueryError: a column the result does not have.
+        """
+        missing = [c for c in columns if c not in self.columns]
+        if missing:
+            raise QueryError(f"no column {', '.join(missing)} in the result; it has "
+                             f"{', '.join(self.columns)}")
+        index = [self.columns.index(c) for c in columns]
+        rows = dict.fromkeys(tuple(row[i] for i in index) for row in self.rows)
+        return Table(tuple(columns), tuple(rows))
+
 
 def load_query(query: str) -> str:
     """The text of ``query``: a path to a file, or the name of a shipped query.

@@ -51,3 +51,10 @@ def test_csv_and_json_render_plain_values() -> None:
     assert to_text(table, "csv") == 'a,b\n"x, y",\n"say ""hi""",2\n'
     assert to_text(table, "tsv").splitlines()[0] == "a\tb"
     assert json.loads(to_text(table, "json"))[1] == {"a": 'say "hi"', "b": "2"}
+
+
+def test_project_keeps_chosen_columns_in_order_without_repeats() -> None:
+    table = Table(("a", "b", "c"), (("1", "x", "p"), ("1", "y", "p"), ("2", "x", "q")))
+    assert table.project(["c", "a"]).rows == (("p", "1"), ("q", "2"))
+    with pytest.raises(QueryError, match="no column z"):
+        table.project(["z"])
