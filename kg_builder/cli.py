@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from enum import IntEnum
 from pathlib import Path
 from typing import Annotated
@@ -155,12 +156,15 @@ def ingest(
         )
         if progress_bar:
             with progress_bar:
-                task = progress_bar.add_task("ingest", total=None, failed=0)
+                task = progress_bar.add_task("ingest", total=None, failed=0, rate=0.0)
+                t0 = time.perf_counter()
                 report = run_ingest(
                     inputs,
                     store,
                     options,
-                    progress=lambda s, f: progress_bar.update(task, completed=s, failed=f),
+                    progress=lambda s, f: progress_bar.update(
+                        task, completed=s, failed=f, rate=s / max(time.perf_counter() - t0, 1e-9)
+                    ),
                 )
         else:
             report = run_ingest(inputs, store, options)
@@ -188,6 +192,7 @@ def _progress(what: str, unit: str) -> Progress:
         TextColumn(what),
         BarColumn(),
         TextColumn("{task.completed} " + unit),
+        TextColumn("({task.fields[rate]:.1f}/s)"),
         TextColumn("[red]{task.fields[failed]} failed"),
         TimeElapsedColumn(),
         console=err,
@@ -374,7 +379,7 @@ def push(
         )
         if bar:
             with bar:
-                task = bar.add_task("push", total=None, failed=0)
+                task = bar.add_task("push", total=None, failed=0, rate=0.0)
                 report = run_push(
                     store,
                     config,
