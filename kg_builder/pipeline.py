@@ -102,43 +102,31 @@ def _init_worker(options: IngestOptions) -> None:
     _WORKER["options"] = options
 
 
-def _process(articles: list[Article]) -> list[_Outcome]:
+def _outcome(article: Article, doc, options: IngestOptions, minter: IriMinter) -> _Outcome:
+    """Extract, emit and validate one parsed article; failures become reasons, not raises."""
     from kg_builder.extract import extract
 
+    iri = minter.article(article.id)
+
+    def failed(reason: str) -> _Outcome:
+        return _Outcome(article.id, article.origin, iri, None, 0, reason)
+
+    try:
+        graph = emit(extract(article, doc), base=options.base, model=_WORKER["model"])
+    except Exception as exc:  # a bug on one article must not sink the batch
+        return failed(f"extraction failed ({type(exc).__name__}: {exc}); please report")
+    report = validate_graph(graph, _WORKER["shapes"])
+    if not report.conforms:
+        return failed(
+            "graph does not conform to the SHACL shapes, not stored:\n" + report.summary()
+        )
+    return _Outcome(article.id, article.origin, iri, to_ntriples(graph), len(graph), None)
+
+
+def _process(articles: list[Article]) -> list[_Outcome]:
     nlp, options, minter = _WORKER["nlp"], _WORKER["options"], _WORKER["minter"]
-    out = []
     docs = nlp.pipe((a.text for a in articles), batch_size=len(articles) or 1)
-    for article, doc in zip(articles, docs, strict=True):
-        iri = minter.article(article.id)
-        try:
-            graph = emit(extract(article, doc), base=options.base, model=_WORKER["model"])
-        except Exception as exc:  # a bug on one article must not sink the batch
-            out.append(
-                _Outcome(
-                    article.id,
-                    article.origin,
-                    iri,
-                    None,
-                    0,
-                    f"extraction failed ({type(exc).__name__}: {exc}); please report",
-                )
-            )
-            continue
-        report = validate_graph(graph, _WORKER["shapes"])
-        if not report.conforms:
-            out.append(
-                _Outcome(
-                    article.id,
-                    article.origin,
-                    iri,
-                    None,
-                    0,
-                    "graph does not conform to the SHACL shapes, not stored:\n" + report.summary(),
-                )
-            )
-            continue
-        out.append(_Outcome(article.id, article.origin, iri, to_ntriples(graph), len(graph), None))
-    return out
+    return [_outcome(a, doc, options, minter) for a, doc in zip(articles, docs, strict=True)]
 
 
 # ---- the run
