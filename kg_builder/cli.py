@@ -237,8 +237,8 @@ def query(
             config = EndpointConfig.from_url(
                 endpoint, query_url=endpoint, user=user, password=password, token=token
             )
-            columns, rows = query_endpoint(load_query(query_), config)
-            table = Table(tuple(columns), tuple(tuple(r) for r in rows))
+            names, rows = query_endpoint(load_query(query_), config)
+            table = Table(tuple(names), tuple(tuple(r) for r in rows))
         else:
             table = select(store, query_)
         if columns:
