@@ -125,7 +125,7 @@ speaker = KGB.speaker  # Statement → Actor (⊑ prov:wasAttributedTo)
 # derived integer types as xsd:integer, and a stored graph must still conform.
 # ---- evidence (every fact: ActorMention, PostHolding, Demand, Agreement, Meeting, Statement)
 evidence = KGB.evidence  # fact → Evidence
-inArticle = KGB.inArticle  # Evidence → Article (⊑ oa:hasSource)
+inArticle = KGB.inArticle  # Evidence → Article
 start = KGB.start  # Evidence → xsd:integer ≥ 0 (⊑ oa:start)
 end = KGB.end  # Evidence → xsd:integer ≥ 0 (⊑ oa:end)
 exact = KGB.exact  # Evidence → xsd:string, the span's text (⊑ oa:exact)
