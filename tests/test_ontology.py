@@ -187,7 +187,6 @@ PROPERTY_ALIGNMENTS = [
     (KGB.place, SCHEMA.location),
     (KGB.participant, SEM.hasActor),
     (KGB.quote, SCHEMA.text),
-    (KGB.inArticle, OA.hasSource),
     (KGB.start, OA.start),
     (KGB.end, OA.end),
     (KGB.exact, OA.exact),
@@ -250,3 +249,8 @@ def test_plover_concepts_cite_the_plover_source(onto: Graph):
     source = URIRef("https://github.com/openeventdata/PLOVER")
     for member in models.Plover:
         assert (vocab.PLOVER[member.value], DCTERMS.source, source) in onto
+
+
+def test_evidence_source_is_not_declared_as_web_annotation_has_source(onto: Graph) -> None:
+    # oa:hasSource belongs to an oa:SpecificResource; Evidence is a selector.
+    assert (KGB.inArticle, RDFS.subPropertyOf, OA.hasSource) not in onto
