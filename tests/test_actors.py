@@ -102,3 +102,15 @@ def test_treaty_name_is_not_an_actor(nlp):
 def test_pronouns_are_not_aliases(nlp):
     _, actors = run(nlp, "Sweden said it would not change course. It called for calm.")
     assert all(a.lower() not in ("it", "they") for a in actors["sweden"].aliases)
+
+
+def test_heading_line_is_a_sentence_of_its_own(nlp):
+    text = "Trade and tariffs\nThe minister said exports rose. He was pleased."
+    doc = nlp(text)
+    starts = [s.text.split()[0] for s in doc.sents]
+    assert starts[:2] == ["Trade", "The"]
+
+
+def test_wrapped_line_in_lower_case_continues_the_sentence(nlp):
+    text = "The minister said that exports\nrose sharply in May."
+    assert len(list(nlp(text).sents)) == 1

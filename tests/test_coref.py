@@ -56,3 +56,72 @@ def test_it_resolves_to_organisation_not_person(nlp):
     text = "The African Union met in Addis Ababa. It called for an immediate ceasefire."
     _, ms = mentions(nlp, text)
     assert ms[("It", text.index("It called"))] == "african-union"
+
+
+# ---------------------------------------------------------------- person descriptions
+
+
+def test_indefinite_source_is_a_new_actor_not_the_state_of_its_demonym(nlp):
+    text = "“The border will stay closed,” a Turkish official told reporters on Sunday."
+    ex, ms = mentions(nlp, text)
+    assert ms[("a Turkish official", text.index("a Turkish"))] == "turkish-official"
+    official = next(a for a in ex.actors if a.key == "turkish-official")
+    assert official.name == "Turkish official"
+    assert official.kind.value == "Person"
+
+
+def test_source_description_keeps_its_place_complement(nlp):
+    text = "A diplomatic source in Paris said the summit would be postponed."
+    ex, _ = mentions(nlp, text)
+    assert "diplomatic source in Paris" in {a.name for a in ex.actors}
+
+
+def test_definite_role_with_demonym_is_the_person_not_the_state(nlp):
+    text = (
+        "Brazilian Foreign Minister Mauro Vieira arrived in Lima on Monday. "
+        "The Brazilian diplomat said that trade would grow."
+    )
+    _, ms = mentions(nlp, text)
+    assert ms[("The Brazilian diplomat", text.index("The Brazilian"))] == "mauro-vieira"
+
+
+def test_the_spokeswoman_resolves_to_the_person_titled_so(nlp):
+    text = (
+        "Foreign Ministry spokeswoman Maria Zakharova spoke on Friday. "
+        "“Nobody will dictate terms to us,” the spokeswoman said."
+    )
+    _, ms = mentions(nlp, text)
+    assert ms[("the spokeswoman", text.index("the spokeswoman"))] == "maria-zakharova"
+
+
+def test_plural_role_with_unnamed_complement_is_a_collective_actor(nlp):
+    text = "The delegates called on the co-chairs of the drafting committee to publish a text."
+    ex, _ = mentions(nlp, text)
+    chairs = next(a for a in ex.actors if a.key == "co-chairs-of-the-drafting-committee")
+    assert chairs.kind.value == "CollectiveActor"
+
+
+def test_predicative_or_bare_description_makes_no_actor(nlp):
+    ex, _ = mentions(nlp, "Mr Okafor is a former diplomat. An official said he was tired.")
+    assert not any("diplomat" in a.name or "official" in a.name for a in ex.actors)
+
+
+def test_it_prefers_the_previous_subject_over_a_demonym_modifier(nlp):
+    text = (
+        "The African Union said the release of a Kenyan aid worker was a step forward. "
+        "It added that more talks were needed."
+    )
+    _, ms = mentions(nlp, text)
+    assert ms[("It", text.index("It added"))] == "african-union"
+
+
+def test_he_never_resolves_to_an_organisation(nlp):
+    text = "Reuters reported that the vote was delayed. He did not comment on the delay."
+    _, ms = mentions(nlp, text)
+    assert ("He", text.index("He did")) not in ms
+
+
+def test_expletive_it_refers_to_nothing(nlp):
+    text = "Chile sent a note on Monday. It is reasonable to wait for an answer, Peru said."
+    _, ms = mentions(nlp, text)
+    assert ("It", text.index("It is")) not in ms

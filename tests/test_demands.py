@@ -193,3 +193,17 @@ def test_enumerated_items_inherit_the_listing_actor(run):
     assert ex.demands[0].content.startswith("withdraw its troops")
     assert "compensation" in ex.demands[1].content
     assert all(_names(ex, d.addressees) == {"Russia"} for d in ex.demands)
+
+
+def test_modal_conjunct_is_the_demanders_own_next_step_not_a_demand(run):
+    ex = run("Chile expects Peru to give a written reply to the proposals, and will decide "
+             "whether it is reasonable to continue talks.")
+    contents = [d.content for d in ex.demands]
+    assert any("written reply" in c for c in contents)
+    assert not any("decide" in c for c in contents)
+
+
+def test_plain_conjoined_infinitives_are_both_demanded(run):
+    ex = run("Chile urged Peru to open the border and withdraw its troops.")
+    contents = sorted(d.content for d in ex.demands)
+    assert contents == ["open the border", "withdraw its troops"]

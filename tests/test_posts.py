@@ -51,3 +51,30 @@ def test_title_with_preposition_is_kept(nlp):
 def test_descriptive_noun_before_name_is_not_a_post(nlp):
     got = posts(nlp, "Kenyan athlete Eliud Kipchoge won the race in Berlin.")
     assert not any(p[0] == "eliud-kipchoge" for p in got)
+
+
+def test_of_before_a_titled_name_is_not_part_of_the_title(nlp):
+    got = posts(nlp, "The agency published remarks of Kenyan Deputy Foreign Minister Grace "
+                     "Mutua on Tuesday.")
+    assert ("grace-mutua", "Deputy Foreign Minister", "kenya") in got
+
+
+def test_title_with_prepositional_complement_before_name(nlp):
+    got = posts(nlp, "Kenyan Ambassador at the OSCE John Kamau replied on Monday.")
+    assert ("john-kamau", "Ambassador at the OSCE", "kenya") in got
+
+
+def test_name_starting_with_pronoun_word_gets_its_post(nlp):
+    got = posts(nlp, "Ministry spokesperson He Wen said on Monday that exports rose.")
+    assert any(p[0] == "he-wen" and "Spokesperson" in p[1] for p in got)
+
+
+def test_state_inside_a_longer_body_name_stays_in_the_title(nlp):
+    got = posts(nlp, "Nguyen Van Nen, a member of the Political Bureau of the Communist Party "
+                     "of Vietnam Central Committee, arrived on Monday.")
+    assert any("of Vietnam Central Committee" in p[1] for p in got)
+
+
+def test_spokesman_for_a_leader_does_not_lend_the_leader_his_title(nlp):
+    got = posts(nlp, "A spokesman for Prime Minister Keir Starmer said the memo was old.")
+    assert not any("Spokesman" in p[1] for p in got)

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from kg_builder import gazetteer
+from kg_builder.extract import bodies
 from kg_builder.extract.context import DocContext, span_of_tokens
 from kg_builder.extract.posts import RANKS, TITLE_MODIFIERS, TITLE_NOUNS, is_title_word
 from kg_builder.models import Actor, ActorKind, Mention
@@ -38,13 +39,6 @@ LOCATIVE_VERBS = gazetteer.lexicon("LOCATIVE_VERBS")
 #: Nouns that denote acting people or institutions; a demonym on them names the state.
 ACTOR_NOUNS = gazetteer.lexicon("ACTOR_NOUNS") | TITLE_NOUNS
 
-#: Government body heads and the function they are keyed by.
-BODY_HEADS: dict[str, str] = gazetteer.body_words("head")
-_BODY_PAIRS: dict[tuple[str, str], str] = {
-    tuple(k.split()): v for k, v in gazetteer.body_words("pair").items()
-}
-_MINISTRY_FN: dict[str, str] = gazetteer.body_words("ministry")
-_FN_FULL = {"foreign": "Foreign Affairs", "interior": "Interior", "defence": "Defence"}
 
 #: Cue words in an organisation name → its kind.
 PARTY_CUES = gazetteer.lexicon("PARTY_CUES")
@@ -66,12 +60,55 @@ _COMPASS = frozenset(
 _PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them"})
 
 
+PARAGRAPHS_NAME = "kgb_paragraphs"
+_HEADING_MAX = 10  # tokens: a shorter line without final punctuation is a heading
+
+
+@Language.component(PARAGRAPHS_NAME)
+def paragraph_sentences(doc: Doc) -> Doc:
+    """Start a sentence after a paragraph break, and after a line that ends a sentence or
+    is a heading ("Response to proposals"), unless the next line goes on in lower case
+    (hard-wrapped copy). Runs before the parser, which keeps these boundaries.
+
+    Args:
+        doc: A tokenised document.
+
+    Returns:
+        The same document with ``is_sent_start`` set at those places.
+    """
+    line_len = 0
+    for i, tok in enumerate(doc):
+        if tok.is_space:
+            continue
+        prev = doc[i - 1] if i else None
+        brk = prev is not None and ("\n" in prev.whitespace_ or prev.is_space and
+                                    "\n" in prev.text)
+        if brk and tok.text[:1].isalpha() and tok.text[:1].islower():
+            brk = False  # a wrapped line continues its sentence
+        if brk:
+            j = i - 1
+            while j > 0 and doc[j].is_space:
+                j -= 1
+            last = doc[j]
+            whitespace = prev.text if prev.is_space else prev.whitespace_
+            if "\n\n" in whitespace or "\n" in whitespace and (
+                    last.text in {".", "!", "?", ":", "\u201d", '"', "\u2019"}
+                    or line_len <= _HEADING_MAX):
+                tok.is_sent_start = True
+            line_len = 0
+        line_len += 1
+    return doc
+
+
 def add_to_pipeline(nlp: Language) -> None:
-    """Add the gazetteer EntityRuler before ``ner`` so gazetteer names win.
+    """Add paragraph sentence breaks before the parser and the gazetteer EntityRuler
+    before ``ner`` so gazetteer names win.
 
     Args:
         nlp: A loaded English pipeline; changed in place (idempotent).
     """
+    if PARAGRAPHS_NAME not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS_NAME, before="parser")
     if RULER_NAME in nlp.pipe_names:
         return
     where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
@@ -237,7 +274,8 @@ class _Builder:
                     self.mention(ent.start, ent.end, self.gaz_actor(e))
             elif kind == "inst":
                 inst = gazetteer.institutions()[int(ref)]
-                self.body(
+                bodies.add_body(
+                    self,
                     ent.start,
                     ent.end,
                     inst.state,
@@ -455,7 +493,9 @@ class _Builder:
         if any(ch in text for ch in '"“”') or wset & NON_ACTOR_CUES:
             return
         if len(span) == 1 and (
-            is_title_word(span[0]) or span[0].lower_ in _MINISTRY_FN or span[0].lower_ in RANKS
+            is_title_word(span[0])
+            or span[0].lower_ in bodies.MINISTRY_FN
+            or span[0].lower_ in RANKS
         ):
             return
         if text in self.non_actor_acronyms:
@@ -605,215 +645,6 @@ class _Builder:
             elif head.pos_ == "PROPN" and any(is_title_word(x) for x in doc[t.i + 1 : head.i]):
                 self.mention(t.i, t.i + 1, self.gaz_actor(st))
 
-    # ------------------------------------------------------------- bodies
-    def body(
-        self,
-        start: int,
-        end: int,
-        state: str | None,
-        function: str,
-        *,
-        name: str,
-        kind: ActorKind = ActorKind.GOVERNMENT_BODY,
-        aliases: tuple[str, ...] = (),
-    ) -> str | None:
-        if state is None:
-            return None
-        e = gazetteer.entry(state)
-        if e is not None:
-            self.gaz_actor(e)
-        key = f"{state}-{function}"
-        self.actor(key, name, kind, part_of=state, aliases=aliases)
-        self.mention(start, end, key)
-        return key
-
-    def salient_state(self, before: int) -> str | None:
-        counts: dict[str, int] = {}
-        for (s, _), k in sorted(self.found.items()):
-            if s < before and self.drafts[k].kind == ActorKind.STATE:
-                counts[k] = counts.get(k, 0) + 1
-        return max(sorted(counts), key=lambda k: counts[k]) if counts else None
-
-    def state_of(self, toks: list[Token]) -> tuple[str | None, str | None]:
-        """State key and demonym from qualifiers: "Russian", "Russia's", "US", "of Iran"."""
-        for t in toks:
-            st = gazetteer.state_by_demonym(t.text)
-            if st is not None and t.text[:1].isupper():
-                return st.key, (t.text if t.text in st.demonyms and not t.is_upper else None)
-            k = self.covered(t.i)
-            if k and self.drafts[k].kind == ActorKind.STATE:
-                return k, None
-        return None, None
-
-    def bodies(self) -> None:
-        doc = self.doc
-        last_by_fn: dict[str, str] = {}
-        for t in doc:
-            if t.i in self.skip or t.pos_ not in ("NOUN", "PROPN"):
-                continue
-            if (
-                self.covered(t.i) is not None
-                and self.drafts[self.covered(t.i)].kind != ActorKind.GOVERNMENT_BODY
-            ):
-                continue
-            low = t.lower_
-            fn = None
-            head_end = t.i + 1
-            if (
-                low in ("ministry",)
-                and (
-                    t.text[0].isupper()
-                    or t.i
-                    and doc[t.i - 1].lower_ in ("foreign", "defense", "defence")
-                )
-                or low == "department"
-                and t.text[0].isupper()
-            ):
-                fn = self.ministry_function(t)
-            elif t.i > 0 and (doc[t.i - 1].lower_, low) in _BODY_PAIRS:
-                fn = _BODY_PAIRS[(doc[t.i - 1].lower_, low)]
-            elif low in BODY_HEADS or low == "forces":
-                fn = BODY_HEADS.get(low, "military")
-            if fn is None:
-                continue
-            # the noun phrase: left modifiers and an "of X" complement
-            left = t.i
-            while (
-                left - 1 >= t.sent.start
-                and (
-                    doc[left - 1].head.i in range(left - 1, t.i + 1) or doc[left - 1].dep_ == "case"
-                )
-                and doc[left - 1].dep_ in ("compound", "amod", "poss", "case", "det", "nmod")
-                and doc[left - 1].pos_ != "VERB"
-            ):
-                left -= 1
-            mods = [x for x in doc[left : t.i]]
-            of_toks: list[Token] = []
-            if head_end < len(doc) and doc[head_end].lower_ == "of":
-                j = head_end + 1
-                while (
-                    j < len(doc)
-                    and (doc[j].text[:1].isupper() or doc[j].lower_ in ("the", "of"))
-                    and doc[j].pos_ in ("PROPN", "DET", "ADP", "NOUN", "ADJ")
-                ):
-                    j += 1
-                of_toks = list(doc[head_end + 1 : j])
-            if any(x.like_num or x.dep_ == "nummod" for x in t.children):
-                continue  # "6,000 U.S. troops": a number of soldiers, not an institution
-            if (
-                low in ("troops", "forces")
-                and any(c.dep_ == "prep" and c.lower_ == "of" for c in [t.head])
-                and t.dep_ == "pobj"
-                and any(x.like_num for x in t.head.head.subtree)
-            ):
-                continue
-            state, demonym = self.state_of(mods + of_toks)
-            qualified = state is not None
-            if fn == "administration":
-                name_toks = [
-                    x
-                    for x in mods
-                    if x.ent_type_ == "PERSON"
-                    or (x.pos_ == "PROPN" and x.text[:1].isupper() and not self.covered(x.i))
-                ]
-                if not name_toks:
-                    continue
-                surname = name_toks[-1].text
-                key = f"{gazetteer.slug(surname)}-administration"
-                start = name_toks[0].i
-                while start > left and doc[start - 1].lower_ != "the":
-                    start -= 1
-                text = doc[name_toks[0].i : t.i + 1].text
-                self.actor(key, text, ActorKind.GOVERNMENT_BODY, part_of=state)
-                d = self.drafts[key]
-                if len(text) > len(d.name):
-                    d.aliases.append(d.name)
-                    d.name = text
-                for x in name_toks:  # the person named is not an acting mention here
-                    self.found.pop((x.i, x.i + 1), None)
-                self.mention(name_toks[0].i, t.i + 1, key)
-                continue
-            if not qualified and any(
-                x.lower_ not in ("the",)
-                and not (
-                    x.lower_ in _MINISTRY_FN
-                    or x.lower_ in ("affairs", "constitutional", "supreme", "central", "armed")
-                )
-                for x in mods
-            ):
-                continue  # "his troops", "Tigray Forces", "NATO forces": not a state's body
-            if low in ("troops", "forces") and any(
-                x.like_num or x.lower_ in ("thousands", "hundreds", "tens", "dozens")
-                for x in doc[max(0, left - 5) : left]
-            ):
-                continue
-            if not qualified:
-                if fn in last_by_fn:
-                    key = last_by_fn[fn]
-                    self.mention(left if doc[left].lower_ != "the" else left + 1, t.i + 1, key)
-                    continue
-                if not t.text[0].isupper() or fn in ("military", "navy", "police", "embassy"):
-                    continue
-                state = self.salient_state(t.idx)
-                if state is None:
-                    continue
-            if fn in ("military",) and low in ("troops", "forces") and demonym is None:
-                continue  # "NATO forces", "US troops": not read as a state's institution
-            st = gazetteer.entry(state)
-            dem = demonym or (st.demonyms[0] if st and st.demonyms else (st.name if st else state))
-            start = left if doc[left].lower_ not in ("the",) else left + 1
-            end = t.i + 1
-            if of_toks and any(self.covered(x.i) == state for x in of_toks):
-                end = max(x.i for x in of_toks if self.covered(x.i) == state) + 1
-            head_words = (
-                doc[t.i : t.i + 1].text
-                if (doc[t.i - 1].lower_, low) not in _BODY_PAIRS
-                else doc[t.i - 1 : t.i + 1].text
-            )
-            if fn.endswith("ministry") or low in ("ministry", "department"):
-                fn_words = self.function_words(t)
-                key_fn = fn if fn.endswith("ministry") else f"{fn}-ministry"
-                short = f"{dem} {fn_words} Ministry" if fn_words else f"{dem} Ministry"
-                full = _FN_FULL.get(fn, fn_words)
-                aliases = (f"{dem} Ministry of {full}", f"{dem} {fn_words} Ministry")
-                key = self.body(start, end, state, key_fn, name=short, aliases=aliases)
-            else:
-                key = self.body(start, end, state, fn, name=f"{dem} {head_words}")
-            if key:
-                last_by_fn[fn] = key
-                last_by_fn.setdefault("ministry" if "ministry" in key else fn, key)
-
-    def ministry_function(self, t: Token) -> str:
-        words = self.function_words(t).lower()
-        if not words:
-            return "ministry"
-        fn = _MINISTRY_FN.get(words) or _MINISTRY_FN.get(words.split()[-1]) or gazetteer.slug(words)
-        return f"{fn}-ministry"
-
-    def function_words(self, t: Token) -> str:
-        """ "Foreign" in "Foreign Ministry", "Foreign Affairs" in "Ministry of Foreign Affairs"."""
-        doc = self.doc
-        words: list[str] = []
-        j = t.i - 1
-        while (
-            j >= 0
-            and doc[j].text[:1].isalpha()
-            and (doc[j].lower_ in _MINISTRY_FN or doc[j].lower_ in ("affairs", "home", "external"))
-        ):
-            words.insert(0, doc[j].text)
-            j -= 1
-        if not words and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "of":
-            j = t.i + 2
-            while (
-                j < len(doc)
-                and doc[j].text[:1].isupper()
-                and doc[j].pos_ in ("PROPN", "NOUN")
-                and not (self.covered(j) and self.drafts[self.covered(j)].kind == ActorKind.STATE)
-            ):
-                words.append(doc[j].text)
-                j += 1
-        return " ".join(words)
-
     # ------------------------------------------------------------- collective actors
     def collectives(self) -> None:
         doc = self.doc
@@ -891,7 +722,7 @@ def find_actors(ctx: DocContext) -> None:
     b.scan_acronyms()
     b.entities()
     b.acronym_tokens()
-    b.bodies()
+    bodies.find_bodies(b)
     b.demonyms()
     b.collectives()
     b.commit()

@@ -63,7 +63,7 @@ _WEAK_MODIFIERS = frozenset({
     "draft", "proposed", "final", "possible", "potential", "new", "current", "previous",
     "such", "full", "good", "immediate", "whole", "entire", "last", "latest", "recent",
     "same", "this", "that", "original", "future", "existing", "old", "formal", "any",
-    "signed", "permanent", "comprehensive", "lasting", "strong", "fair", "actual", "first",
+    "signed", "actual", "first",
 })
 _CONNECTORS = frozenset({"of", "on", "for", "between", "and", "the", "to", "in"})
 
@@ -104,6 +104,7 @@ class _Mention:
     signature: frozenset[str]
     definite: bool
     acronym: str | None = None
+    headline: bool = False
     status: AgreementStatus = AgreementStatus.UNKNOWN
     parties: list[str] = field(default_factory=list)
     date: str | None = None
@@ -177,9 +178,15 @@ def _skip(tok: Token) -> bool:
     return bool(head.lower_ == "in" and tok.lower_.startswith("agreement"))
 
 
-def _is_headline(sent) -> bool:
+def _is_headline(tok: Token) -> bool:
     """Title Case lines make capitals useless as a sign of a name."""
-    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    text = tok.doc.text
+    a = text.rfind("\n", 0, tok.idx) + 1
+    b = text.find("\n", tok.idx)
+    line = tok.doc.char_span(a, len(text) if b < 0 else b, alignment_mode="contract")
+    if line is None or line.text.rstrip().endswith((".", "!", "?", '"', "”")):
+        return False  # headlines carry no full stop
+    words = [t for t in line if t.is_alpha and len(t) > 3]
     caps = sum(1 for t in words if t.text[0].isupper())
     return len(words) >= 3 and caps >= 0.7 * len(words)
 
@@ -190,7 +197,7 @@ def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
         return None
     if tok.dep_ == "compound" and _noun_kind(tok.head, doc) is not None:
         return None  # "Framework" in "Framework Convention": the head names it
-    headline = _is_headline(tok.sent)
+    headline = _is_headline(tok)
     kind, first = found
     capital = not headline and (tok.text[:1].isupper() and not tok.is_sent_start or
                                 _capitalised_run(tok, doc) > 0)
@@ -204,8 +211,10 @@ def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
             start -= 1
         end = tok.i + 1
         j = end
-        while j + 1 < len(doc) and doc[j].lower_ in _CONNECTORS and _is_cap(doc[j + 1]) and \
-                (doc[j].lower_ != "and" or j > tok.i + 1):
+        while j + 2 < len(doc) and doc[j].lower_ in _CONNECTORS and (
+                doc[j + 1].text[:1].isupper() or doc[j + 1].lower_ == "the" and
+                doc[j + 2].text[:1].isupper()) \
+                and (doc[j].lower_ != "and" or j > tok.i + 1):
             k = j + 1
             while k < len(doc) and (_is_cap(doc[k]) or doc[k].lower_ in {"the", "-"}):
                 k += 1
@@ -221,8 +230,12 @@ def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
         for c in tok.rights:
             if c.dep_ == "prep" and c.lower_ in {"on", "over", "for", "in"}:
                 sub = list(c.subtree)
-                if c.lower_ == "in" and not any(t.ent_type_ in {"GPE", "LOC"} for t in sub):
-                    continue
+                if c.lower_ == "in":
+                    places = [t for t in sub if t.ent_type_ in {"GPE", "LOC"}]
+                    if not places or places[0].i > c.i + 3:
+                        continue
+                    sub = [t for t in sub if t.i <= places[0].i or
+                           t.ent_iob_ == "I" and t.i <= places[0].i + 3]
                 if len(sub) <= 9 and not any(t.text in {",", ";", "("} for t in sub):
                     end = max(end, sub[-1].i + 1)
             elif c.dep_ == "prep" and c.lower_ == "of" and tok.lower_.startswith("memorand"):
@@ -230,8 +243,9 @@ def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
         proper = any(doc[i].text[:1].isupper() and doc[i].pos_ == "PROPN"
                      for i in range(start, end) if i != tok.i) and \
             not any(doc[i].dep_ == "poss" for i in range(start, end))
+    start, end = _within_line(doc, start, end, tok.i)
     sig = frozenset(
-        (t.lemma_.lower() if not t.text[:1].isupper() else t.text.lower())
+        (t.lemma_.lower() if t.pos_ == "NOUN" else t.text.lower())
         for t in doc[start:end]
         if t.i != tok.i and not (kind == "ceasefire" and t.i < tok.i and t.i >= first)
         and t.pos_ in {"NOUN", "PROPN", "ADJ", "NUM", "VERB"}
@@ -242,7 +256,25 @@ def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
     dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
     definite = bool(dets & {"the", "this", "that", "these", "those"}) or \
         any(c.dep_ == "poss" for c in tok.children)
-    return _Mention(tok, start, end, kind, proper, sig, definite)
+    if headline:
+        proper = False  # Title Case: capitals say nothing about a name
+    return _Mention(tok, start, end, kind, proper, sig, definite, headline=headline)
+
+
+def _within_line(doc: Doc, start: int, end: int, head: int) -> tuple[int, int]:
+    """Clip a name to the line of its head noun: a name never crosses a line break
+    ("ceasefire in Gaza" + a dateline "GAZA CITY" on the next line)."""
+    for i in range(head + 1, end):
+        if doc[i].is_space or "\n" in doc[i - 1].whitespace_:
+            end = i
+            break
+    for i in range(head, start, -1):
+        if doc[i - 1].is_space or "\n" in doc[i - 1].whitespace_:
+            start = i
+            break
+    while end - 1 > head and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return start, end
 
 
 # ---------------------------------------------------------------- status, parties, date
@@ -263,7 +295,24 @@ def _governor(tok: Token) -> tuple[Token | None, str]:
     return None, rel
 
 
+#: Nouns of aims: "the objective is achieving X", "our goal is to reach X" (not reached).
+_GOAL_NOUNS = frozenset({"objective", "goal", "aim", "purpose", "intention", "target",
+                         "priority", "ambition", "plan", "hope", "task", "mission"})
+
+
+def _goal_complement(verb: Token) -> bool:
+    """Whether ``verb`` complements a copula whose subject is an aim noun."""
+    if any(c.dep_ == "nsubj" and c.lemma_.lower() in _GOAL_NOUNS for c in verb.children):
+        return True  # "the objective is achieving X", parsed as a progressive
+    head = verb.head
+    if verb.dep_ not in {"attr", "xcomp", "ccomp", "acomp", "advcl"} or head.lemma_ != "be":
+        return False
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in _GOAL_NOUNS for c in head.children)
+
+
 def _irrealis(verb: Token) -> bool:
+    if _goal_complement(verb):
+        return True
     marks = {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass", "neg", "mark"}}
     if marks & (_IRREALIS | {"until", "if", "unless", "before", "once", "whether"}) or \
             any(c.dep_ == "neg" for c in verb.children):
@@ -271,7 +320,7 @@ def _irrealis(verb: Token) -> bool:
     if verb.dep_ in {"ccomp", "xcomp"} and verb.head.lemma_ in _PROPOSE | {
             "want", "hope", "urge", "call", "demand", "ask", "seek", "need", "expect", "aim"}:
         return True
-    return verb.dep_ in {"xcomp", "advcl", "acl", "pcomp"} and verb.tag_ in {"VB", "VBG"}
+    return verb.dep_ in {"xcomp", "advcl", "acl"} and verb.tag_ == "VB"
 
 
 def _status(m: _Mention) -> AgreementStatus:
@@ -304,7 +353,7 @@ def _status(m: _Mention) -> AgreementStatus:
     if rel == "pobj:under":
         return AgreementStatus.IN_FORCE
     irrealis = _irrealis(gov)
-    if lemma in {"pull", "walk", "back"} and rel.startswith("pobj"):
+    if lemma in {"pull", "walk", "back"} and rel in {"pobj:of", "pobj:from", "pobj:out"}:
         return AgreementStatus.TERMINATED if not irrealis else AgreementStatus.UNKNOWN
     if lemma in _SIGN:
         if lemma == "negotiate":
@@ -525,7 +574,8 @@ def _clean(name: str) -> str:
 
 def _agreement(ctx: DocContext, c: _Cluster) -> Agreement:
     doc = ctx.doc
-    named = [m for m in c.mentions if m.proper and not (m.acronym and m.end - m.start == 1)]
+    body = [m for m in c.mentions if not m.headline] or c.mentions
+    named = [m for m in body if m.proper and not (m.acronym and m.end - m.start == 1)]
     full_from_acronym = [KNOWN_ACRONYMS[a] for a in sorted(c.acronyms) if a in KNOWN_ACRONYMS
                          and not named]
     if named:
@@ -533,7 +583,7 @@ def _agreement(ctx: DocContext, c: _Cluster) -> Agreement:
     elif full_from_acronym:
         canonical = full_from_acronym[0]
     else:
-        canonical = max(c.mentions, key=lambda m: (len(m.signature), m.end - m.start > 1,
+        canonical = max(body, key=lambda m: (len(m.signature), m.end - m.start > 1,
                                                    -(m.end - m.start), -m.start)).name(doc)
     canonical = _clean(canonical)
     aliases = []
@@ -544,8 +594,7 @@ def _agreement(ctx: DocContext, c: _Cluster) -> Agreement:
     for a in sorted(c.acronyms):
         if a not in aliases and a != canonical:
             aliases.append(a)
-    status = next((m.status for m in c.mentions if m.status is not AgreementStatus.UNKNOWN),
-                  AgreementStatus.UNKNOWN)
+    status = _cluster_status(body)
     parties: list[str] = []
     for m in c.mentions:
         parties += [p for p in m.parties if p not in parties]
@@ -556,3 +605,20 @@ def _agreement(ctx: DocContext, c: _Cluster) -> Agreement:
                      span=span_of(doc, doc[first.start].idx, doc[first.end - 1].idx +
                                   len(doc[first.end - 1])),
                      parties=tuple(parties), date=date, aliases=tuple(aliases))
+
+
+#: Statuses that report a stage the agreement has reached (beat prospective ones).
+_REALISED = frozenset({AgreementStatus.SIGNED, AgreementStatus.IN_FORCE,
+                       AgreementStatus.VIOLATED, AgreementStatus.SUSPENDED,
+                       AgreementStatus.TERMINATED})
+
+
+def _cluster_status(mentions: list[_Mention]) -> AgreementStatus:
+    """The strongest evidence over all mentions, not just the first: a stage the text
+    says was reached (signed, in force, violated, suspended, terminated) beats a
+    prospective one (proposed, draft, under negotiation); ties go to text order."""
+    known = [m.status for m in mentions if m.status is not AgreementStatus.UNKNOWN]
+    realised = [st for st in known if st in _REALISED]
+    if realised:
+        return realised[0]
+    return known[0] if known else AgreementStatus.UNKNOWN

@@ -11,7 +11,16 @@ Deliberately small and explainable (no new dependencies):
     person whose known post shares the head word (a "diplomat" is anyone whose post is
     diplomatic), and whose state agrees with a demonym in the description;
   - "the ministry", "the alliance", "the bloc", "the group", "the union", "the company",
-    "the agency" → the most recent actor of a compatible kind.
+    "the agency" → the most recent actor of a compatible kind;
+  - a description of an unnamed person or group acting in the text ("an Iranian source
+    told ...", "a security source in Israel said", "the co-chairs of the contact group")
+    that no antecedent fits → a new actor named by the description. The mention spans
+    the whole noun phrase, so it wins over the demonym inside it ("Iranian" → Iran).
+
+Pronoun antecedents are ranked by centering: a candidate earlier in the same sentence,
+else, sentence by sentence backwards, a grammatical subject before other mentions.
+Modifier demonyms ("Israeli" in "Israeli soldier") and plural forms are not antecedents
+of "it"; "he/she" only ever refer to persons, "it" never does.
 
 Each resolved reference becomes a :class:`~kg_builder.models.Mention` (so
 ``ctx.actors.resolve_token`` answers for it); descriptions, not pronouns, also become aliases.
@@ -99,6 +108,20 @@ _NON_PERSON = frozenset(
 )
 _WINDOW = 1500  # characters: antecedents further back are not considered
 
+#: Heads of descriptions of people (besides the title nouns): "a source", "the diplomat".
+PERSON_NOUNS: frozenset[str] = frozenset(
+    {"diplomat", "official", "source", "negotiator", "aide", "insider", "co-chair",
+     "cochair", "envoy", "spokesperson", "spokesman", "spokeswoman", "representative",
+     "mediator", "delegate", "observer", "analyst", "expert", "activist", "worker",
+     "employee", "staffer", "lawyer", "witness", "resident", "officer", "commander"}
+)
+#: Grammatical roles in which an unnamed description acts or is acted upon.
+_ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
+_ARG_PREPS = frozenset({"by", "on", "from", "with", "to"})
+#: Prepositions whose phrase restricts a description ("a source in Israel").
+_COMPLEMENT_PREPS = frozenset({"of", "in", "from", "at", "for", "with"})
+_POSS_PRONOUNS = frozenset({"his", "her", "its", "their", "our", "my", "your"})
+
 
 def _titles(ctx: DocContext) -> dict[str, tuple[set[str], set[str]]]:
     """Person key → (words of their post titles, states/orgs of those posts)."""
@@ -108,6 +131,9 @@ def _titles(ctx: DocContext) -> dict[str, tuple[set[str], set[str]]]:
         words.update(w.lower() for w in p.title.replace("-", " ").split())
         if p.organisation:
             orgs.add(p.organisation)
+            parent = ctx.actors.actors.get(p.organisation)
+            if parent is not None and parent.part_of:
+                orgs.add(parent.part_of)
     return out
 
 
@@ -118,6 +144,43 @@ def _candidates(ctx: DocContext, before: int) -> list[tuple[Mention, Actor]]:
         a = ctx.actors.actors.get(m.actor)
         if a is not None:
             out.append((m, a))
+    return out
+
+
+def _mention_root(ctx: DocContext, m: Mention) -> Token | None:
+    span = ctx.doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _is_modifier(root: Token) -> bool:
+    """A demonym or name modifying a common noun ("Israeli soldier"): not an NP of its own."""
+    return root.dep_ in ("amod", "compound", "nmod") and root.head.pos_ == "NOUN" and (
+        root.pos_ == "ADJ" or root.head.i > root.i
+    )
+
+
+def _is_subject(root: Token) -> bool:
+    cur = root
+    while cur.dep_ in ("conj", "appos") and cur.head is not cur:
+        cur = cur.head
+    return cur.dep_ in ("nsubj", "nsubjpass")
+
+
+def _ranked(ctx: DocContext, tok: Token, cands: list[tuple[Mention, Actor]]) -> list[str]:
+    """Candidate keys ordered by salience: same sentence (most recent first), then each
+    earlier sentence with its subjects first, then its other mentions left to right."""
+    sent_start = tok.sent.start_char
+    same = [a.key for m, a in cands if m.span.start >= sent_start]
+    by_sent: dict[int, list[tuple[Mention, Actor]]] = {}
+    for m, a in cands:
+        if m.span.start < sent_start:
+            by_sent.setdefault(m.span.sent_start, []).append((m, a))
+    out = list(same)
+    for start in sorted(by_sent, reverse=True):
+        group = sorted(by_sent[start], key=lambda ma: ma[0].span.start)
+        roots = [(_mention_root(ctx, m), a) for m, a in group]
+        out += [a.key for r, a in roots if r is not None and _is_subject(r)]
+        out += [a.key for r, a in roots if r is None or not _is_subject(r)]
     return out
 
 
@@ -138,96 +201,213 @@ def _pronoun(ctx: DocContext, tok: Token, genders: dict[str, str]) -> str | None
             return same[0][1].key
         return persons[0][1].key
     if low in _IT:
-        for _, a in cands:
-            if a.kind in _NON_PERSON and not a.name.endswith("s"):
-                return a.key
-        return None
+        keep = []
+        for m, a in cands:
+            root = _mention_root(ctx, m)
+            if a.kind not in _NON_PERSON or root is None or _is_modifier(root):
+                continue
+            if root.tag_ in ("NNS", "NNPS") and a.kind != ActorKind.STATE:
+                continue  # "NATO members", "the Palestinians": not "it"
+            if root.tag_ in ("NNS", "NNPS") and root.lower_ == m.text.lower():
+                continue
+            keep.append((m, a))
+        ranked = _ranked(ctx, tok, keep)
+        return ranked[0] if ranked else None
     if low in _THEY:
-        for _, a in cands:
-            if a.kind == ActorKind.COLLECTIVE_ACTOR or a.kind in _NON_PERSON:
-                return a.key
-        return None
+        keep = [(m, a) for m, a in cands
+                if (a.kind == ActorKind.COLLECTIVE_ACTOR or a.kind in _NON_PERSON)
+                and (r := _mention_root(ctx, m)) is not None and not _is_modifier(r)]
+        ranked = _ranked(ctx, tok, keep)
+        return ranked[0] if ranked else None
+    return None
+
+
+def _expletive(tok: Token) -> bool:
+    """Non-referring "it": "it is reasonable to ...", "it seems that", "as long as it takes"."""
+    if tok.dep_ == "expl":
+        return True
+    head = tok.head
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    if head.lemma_ in ("seem", "appear", "take", "rain", "matter", "happen"):
+        return True
+    extraposed = any(c.dep_ in ("xcomp", "ccomp", "csubj") and c.i > head.i
+                     for c in head.children)
+    predicative = any(c.dep_ in ("acomp", "attr") for c in head.children)
+    return head.lemma_ == "be" and predicative and extraposed
+
+
+def _np_range(tok: Token) -> tuple[int, int]:
+    """Token range ``[start, end)`` of the noun phrase headed by ``tok``: its left
+    dependents (across a split hyphenated head: "co - chairs") and restricting
+    prepositional phrases ("source in Israel", "co-chairs of the contact group")."""
+    doc = tok.doc
+    first = tok
+    while (
+        first.i - 2 >= tok.sent.start
+        and doc[first.i - 1].text in ("-", "\u2010")
+        and not doc[first.i - 1].whitespace_
+        and not doc[first.i - 2].whitespace_
+    ):
+        first = doc[first.i - 2]
+    left = min(first.left_edge.i, tok.left_edge.i)
+    right = tok.i + 1
+    for c in tok.children:
+        if c.dep_ == "amod" and c.i == right and c.pos_ == "ADJ":
+            sub = list(c.subtree)  # "a source close to the talks"
+            if len(sub) <= 8:
+                right = sub[-1].i + 1
+        elif c.dep_ == "prep" and c.i == right and c.lower_ in _COMPLEMENT_PREPS:
+            sub = list(c.subtree)
+            if len(sub) <= 8 and not any(
+                t.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp") for t in sub
+            ):
+                right = sub[-1].i + 1
+    while right - 1 > tok.i and doc[right - 1].is_punct:
+        right -= 1
+    return left, right
+
+
+def _head_word(doc, tok: Token) -> str:
+    """Lower-case lemma of a (possibly hyphen-split) head noun: "co - chairs" → co-chair."""
+    lemma = tok.lemma_.lower()
+    if tok.i >= 2 and doc[tok.i - 1].text in ("-", "\u2010") and not doc[tok.i - 1].whitespace_:
+        return f"{doc[tok.i - 2].lower_}-{lemma}"
+    return lemma
+
+
+def _role(tok: Token) -> bool:
+    """Whether the noun phrase is an argument that acts or is acted upon."""
+    cur = tok
+    while cur.dep_ == "conj" and cur.head is not cur:
+        cur = cur.head
+    if cur.dep_ in _ARG_DEPS:
+        return True
+    return cur.dep_ == "pobj" and cur.head.lower_ in _ARG_PREPS
+
+
+def _person_antecedent(
+    ctx: DocContext, head: str, mods: list[Token], states: set[str], start: int,
+    titles: dict[str, tuple[set[str], set[str]]],
+) -> str | None:
+    """The most recent person whose post fits the description's head, modifiers and state."""
+    want = {
+        m.lower_
+        for m in mods
+        if m.lower_ in posts.TITLE_MODIFIERS and m.lower_ not in ("senior", "top", "chief")
+    } | {head}
+    for _, a in _candidates(ctx, start):
+        if a.kind != ActorKind.PERSON or a.key not in titles:
+            continue
+        words, orgs = titles[a.key]
+        if states and orgs and not (states & orgs):
+            continue
+        if head in words and want <= words | {"senior", "top"}:
+            return a.key
+        if head in ("diplomat", "official") and (words & _DIPLOMATIC or head == "official"):
+            return a.key
     return None
 
 
 def _description(
     ctx: DocContext, tok: Token, titles: dict[str, tuple[set[str], set[str]]]
-) -> tuple[str, int] | None:
-    """Resolve "the [mods] head" ending at ``tok`` (the head). Returns (key, start index)."""
+) -> tuple[str, int, int] | None:
+    """Resolve a description headed by ``tok``. Returns (key, start, end) token indices."""
     doc = ctx.doc
-    j = tok.i - 1
-    mods: list[Token] = []
-    while (
-        j >= tok.sent.start
-        and doc[j].lower_ not in ("the",)
-        and doc[j].dep_ in ("amod", "compound", "npadvmod", "advmod")
-        and doc[j].head.i <= tok.i
-    ):
-        mods.insert(0, doc[j])
-        j -= 1
-    if j < tok.sent.start or doc[j].lower_ != "the":
+    head = _head_word(doc, tok)
+    singular = tok.tag_ not in ("NNS", "NNPS")
+    person_head = head in posts.TITLE_NOUNS or head in PERSON_NOUNS
+    left, right = _np_range(tok)
+    if left < tok.sent.start:
         return None
-    start = j
-    head = tok.lower_
+    det = doc[left].lower_
+    pre = [t for t in doc[left:tok.i] if t.i != left or det not in ("the", "a", "an")]
+    if any(t.lower_ in _POSS_PRONOUNS for t in pre):
+        return None
     states = set()
-    for mtok in mods:
+    for mtok in pre:
         st = gazetteer.state_by_demonym(mtok.text)
         if st is not None:
             states.add(st.key)
-    cands = _candidates(ctx, doc[start].idx)
-    if head in posts.TITLE_NOUNS or head in ("diplomat", "official"):
-        want = {
-            m.lower_
-            for m in mods
-            if m.lower_ in posts.TITLE_MODIFIERS and m.lower_ not in ("senior", "top", "chief")
-        } | {head}
-        for _, a in cands:
-            if a.kind != ActorKind.PERSON or a.key not in titles:
-                continue
-            words, orgs = titles[a.key]
-            if states and not (states & orgs):
-                continue
-            if head in words and want <= words | {"senior", "top"}:
-                return a.key, start
-            if head in ("diplomat", "official") and (words & _DIPLOMATIC or head == "official"):
-                return a.key, start
+    complement = right > tok.i + 1 or any(t.dep_ == "poss" for t in pre)
+    if person_head:
+        if any(c.dep_ == "appos" for c in tok.children):
+            return None  # "the spokesman, X,": the name is there
+        if singular and det == "the":
+            key = _person_antecedent(ctx, head, pre, states, doc[left].idx, titles)
+            if key is not None:
+                return key, left, tok.i + 1
+        if not _role(tok):
+            return None
+        if singular and det in ("a", "an") or complement and det in ("the", "a", "an"):
+            if not singular and not complement or right - left <= 2 and det in ("a", "an"):
+                return None  # "an official" alone does not single anyone out
+            inner = ctx.actors.mentions_in(doc[tok.i].idx, doc[right - 1].idx + len(doc[right - 1]))
+            if not singular and any(
+                ctx.actors.actors[m.actor].kind != ActorKind.PERSON for m in inner
+                if m.actor in ctx.actors.actors
+            ):
+                return None  # "officials of the Foreign Ministry": members of a known actor
+            return _new_actor(ctx, doc, left, right, singular), left, right
         return None
-    kinds = _ORG_HEADS.get(head)
+    if det != "the":
+        return None
+    kinds = _ORG_HEADS.get(tok.lower_)
     if kinds is None:
         return None
-    for _, a in cands:
+    for _, a in _candidates(ctx, doc[left].idx):
         if a.kind not in kinds:
             continue
-        if head in ("alliance", "bloc"):
+        if tok.lower_ in ("alliance", "bloc"):
             e = gazetteer.entry(a.key)
             if e is None or e.org_kind not in _ALLIANCE_KINDS:
                 continue
-        if head in ("ministry", "department") and "ministry" not in a.key:
+        if tok.lower_ in ("ministry", "department") and "ministry" not in a.key:
             continue
         if states and a.part_of not in states and a.key not in states:
             continue
-        return a.key, start
+        return a.key, left, tok.i + 1
     return None
 
 
+def _new_actor(ctx: DocContext, doc, left: int, right: int, singular: bool) -> str:
+    """An unnamed person ("Iranian source") or group ("co-chairs of X") named by its words."""
+    span = doc[left:right]
+    words = span.text
+    name = words.split(" ", 1)[1] if doc[left].lower_ in ("the", "a", "an") and \
+        len(span) > 1 else words
+    name = name[:1].lower() + name[1:] if name[:1].isupper() and \
+        not gazetteer.state_by_demonym(name.split()[0]) else name
+    key = gazetteer.slug(name)
+    kind = ActorKind.PERSON if singular else ActorKind.COLLECTIVE_ACTOR
+    old = ctx.actors.actors.get(key)
+    if old is not None:
+        return key
+    ctx.actors.add_actor(Actor(key, name, kind, (words,) if words != name else ()))
+    return key
+
+
 def resolve(ctx: DocContext) -> None:
-    """Add mentions for pronouns and definite descriptions that refer to known actors.
+    """Add mentions for pronouns and descriptions that refer to actors.
 
     Args:
         ctx: The article after :func:`kg_builder.extract.actors.find_actors`.
 
     Example:
         "Grushko spoke first. The Russian diplomat said he ..." adds mentions of
-        ``alexander-grushko`` for "The Russian diplomat" and "he".
+        ``alexander-grushko`` for "The Russian diplomat" and "he"; "An Iranian source
+        told Reuters ..." adds the actor ``iranian-source`` (not Iran).
     """
     doc = ctx.doc
     titles = _titles(ctx)
     genders: dict[str, str] = {}
     for tok in doc:
-        if ctx.actors.mention_at(tok.idx, tok.idx + len(tok)) is not None:
-            continue
         low = tok.lower_
         if tok.pos_ == "PRON" and low in _MALE | _FEMALE | _IT | _THEY:
+            if ctx.actors.mention_at(tok.idx, tok.idx + len(tok)) is not None:
+                continue
+            if low in _IT and _expletive(tok):
+                continue
             key = _pronoun(ctx, tok, genders)
             if key is None:
                 continue
@@ -235,18 +415,23 @@ def resolve(ctx: DocContext) -> None:
                 genders.setdefault(key, "m" if low in _MALE else "f")
             ctx.actors.add_mention(Mention(key, tok.text, span_of_tokens(tok)))
             continue
-        if tok.pos_ in ("NOUN", "PROPN") and (
-            low in posts.TITLE_NOUNS or low in _ORG_HEADS or low in ("diplomat", "official")
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound":
+            continue
+        head = _head_word(doc, tok)
+        if not (head in posts.TITLE_NOUNS or head in PERSON_NOUNS or low in _ORG_HEADS):
+            continue
+        if ctx.actors.mention_at(tok.idx, tok.idx + len(tok)) is not None:
+            continue
+        if low in _ORG_HEADS and any(
+            c.dep_ == "prep" and c.lower_ == "of" for c in tok.children
         ):
-            if tok.dep_ == "compound" or any(
-                c.dep_ in ("prep",) and c.lower_ == "of" for c in tok.children
-            ):
-                continue
-            res = _description(ctx, tok, titles)
-            if res is None:
-                continue
-            key, start = res
-            span = doc[start : tok.i + 1]
-            ctx.actors.add_mention(Mention(key, span.text, span_of_tokens(span)))
-            actor = ctx.actors.actors[key]
+            continue
+        res = _description(ctx, tok, titles)
+        if res is None:
+            continue
+        key, start, end = res
+        span = doc[start:end]
+        ctx.actors.add_mention(Mention(key, span.text, span_of_tokens(span)))
+        actor = ctx.actors.actors[key]
+        if span.text != actor.name:
             ctx.actors.add_actor(Actor(key, actor.name, actor.kind, (span.text,)))

@@ -29,12 +29,13 @@ from spacy.tokens import Token
 
 from kg_builder.extract import lexicon as lx
 from kg_builder.extract.context import DocContext
-from kg_builder.models import ActorKind, Demand, DemandStatus, Span
+from kg_builder.extract.demand_roles import RoleFinder
+from kg_builder.extract.demand_roles import child as _child
+from kg_builder.extract.demand_roles import merge_keys as _merge
+from kg_builder.models import Demand, DemandStatus, Span
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj", "csubjpass")
 _NOUNISH = ("NOUN", "PROPN", "PRON")
-_QUOTE_MARKS = "\u201c\u00ab\u201e\u201d\u00bb\""
-_NON_SPEAKERS = (ActorKind.MEDIA_ORGANISATION,)
 
 
 @dataclass
@@ -67,14 +68,11 @@ def find_demands(ctx: DocContext) -> tuple[Demand, ...]:
     return _Finder(ctx).run()
 
 
-class _Finder:
+class _Finder(RoleFinder):
     """Runs the frames over one article and assembles the demands."""
 
     def __init__(self, ctx: DocContext) -> None:
-        self.ctx = ctx
-        self.doc = ctx.doc
-        self.text = ctx.article.text
-        self.quotes = lx.quote_regions(self.text)
+        super().__init__(ctx)
         self.found: dict[int, _Found] = {}
 
     # ------------------------------------------------------------------ driver
@@ -179,7 +177,9 @@ class _Finder:
         # "urged Y to respect A, uphold B, and show C": a mis-attached conjunct of v
         for c in v.conjuncts:
             if (c.i > v.i and c.tag_ == "VB" and _child(c, _SUBJ) is None
-                    and c.lemma_.lower() not in lx.OBJECT_INFINITIVE_VERBS):
+                    and c.lemma_.lower() not in lx.OBJECT_INFINITIVE_VERBS
+                    and not any(x.dep_ == "aux" and x.tag_ == "MD" for x in c.children)):
+                # ("... and will decide": a modal makes it v's own next predicate)
                 self._add(self._make(c, voice, to))
         return True
 
@@ -459,8 +459,12 @@ class _Finder:
         """One demand for ``act`` and for each coordinated act that shares its subject."""
         acts = [act]
         if with_conj:
+            # "expects X to give ... and will decide ...": a conjunct with its own modal or
+            # tense auxiliary is a new predicate of the matrix subject, not a demanded act
             acts += [c for c in act.conjuncts if c.i > act.i and c.pos_ in ("VERB", "AUX")
-                     and _child(c, _SUBJ) is None]
+                     and _child(c, _SUBJ) is None and not (
+                         act.tag_ == "VB" and any(
+                             x.dep_ == "aux" and x.lower_ != "to" for x in c.children))]
         for a in acts:
             if a.i != act.i and lx.negated(a) and not lx.negated(act):
                 continue
@@ -510,279 +514,7 @@ class _Finder:
                 date=self.ctx.article.published, status=f.status))
         return tuple(out)
 
-    def _widen(self, keys: list[str]) -> list[str]:
-        """The demanders plus the state or body each speaks for."""
-        base: list[str] = []
-        for k in keys:
-            actor = self.ctx.actors.actors.get(k)
-            if actor is None or actor.kind in _NON_SPEAKERS:
-                continue
-            base.append(k)
-            if actor.kind == ActorKind.PERSON:
-                base.extend(self._affiliation(k))
-        out: list[str] = []
-        for k in base:
-            while k and k not in out:
-                out.append(k)
-                parent = self.ctx.actors.actors.get(k)
-                k = parent.part_of if parent is not None else None
-        return out
-
-    def _affiliation(self, person: str) -> list[str]:
-        """States or bodies named in the descriptions of a person ("Iran's FM X")."""
-        found: list[str] = []
-        for m in self.ctx.actors.mentions:
-            if m.actor != person:
-                continue
-            span = self.doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
-            if span is None or not len(span):
-                continue
-            head = span.root
-            toks = list(span)
-            for c in head.lefts:
-                if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < span.start:
-                    toks += [x for x in c.subtree if x.i < span.start]
-            for t in sorted(toks, key=lambda x: x.i):
-                if t.dep_ in ("det", "punct", "case") or "\n" in self.text[
-                        min(t.idx, m.span.start):max(t.idx, m.span.start)]:
-                    continue
-                k = self.ctx.actors.resolve_token(t)
-                if k and k != person:
-                    a = self.ctx.actors.actors.get(k)
-                    if a is not None and a.kind not in (ActorKind.PERSON, *_NON_SPEAKERS):
-                        found.append(k)
-                        continue
-                names = lx.demonym_states().get(t.text.casefold())
-                if names:
-                    found.extend(self._actor_named(names))
-        return list(dict.fromkeys(found))
-
-    def _actor_named(self, names: tuple[str, ...]) -> list[str]:
-        wanted = {n.casefold() for n in names}
-        for key in sorted(self.ctx.actors.actors):
-            a = self.ctx.actors.actors[key]
-            if {a.name.casefold(), *(x.casefold() for x in a.aliases)} & wanted:
-                return [key]
-        return []
-
-    # ------------------------------------------------------------------ who speaks
-
-    def _voice(self, v: Token) -> list[str]:
-        """Who voices the act of verb ``v``: its subject, else that of its governing verb."""
-        t = v
-        keys: list[str] = []
-        for _ in range(4):
-            subjs = [c for c in t.children if c.dep_ == "nsubj"]
-            subj = next((c for c in subjs if self.keys(c)), subjs[0] if subjs else None)
-            if subj is None and lx.is_passive(t):
-                agent = self._agent_keys(t)
-                if agent:
-                    keys = agent
-                    break
-                subj = _child(t, ("nsubjpass",))
-            if subj is not None:
-                keys = self.keys(subj)
-                if not keys and subj.pos_ != "PRON" or subj.tag_ in ("WDT", "WP"):
-                    return []  # a thing, not an actor, does the asking
-                break
-            if t.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl", "pcomp") and t.head.i != t.i:
-                t = t.head
-                continue
-            break
-        keys = _merge(keys, self._reporting_voice(v))
-        if not keys:
-            keys = self._according_to(v.sent) or (self._quote_speaker(v) if
-                                                  self._in_quote(v) else [])
-        return keys
-
-    def _clause_voice(self, v: Token) -> list[str]:
-        """Who voices a clause that is not itself a speech act (an obligation)."""
-        keys = self._reporting_voice(v)
-        if not keys:
-            keys = self._according_to(v.sent)
-        if not keys and (self._in_quote(v) or _sentence_quoted(self, v.sent)):
-            keys = self._quote_speaker(v)
-        return keys
-
-    def _reporting_voice(self, v: Token) -> list[str]:
-        """Subjects of the reporting verbs that govern ``v`` ("X said that ... v ...")."""
-        keys: list[str] = []
-        t = v
-        while t.head.i != t.i:
-            t = t.head
-            if t.lemma_.lower() in lx.REPORTING_VERBS and not self._in_quote(t):
-                subj = _child(t, ("nsubj",)) or (_child(t, ("nsubjpass",)) if
-                                                 lx.is_passive(t) else None)
-                if subj is not None:
-                    keys = _merge(keys, self.keys(subj))
-        chain = {v.i, *(a.i for a in v.ancestors)}
-        for r in v.sent:
-            # "X warned that <clause>" with the clause attached elsewhere by the parser
-            nxt = r.nbor() if r.i + 1 < r.sent.end else None
-            if (r.lemma_.lower() in lx.REPORTING_VERBS and r.pos_ == "VERB" and nxt is not None
-                    and nxt.lower_ == "that" and nxt.dep_ == "mark" and nxt.head.i in chain
-                    and not self._in_quote(r)):
-                keys = _merge(keys, self.keys(_child(r, ("nsubj",))))
-        for c in v.sent.root.children if v.sent.root.i != v.i else v.children:
-            if c.dep_ == "advcl" and c.lemma_.lower() in lx.REPORTING_VERBS and any(
-                    m.lower_ == "as" for m in c.children if m.dep_ == "mark"):
-                keys = _merge(keys, self.keys(_child(c, ("nsubj",))))
-        return keys
-
-    def _according_to(self, sent: SpacySpan) -> list[str]:
-        for t in sent:
-            if t.lower_ == "according" and t.i + 1 < sent.end and t.nbor().lower_ == "to":
-                obj = _child(t.nbor(), ("pobj",))
-                if obj is not None:
-                    return self.keys(obj)
-        return []
-
-    def _quote_speaker(self, t: Token) -> list[str]:
-        """Speaker of the quotation around ``t``: a reporting verb outside the quotes nearby."""
-        sents = list(self.doc.sents)
-        idx = next(i for i, s in enumerate(sents) if s.start <= t.i < s.end)
-        order = [idx, idx + 1, idx - 1, idx - 2]
-        for j in order:
-            if not 0 <= j < len(sents):
-                continue
-            s = sents[j]
-            if j != idx and not any(ch in s.text for ch in _QUOTE_MARKS):
-                continue
-            for v in s:
-                if (v.lemma_.lower() in lx.REPORTING_VERBS and v.pos_ in ("VERB", "AUX")
-                        and not self._in_quote(v)):
-                    subj = _child(v, ("nsubj",))
-                    if subj is not None and subj.lower_ not in lx.FIRST_PERSON:
-                        keys = self.keys(subj)
-                        if keys:
-                            return keys
-        return []
-
-    # ------------------------------------------------------------------ actor lookup
-
-    def keys(self, tok: Token | None, exclude: list[str] | None = None) -> list[str]:
-        """Actor keys a noun phrase refers to (its head, modifiers, coordinated nouns)."""
-        if tok is None:
-            return []
-        out: list[str] = []
-        for t in [tok, *tok.conjuncts]:
-            k = self.ctx.actors.resolve_token(t)
-            if k is None and t.pos_ == "PRON":
-                k = self._pronoun(t, exclude or [])
-            if k is None:
-                for c in t.children:
-                    if c.dep_ in ("compound", "poss", "amod", "nmod") and c.i < t.i:
-                        k = self.ctx.actors.resolve_token(c)
-                        if k is None and c.dep_ in ("amod", "compound"):
-                            names = lx.demonym_states().get(c.text.casefold())
-                            k = next(iter(self._actor_named(names)), None) if names else None
-                        if k:
-                            break
-            if k is None and t.pos_ == "NOUN" and any(
-                    c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in t.children):
-                k = self._description(t, exclude or [])
-            if k is None and t.lemma_ in ("one", "some", "many", "all", "each", "most"):
-                p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-                k = self.ctx.actors.resolve_token(_child(p, ("pobj",))) if (
-                    p is not None and _child(p, ("pobj",)) is not None) else None
-            if k and k not in (exclude or []):
-                out.append(k)
-        return list(dict.fromkeys(out))
-
-    def _description(self, t: Token, exclude: list[str]) -> str | None:
-        """"the spokesperson" / "the ministry": the nearest earlier actor of that sort."""
-        lemma = t.lemma_.lower()
-        if lemma in lx.PERSON_ROLE_NOUNS:
-            return self._antecedent(t, {ActorKind.PERSON}, exclude)
-        if lemma in lx.BODY_ROLE_NOUNS:
-            return self._antecedent(t, set(ActorKind) - {ActorKind.PERSON, *_NON_SPEAKERS},
-                                    exclude)
-        return None
-
-    def _pronoun(self, t: Token, exclude: list[str]) -> str | None:
-        """Nearest earlier actor compatible with an unresolved pronoun."""
-        low = t.lower_
-        if low in lx.FIRST_PERSON:
-            if self._in_quote(t):
-                ks = [k for k in self._quote_speaker(t) if k not in exclude]
-                return ks[0] if ks else None
-            return None
-        if low in lx.PERSON_PRONOUNS:
-            ok = {ActorKind.PERSON}
-        elif low in lx.THING_PRONOUNS | lx.PLURAL_PRONOUNS:
-            ok = set(ActorKind) - {ActorKind.PERSON, *_NON_SPEAKERS}
-        else:
-            return None
-        return self._antecedent(t, ok, exclude)
-
-    def _antecedent(self, t: Token, ok: set[ActorKind], exclude: list[str]) -> str | None:
-        """Nearest earlier mention of an allowed kind, preferring sentence subjects."""
-        fallback: str | None = None
-        for m in reversed(self.ctx.actors.mentions):
-            if m.span.start >= t.idx or m.actor in exclude:
-                continue
-            if t.idx - m.span.start > 600:
-                break
-            a = self.ctx.actors.actors.get(m.actor)
-            if a is None or a.kind not in ok:
-                continue
-            span = self.doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
-            if span is not None and len(span) and span.root.dep_ in ("nsubj", "nsubjpass"):
-                return m.actor  # subjects are the likeliest antecedents
-            fallback = fallback or m.actor
-        return fallback
-
-    def _agent_keys(self, v: Token) -> list[str]:
-        agent = _child(v, ("agent",))
-        return self.keys(_child(agent, ("pobj",))) if agent is not None else []
-
-    def _from_keys(self, t: Token | None, exclude: list[str]) -> list[str]:
-        """Actors in "from Y" / "of Y" / "by Y" / "to Y" attached to ``t``."""
-        out: list[str] = []
-        if t is None:
-            return out
-        for c in t.children:
-            if c.dep_ in ("prep", "agent", "dative") and c.lower_ in ("from", "of", "by", "to"):
-                out += self.keys(_child(c, ("pobj",)), exclude=exclude)
-        return [k for k in dict.fromkeys(out) if k not in exclude]
-
-    def _keys_in(self, toks: list[Token]) -> list[str]:
-        out: list[str] = []
-        for t in sorted(toks, key=lambda x: x.i):
-            k = self.ctx.actors.resolve_token(t)
-            if k and k not in out:
-                a = self.ctx.actors.actors.get(k)
-                if a is not None and a.kind not in _NON_SPEAKERS:
-                    out.append(k)
-        return out
-
-    def _in_quote(self, t: Token) -> bool:
-        return any(s <= t.idx < e for s, e in self.quotes)
-
-
 # ---------------------------------------------------------------------- parse helpers
-
-def _child(t: Token | None, deps: tuple[str, ...]) -> Token | None:
-    if t is None:
-        return None
-    return next((c for c in t.children if c.dep_ in deps), None)
-
-
-def _merge(a: list[str], b: list[str]) -> list[str]:
-    return list(dict.fromkeys([*a, *b]))
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 def _governor(n: Token) -> Token | None:
     """The verb a noun phrase depends on (through prepositions and coordination)."""
@@ -870,8 +602,3 @@ def _text(toks: list[Token]) -> str:
 
 
 
-
-def _sentence_quoted(finder: _Finder, sent: SpacySpan) -> bool:
-    """Whether most of the sentence lies inside quotation marks."""
-    inside = sum(1 for t in sent if finder._in_quote(t))
-    return inside * 2 > len(sent)

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Token
 
 from kg_builder.extract.context import DocContext, span_of
 from kg_builder.extract.dates import first_date, is_future
-from kg_builder.models import Meeting
+from kg_builder.models import ActorKind, Meeting
 
 #: Meeting nouns (lemma) → kind.
 MEETING_NOUNS: dict[str, str] = {
@@ -89,6 +89,32 @@ def dateline_place(text: str) -> str | None:
     return None
 
 
+#: A named event: acronym plus edition number ("COP29", "G20", "APEC-2023").
+_EVENT_NAME = re.compile(r"[A-Z]{2,}[+-]?\d{1,4}")
+#: Complementisers that make a clause irrealis ("whether to continue talks").
+_IRREALIS = frozenset({"whether", "if"})
+
+
+def is_named_event(ctx: DocContext, tok: Token) -> bool:
+    """An event named by an acronym and an edition number ("at COP29", "the G20 in Rio"),
+    used as a place in time or an event attended, not as an actor.
+
+    Example:
+        "At COP29, the bloc took a firm stance" → ``COP29`` is a named event.
+    """
+    if tok.pos_ not in {"PROPN", "NOUN"} or not _EVENT_NAME.fullmatch(tok.text):
+        return False
+    if ctx.actors.mention_at(tok.idx, tok.idx + len(tok)) is not None:
+        return False
+    if tok.dep_ == "compound" and tok.head.lemma_.lower() in MEETING_NOUNS:
+        return False  # "the G20 summit": the summit is the mention
+    if tok.dep_ == "pobj" and tok.head.lower_ in {"at", "during", "to", "ahead", "before",
+                                                   "after", "on", "of", "for"}:
+        return True
+    return tok.dep_ in {"dobj", "nsubj", "nsubjpass"} and tok.head.lemma_ in _ATTEND | {
+        "attend", "open", "close", "begin", "end"}
+
+
 def _kind(tok: Token) -> str | None:
     lemma = tok.lemma_.lower()
     if tok.pos_ == "VERB":
@@ -141,6 +167,12 @@ def _np_actors(ctx: DocContext, tok: Token, whole: bool = False) -> list[str]:
         key = ctx.actors.resolve_token(t)
         if key is None:
             mods = [c for c in t.children if c.dep_ in {"compound", "amod", "poss"}]
+            # "the foreign ministers of India and Pakistan", "envoys from Qatar"
+            for c in t.children:
+                if c.dep_ == "prep" and c.lower_ in {"of", "from"}:
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            mods += [g] + list(g.conjuncts)
             for c in mods:
                 k = ctx.actors.resolve_token(c)
                 if k:
@@ -166,12 +198,27 @@ def _governing_verb(tok: Token) -> tuple[Token | None, str]:
     return None, cur.dep_
 
 
+def _controller(xcomp: Token) -> Token | None:
+    """Object control: "called on X to prepare", "urged X to attend" → X."""
+    head = xcomp.head
+    for c in head.children:
+        if c.dep_ == "dobj" and c.i < xcomp.i:
+            return c
+        if c.dep_ == "prep" and c.lower_ in {"on", "upon"} and c.i < xcomp.i:
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
 def _subject_of(verb: Token) -> Token | None:
     cur = verb
     for _ in range(4):
         for c in cur.children:
             if c.dep_ in {"nsubj", "nsubjpass"}:
                 return c
+        if cur.dep_ == "xcomp" and (ctl := _controller(cur)) is not None:
+            return ctl
         if cur.dep_ == "acl" and cur.head.pos_ in {"NOUN", "PROPN"}:
             return cur.head  # "X, speaking at the conference, said"
         if cur.dep_ in {"advcl", "xcomp", "conj", "pcomp", "acomp", "acl"} and \
@@ -182,16 +229,45 @@ def _subject_of(verb: Token) -> Token | None:
     return None
 
 
+#: Verbs of saying whose subject, telling what happened at a meeting, was there.
+_WITNESS_VERBS = frozenset({"say", "state", "note", "stress", "point", "tell", "add",
+                            "emphasize", "emphasise", "explain", "recall", "report"})
+
+
+def _witness(ctx: DocContext, tok: Token) -> list[str]:
+    """A person who reports what was said or done at a held meeting took part in it:
+    "Grushko stated that in the four-hour meeting, ..." → Grushko."""
+    if not any(c.dep_ == "poss" or c.lower_ in {"the", "this", "that"} for c in tok.children):
+        return []  # only a reference to one particular meeting
+    below = tok
+    for anc in tok.ancestors:
+        via, below = below, anc
+        if anc.pos_ == "VERB" and anc.lemma_.lower() in _WITNESS_VERBS:
+            if via.dep_ in {"nsubj", "nsubjpass"}:
+                return []  # the meeting is in the subject ("a source close to the talks")
+            for c in anc.children:
+                if c.dep_ == "nsubj":
+                    key = ctx.actors.resolve_token(c)
+                    actor = ctx.actors.actors.get(key) if key else None
+                    if actor is not None and actor.kind == ActorKind.PERSON:
+                        return [key]
+    return []
+
+
 def _participants(ctx: DocContext, tok: Token) -> list[str]:
     out: list[str] = []
 
     def add(keys: list[str]) -> None:
         out.extend(k for k in keys if k not in out)
 
+    if tok.pos_ != "VERB" and not is_future(tok):
+        add(_witness(ctx, tok))
+
     for c in tok.children:
         if c.dep_ in {"poss", "compound", "nmod"} and c.i < tok.i:
             add(_np_actors(ctx, c, whole=True))
-        if c.dep_ == "prep" and c.lower_ in {"with", "between", "among", "of", "by"}:
+        if c.dep_ == "prep" and c.lower_ in {"with", "between", "among", "of", "by",
+                                             "alongside"}:
             for g in c.children:
                 if g.dep_ == "pobj":
                     add(_np_actors(ctx, g, whole=True))
@@ -253,9 +329,10 @@ def _place(ctx: DocContext, tok: Token) -> str | None:
             if found:
                 return found
     verb = tok if tok.pos_ == "VERB" else _governing_verb(tok)[0]
-    if verb is not None:
+    if verb is not None and verb.pos_ in {"VERB", "AUX"}:
         for c in verb.children:
-            if c.dep_ == "prep" and c.lower_ in {"in", "at"}:
+            if c.dep_ == "prep" and c.lower_ in {"in", "at"} and not (
+                    c.left_edge.i <= tok.i <= c.right_edge.i):
                 found = ent_in(list(c.subtree))
                 if found:
                     return found
@@ -308,9 +385,38 @@ def _name(doc: Doc, tok: Token, kind: str, place: str | None) -> str:
     return name
 
 
+def _irrealis(tok: Token) -> bool:
+    """A bare noun in a clause under "whether"/"if": talks in general, not an event."""
+    if any(c.dep_ in {"det", "poss", "compound", "amod", "nummod"} for c in tok.children):
+        return False
+    for anc in tok.ancestors:
+        if any(c.dep_ == "mark" and c.lower_ in _IRREALIS for c in anc.children):
+            return True
+        if anc.dep_ in {"ROOT"}:
+            break
+    return False
+
+
 def _mention(ctx: DocContext, tok: Token) -> _Mention | None:
-    kind = _kind(tok)
+    named = is_named_event(ctx, tok)
+    kind = "conference" if named else _kind(tok)
     if kind is None:
+        return None
+    if named:
+        planned = is_future(tok)
+        place = _place(ctx, tok)
+        parts = _participants(ctx, tok)
+        # "At MC13, India, alongside X, insisted ...": the parser often hangs the clause's
+        # subject on the event as an apposition, and "alongside X" on its preposition
+        extra = [c for c in tok.children if c.dep_ == "appos"]
+        extra += [g for c in list(tok.children) + list(tok.head.children)
+                  if c.dep_ == "prep" and c.lower_ == "alongside"
+                  for g in c.children if g.dep_ == "pobj"]
+        for c in extra:
+            parts += [k for k in _np_actors(ctx, c) if k not in parts]
+        return _Mention(tok, kind, _date(ctx, tok, planned), place, parts,
+                        planned, True, False, tok.text)
+    if tok.pos_ != "VERB" and _irrealis(tok):
         return None
     if any(c.dep_ == "neg" for c in (tok.head if tok.pos_ != "VERB" else tok).children) and \
             tok.pos_ == "VERB":
@@ -327,6 +433,36 @@ def _mention(ctx: DocContext, tok: Token) -> _Mention | None:
     place = _place(ctx, tok)
     return _Mention(tok, kind, _date(ctx, tok, planned), place, _participants(ctx, tok),
                     planned, definite, other, _name(ctx.doc, tok, kind, place))
+
+
+def _refers_back(m: _Mention) -> bool:
+    """A definite or modified reference ("the meeting", "the four-hour meeting",
+    "Wednesday's talks") that names no other occasion."""
+    if m.other or m.tok.pos_ == "VERB":
+        return False
+    modified = any(c.dep_ in {"amod", "compound", "nmod", "poss"} for c in m.tok.children)
+    return m.definite or modified
+
+
+def _salient(m: _Mention, clusters: list[_Cluster]) -> _Cluster | None:
+    """The event a back reference points to: a cluster of the same family whose date and
+    place do not conflict, preferring one that happened (or is planned, like the mention)
+    and is anchored by a date, then the most recent."""
+    fam = _FAMILY.get(m.kind)
+    best: tuple[tuple[int, int, int], _Cluster] | None = None
+    for n, c in enumerate(clusters):
+        if _FAMILY.get(c.mentions[0].kind) != fam:
+            continue
+        cdate, cplace = c.first("date"), c.first("place")
+        if m.date and cdate and m.date != cdate or m.place and cplace and m.place != cplace:
+            continue
+        tense = any(x.planned == m.planned for x in c.mentions)
+        if not tense:
+            continue
+        score = (1 if cdate else 0, sum(x.definite for x in c.mentions) > 0, n)
+        if best is None or score > best[0]:
+            best = (score, c)
+    return best[1] if best else None
 
 
 def find_meetings(ctx: DocContext) -> tuple[Meeting, ...]:
@@ -361,9 +497,8 @@ def find_meetings(ctx: DocContext) -> tuple[Meeting, ...]:
             if m.place and cplace and m.place == cplace and not m.other:
                 target = c
                 break
-            if m.definite and not m.other and not m.date and not m.place and fam:
-                target = c
-                break
+        if target is None and _refers_back(m):
+            target = _salient(m, clusters)
         if target is None:
             target = _Cluster()
             clusters.append(target)

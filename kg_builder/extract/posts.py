@@ -104,6 +104,7 @@ def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | Non
             and t.lower_ in TITLE_PREPS
             and i - 1 >= sent_start
             and doc[i - 1].lower_ in TITLE_NOUNS
+            and not any(x.lower_ in TITLE_NOUNS for x in toks)
         ):
             toks.append(t)  # "Secretary of State"
             i -= 1
@@ -123,7 +124,11 @@ def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | Non
             k = j - 1
             if k >= sent_start and doc[k].lower_ == "the":
                 k -= 1
-            if toks and k >= sent_start and doc[k].lower_ in TITLE_PREPS:
+            if (
+                k - 1 >= sent_start
+                and doc[k].lower_ in TITLE_PREPS
+                and doc[k - 1].lower_ in TITLE_NOUNS
+            ):
                 toks.extend(reversed(doc[k : i + 1]))
                 i = k - 1
                 continue
@@ -187,7 +192,11 @@ def _phrase_title(ctx: DocContext, toks: list[Token]) -> tuple[list[Token], str 
             end = m.span.end if m else t.idx + len(t)
             skip_until = max(x.i for x in toks if x.idx < end)
             prev = out[-1] if out else None
-            if prev is not None and prev.lower_ == "of" and org is None:
+            rest = [x for x in toks if x.i > skip_until and not x.is_punct]
+            if prev is not None and prev.lower_ == "of" and rest and rest[0].text[:1].isupper():
+                # "the Communist Party of China Central Committee": part of a longer name
+                out.extend(x for x in toks[n:] if x.i <= skip_until)
+            elif prev is not None and prev.lower_ == "of" and org is None:
                 out.pop()  # "Foreign Minister of Iran": the organisation, not the title
                 org = q
             elif prev is not None and prev.lower_ in TITLE_PREPS:
@@ -281,7 +290,8 @@ def find_posts(ctx: DocContext) -> tuple[Post, ...]:
             span is None
             or not len(span)
             or not span[0].text[:1].isupper()
-            or span[0].lower_ in ("he", "she", "him", "his", "her", "the")
+            or span[0].lower_ in ("the", "a", "an")
+            or len(span) == 1 and span[0].lower_ in ("he", "she", "him", "his", "her")
         ):
             continue
         candidates: list[tuple[list[Token], str | None]] = []

@@ -17,7 +17,8 @@ from spacy.tokens import Doc, Token
 
 from kg_builder.extract.context import DocContext, span_of
 from kg_builder.extract.dates import first_date, is_future
-from kg_builder.models import Statement
+from kg_builder.extract.posts import TITLE_NOUNS
+from kg_builder.models import ActorKind, Statement
 
 #: Verbs whose subject is the source of a quotation (lemmas).
 REPORTING_VERBS: frozenset[str] = frozenset({
@@ -282,6 +283,13 @@ class _Speakers:
             return None
         actors = self.ctx.actors
         key = actors.resolve_token(tok)
+        if key and self._is_person(key):
+            return key
+        # "US Ambassador at the UN Linda Thomas-Greenfield": the person named in the
+        # subject phrase speaks, not the state or body qualifying the title
+        person = self._person_in(tok)
+        if person:
+            return person
         if key:
             return key
         # a name whose head token is not itself a mention: try its compound name span
@@ -295,6 +303,33 @@ class _Speakers:
                 key = actors.resolve_token(c)
                 if key:
                     return key
+        return None
+
+    def _is_person(self, key: str) -> bool:
+        actor = self.ctx.actors.actors.get(key)
+        return actor is not None and actor.kind == ActorKind.PERSON
+
+    def _person_in(self, tok: Token) -> str | None:
+        """A person mentioned in the subject phrase's name part (compounds, appositions)."""
+        parts = [tok] + [c for c in tok.children if c.dep_ in {"compound", "appos", "flat"}]
+        lo = min(t.left_edge.i for t in parts)
+        hi = max((t.right_edge.i for t in parts if t.dep_ == "appos"), default=tok.i)
+        span = self.doc[lo : hi + 1]
+        for m in self.ctx.actors.mentions_in(span.start_char, span.end_char):
+            if self._is_person(m.actor) and m.text.lower() not in _PRONOUN_SPEAKERS:
+                return m.actor
+        # "Ambassador at the UN Linda X": the parser glues the name to the title's
+        # complement; a person named right after an organisation there is the speaker
+        if tok.lower_ in TITLE_NOUNS:
+            for c in tok.children:
+                if c.dep_ != "prep":
+                    continue
+                for g in c.children:
+                    sub = self.doc[g.left_edge.i : g.i + 1]
+                    ms = self.ctx.actors.mentions_in(sub.start_char, sub.end_char)
+                    for a, b in zip(ms, ms[1:], strict=False):
+                        if not self._is_person(a.actor) and self._is_person(b.actor):
+                            return b.actor
         return None
 
     def reporting_verbs(self, tokens: list[Token]) -> list[Token]:
@@ -401,7 +436,7 @@ def find_statements(ctx: DocContext) -> tuple[Statement, ...]:
             continue
         speaker = spk.resolve(tok)
         if speaker is None and tok is not None and tok.lower_ in _PRONOUN_SPEAKERS:
-            speaker = _latest_speaker(spk, said, q, text, para)
+            speaker = _latest_speaker(spk, said, q, text, para, _pronoun_kinds(tok))
         if speaker is None and not cued:
             prev_para = _paragraph_start(text, said[-1][0]) if said else -1
             between = text[said[-1][0]:q.start] if said else ""
@@ -420,13 +455,28 @@ def find_statements(ctx: DocContext) -> tuple[Statement, ...]:
     return tuple(out)
 
 
+def _pronoun_kinds(tok: Token) -> tuple[bool, bool]:
+    """(persons allowed, non-persons allowed) as the speaker a pronoun may stand for."""
+    low = tok.lower_
+    if low in {"he", "she", "him", "her", "i", "me"}:
+        return True, False
+    if low == "it":
+        return False, True
+    return True, True
+
+
 def _latest_speaker(spk: _Speakers, said: list[tuple[int, str]], q: Quote, text: str,
-                    para: int) -> str | None:
+                    para: int, kinds: tuple[bool, bool] = (True, True)) -> str | None:
     """For an unresolved pronoun speaker: the latest named source before the quote.
 
     Candidates are the previous statement's speaker and resolvable subjects of reporting
-    verbs in this and the two previous paragraphs; the one nearest the quote wins.
+    verbs in this and the two previous paragraphs; the one nearest the quote wins. "He"
+    and "she" only stand for persons, "it" never does (``kinds``).
     """
+    def fits(key: str) -> bool:
+        return kinds[0] if spk._is_person(key) else kinds[1]
+
+    said = [s for s in said if fits(s[1])]
     best: tuple[int, str] | None = said[-1] if said else None
     start = _previous_paragraph(text, _previous_paragraph(text, para))
     toks = [t for t in spk.doc if start <= t.idx < q.start and not spk.inside_quote(t)]
@@ -437,7 +487,7 @@ def _latest_speaker(spk: _Speakers, said: list[tuple[int, str]], q: Quote, text:
             if subj is None or subj.lower_ in _PRONOUN_SPEAKERS:
                 continue
             key = spk.resolve(subj)
-            if key:
+            if key and fits(key):
                 if best is None or t.idx > best[0]:
                     best = (t.idx, key)
                 break

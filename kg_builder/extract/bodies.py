@@ -1,0 +1,258 @@
+"""Government bodies: ministries, armies, parliaments, administrations of a state.
+
+"Russia's Foreign Ministry", "the Ministry of Defence of Iran", "the Russian Defense
+Ministry", "the Iranian army", "the Biden administration" and, after a qualified first
+mention, "the ministry" alone. A body is keyed ``STATE-FUNCTION`` ("russia-foreign-
+ministry") and is ``part_of`` its state; the function comes from ``data/bodies.csv``.
+Called by :func:`kg_builder.extract.actors.find_actors` with its builder.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Token
+
+from kg_builder import gazetteer
+from kg_builder.models import ActorKind
+
+if TYPE_CHECKING:
+    from kg_builder.extract.actors import _Builder
+
+#: Government body heads and the function they are keyed by.
+BODY_HEADS: dict[str, str] = gazetteer.body_words("head")
+_BODY_PAIRS: dict[tuple[str, str], str] = {
+    tuple(k.split()): v for k, v in gazetteer.body_words("pair").items()
+}
+MINISTRY_FN: dict[str, str] = gazetteer.body_words("ministry")
+_FN_FULL = {"foreign": "Foreign Affairs", "interior": "Interior", "defence": "Defence"}
+_MINISTRY_FN = MINISTRY_FN
+
+
+def add_body(
+    b: _Builder,
+    start: int,
+    end: int,
+    state: str | None,
+    function: str,
+    *,
+    name: str,
+    kind: ActorKind = ActorKind.GOVERNMENT_BODY,
+    aliases: tuple[str, ...] = (),
+) -> str | None:
+    """Record a body of ``state`` with ``function`` and its mention; its key or None.
+
+    Args:
+        b: The actor builder of the document.
+        start: First token of the mention.
+        end: Token after the mention.
+        state: Key of the state the body belongs to (None: nothing is recorded).
+        function: Function slug ("foreign-ministry", "military").
+        name: Canonical name.
+        kind: Actor class.
+        aliases: Other names.
+    """
+    if state is None:
+        return None
+    e = gazetteer.entry(state)
+    if e is not None:
+        b.gaz_actor(e)
+    key = f"{state}-{function}"
+    b.actor(key, name, kind, part_of=state, aliases=aliases)
+    b.mention(start, end, key)
+    return key
+
+
+def salient_state(b: _Builder, before: int) -> str | None:
+    """The state mentioned most often before token offset ``before`` (ties: by key)."""
+    counts: dict[str, int] = {}
+    for (s, _), k in sorted(b.found.items()):
+        if s < before and b.drafts[k].kind == ActorKind.STATE:
+            counts[k] = counts.get(k, 0) + 1
+    return max(sorted(counts), key=lambda k: counts[k]) if counts else None
+
+
+def state_of(b: _Builder, toks: list[Token]) -> tuple[str | None, str | None]:
+    """State key and demonym from qualifiers: "Russian", "Russia's", "US", "of Iran"."""
+    for t in toks:
+        st = gazetteer.state_by_demonym(t.text)
+        if st is not None and t.text[:1].isupper():
+            return st.key, (t.text if t.text in st.demonyms and not t.is_upper else None)
+        k = b.covered(t.i)
+        if k and b.drafts[k].kind == ActorKind.STATE:
+            return k, None
+    return None, None
+
+
+def find_bodies(b: _Builder) -> None:
+    """Find government bodies in the document and record them on the builder ``b``."""
+    doc = b.doc
+    last_by_fn: dict[str, str] = {}
+    for t in doc:
+        if t.i in b.skip or t.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if (
+            b.covered(t.i) is not None
+            and b.drafts[b.covered(t.i)].kind != ActorKind.GOVERNMENT_BODY
+        ):
+            continue
+        low = t.lower_
+        fn = None
+        head_end = t.i + 1
+        if (
+            low in ("ministry",)
+            and (
+                t.text[0].isupper()
+                or t.i
+                and doc[t.i - 1].lower_ in ("foreign", "defense", "defence")
+            )
+            or low == "department"
+            and t.text[0].isupper()
+        ):
+            fn = ministry_function(b, t)
+        elif t.i > 0 and (doc[t.i - 1].lower_, low) in _BODY_PAIRS:
+            fn = _BODY_PAIRS[(doc[t.i - 1].lower_, low)]
+        elif low in BODY_HEADS or low == "forces":
+            fn = BODY_HEADS.get(low, "military")
+        if fn is None:
+            continue
+        # the noun phrase: left modifiers and an "of X" complement
+        left = t.i
+        while (
+            left - 1 >= t.sent.start
+            and (
+                doc[left - 1].head.i in range(left - 1, t.i + 1) or doc[left - 1].dep_ == "case"
+            )
+            and doc[left - 1].dep_ in ("compound", "amod", "poss", "case", "det", "nmod")
+            and doc[left - 1].pos_ != "VERB"
+        ):
+            left -= 1
+        mods = [x for x in doc[left : t.i]]
+        of_toks: list[Token] = []
+        if head_end < len(doc) and doc[head_end].lower_ == "of":
+            j = head_end + 1
+            while (
+                j < len(doc)
+                and (doc[j].text[:1].isupper() or doc[j].lower_ in ("the", "of"))
+                and doc[j].pos_ in ("PROPN", "DET", "ADP", "NOUN", "ADJ")
+            ):
+                j += 1
+            of_toks = list(doc[head_end + 1 : j])
+        if any(x.like_num or x.dep_ == "nummod" for x in t.children):
+            continue  # "6,000 U.S. troops": a number of soldiers, not an institution
+        if (
+            low in ("troops", "forces")
+            and any(c.dep_ == "prep" and c.lower_ == "of" for c in [t.head])
+            and t.dep_ == "pobj"
+            and any(x.like_num for x in t.head.head.subtree)
+        ):
+            continue
+        state, demonym = state_of(b, mods + of_toks)
+        qualified = state is not None
+        if fn == "administration":
+            name_toks = [
+                x
+                for x in mods
+                if x.ent_type_ == "PERSON"
+                or (x.pos_ == "PROPN" and x.text[:1].isupper() and not b.covered(x.i))
+            ]
+            if not name_toks:
+                continue
+            surname = name_toks[-1].text
+            key = f"{gazetteer.slug(surname)}-administration"
+            start = name_toks[0].i
+            while start > left and doc[start - 1].lower_ != "the":
+                start -= 1
+            text = doc[name_toks[0].i : t.i + 1].text
+            b.actor(key, text, ActorKind.GOVERNMENT_BODY, part_of=state)
+            d = b.drafts[key]
+            if len(text) > len(d.name):
+                d.aliases.append(d.name)
+                d.name = text
+            for x in name_toks:  # the person named is not an acting mention here
+                b.found.pop((x.i, x.i + 1), None)
+            b.mention(name_toks[0].i, t.i + 1, key)
+            continue
+        if not qualified and any(
+            x.lower_ not in ("the",)
+            and not (
+                x.lower_ in _MINISTRY_FN
+                or x.lower_ in ("affairs", "constitutional", "supreme", "central", "armed")
+            )
+            for x in mods
+        ):
+            continue  # "his troops", "Tigray Forces", "NATO forces": not a state's body
+        if low in ("troops", "forces") and any(
+            x.like_num or x.lower_ in ("thousands", "hundreds", "tens", "dozens")
+            for x in doc[max(0, left - 5) : left]
+        ):
+            continue
+        if not qualified:
+            if fn in last_by_fn:
+                key = last_by_fn[fn]
+                b.mention(left if doc[left].lower_ != "the" else left + 1, t.i + 1, key)
+                continue
+            if not t.text[0].isupper() or fn in ("military", "navy", "police", "embassy"):
+                continue
+            state = salient_state(b, t.idx)
+            if state is None:
+                continue
+        if fn in ("military",) and low in ("troops", "forces") and demonym is None:
+            continue  # "NATO forces", "US troops": not read as a state's institution
+        st = gazetteer.entry(state)
+        dem = demonym or (st.demonyms[0] if st and st.demonyms else (st.name if st else state))
+        start = left if doc[left].lower_ not in ("the",) else left + 1
+        end = t.i + 1
+        if of_toks and any(b.covered(x.i) == state for x in of_toks):
+            end = max(x.i for x in of_toks if b.covered(x.i) == state) + 1
+        head_words = (
+            doc[t.i : t.i + 1].text
+            if (doc[t.i - 1].lower_, low) not in _BODY_PAIRS
+            else doc[t.i - 1 : t.i + 1].text
+        )
+        if fn.endswith("ministry") or low in ("ministry", "department"):
+            fn_words = function_words(b, t)
+            key_fn = fn if fn.endswith("ministry") else f"{fn}-ministry"
+            short = f"{dem} {fn_words} Ministry" if fn_words else f"{dem} Ministry"
+            full = _FN_FULL.get(fn, fn_words)
+            aliases = (f"{dem} Ministry of {full}", f"{dem} {fn_words} Ministry")
+            key = add_body(b, start, end, state, key_fn, name=short, aliases=aliases)
+        else:
+            key = add_body(b, start, end, state, fn, name=f"{dem} {head_words}")
+        if key:
+            last_by_fn[fn] = key
+            last_by_fn.setdefault("ministry" if "ministry" in key else fn, key)
+
+
+def ministry_function(b: _Builder, t: Token) -> str:
+    """Function key of a ministry head token ("Foreign Ministry" → "foreign-ministry")."""
+    words = function_words(b, t).lower()
+    if not words:
+        return "ministry"
+    fn = _MINISTRY_FN.get(words) or _MINISTRY_FN.get(words.split()[-1]) or gazetteer.slug(words)
+    return f"{fn}-ministry"
+
+
+def function_words(b: _Builder, t: Token) -> str:
+    """ "Foreign" in "Foreign Ministry", "Foreign Affairs" in "Ministry of Foreign Affairs"."""
+    doc = b.doc
+    words: list[str] = []
+    j = t.i - 1
+    while (
+        j >= 0
+        and doc[j].text[:1].isalpha()
+        and (doc[j].lower_ in _MINISTRY_FN or doc[j].lower_ in ("affairs", "home", "external"))
+    ):
+        words.insert(0, doc[j].text)
+        j -= 1
+    if not words and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "of":
+        j = t.i + 2
+        while (
+            j < len(doc)
+            and doc[j].text[:1].isupper()
+            and doc[j].pos_ in ("PROPN", "NOUN")
+            and not (b.covered(j) and b.drafts[b.covered(j)].kind == ActorKind.STATE)
+        ):
+            words.append(doc[j].text)
+            j += 1
+    return " ".join(words)

@@ -1,0 +1,296 @@
+"""Who voices a demand and who must act: actor resolution for :mod:`.demands`.
+
+The demander is the subject of the demand or reporting verb, "according to X", or the
+speaker of the quotation the demand stands in, widened to the state or body a person
+speaks for (their post's organisation). Pronouns and descriptions resolve through the
+actor table (after coreference), then by kind-compatible antecedent. Media
+organisations that only report are never demanders.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from kg_builder.extract import lexicon as lx
+from kg_builder.extract.context import DocContext
+from kg_builder.models import ActorKind
+
+QUOTE_MARKS = "\u201c\u00ab\u201e\u201d\u00bb\""
+#: Kinds of actor that report speech but do not voice demands.
+NON_SPEAKERS = (ActorKind.MEDIA_ORGANISATION,)
+
+
+class RoleFinder:
+    """Resolves the demanders and addressees of one article's demands."""
+
+    def __init__(self, ctx: DocContext) -> None:
+        self.ctx = ctx
+        self.doc = ctx.doc
+        self.text = ctx.article.text
+        self.quotes = lx.quote_regions(self.text)
+
+    def _widen(self, keys: list[str]) -> list[str]:
+        """The demanders plus the state or body each speaks for."""
+        base: list[str] = []
+        for k in keys:
+            actor = self.ctx.actors.actors.get(k)
+            if actor is None or actor.kind in NON_SPEAKERS:
+                continue
+            base.append(k)
+            if actor.kind == ActorKind.PERSON:
+                base.extend(self._affiliation(k))
+        out: list[str] = []
+        for k in base:
+            while k and k not in out:
+                out.append(k)
+                parent = self.ctx.actors.actors.get(k)
+                k = parent.part_of if parent is not None else None
+        return out
+
+    def _affiliation(self, person: str) -> list[str]:
+        """States or bodies named in the descriptions of a person ("Iran's FM X")."""
+        found: list[str] = []
+        for m in self.ctx.actors.mentions:
+            if m.actor != person:
+                continue
+            span = self.doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            head = span.root
+            toks = list(span)
+            for c in head.lefts:
+                if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < span.start:
+                    toks += [x for x in c.subtree if x.i < span.start]
+            for t in sorted(toks, key=lambda x: x.i):
+                if t.dep_ in ("det", "punct", "case") or "\n" in self.text[
+                        min(t.idx, m.span.start):max(t.idx, m.span.start)]:
+                    continue
+                k = self.ctx.actors.resolve_token(t)
+                if k and k != person:
+                    a = self.ctx.actors.actors.get(k)
+                    if a is not None and a.kind not in (ActorKind.PERSON, *NON_SPEAKERS):
+                        found.append(k)
+                        continue
+                names = lx.demonym_states().get(t.text.casefold())
+                if names:
+                    found.extend(self._actor_named(names))
+        return list(dict.fromkeys(found))
+
+    def _actor_named(self, names: tuple[str, ...]) -> list[str]:
+        wanted = {n.casefold() for n in names}
+        for key in sorted(self.ctx.actors.actors):
+            a = self.ctx.actors.actors[key]
+            if {a.name.casefold(), *(x.casefold() for x in a.aliases)} & wanted:
+                return [key]
+        return []
+
+    # ------------------------------------------------------------------ who speaks
+
+    def _voice(self, v: Token) -> list[str]:
+        """Who voices the act of verb ``v``: its subject, else that of its governing verb."""
+        t = v
+        keys: list[str] = []
+        for _ in range(4):
+            subjs = [c for c in t.children if c.dep_ == "nsubj"]
+            subj = next((c for c in subjs if self.keys(c)), subjs[0] if subjs else None)
+            if subj is None and lx.is_passive(t):
+                agent = self._agent_keys(t)
+                if agent:
+                    keys = agent
+                    break
+                subj = child(t, ("nsubjpass",))
+            if subj is not None:
+                keys = self.keys(subj)
+                if not keys and subj.pos_ != "PRON" or subj.tag_ in ("WDT", "WP"):
+                    return []  # a thing, not an actor, does the asking
+                break
+            if t.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl", "pcomp") and t.head.i != t.i:
+                t = t.head
+                continue
+            break
+        keys = merge_keys(keys, self._reporting_voice(v))
+        if not keys:
+            keys = self._according_to(v.sent) or (self._quote_speaker(v) if
+                                                  self._in_quote(v) else [])
+        return keys
+
+    def _clause_voice(self, v: Token) -> list[str]:
+        """Who voices a clause that is not itself a speech act (an obligation)."""
+        keys = self._reporting_voice(v)
+        if not keys:
+            keys = self._according_to(v.sent)
+        if not keys and (self._in_quote(v) or sentence_quoted(self, v.sent)):
+            keys = self._quote_speaker(v)
+        return keys
+
+    def _reporting_voice(self, v: Token) -> list[str]:
+        """Subjects of the reporting verbs that govern ``v`` ("X said that ... v ...")."""
+        keys: list[str] = []
+        t = v
+        while t.head.i != t.i:
+            t = t.head
+            if t.lemma_.lower() in lx.REPORTING_VERBS and not self._in_quote(t):
+                subj = child(t, ("nsubj",)) or (child(t, ("nsubjpass",)) if
+                                                 lx.is_passive(t) else None)
+                if subj is not None:
+                    keys = merge_keys(keys, self.keys(subj))
+        chain = {v.i, *(a.i for a in v.ancestors)}
+        for r in v.sent:
+            # "X warned that <clause>" with the clause attached elsewhere by the parser
+            nxt = r.nbor() if r.i + 1 < r.sent.end else None
+            if (r.lemma_.lower() in lx.REPORTING_VERBS and r.pos_ == "VERB" and nxt is not None
+                    and nxt.lower_ == "that" and nxt.dep_ == "mark" and nxt.head.i in chain
+                    and not self._in_quote(r)):
+                keys = merge_keys(keys, self.keys(child(r, ("nsubj",))))
+        for c in v.sent.root.children if v.sent.root.i != v.i else v.children:
+            if c.dep_ == "advcl" and c.lemma_.lower() in lx.REPORTING_VERBS and any(
+                    m.lower_ == "as" for m in c.children if m.dep_ == "mark"):
+                keys = merge_keys(keys, self.keys(child(c, ("nsubj",))))
+        return keys
+
+    def _according_to(self, sent: SpacySpan) -> list[str]:
+        for t in sent:
+            if t.lower_ == "according" and t.i + 1 < sent.end and t.nbor().lower_ == "to":
+                obj = child(t.nbor(), ("pobj",))
+                if obj is not None:
+                    return self.keys(obj)
+        return []
+
+    def _quote_speaker(self, t: Token) -> list[str]:
+        """Speaker of the quotation around ``t``: a reporting verb outside the quotes nearby."""
+        sents = list(self.doc.sents)
+        idx = next(i for i, s in enumerate(sents) if s.start <= t.i < s.end)
+        order = [idx, idx + 1, idx - 1, idx - 2]
+        for j in order:
+            if not 0 <= j < len(sents):
+                continue
+            s = sents[j]
+            if j != idx and not any(ch in s.text for ch in QUOTE_MARKS):
+                continue
+            for v in s:
+                if (v.lemma_.lower() in lx.REPORTING_VERBS and v.pos_ in ("VERB", "AUX")
+                        and not self._in_quote(v)):
+                    subj = child(v, ("nsubj",))
+                    if subj is not None and subj.lower_ not in lx.FIRST_PERSON:
+                        keys = self.keys(subj)
+                        if keys:
+                            return keys
+        return []
+
+    # ------------------------------------------------------------------ actor lookup
+
+    def keys(self, tok: Token | None, exclude: list[str] | None = None) -> list[str]:
+        """Actor keys a noun phrase refers to (its head, modifiers, coordinated nouns)."""
+        if tok is None:
+            return []
+        out: list[str] = []
+        for t in [tok, *tok.conjuncts]:
+            k = self.ctx.actors.resolve_token(t)
+            if k is None and t.pos_ == "PRON":
+                k = self._pronoun(t, exclude or [])
+            if k is None:
+                for c in t.children:
+                    if c.dep_ in ("compound", "poss", "amod", "nmod") and c.i < t.i:
+                        k = self.ctx.actors.resolve_token(c)
+                        if k is None and c.dep_ in ("amod", "compound"):
+                            names = lx.demonym_states().get(c.text.casefold())
+                            k = next(iter(self._actor_named(names)), None) if names else None
+                        if k:
+                            break
+            if k is None and t.pos_ == "NOUN" and any(
+                    c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in t.children):
+                k = self._description(t, exclude or [])
+            if k is None and t.lemma_ in ("one", "some", "many", "all", "each", "most"):
+                p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                k = self.ctx.actors.resolve_token(child(p, ("pobj",))) if (
+                    p is not None and child(p, ("pobj",)) is not None) else None
+            if k and k not in (exclude or []):
+                out.append(k)
+        return list(dict.fromkeys(out))
+
+    def _description(self, t: Token, exclude: list[str]) -> str | None:
+        """"the spokesperson" / "the ministry": the nearest earlier actor of that sort."""
+        lemma = t.lemma_.lower()
+        if lemma in lx.PERSON_ROLE_NOUNS:
+            return self._antecedent(t, {ActorKind.PERSON}, exclude)
+        if lemma in lx.BODY_ROLE_NOUNS:
+            return self._antecedent(t, set(ActorKind) - {ActorKind.PERSON, *NON_SPEAKERS},
+                                    exclude)
+        return None
+
+    def _pronoun(self, t: Token, exclude: list[str]) -> str | None:
+        """Nearest earlier actor compatible with an unresolved pronoun."""
+        low = t.lower_
+        if low in lx.FIRST_PERSON:
+            if self._in_quote(t):
+                ks = [k for k in self._quote_speaker(t) if k not in exclude]
+                return ks[0] if ks else None
+            return None
+        if low in lx.PERSON_PRONOUNS:
+            ok = {ActorKind.PERSON}
+        elif low in lx.THING_PRONOUNS | lx.PLURAL_PRONOUNS:
+            ok = set(ActorKind) - {ActorKind.PERSON, *NON_SPEAKERS}
+        else:
+            return None
+        return self._antecedent(t, ok, exclude)
+
+    def _antecedent(self, t: Token, ok: set[ActorKind], exclude: list[str]) -> str | None:
+        """Nearest earlier mention of an allowed kind, preferring sentence subjects."""
+        fallback: str | None = None
+        for m in reversed(self.ctx.actors.mentions):
+            if m.span.start >= t.idx or m.actor in exclude:
+                continue
+            if t.idx - m.span.start > 600:
+                break
+            a = self.ctx.actors.actors.get(m.actor)
+            if a is None or a.kind not in ok:
+                continue
+            span = self.doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+            if span is not None and len(span) and span.root.dep_ in ("nsubj", "nsubjpass"):
+                return m.actor  # subjects are the likeliest antecedents
+            fallback = fallback or m.actor
+        return fallback
+
+    def _agent_keys(self, v: Token) -> list[str]:
+        agent = child(v, ("agent",))
+        return self.keys(child(agent, ("pobj",))) if agent is not None else []
+
+    def _from_keys(self, t: Token | None, exclude: list[str]) -> list[str]:
+        """Actors in "from Y" / "of Y" / "by Y" / "to Y" attached to ``t``."""
+        out: list[str] = []
+        if t is None:
+            return out
+        for c in t.children:
+            if c.dep_ in ("prep", "agent", "dative") and c.lower_ in ("from", "of", "by", "to"):
+                out += self.keys(child(c, ("pobj",)), exclude=exclude)
+        return [k for k in dict.fromkeys(out) if k not in exclude]
+
+    def _keys_in(self, toks: list[Token]) -> list[str]:
+        out: list[str] = []
+        for t in sorted(toks, key=lambda x: x.i):
+            k = self.ctx.actors.resolve_token(t)
+            if k and k not in out:
+                a = self.ctx.actors.actors.get(k)
+                if a is not None and a.kind not in NON_SPEAKERS:
+                    out.append(k)
+        return out
+
+    def _in_quote(self, t: Token) -> bool:
+        return any(s <= t.idx < e for s, e in self.quotes)
+
+
+def child(t: Token | None, deps: tuple[str, ...]) -> Token | None:
+    if t is None:
+        return None
+    return next((c for c in t.children if c.dep_ in deps), None)
+
+
+def merge_keys(a: list[str], b: list[str]) -> list[str]:
+    return list(dict.fromkeys([*a, *b]))
+
+
+def sentence_quoted(finder: RoleFinder, sent: SpacySpan) -> bool:
+    """Whether most of the sentence lies inside quotation marks."""
+    inside = sum(1 for t in sent if finder._in_quote(t))
+    return inside * 2 > len(sent)
