@@ -357,8 +357,9 @@ def push(
     again is safe. Afterwards the triples per graph on the server are counted and
     compared with the local store.
     """
-    from kg_builder.endpoint import EndpointConfig, PushError
-    from kg_builder.endpoint import push as run_push
+    from kg_builder.endpoint import EndpointConfig
+    from kg_builder.push import PushError
+    from kg_builder.push import push as run_push
 
     if mode not in ("per-article", "single", "default"):
         err.print(f"error: --mode must be per-article, single or default, not {mode!r}")

@@ -19,14 +19,9 @@ from oxigraph_server import (
     html_site,
 )
 
-from kg_builder.endpoint import (
-    DEFAULT_GRAPH,
-    EndpointConfig,
-    PushError,
-    push,
-    query_endpoint,
-)
+from kg_builder.endpoint import EndpointConfig, query_endpoint
 from kg_builder.errors import ConfigError, EndpointError, QueryError, StoreError
+from kg_builder.push import DEFAULT_GRAPH, PushError, push
 from kg_builder.store import GraphWrite, dump_graph_ntriples, open_store, replace_graphs
 
 pytestmark = pytest.mark.slow
