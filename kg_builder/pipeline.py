@@ -86,6 +86,11 @@ class _Outcome:
     reason: str | None
 
 
+#: Flush the store's in-memory write buffers to disk every this many batch transactions.
+#: Without it the writer's RSS grew with the store (RocksDB memtables): measured 0.6 GB
+#: after 1,600 articles and 2 GB after 9,600; flushing every 10 batches kept it at ~0.2 GB.
+FLUSH_EVERY = 10
+
 # ---- work done in each worker process
 
 _WORKER: dict = {}
@@ -200,7 +205,7 @@ def ingest(
     warnings: list[str] = []
     seen_ids: dict[str, str] = {}
     seen_texts: dict[bytes, str] = {}
-    stored = triples = 0
+    stored = triples = transactions = 0
 
     def on_error(err: InputError) -> None:
         failed.append(Failure(err.origin, err.reason))
@@ -229,6 +234,10 @@ def ingest(
                 writes.append(GraphWrite(o.graph, o.ntriples))
                 triples += o.triples
         stored += replace_graphs(store, writes)
+        nonlocal transactions
+        transactions += 1
+        if transactions % FLUSH_EVERY == 0:
+            store.flush()  # keeps the writer's memory flat, see FLUSH_EVERY
         if progress:
             progress(stored, len(failed))
 
