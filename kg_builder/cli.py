@@ -26,6 +26,7 @@ from kg_builder.errors import (
     QueryError,
     StoreError,
 )
+from kg_builder.readers import ReadOptions  # light: no NLP, only the standard library
 
 
 class Exit(IntEnum):
@@ -112,9 +113,9 @@ def ingest(
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")] = 1,
     batch_size: Annotated[int, typer.Option(help="Articles per batch and store transaction.")] = 32,
-    max_bytes: Annotated[int, typer.Option(help="Largest input file or JSON line, in bytes.")] = 20
-    * 1024
-    * 1024,
+    max_bytes: Annotated[
+        int, typer.Option(help="Largest input file or JSON line, in bytes.")
+    ] = ReadOptions.max_bytes,
     id_field: Annotated[str, typer.Option(help="JSON Lines key of the article id.")] = "id",
     text_field: Annotated[str, typer.Option(help="JSON Lines key of the text.")] = "text",
     url_field: Annotated[str, typer.Option(help="JSON Lines key of the URL.")] = "url",
@@ -133,7 +134,6 @@ def ingest(
     from kg_builder import vocab
     from kg_builder.pipeline import IngestOptions
     from kg_builder.pipeline import ingest as run_ingest
-    from kg_builder.readers import ReadOptions
 
     progress_bar = _progress("ingesting", "articles") if err.is_terminal else None
     try:
