@@ -55,6 +55,16 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="Embedded store folder.")]
+# Credentials for a remote endpoint (query --endpoint, push); never printed or logged.
+UserOpt = Annotated[
+    str | None, typer.Option(help="HTTP Basic user; or env KG_BUILDER_ENDPOINT_USER.")
+]
+PasswordOpt = Annotated[
+    str | None, typer.Option(help="HTTP Basic password; or env KG_BUILDER_ENDPOINT_PASSWORD.")
+]
+TokenOpt = Annotated[
+    str | None, typer.Option(help="Bearer token; or env KG_BUILDER_ENDPOINT_TOKEN.")
+]
 
 
 def _fail(exc: KgBuilderError) -> typer.Exit:
@@ -208,14 +218,9 @@ def query(
     store: Annotated[Path | None, typer.Option("--store", "-s", help="Embedded store.")] = None,
     endpoint: Annotated[str | None, typer.Option(help="Remote SPARQL query URL instead.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json.")] = "table",
-    user: Annotated[str | None, typer.Option(help="HTTP Basic user (remote).")] = None,
-    password: Annotated[
-        str | None,
-        typer.Option(help="HTTP Basic password (remote); or env KG_BUILDER_ENDPOINT_PASSWORD."),
-    ] = None,
-    token: Annotated[
-        str | None, typer.Option(help="Bearer token (remote); or env KG_BUILDER_ENDPOINT_TOKEN.")
-    ] = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    token: TokenOpt = None,
     columns: Annotated[
         str | None,
         typer.Option(help="Comma-separated columns to show (repeated rows are dropped)."),
@@ -329,15 +334,9 @@ def push(
     ],
     mode: Annotated[str, typer.Option(help="per-article, single or default.")] = "per-article",
     graph: Annotated[str | None, typer.Option(help="Target graph IRI for --mode single.")] = None,
-    user: Annotated[
-        str | None, typer.Option(help="HTTP Basic user; or env KG_BUILDER_ENDPOINT_USER.")
-    ] = None,
-    password: Annotated[
-        str | None, typer.Option(help="HTTP Basic password; or env KG_BUILDER_ENDPOINT_PASSWORD.")
-    ] = None,
-    token: Annotated[
-        str | None, typer.Option(help="Bearer token; or env KG_BUILDER_ENDPOINT_TOKEN.")
-    ] = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    token: TokenOpt = None,
     gsp_url: Annotated[
         str | None,
         typer.Option(help="Graph Store Protocol URL, if the server lays it out differently."),
