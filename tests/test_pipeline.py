@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg_builder.errors import ConfigError
@@ -45,10 +49,10 @@ def test_sample_article_is_stored_as_one_named_graph(tmp_path: Path) -> None:
 def test_reingest_replaces_and_is_deterministic(tmp_path: Path) -> None:
     src = _jsonl(tmp_path / "a.jsonl", GOOD, GOOD2)
     ingest([src], tmp_path / "s1")
-    first = open_store(tmp_path / "s1").dump(format=__import__("pyoxigraph").RdfFormat.N_QUADS)
+    first = open_store(tmp_path / "s1").dump(format=ox.RdfFormat.N_QUADS)
     ingest([src], tmp_path / "s1")
     store = open_store(tmp_path / "s1")
-    again = store.dump(format=__import__("pyoxigraph").RdfFormat.N_QUADS)
+    again = store.dump(format=ox.RdfFormat.N_QUADS)
     assert sorted(first.splitlines()) == sorted(again.splitlines())
     assert len(graph_counts(store)) == 2
 
@@ -126,8 +130,6 @@ def test_two_jobs_give_the_same_graphs_as_one(tmp_path: Path) -> None:
     one = ingest([src], tmp_path / "one", IngestOptions(batch_size=3))
     two = ingest([src], tmp_path / "two", IngestOptions(batch_size=3, jobs=2))
     assert one.stored == two.stored == 10 and one.triples == two.triples
-    import pyoxigraph as ox
-
     dumps = [
         sorted(open_store(tmp_path / d).dump(format=ox.RdfFormat.N_QUADS).splitlines())
         for d in ("one", "two")
@@ -140,3 +142,17 @@ def test_no_articles_found_is_a_failure(tmp_path: Path) -> None:
     empty.write_text("\n\n")
     report = ingest([empty], tmp_path / "store")
     assert report.stored == 0 and report.failed
+
+
+def test_same_input_gives_the_same_quads_in_separate_processes(tmp_path: Path) -> None:
+    """Determinism across runs: different hash seeds must not change triples or IRIs."""
+    dumps = []
+    for seed in ("1", "12345"):
+        store = tmp_path / f"store-{seed}"
+        subprocess.run(
+            [sys.executable, "-m", "kg_builder", "ingest", str(SAMPLE), "--store", str(store)],
+            check=True, capture_output=True, env=dict(os.environ, PYTHONHASHSEED=seed),
+        )
+        dumps.append(sorted(open_store(store, read_only=True).dump(
+            format=ox.RdfFormat.N_QUADS).splitlines()))
+    assert dumps[0] == dumps[1] and len(dumps[0]) > 100
