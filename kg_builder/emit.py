@@ -34,30 +34,31 @@ def _has_surrogate(text: str) -> bool:
     return False
 
 
+#: One RDF triple of rdflib terms.
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
 class _Builder:
     def __init__(self, extraction: Extraction, minter: IriMinter, model: str):
         self.x = extraction
         self.m = minter
         self.model = model
-        self.g = Graph()
-        for prefix, ns in V.PREFIXES.items():
-            self.g.bind(prefix, ns)
-        self.g.bind("id", minter.base)
+        self.triples: dict[Triple, None] = {}  # an ordered set
         self.article = URIRef(minter.article(extraction.article.id))
         self.activity = URIRef(f"{self.article}/extraction")
         self.text = extraction.article.text
 
     # -- small helpers
     def add(self, s: URIRef, p: URIRef, o) -> None:
-        self.g.add((s, p, o))
+        self.triples[s, p, o] = None
 
     def lit(self, s: URIRef, p: URIRef, value: str | None) -> None:
         if value is not None and value.strip():
-            self.g.add((s, p, Literal(clean(value))))
+            self.triples[s, p, Literal(clean(value))] = None
 
     def date(self, s: URIRef, value: dt.date | None) -> None:
         if value is not None:
-            self.g.add((s, V.date, Literal(value.isoformat(), datatype=XSD.date)))
+            self.triples[s, V.date, Literal(value.isoformat(), datatype=XSD.date)] = None
 
     def fact(self, node: URIRef, cls: URIRef, span: Span, local: str | None = None) -> None:
         """Type a fact and tie it to its article, its run and its evidence.
@@ -232,6 +233,25 @@ def _merge_agreements(agreements: Iterable[Agreement]) -> list[Agreement]:
     return list(merged.values())
 
 
+def emit_triples(
+    extraction: Extraction, *, base: str = V.DEFAULT_BASE, model: str = ""
+) -> tuple[Triple, ...]:
+    """The triples of one article's graph, without building an rdflib graph.
+
+    The batch pipeline uses this: it validates a batch of articles at once and writes
+    N-Triples straight from the triples. Same arguments as :func:`emit`.
+    """
+    b = _Builder(extraction, IriMinter(base), model)
+    b.emit_article()
+    b.emit_actors()
+    b.emit_posts()
+    b.emit_demands()
+    b.emit_agreements()
+    b.emit_meetings()
+    b.emit_statements()
+    return tuple(b.triples)
+
+
 def emit(extraction: Extraction, *, base: str = V.DEFAULT_BASE, model: str = "") -> Graph:
     """Build the RDF graph of one article.
 
@@ -249,12 +269,10 @@ def emit(extraction: Extraction, *, base: str = V.DEFAULT_BASE, model: str = "")
     >>> len(g) > 5
     True
     """
-    b = _Builder(extraction, IriMinter(base), model)
-    b.emit_article()
-    b.emit_actors()
-    b.emit_posts()
-    b.emit_demands()
-    b.emit_agreements()
-    b.emit_meetings()
-    b.emit_statements()
-    return b.g
+    g = Graph()
+    for prefix, ns in V.PREFIXES.items():
+        g.bind(prefix, ns)
+    g.bind("id", IriMinter(base).base)
+    for triple in emit_triples(extraction, base=base, model=model):
+        g.add(triple)
+    return g

