@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kg_builder import vocab
-from kg_builder.emit import emit
+from kg_builder.emit import emit_triples
 from kg_builder.errors import ConfigError, InputError
 from kg_builder.iris import IriMinter
 from kg_builder.models import Article
 from kg_builder.readers import ReadOptions, iter_articles
 from kg_builder.store import GraphWrite, open_store, replace_graphs, to_ntriples
-from kg_builder.validate import load_shapes, validate_graph
+from kg_builder.validate import load_shapes, validate_batch
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,31 +107,42 @@ def _init_worker(options: IngestOptions) -> None:
     _WORKER["options"] = options
 
 
-def _outcome(article: Article, doc, options: IngestOptions, minter: IriMinter) -> _Outcome:
-    """Extract, emit and validate one parsed article; failures become reasons, not raises."""
+def _emit(article: Article, doc) -> tuple | str:
+    """The article's triples, or why there are none (a bug must not sink the batch)."""
     from kg_builder.extract import extract
 
-    iri = minter.article(article.id)
-
-    def failed(reason: str) -> _Outcome:
-        return _Outcome(article.id, article.origin, iri, None, 0, reason)
-
     try:
-        graph = emit(extract(article, doc), base=options.base, model=_WORKER["model"])
-    except Exception as exc:  # a bug on one article must not sink the batch
-        return failed(f"extraction failed ({type(exc).__name__}: {exc}); please report")
-    report = validate_graph(graph, _WORKER["shapes"])
-    if not report.conforms:
-        return failed(
-            "graph does not conform to the SHACL shapes, not stored:\n" + report.summary()
+        return emit_triples(
+            extract(article, doc), base=_WORKER["options"].base, model=_WORKER["model"]
         )
-    return _Outcome(article.id, article.origin, iri, to_ntriples(graph), len(graph), None)
+    except Exception as exc:
+        return f"extraction failed ({type(exc).__name__}: {exc}); please report"
 
 
 def _process(articles: list[Article]) -> list[_Outcome]:
-    nlp, options, minter = _WORKER["nlp"], _WORKER["options"], _WORKER["minter"]
+    """Parse, extract and emit each article, validate the batch, serialise what conforms."""
+    nlp, minter = _WORKER["nlp"], _WORKER["minter"]
     docs = nlp.pipe((a.text for a in articles), batch_size=len(articles) or 1)
-    return [_outcome(a, doc, options, minter) for a, doc in zip(articles, docs, strict=True)]
+    emitted = [_emit(a, doc) for a, doc in zip(articles, docs, strict=True)]
+    reports = iter(
+        validate_batch([t for t in emitted if not isinstance(t, str)], _WORKER["shapes"])
+    )
+    outcomes = []
+    for article, triples in zip(articles, emitted, strict=True):
+        iri = minter.article(article.id)
+        if isinstance(triples, str):
+            outcomes.append(_Outcome(article.id, article.origin, iri, None, 0, triples))
+            continue
+        report = next(reports)
+        if report.conforms:
+            outcome = _Outcome(
+                article.id, article.origin, iri, to_ntriples(triples), len(triples), None
+            )
+        else:
+            reason = "graph does not conform to the SHACL shapes, not stored:\n"
+            outcome = _Outcome(article.id, article.origin, iri, None, 0, reason + report.summary())
+        outcomes.append(outcome)
+    return outcomes
 
 
 # ---- the run

@@ -169,3 +169,72 @@ def test_targeted_form_moves_targets_but_keeps_value_shapes_nested() -> None:
     assert not set(out.objects(URIRef(ex + "v"), SH.targetClass))
     assert (URIRef(ex + "Off"), SH.property, URIRef(ex + "o")) in out
     assert (URIRef(ex + "Targeted"), SH.property, URIRef(ex + "p")) in shapes  # input unchanged
+
+
+# ---- a batch is validated as the disjoint union of its graphs
+
+
+def _triples(g: Graph) -> tuple:
+    return tuple(g)
+
+
+def test_batch_reports_equal_one_by_one_reports(good: Graph) -> None:
+    from kg_builder.validate import validate_batch
+
+    graphs = [Graph().parse(p, format="turtle") for p in EXAMPLES] + [good, _with_faults(good)]
+    batch = validate_batch([_triples(g) for g in graphs])
+    one_by_one = [validate_graph(g) for g in graphs]
+    assert batch == one_by_one
+    assert any(r.conforms for r in batch) and not all(r.conforms for r in batch)
+
+
+def test_batch_of_conforming_graphs_conforms(good: Graph) -> None:
+    from kg_builder.validate import validate_batch
+
+    examples = [Graph().parse(p, format="turtle") for p in EXAMPLES if p.name.startswith("good")]
+    reports = validate_batch([_triples(g) for g in [good, *examples, good]])
+    assert [r.conforms for r in reports] == [True] * (len(examples) + 2)
+
+
+def test_one_graph_cannot_make_another_conform(good: Graph) -> None:
+    """Article A names an actor it does not type; article B types the same actor IRI.
+    Merged naively, B's triples would satisfy A's constraint."""
+    from rdflib.namespace import RDF
+
+    from kg_builder import vocab as V
+    from kg_builder.validate import validate_batch
+
+    demand = next(good.subjects(RDF.type, V.Demand))
+    demander = next(good.objects(demand, V.demander))
+    untyped = Graph()
+    for t in good:
+        if not (t[0] == demander and t[1] == RDF.type):
+            untyped.add(t)
+    assert not validate_graph(untyped).conforms
+    reports = validate_batch([_triples(untyped), _triples(good)])
+    assert [r.conforms for r in reports] == [False, True]
+    assert reports[0] == validate_graph(untyped)
+
+
+def test_shapes_that_read_iri_spelling_are_applied_graph_by_graph() -> None:
+    from kg_builder.validate import _rename_safe
+
+    def shapes(body: str) -> Graph:
+        prefixes = (
+            "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> ."
+            " @prefix xsd: <http://www.w3.org/2001/XMLSchema#> ."
+        )
+        return Graph().parse(data=prefixes + body, format="turtle")
+
+    assert _rename_safe(load_shapes()) is not None
+    literal_pattern = "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P ."
+    literal_pattern += ' ex:P sh:path ex:p ; sh:datatype xsd:string ; sh:pattern "^a" .'
+    assert _rename_safe(shapes(literal_pattern)) is not None
+    iri_pattern = 'ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:pattern "^https:" .'
+    assert _rename_safe(shapes(iri_pattern)) is None
+    target_node = "ex:S a sh:NodeShape ; sh:targetNode ex:n ; sh:property ex:P ."
+    target_node += " ex:P sh:path ex:p ; sh:minCount 1 ."
+    assert _rename_safe(shapes(target_node)) is None
+    inverse = "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P ."
+    inverse += " ex:P sh:path [ sh:inversePath ex:p ] ; sh:maxCount 1 ."
+    assert _rename_safe(shapes(inverse)) is None
