@@ -5,15 +5,17 @@ Only this module prints, configures logging, or chooses exit codes (see README).
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 import time
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
@@ -27,6 +29,9 @@ from kg_builder.errors import (
     StoreError,
 )
 from kg_builder.readers import ReadOptions  # light: no NLP, only the standard library
+
+if TYPE_CHECKING:
+    from kg_builder.pipeline import Failure
 
 
 class Exit(IntEnum):
@@ -164,6 +169,8 @@ def ingest(
             read=read,
             shapes=str(shapes) if shapes else None,
         )
+        console = progress_bar.console if progress_bar else err
+        report_problem = functools.partial(_print_problem, console)
         if progress_bar:
             with progress_bar:
                 task = progress_bar.add_task("ingest", total=None, failed=0, rate=0.0)
@@ -175,15 +182,12 @@ def ingest(
                     progress=lambda s, f: progress_bar.update(
                         task, completed=s, failed=f, rate=s / max(time.perf_counter() - t0, 1e-9)
                     ),
+                    on_problem=report_problem,
                 )
         else:
-            report = run_ingest(inputs, store, options)
+            report = run_ingest(inputs, store, options, on_problem=report_problem)
     except KgBuilderError as exc:
         raise _fail(exc) from None
-    for failure in report.failed:
-        err.print(f"[red]failed:[/] {failure.origin}: {failure.reason}", soft_wrap=True)
-    for warning in report.warnings:
-        err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
     rate = report.articles_per_second
     err.print(
         f"{report.stored} stored, {len(report.failed)} failed, {len(report.warnings)} "
@@ -195,6 +199,16 @@ def ingest(
         raise typer.Exit(int(Exit.INTERRUPTED))
     if report.failed:
         raise typer.Exit(int(Exit.PARTIAL if report.stored else Exit.NOTHING))
+
+
+def _print_problem(console: Console, problem: Failure | str) -> None:
+    """A failure or warning of a run, printed as it happens."""
+    if isinstance(problem, str):
+        console.print(f"[yellow]warning:[/] {escape(problem)}", soft_wrap=True)
+    else:
+        console.print(
+            f"[red]failed:[/] {escape(problem.origin)}: {escape(problem.reason)}", soft_wrap=True
+        )
 
 
 def _progress(what: str, unit: str) -> Progress:

@@ -191,6 +191,7 @@ def ingest(
     *,
     stdin: BinaryIO | None = None,
     progress: Callable[[int, int], None] | None = None,
+    on_problem: Callable[[Failure | str], None] | None = None,
 ) -> IngestReport:
     """Read, extract, validate and store every article of ``sources``.
 
@@ -200,6 +201,8 @@ def ingest(
         options: Run options.
         stdin: Stream for "-" (default: the process's stdin).
         progress: Called with (stored, failed) after each batch.
+        on_problem: Called with each failure (a :class:`Failure`) and each warning (a
+            string) as it happens; the report lists them all again at the end.
 
     Returns:
         The run's report; it never raises for bad input.
@@ -218,12 +221,22 @@ def ingest(
     seen_texts: dict[bytes, str] = {}
     stored = triples = transactions = 0
 
+    def fail(failure: Failure) -> None:
+        failed.append(failure)
+        if on_problem:
+            on_problem(failure)
+
+    def warn(warning: str) -> None:
+        warnings.append(warning)
+        if on_problem:
+            on_problem(warning)
+
     def on_error(err: InputError) -> None:
-        failed.append(Failure(err.origin, err.reason))
+        fail(Failure(err.origin, err.reason))
 
     def note_duplicates(article: Article) -> None:
         if article.id in seen_ids:
-            warnings.append(
+            warn(
                 f"{article.origin}: article id {article.id!r} also at "
                 f"{seen_ids[article.id]}; the later one wins"
             )
@@ -231,16 +244,14 @@ def ingest(
         digest = hashlib.blake2b(article.text.encode("utf-8", "replace"), digest_size=16).digest()
         other = seen_texts.setdefault(digest, article.id)
         if other != article.id:
-            warnings.append(
-                f"{article.origin}: article {article.id!r} has the same text as {other!r}"
-            )
+            warn(f"{article.origin}: article {article.id!r} has the same text as {other!r}")
 
     def write(outcomes: list[_Outcome]) -> None:
         nonlocal stored, triples
         writes = []
         for o in outcomes:
             if o.ntriples is None:
-                failed.append(Failure(o.origin or o.article_id, o.reason or "failed"))
+                fail(Failure(o.origin or o.article_id, o.reason or "failed"))
             else:
                 writes.append(GraphWrite(o.graph, o.ntriples))
                 triples += o.triples

@@ -156,3 +156,24 @@ def test_same_input_gives_the_same_quads_in_separate_processes(tmp_path: Path) -
         dumps.append(sorted(open_store(store, read_only=True).dump(
             format=ox.RdfFormat.N_QUADS).splitlines()))
     assert dumps[0] == dumps[1] and len(dumps[0]) > 100
+
+
+def test_problems_are_reported_as_they_happen(tmp_path: Path) -> None:
+    """A failure or warning reaches on_problem before later batches are stored."""
+    from kg_builder.pipeline import Failure
+
+    src = _jsonl(tmp_path / "a.jsonl", GOOD, "{broken", GOOD2, dict(GOOD2, id="g3"))
+    events: list = []
+    report = ingest(
+        [src],
+        tmp_path / "s",
+        IngestOptions(batch_size=1),
+        progress=lambda stored, failed: events.append(("stored", stored)),
+        on_problem=events.append,
+    )
+    problems = [e for e in events if not (isinstance(e, tuple) and e[0] == "stored")]
+    assert sorted(problems, key=str) == sorted([*report.failed, *report.warnings], key=str)
+    failure = next(i for i, e in enumerate(events) if isinstance(e, Failure))
+    assert "a.jsonl" in events[failure].origin and ":2" in events[failure].origin
+    assert ("stored", 3) in events[failure:]
+    assert any("same text" in e for e in events if isinstance(e, str))
