@@ -648,12 +648,14 @@ class _Builder:
     # ------------------------------------------------------------- collective actors
     def collectives(self) -> None:
         doc = self.doc
+        lowers = self.ctx.lowers
         heads = gazetteer.collective_heads()
         for pattern, key, name in gazetteer.collective_phrases():
             p = pattern.split()
+            p_lower = [w.lower() for w in p]
             n = len(p)
             for i in range(len(doc) - n + 1):
-                if [x.lower_ for x in doc[i : i + n]] != [w.lower() for w in p]:
+                if lowers[i : i + n] != p_lower:
                     continue
                 if (
                     i + n < len(doc)
@@ -673,10 +675,10 @@ class _Builder:
             ):
                 self.actor("the-west", "the West", ActorKind.COLLECTIVE_ACTOR)
                 self.mention(t.i, t.i + 1, "the-west")
-            low = t.lower_
+            low = lowers[t.i]
             for n in (2, 1):
-                mod = " ".join(x.lower_ for x in doc[t.i - n : t.i]) if t.i - n >= 0 else ""
-                if t.i - n - 1 >= 0 and doc[t.i - n - 1].lower_ in _COMPASS:
+                mod = " ".join(lowers[t.i - n : t.i]) if t.i - n >= 0 else ""
+                if t.i - n - 1 >= 0 and lowers[t.i - n - 1] in _COMPASS:
                     break  # "eastern European countries": a region, not a group that acts
                 if mod in heads and low in heads[mod] and self.covered(t.i) is None:
                     if any(x.like_num for x in t.children):

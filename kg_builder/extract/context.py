@@ -8,6 +8,7 @@ spaCy ``Doc`` and the actor table; they never see RDF.
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -114,3 +115,15 @@ class DocContext:
     article: Article
     doc: Doc
     actors: ActorTable = field(default_factory=ActorTable)
+
+    # ``Doc.text`` and ``Token.lower_`` are rebuilt on every access; components that read
+    # them over and over (per token, per candidate) take them from here, built once.
+    @functools.cached_property
+    def text(self) -> str:
+        """The parsed text (``doc.text``)."""
+        return self.doc.text
+
+    @functools.cached_property
+    def lowers(self) -> list[str]:
+        """``token.lower_`` of every token, by token index."""
+        return [t.lower_ for t in self.doc]
