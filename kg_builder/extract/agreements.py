@@ -178,9 +178,8 @@ def _skip(tok: Token) -> bool:
     return bool(head.lower_ == "in" and tok.lower_.startswith("agreement"))
 
 
-def _is_headline(tok: Token) -> bool:
-    """Title Case lines make capitals useless as a sign of a name."""
-    text = tok.doc.text
+def _is_headline(tok: Token, text: str) -> bool:
+    """Title Case lines make capitals useless as a sign of a name (``text``: the doc's)."""
     a = text.rfind("\n", 0, tok.idx) + 1
     b = text.find("\n", tok.idx)
     line = tok.doc.char_span(a, len(text) if b < 0 else b, alignment_mode="contract")
@@ -197,7 +196,7 @@ def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
         return None
     if tok.dep_ == "compound" and _noun_kind(tok.head, doc) is not None:
         return None  # "Framework" in "Framework Convention": the head names it
-    headline = _is_headline(tok)
+    headline = _is_headline(tok, ctx.text)
     kind, first = found
     capital = not headline and (tok.text[:1].isupper() and not tok.is_sent_start or
                                 _capitalised_run(tok, doc) > 0)

@@ -229,7 +229,7 @@ class _Finder(RoleFinder):
         voice = self._voice(v)
         to = (self._from_keys(v, voice) or self._from_keys(obj, voice)
               or self._from_keys(_child(obj, ("dobj",)), voice))
-        f = _Found(voice, to, _np_tokens(obj), obj, nominal=True)
+        f = _Found(voice, to, _np_tokens(obj, self.ctx.text), obj, nominal=True)
         self._conditions(v, f)
         self._add(f)
         return True
@@ -341,7 +341,8 @@ class _Finder(RoleFinder):
             return
         obj = act if act is not None else np_obj
         to = self._from_keys(n, voice) or extra
-        self._add(_Found(voice, to, _np_tokens(obj), obj, status=status, nominal=True))
+        self._add(_Found(voice, to, _np_tokens(obj, self.ctx.text), obj, status=status,
+                         nominal=True))
 
     def _failure(self, n: Token) -> None:
         """"X warned that failure to V will harm ..." → X demands V."""
@@ -379,7 +380,8 @@ class _Finder(RoleFinder):
         if t.dep_ == "acomp":
             subj = _child(t.head, _SUBJ)
         cond = _text(list(subj.subtree)) if subj is not None else None
-        self._add(_Found(voice, [], _np_tokens(obj), obj, True, cond, nominal=True))
+        self._add(_Found(voice, [], _np_tokens(obj, self.ctx.text), obj, True, cond,
+                         nominal=True))
 
     def _proviso(self, v: Token) -> None:
         """"X would consider V, provided that Y V'" → X demands (conditionally) that Y V'."""
@@ -450,7 +452,7 @@ class _Finder(RoleFinder):
             self._nominal(obj, voice)
             if any(sent.start <= k < sent.end for k in self.found):
                 return
-        self._add(_Found(list(voice), [], _np_tokens(obj), obj, nominal=True))
+        self._add(_Found(list(voice), [], _np_tokens(obj, self.ctx.text), obj, nominal=True))
 
     # ------------------------------------------------------------------ building demands
 
@@ -473,7 +475,7 @@ class _Finder(RoleFinder):
             self._add(f)
 
     def _make(self, act: Token, voice: list[str], to: list[str]) -> _Found:
-        f = _Found(list(voice), list(to), _act_tokens(act), act)
+        f = _Found(list(voice), list(to), _act_tokens(act, self.ctx.text), act)
         self._conditions(act, f)
         return f
 
@@ -552,13 +554,16 @@ def _offer_clause(mark: Token) -> Token | None:
     return None
 
 
-def _act_tokens(v: Token) -> list[Token]:
-    """The demanded act: ``v`` with its objects, without subject, frame or coordination."""
+def _act_tokens(v: Token, text: str) -> list[Token]:
+    """The demanded act: ``v`` with its objects, without subject, frame or coordination.
+
+    ``text`` is the text of ``v``'s doc (passed in: ``Doc.text`` is rebuilt on each access).
+    """
     drop: set[int] = set()
     for c in v.children:
         if _frame_child(c):
             drop.update(x.i for x in c.subtree)
-    toks = _same_line(v, [t for t in v.subtree if t.i not in drop])
+    toks = _same_line(v, [t for t in v.subtree if t.i not in drop], text)
     while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
         toks.pop()
     while toks and (toks[0].is_punct or toks[0].dep_ == "cc"):
@@ -582,16 +587,18 @@ def _frame_child(c: Token) -> bool:
     return c.dep_ in ("ccomp", "advcl") and c.lemma_.lower() in lx.REPORTING_VERBS
 
 
-def _np_tokens(n: Token) -> list[Token]:
-    toks = _same_line(n, list(n.subtree))
+def _np_tokens(n: Token, text: str) -> list[Token]:
+    toks = _same_line(n, list(n.subtree), text)
     while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
         toks.pop()
     return toks
 
 
-def _same_line(head: Token, toks: list[Token]) -> list[Token]:
-    """Keep the tokens on the head's line (headlines are often glued to the next line)."""
-    text = head.doc.text
+def _same_line(head: Token, toks: list[Token], text: str) -> list[Token]:
+    """Keep the tokens on the head's line (headlines are often glued to the next line).
+
+    ``text`` is the text of the head's doc.
+    """
     return [t for t in toks if "\n" not in text[min(t.idx, head.idx):max(t.idx, head.idx)]]
 
 
