@@ -650,12 +650,13 @@ class _Builder:
         doc = self.doc
         lowers = self.ctx.lowers
         heads = gazetteer.collective_heads()
+        head_nouns = frozenset().union(*heads.values())
         for pattern, key, name in gazetteer.collective_phrases():
             p = pattern.split()
             p_lower = [w.lower() for w in p]
             n = len(p)
             for i in range(len(doc) - n + 1):
-                if lowers[i : i + n] != p_lower:
+                if lowers[i] != p_lower[0] or lowers[i : i + n] != p_lower:
                     continue
                 if (
                     i + n < len(doc)
@@ -676,6 +677,8 @@ class _Builder:
                 self.actor("the-west", "the West", ActorKind.COLLECTIVE_ACTOR)
                 self.mention(t.i, t.i + 1, "the-west")
             low = lowers[t.i]
+            if low not in head_nouns:
+                continue
             for n in (2, 1):
                 mod = " ".join(lowers[t.i - n : t.i]) if t.i - n >= 0 else ""
                 if t.i - n - 1 >= 0 and lowers[t.i - n - 1] in _COMPASS:
