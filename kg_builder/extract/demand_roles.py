@@ -136,14 +136,16 @@ class RoleFinder:
                 if subj is not None:
                     keys = merge_keys(keys, self.keys(subj))
         chain = {v.i, *(a.i for a in v.ancestors)}
-        for r in v.sent:
+        sent = v.sent
+        for r in sent:
             # "X warned that <clause>" with the clause attached elsewhere by the parser
-            nxt = r.nbor() if r.i + 1 < r.sent.end else None
+            nxt = r.nbor() if r.i + 1 < sent.end else None
             if (r.lemma_.lower() in lx.REPORTING_VERBS and r.pos_ == "VERB" and nxt is not None
                     and nxt.lower_ == "that" and nxt.dep_ == "mark" and nxt.head.i in chain
                     and not self._in_quote(r)):
                 keys = merge_keys(keys, self.keys(child(r, ("nsubj",))))
-        for c in v.sent.root.children if v.sent.root.i != v.i else v.children:
+        root = sent.root
+        for c in root.children if root.i != v.i else v.children:
             if c.dep_ == "advcl" and c.lemma_.lower() in lx.REPORTING_VERBS and any(
                     m.lower_ == "as" for m in c.children if m.dep_ == "mark"):
                 keys = merge_keys(keys, self.keys(child(c, ("nsubj",))))
