@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
 from importlib import resources
 
 from spacy.tokens import Span as SpacySpan
@@ -218,6 +219,10 @@ def directive_clause(c: Token, lemma: str) -> bool:
     return c.tag_ == "VB" or (c.tag_ == "VBN" and "be" in aux)
 
 
+#: The characters :func:`quote_regions` acts on: quotation marks and paragraph breaks.
+_QUOTE_REGION_MARKS = re.compile(f'[{_QUOTE_OPEN}{_QUOTE_CLOSE}"]|\n(?=\n)')
+
+
 def quote_regions(text: str) -> list[tuple[int, int]]:
     """Character ranges inside quotation marks (curly, guillemets or straight).
 
@@ -227,7 +232,8 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
     regions: list[tuple[int, int]] = []
     start: int | None = None
     straight: int | None = None
-    for i, ch in enumerate(text):
+    for mark in _QUOTE_REGION_MARKS.finditer(text):
+        i, ch = mark.start(), mark.group()
         if ch in _QUOTE_OPEN and start is None:
             start = i + 1
         elif start is not None and (ch in _QUOTE_CLOSE or ch == '"'):

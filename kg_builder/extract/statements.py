@@ -106,11 +106,16 @@ def _is_closer_pos(s: str, i: int) -> bool:
     return not before.isspace() and (after.isspace() or not after.isalnum())
 
 
+#: The characters :func:`_scan_double` acts on (the scan jumps from one to the next).
+_DOUBLE_MARKS = re.compile('[“«„”»"]')
+
+
 def _scan_double(s: str) -> tuple[list[tuple[int, int]], bool]:
     """Double-mark quotations in one paragraph: ``(pairs, left_open)``."""
     pairs: list[tuple[int, int]] = []
     open_at: int | None = None
-    for i, ch in enumerate(s):
+    for mark in _DOUBLE_MARKS.finditer(s):
+        i, ch = mark.start(), mark.group()
         if ch in "“«„" and open_at is None:
             open_at = i
         elif ch in "”»" and open_at is not None:
@@ -132,6 +137,8 @@ def _scan_double(s: str) -> tuple[list[tuple[int, int]], bool]:
 def _scan_single(s: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """‘...’ quotations outside double ones; unclosed ones run to the sentence end."""
     pairs: list[tuple[int, int]] = []
+    if "‘" not in s:
+        return pairs  # the usual case: skip the character-by-character scan
     i = 0
     while i < len(s):
         if s[i] == "‘" and _is_opener_pos(s, i) and not any(a <= i < b for a, b in taken):
@@ -340,8 +347,8 @@ class _Speakers:
         qtoks = _tokens_in(self.doc, q.start, q.end)
         if not qtoks:
             return None, False
-        sents = sorted({t.sent.start: t.sent for t in qtoks}.values(), key=lambda s: s.start)
-        first, last = sents[0], sents[-1]
+        # qtoks run in text order: the first and last sentences are those of the end tokens
+        first, last = qtoks[0].sent, qtoks[-1].sent
         around = [t for t in self.doc[first.start:last.end] if not self.inside_quote(t)]
         # the sentence right before, when it ends with a colon: 'X said: "..."'
         if first.start > 0:
