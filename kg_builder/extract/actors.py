@@ -137,10 +137,13 @@ class _Builder:
 
     ctx: DocContext
     drafts: dict[str, _Draft] = field(default_factory=dict)
-    found: dict[tuple[int, int], str] = field(default_factory=dict)  # token span → key
+    # token span → key; changed only by mention() and unmention(), which keep _covering
+    found: dict[tuple[int, int], str] = field(default_factory=dict)
     skip: set[int] = field(default_factory=set)  # token indices that cannot be actors
     acronyms: dict[str, str] = field(default_factory=dict)
     non_actor_acronyms: set[str] = field(default_factory=set)
+    # token index → key of the first span in ``found`` covering it (None: rebuild)
+    _covering: dict[int, str] | None = field(default=None, repr=False)
 
     @property
     def doc(self) -> Doc:
@@ -178,16 +181,27 @@ class _Builder:
         for s, e in [k for k in self.found if start <= k[0] and k[1] <= end]:
             del self.found[(s, e)]
         self.found[(start, end)] = key
+        self._covering = None
         d = self.drafts[key]
         text = self.doc[start:end].text
         if text.lower() not in _PRONOUNS and text != d.name and text not in d.aliases:
             d.aliases.append(text)
 
+    def unmention(self, start: int, end: int) -> None:
+        """Forget the mention of tokens ``[start, end)``, if there is one."""
+        if self.found.pop((start, end), None) is not None:
+            self._covering = None
+
     def covered(self, i: int) -> str | None:
-        for (s, e), k in self.found.items():
-            if s <= i < e:
-                return k
-        return None
+        """Key of the first recorded mention (in order of recording) covering token ``i``."""
+        # asked for nearly every token, many times, while mentions change rarely: index the
+        # tokens once per change instead of scanning all mentions on every call
+        if self._covering is None:
+            self._covering = {}
+            for (s, e), k in self.found.items():
+                for j in range(s, e):
+                    self._covering.setdefault(j, k)
+        return self._covering.get(i)
 
     # ------------------------------------------------------------- skips
     def mark_skips(self) -> None:

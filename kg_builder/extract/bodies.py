@@ -170,7 +170,7 @@ def find_bodies(b: _Builder) -> None:
                 d.aliases.append(d.name)
                 d.name = text
             for x in name_toks:  # the person named is not an acting mention here
-                b.found.pop((x.i, x.i + 1), None)
+                b.unmention(x.i, x.i + 1)
             b.mention(name_toks[0].i, t.i + 1, key)
             continue
         if not qualified and any(
