@@ -115,6 +115,7 @@ class DocContext:
     article: Article
     doc: Doc
     actors: ActorTable = field(default_factory=ActorTable)
+    _roots: dict[tuple[int, int], Token | None] = field(default_factory=dict, repr=False)
 
     # ``Doc.text`` and ``Token.lower_`` are rebuilt on every access; components that read
     # them over and over (per token, per candidate) take them from here, built once.
@@ -127,3 +128,14 @@ class DocContext:
     def lowers(self) -> list[str]:
         """``token.lower_`` of every token, by token index."""
         return [t.lower_ for t in self.doc]
+
+    def root_at(self, start_char: int, end_char: int) -> Token | None:
+        """Syntactic root of the tokens over characters ``[start_char, end_char)``, if any.
+
+        Memoised: coreference and demand roles ask it for the same mentions again and again.
+        """
+        key = (start_char, end_char)
+        if key not in self._roots:
+            span = self.doc.char_span(start_char, end_char, alignment_mode="expand")
+            self._roots[key] = span.root if span is not None and len(span) else None
+        return self._roots[key]

@@ -148,8 +148,7 @@ def _candidates(ctx: DocContext, before: int) -> list[tuple[Mention, Actor]]:
 
 
 def _mention_root(ctx: DocContext, m: Mention) -> Token | None:
-    span = ctx.doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
-    return span.root if span is not None and len(span) else None
+    return ctx.root_at(m.span.start, m.span.end)
 
 
 def _is_modifier(root: Token) -> bool:

@@ -248,8 +248,8 @@ class RoleFinder:
             a = self.ctx.actors.actors.get(m.actor)
             if a is None or a.kind not in ok:
                 continue
-            span = self.doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
-            if span is not None and len(span) and span.root.dep_ in ("nsubj", "nsubjpass"):
+            root = self.ctx.root_at(m.span.start, m.span.end)
+            if root is not None and root.dep_ in ("nsubj", "nsubjpass"):
                 return m.actor  # subjects are the likeliest antecedents
             fallback = fallback or m.actor
         return fallback
