@@ -29,6 +29,8 @@ class RoleFinder:
         self.doc = ctx.doc
         self.text = ctx.article.text
         self.quotes = lx.quote_regions(self.text)
+        # the same as a set of offsets: _in_quote() is asked for many tokens
+        self.quoted_chars = {i for s, e in self.quotes for i in range(s, e)}
 
     def _widen(self, keys: list[str]) -> list[str]:
         """The demanders plus the state or body each speaks for."""
@@ -279,7 +281,7 @@ class RoleFinder:
         return out
 
     def _in_quote(self, t: Token) -> bool:
-        return any(s <= t.idx < e for s, e in self.quotes)
+        return t.idx in self.quoted_chars
 
 
 def child(t: Token | None, deps: tuple[str, ...]) -> Token | None:

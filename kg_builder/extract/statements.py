@@ -280,10 +280,11 @@ class _Speakers:
     def __init__(self, ctx: DocContext, quotes: list[Quote]):
         self.ctx = ctx
         self.doc = ctx.doc
-        self.quote_chars = [(q.start - 1, q.end + 1) for q in quotes]
+        # offsets inside a quotation or on its marks, as a set: asked for most tokens
+        self.quoted_chars = {i for q in quotes for i in range(q.start - 1, q.end + 1)}
 
     def inside_quote(self, tok: Token) -> bool:
-        return any(a <= tok.idx < b for a, b in self.quote_chars)
+        return tok.idx in self.quoted_chars
 
     def resolve(self, tok: Token | None) -> str | None:
         if tok is None:
