@@ -1,0 +1,107 @@
+"""Where an ingest spends its time: each stage of the worker and the store write, per article.
+
+Runs the stages of ``kg_builder.pipeline`` one after the other in this process (one core),
+over N articles made from the dev set's texts (as ``benchmarks/ingest.py`` builds them), in
+batches as the pipeline forms them, and prints milliseconds per article for
+
+  spacy      nlp.pipe over the batch (the model plus kg-builder's two small components)
+  extract    kg_builder.extract.extract
+  emit       kg_builder.emit.emit_triples
+  validate   kg_builder.validate.validate_batch (pyshacl over the batch's disjoint union)
+  ntriples   kg_builder.store.to_ntriples
+  store      kg_builder.store.replace_graphs into a fresh on-disk store (the parent's work)
+
+The first batch is a warm-up (lazy loading, shapes preparation) and is not counted.
+
+Usage::
+
+    python benchmarks/stages.py                 # 160 articles, batches of 32
+    python benchmarks/stages.py --articles 320 --batch-size 16
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from ingest import DEV, build_corpus, load_dev_articles  # noqa: E402
+
+from kg_builder.emit import emit_triples  # noqa: E402
+from kg_builder.extract import extract  # noqa: E402
+from kg_builder.iris import IriMinter  # noqa: E402
+from kg_builder.models import Article  # noqa: E402
+from kg_builder.nlp import load_nlp  # noqa: E402
+from kg_builder.readers import ReadOptions, iter_articles  # noqa: E402
+from kg_builder.store import GraphWrite, open_store, replace_graphs, to_ntriples  # noqa: E402
+from kg_builder.validate import load_shapes, validate_batch  # noqa: E402
+from kg_builder.vocab import DEFAULT_BASE  # noqa: E402
+
+STAGES = ("spacy", "extract", "emit", "validate", "ntriples", "store")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=160, help="articles timed (N)")
+    parser.add_argument("--batch-size", type=int, default=32, help="articles per batch")
+    parser.add_argument("--model", default=None, help="spaCy model")
+    parser.add_argument("--dev", type=Path, default=DEV, help="folder of dev-set .json files")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="kgb-stages-"))
+    corpus = work / "corpus.jsonl"
+    build_corpus(load_dev_articles(args.dev), args.articles + args.batch_size, corpus)
+    articles = [a for a in iter_articles([corpus], ReadOptions()) if isinstance(a, Article)]
+    nlp, shapes, minter = load_nlp(args.model), load_shapes(), IriMinter(DEFAULT_BASE)
+    store = open_store(work / "store")
+
+    seconds: dict[str, float] = defaultdict(float)
+    timed = 0
+    for first in range(0, len(articles), args.batch_size):
+        batch = articles[first : first + args.batch_size]
+        spent: dict[str, float] = {}
+
+        def clock(stage: str, since: float, spent=spent) -> float:
+            now = time.perf_counter()
+            spent[stage] = now - since
+            return now
+
+        t = time.perf_counter()
+        docs = list(nlp.pipe([a.text for a in batch], batch_size=len(batch)))
+        t = clock("spacy", t)
+        extractions = [extract(a, d) for a, d in zip(batch, docs, strict=True)]
+        t = clock("extract", t)
+        triples = [emit_triples(x) for x in extractions]
+        t = clock("emit", t)
+        validate_batch(triples, shapes)
+        t = clock("validate", t)
+        ntriples = [to_ntriples(ts) for ts in triples]
+        t = clock("ntriples", t)
+        replace_graphs(
+            store,
+            [GraphWrite(minter.article(a.id), nt) for a, nt in zip(batch, ntriples, strict=True)],
+        )
+        clock("store", t)
+        if first:  # the first batch is the warm-up
+            timed += len(batch)
+            for stage, s in spent.items():
+                seconds[stage] += s
+
+    total = sum(seconds.values())
+    print(f"{timed} articles, batches of {args.batch_size}, one core (ms per article):")
+    for stage in STAGES:
+        ms = seconds[stage] / timed * 1000
+        print(f"  {stage:9s} {ms:6.1f}  {seconds[stage] / total:5.1%}")
+    print(f"  {'total':9s} {total / timed * 1000:6.1f}")
+    not_spacy = (total - seconds["spacy"]) / seconds["spacy"]
+    print(f"everything but spaCy costs {not_spacy:.0%} of spaCy's time")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
