@@ -9,7 +9,8 @@ batches as the pipeline forms them, and prints milliseconds per article for
   emit       kg_builder.emit.emit_triples
   validate   kg_builder.validate.validate_batch (pyshacl over the batch's disjoint union)
   ntriples   kg_builder.store.to_ntriples
-  store      kg_builder.store.replace_graphs into a fresh on-disk store (the parent's work)
+  store      kg_builder.store.replace_graphs into a fresh on-disk store, bulk-loaded as
+             ingest does (the parent's work; RocksDB's background threads not counted)
 
 The first batch is a warm-up (lazy loading, shapes preparation) and is not counted.
 
@@ -38,7 +39,13 @@ from kg_builder.iris import IriMinter  # noqa: E402
 from kg_builder.models import Article  # noqa: E402
 from kg_builder.nlp import load_nlp  # noqa: E402
 from kg_builder.readers import ReadOptions, iter_articles  # noqa: E402
-from kg_builder.store import GraphWrite, open_store, replace_graphs, to_ntriples  # noqa: E402
+from kg_builder.store import (  # noqa: E402
+    PENDING_FILE,
+    GraphWrite,
+    open_store,
+    replace_graphs,
+    to_ntriples,
+)
 from kg_builder.validate import load_shapes, validate_batch  # noqa: E402
 from kg_builder.vocab import DEFAULT_BASE  # noqa: E402
 
@@ -82,10 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         t = clock("validate", t)
         ntriples = [to_ntriples(ts) for ts in triples]
         t = clock("ntriples", t)
-        replace_graphs(
-            store,
-            [GraphWrite(minter.article(a.id), nt) for a, nt in zip(batch, ntriples, strict=True)],
-        )
+        writes = [
+            GraphWrite(minter.article(a.id), nt) for a, nt in zip(batch, ntriples, strict=True)
+        ]
+        replace_graphs(store, writes, journal=work / "store" / PENDING_FILE)
         clock("store", t)
         if first:  # the first batch is the warm-up
             timed += len(batch)

@@ -28,7 +28,7 @@ from kg_builder.errors import ConfigError, InputError
 from kg_builder.iris import IriMinter
 from kg_builder.models import Article
 from kg_builder.readers import ReadOptions, iter_articles
-from kg_builder.store import GraphWrite, open_store, replace_graphs, to_ntriples
+from kg_builder.store import PENDING_FILE, GraphWrite, open_store, replace_graphs, to_ntriples
 from kg_builder.validate import load_shapes, validate_batch
 
 
@@ -256,7 +256,7 @@ def ingest(
             else:
                 writes.append(GraphWrite(o.graph, o.ntriples))
                 triples += o.triples
-        stored += replace_graphs(store, writes)
+        stored += replace_graphs(store, writes, journal=Path(store_path) / PENDING_FILE)
         nonlocal transactions
         transactions += 1
         if transactions % FLUSH_EVERY == 0:

@@ -1,9 +1,11 @@
 """The embedded store: pyoxigraph on disk, one named graph per article.
 
 Writing a batch of article graphs: the batch is parsed first (a bad write changes
-nothing), the earlier versions of its graphs are dropped, and the new triples are loaded
-in one transaction, with Ctrl-C held back until both steps are done: every article is
-either fully stored or absent. Reading (query, export, counts) uses pyoxigraph
+nothing), the earlier versions of its graphs are dropped, and the new triples are loaded,
+with Ctrl-C held back until both steps are done. The load is one transaction, or, for
+ingest, RocksDB's bulk load with a journal of the batch's graphs that the next writer
+acts on if the process died mid-write: every article is either fully stored or absent.
+Reading (query, export, counts) uses pyoxigraph
 directly; it is much faster than rdflib for large stores.
 """
 
@@ -11,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
+import os
 import signal
 import threading
 from collections.abc import Iterable, Iterator
@@ -33,6 +37,9 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
+#: Inside a store folder while a batch is bulk-loaded: the IRIs of the batch's graphs.
+PENDING_FILE = "kg-builder-pending-graphs.txt"
+
 #: Formats that hold one graph: the named graphs are merged into it.
 _TRIPLE_FORMATS = {"turtle", "ntriples"}
 
@@ -48,6 +55,10 @@ class GraphWrite:
 def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
     """Open (or create) the pyoxigraph store at ``path``.
 
+    Opened for writing, a store whose last bulk load was cut off (a journal is left, see
+    :func:`replace_graphs`) first loses the graphs of that batch, which may be partial.
+    A read-only open cannot tell a cut-off write from one in progress and leaves them.
+
     Raises:
         StoreError: the path is not a store, or another process holds it.
     """
@@ -60,9 +71,28 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
                 )
             return ox.Store.read_only(str(path))
         path.mkdir(parents=True, exist_ok=True)
-        return ox.Store(str(path))
+        store = ox.Store(str(path))
+        _drop_unfinished(store, path / PENDING_FILE)
+        return store
     except OSError as exc:
         raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+
+def _drop_unfinished(store: ox.Store, journal: Path) -> None:
+    """Drop the graphs of a bulk load that did not finish (the writer holds the lock)."""
+    if not journal.exists():
+        return
+    graphs = [line for line in journal.read_text(encoding="utf-8").splitlines() if line]
+    if graphs:
+        store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+        store.flush()
+        logging.getLogger(__name__).warning(
+            "the last write to %s was cut off: dropped its %d article graph(s), which may "
+            "have been partial; ingest those articles again",
+            journal.parent,
+            len(graphs),
+        )
+    journal.unlink()
 
 
 def to_ntriples(triples: Iterable[tuple]) -> str:
@@ -98,13 +128,18 @@ def _nt(term) -> str:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def replace_graphs(store: ox.Store, writes: Iterable[GraphWrite]) -> int:
+def replace_graphs(
+    store: ox.Store, writes: Iterable[GraphWrite], *, journal: Path | None = None
+) -> int:
     """Replace each named graph by its new content; all of it or nothing.
 
-    The new triples are checked to parse before anything is changed, and loaded in one
-    transaction. Loading N-Quads is about twice as fast as the same data in one SPARQL
-    ``INSERT DATA`` update (10 vs 19 ms per 850-triple article, measured on the dev
-    articles), whose parsing dominated the writer's time.
+    The new triples are checked to parse before anything is changed. Without
+    ``journal`` they are loaded in one transaction. With ``journal`` (a file in the store
+    folder, :data:`PENDING_FILE`) they are bulk-loaded: RocksDB files are written and
+    added to the store directly, which takes about a third of the CPU time of a
+    transaction as the store grows (12 vs 30 ms per 850-triple article, measured over
+    6,400 articles); the journal lists the batch's graphs until the load is done, and
+    :func:`open_store` drops them if it finds the journal (the process died mid-write).
 
     Returns:
         The number of graphs written.
@@ -124,12 +159,27 @@ def replace_graphs(store: ox.Store, writes: Iterable[GraphWrite]) -> int:
     earlier = [w.graph for w in writes if store.contains_named_graph(ox.NamedNode(w.graph))]
     try:
         with _interrupts_held():
+            if journal is not None:
+                _write_journal(journal, [w.graph for w in writes])
             if earlier:
                 store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in earlier))
-            store.load(payload, format=ox.RdfFormat.N_QUADS)
+            if journal is None:
+                store.load(payload, format=ox.RdfFormat.N_QUADS)
+            else:
+                store.bulk_load(payload, format=ox.RdfFormat.N_QUADS)
+                if earlier:
+                    store.flush()  # the drop must be on disk before the journal goes
+                journal.unlink()
     except (OSError, SyntaxError, ValueError) as exc:
         raise StoreError(f"writing {len(writes)} article graph(s) failed: {exc}") from exc
     return len(writes)
+
+
+def _write_journal(journal: Path, graphs: list[str]) -> None:
+    with journal.open("w", encoding="utf-8") as f:
+        f.write("".join(f"{g}\n" for g in graphs))
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def _as_nquads(write: GraphWrite) -> str:

@@ -177,3 +177,11 @@ def test_problems_are_reported_as_they_happen(tmp_path: Path) -> None:
     assert "a.jsonl" in events[failure].origin and ":2" in events[failure].origin
     assert ("stored", 3) in events[failure:]
     assert any("same text" in e for e in events if isinstance(e, str))
+
+
+def test_ingest_leaves_no_write_journal(tmp_path: Path) -> None:
+    from kg_builder.store import PENDING_FILE
+
+    report = ingest([_jsonl(tmp_path / "a.jsonl", GOOD, GOOD2)], tmp_path / "s")
+    assert report.stored == 2
+    assert not (tmp_path / "s" / PENDING_FILE).exists()

@@ -11,6 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from kg_builder.errors import StoreError
 from kg_builder.store import (
     EXPORT_FORMATS,
+    PENDING_FILE,
     GraphWrite,
     export,
     graph_counts,
@@ -71,3 +72,46 @@ def test_turtle_export_parses_in_rdflib(tmp_path: Path) -> None:
 def test_unknown_export_format_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="unknown export format"):
         export(open_store(tmp_path / "s"), "xml", tmp_path / "x")
+
+
+# ---- bulk loading with a journal (what ingest uses)
+
+
+def test_bulk_write_replaces_like_a_transaction_and_leaves_no_journal(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s")
+    journal = tmp_path / "s" / PENDING_FILE
+    replace_graphs(
+        store, [GraphWrite(G1, _nt("a", "b", "c")), GraphWrite(G2, _nt("x"))], journal=journal
+    )
+    replace_graphs(store, [GraphWrite(G1, _nt("only"))], journal=journal)
+    assert graph_counts(store) == {G1: 1, G2: 1}
+    assert not journal.exists()
+
+
+def test_bulk_write_of_bad_data_changes_nothing(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s")
+    journal = tmp_path / "s" / PENDING_FILE
+    replace_graphs(store, [GraphWrite(G1, _nt("a"))], journal=journal)
+    with pytest.raises(StoreError):
+        replace_graphs(
+            store, [GraphWrite(G2, _nt("x")), GraphWrite(G1, "not RDF")], journal=journal
+        )
+    assert graph_counts(store) == {G1: 1}
+    assert not journal.exists()
+
+
+def test_a_cut_off_bulk_write_is_dropped_when_the_store_is_next_opened(tmp_path: Path) -> None:
+    """As if the process died during a bulk load: G2 half-written, the journal left."""
+    path = tmp_path / "s"
+    store = open_store(path)
+    replace_graphs(store, [GraphWrite(G1, _nt("kept"))], journal=path / PENDING_FILE)
+    half = "".join(_nt("one", "two").splitlines(keepends=True)[:1])
+    store.load(half.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(G2))
+    (path / PENDING_FILE).write_text(G2 + "\n", encoding="utf-8")
+    del store
+
+    assert graph_counts(open_store(path, read_only=True)) == {G1: 1, G2: 1}  # left alone
+    assert (path / PENDING_FILE).exists()
+    store = open_store(path)
+    assert graph_counts(store) == {G1: 1}
+    assert not (path / PENDING_FILE).exists()
