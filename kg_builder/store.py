@@ -5,8 +5,8 @@ nothing), the earlier versions of its graphs are dropped, and the new triples ar
 with Ctrl-C held back until both steps are done. The load is one transaction, or, for
 ingest, RocksDB's bulk load with a journal of the batch's graphs that the next writer
 acts on if the process died mid-write: every article is either fully stored or absent.
-Reading (query, export, counts) uses pyoxigraph
-directly; it is much faster than rdflib for large stores.
+Reading (query, export, counts) uses pyoxigraph directly; it is much faster than rdflib
+for large stores.
 """
 
 from __future__ import annotations
@@ -99,8 +99,8 @@ def to_ntriples(triples: Iterable[tuple]) -> str:
     """N-Triples of an rdflib graph (or any iterable of rdflib-term triples), lines sorted
     (deterministic, diff-friendly).
 
-    Written here rather than by rdflib's serialiser: a quarter of the time, which counts
-    when every article of a large corpus goes through it.
+    Written here rather than by rdflib's serialiser, in about 60 % of its time (2.1 vs
+    3.4 ms for an 850-triple article), which counts when a corpus goes through it.
 
     >>> from rdflib import Literal, URIRef
     >>> print(to_ntriples([(URIRef("urn:s"), URIRef("urn:p"), Literal('say "hi"'))]), end="")
