@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,9 +150,8 @@ def validate_batch(graphs: Sequence[Sequence[tuple]], shapes: Graph | None = Non
     return [validate_graph(_graph(g), shapes) for g in graphs]
 
 
-def _graph(triples: Sequence[tuple]) -> Graph:
-    if isinstance(triples, Graph):
-        return triples
+def _graph(triples: Iterable[tuple]) -> Graph:
+    """A new stand-alone graph of ``triples`` (also: a copy of a dataset's named graph)."""
     g = Graph()
     for t in triples:
         g.add(t)
@@ -304,17 +303,10 @@ def validate_path(path: str | Path, shapes_path: str | None = None) -> dict[str,
             ds = Dataset()
             ds.parse(path, format=fmt)
             return {
-                str(g.identifier): validate_graph(_copy(g), shapes) for g in ds.graphs() if len(g)
+                str(g.identifier): validate_graph(_graph(g), shapes) for g in ds.graphs() if len(g)
             }
         data = Graph()
         data.parse(path, format=fmt)
     except Exception as exc:  # parser-specific exception types
         raise InputError(str(path), f"does not parse as {fmt}: {exc}") from exc
     return {str(path): validate_graph(data, shapes)}
-
-
-def _copy(graph: Graph) -> Graph:
-    g = Graph()
-    for t in graph:
-        g.add(t)
-    return g
