@@ -18,17 +18,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
 
-# Pinned from `python ../shared/eval/score.py ../shared/eval/dev` on 2026-11-28, which
-# measured actors 0.969, posts 0.968, demands 0.841, agreements 0.941, meetings 0.897,
-# statements 0.988, mean 0.934 (each floor is that figure rounded down to two places).
+# Pinned from `python ../shared/eval/score.py ../shared/eval/dev` on 2026-11-30, on all 20
+# dev articles (7 were added to the first 13), which measured actors 0.897, posts 0.835,
+# demands 0.679, agreements 0.850, meetings 0.705, statements 0.938, mean 0.817 (each
+# floor is that figure rounded down to two places).
 FLOORS = {
-    "actors": 0.96,
-    "posts": 0.96,
-    "demands": 0.84,
-    "agreements": 0.94,
-    "meetings": 0.89,
-    "statements": 0.98,
-    "mean_f1": 0.93,
+    "actors": 0.89,
+    "posts": 0.83,
+    "demands": 0.67,
+    "agreements": 0.85,
+    "meetings": 0.70,
+    "statements": 0.93,
+    "mean_f1": 0.81,
 }
 
 
