@@ -198,7 +198,7 @@ def _interrupts_held() -> Iterator[None]:
     """Hold SIGINT back (POSIX, main thread) until the block ends; it is delivered then."""
     if (
         not hasattr(signal, "pthread_sigmask")
-        or threading.current_thread() is not threading.main_thread()
+        or threading.current_thread() != threading.main_thread()
     ):
         yield
         return

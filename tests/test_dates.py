@@ -80,3 +80,13 @@ def test_future_tense_is_detected_from_will(nlp):
 def test_past_tense_is_not_future(nlp):
     doc = nlp("The delegations met in Oslo on Friday.")
     assert not is_future(doc[2])
+
+
+def test_is_future_returns_on_a_sentence_without_a_verb(nlp):
+    # Regression: the climb to the governing verb compared tokens by identity and never
+    # reached the root of a verbless headline.
+    doc = nlp("Fresh talks in Lisbon next month.")
+    assert any(t.pos_ in {"VERB", "AUX"} for t in doc) is False
+    assert is_future(doc[1]) is True  # "next month" cues the future
+    doc = nlp("Border talks in Lisbon.")
+    assert is_future(doc[1]) is False

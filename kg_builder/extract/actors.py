@@ -27,6 +27,7 @@ from kg_builder import gazetteer
 from kg_builder.extract import bodies
 from kg_builder.extract.context import DocContext, span_of_tokens
 from kg_builder.extract.posts import RANKS, TITLE_MODIFIERS, TITLE_NOUNS, is_title_word
+from kg_builder.extract.tree import climb
 from kg_builder.models import Actor, ActorKind, Mention
 
 RULER_NAME = "kgb_gazetteer"
@@ -232,7 +233,7 @@ class _Builder:
                 continue
             # dateline: "BRUSSELS, January 13." / "YEREVAN—" / "Ankara:" / "TEHRAN (Tasnim) –"
             run = [t for t in line[:4] if t.ent_type_ == "GPE" or t.is_upper]
-            if run and run[0] is first:
+            if run and run[0].i == first.i:
                 end = first.i
                 while end + 1 < len(doc) and doc[end + 1].ent_iob_ == "I":
                     end += 1
@@ -339,9 +340,7 @@ class _Builder:
         return False
 
     def locative(self, ent: SpacySpan) -> bool:
-        t = ent.root
-        while t.dep_ in ("conj", "appos", "compound") and t.head is not t:
-            t = t.head
+        t = climb(ent.root, lambda t: t.dep_ in ("conj", "appos", "compound"))
         if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE_PREPS:
             return True
         return t.dep_ == "dobj" and t.head.lemma_ in LOCATIVE_VERBS

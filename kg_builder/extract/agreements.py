@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Token
 
 from kg_builder.extract.context import DocContext, span_of
 from kg_builder.extract.dates import first_date, year_mentions
+from kg_builder.extract.tree import climb
 from kg_builder.models import Agreement, AgreementStatus
 
 #: Head nouns (lower-case, singular) → kind.
@@ -281,11 +282,8 @@ def _within_line(doc: Doc, start: int, end: int, head: int) -> tuple[int, int]:
 
 def _governor(tok: Token) -> tuple[Token | None, str]:
     """The verb (or noun) an agreement mention depends on, and how."""
-    rel = tok.dep_
-    cur = tok
-    while cur.dep_ in {"conj", "appos"} and cur.head is not cur:
-        cur = cur.head
-        rel = cur.dep_
+    cur = climb(tok, lambda t: t.dep_ in {"conj", "appos"})
+    rel = cur.dep_
     if rel in {"dobj", "nsubj", "nsubjpass", "attr", "oprd"}:
         return cur.head, rel
     if rel == "pobj":

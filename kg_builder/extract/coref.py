@@ -33,6 +33,7 @@ from spacy.tokens import Token
 from kg_builder import gazetteer
 from kg_builder.extract import posts
 from kg_builder.extract.context import DocContext, span_of_tokens
+from kg_builder.extract.tree import climb
 from kg_builder.models import Actor, ActorKind, Mention
 
 _MALE = frozenset({"he", "him", "his", "himself"})
@@ -159,9 +160,7 @@ def _is_modifier(root: Token) -> bool:
 
 
 def _is_subject(root: Token) -> bool:
-    cur = root
-    while cur.dep_ in ("conj", "appos") and cur.head is not cur:
-        cur = cur.head
+    cur = climb(root, lambda t: t.dep_ in ("conj", "appos"))
     return cur.dep_ in ("nsubj", "nsubjpass")
 
 
@@ -277,9 +276,7 @@ def _head_word(doc, tok: Token) -> str:
 
 def _role(tok: Token) -> bool:
     """Whether the noun phrase is an argument that acts or is acted upon."""
-    cur = tok
-    while cur.dep_ == "conj" and cur.head is not cur:
-        cur = cur.head
+    cur = climb(tok, lambda t: t.dep_ == "conj")
     if cur.dep_ in _ARG_DEPS:
         return True
     return cur.dep_ == "pobj" and cur.head.lower_ in _ARG_PREPS

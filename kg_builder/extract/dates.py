@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from kg_builder.extract.tree import climb
+
 WEEKDAYS: dict[str, int] = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
     "friday": 4, "saturday": 5, "sunday": 6,
@@ -215,9 +217,7 @@ def is_future(anchor: Token | SpacySpan) -> bool:
         ``is_future(doc[3])`` is True for "meet" in "They will meet on Friday."
     """
     token = anchor.root if isinstance(anchor, SpacySpan) else anchor
-    verb = token
-    while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
-        verb = verb.head
+    verb = climb(token, lambda t: t.pos_ not in {"VERB", "AUX"})
     # "the meeting scheduled for Monday": amod/acl participles carry the cue themselves
     for tok in list(token.children) + [token]:
         if tok.lower_ in {"upcoming", "forthcoming", "next", "planned", "scheduled",

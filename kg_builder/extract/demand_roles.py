@@ -14,6 +14,7 @@ from spacy.tokens import Token
 
 from kg_builder.extract import lexicon as lx
 from kg_builder.extract.context import DocContext
+from kg_builder.extract.tree import ancestors
 from kg_builder.models import ActorKind
 
 QUOTE_MARKS = "\u201c\u00ab\u201e\u201d\u00bb\""
@@ -129,9 +130,7 @@ class RoleFinder:
     def _reporting_voice(self, v: Token) -> list[str]:
         """Subjects of the reporting verbs that govern ``v`` ("X said that ... v ...")."""
         keys: list[str] = []
-        t = v
-        while t.head.i != t.i:
-            t = t.head
+        for t in ancestors(v):
             if t.lemma_.lower() in lx.REPORTING_VERBS and not self._in_quote(t):
                 subj = child(t, ("nsubj",)) or (child(t, ("nsubjpass",)) if
                                                  lx.is_passive(t) else None)

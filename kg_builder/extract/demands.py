@@ -32,6 +32,7 @@ from kg_builder.extract.context import DocContext
 from kg_builder.extract.demand_roles import RoleFinder
 from kg_builder.extract.demand_roles import child as _child
 from kg_builder.extract.demand_roles import merge_keys as _merge
+from kg_builder.extract.tree import climb
 from kg_builder.models import Demand, DemandStatus, Span
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj", "csubjpass")
@@ -349,11 +350,8 @@ class _Finder(RoleFinder):
         act = next((c for c in n.children if c.dep_ in ("acl", "relcl") and lx.has_to(c)), None)
         if act is None or n.dep_ not in _SUBJ:
             return
-        gov = n.head
-        while gov.dep_ in ("ccomp", "conj", "xcomp") and gov.head.i != gov.i:
-            if gov.head.lemma_.lower() in lx.WARNING_VERBS:
-                break
-            gov = gov.head
+        gov = climb(n.head, lambda t: t.dep_ in ("ccomp", "conj", "xcomp")
+                    and t.head.lemma_.lower() not in lx.WARNING_VERBS)
         rep = gov.head if gov.head.lemma_.lower() in lx.WARNING_VERBS else None
         if rep is None and n.head.lemma_.lower() in lx.WARNING_VERBS:
             rep = n.head
@@ -548,9 +546,7 @@ def _offer_clause(mark: Token) -> Token | None:
     for t in reversed(list(sent[: mark.i - sent.start])):
         if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass") and (
                 t.lemma_.lower() not in lx.REPORTING_VERBS):
-            while t.dep_ in ("xcomp",) and t.head.i != t.i:
-                t = t.head
-            return t
+            return climb(t, lambda x: x.dep_ == "xcomp")
     return None
 
 

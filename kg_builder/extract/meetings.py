@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Token
 
 from kg_builder.extract.context import DocContext, span_of
 from kg_builder.extract.dates import first_date, is_future
+from kg_builder.extract.tree import is_root
 from kg_builder.models import ActorKind, Meeting
 
 #: Meeting nouns (lemma) → kind.
@@ -187,10 +188,16 @@ def _np_actors(ctx: DocContext, tok: Token, whole: bool = False) -> list[str]:
 
 def _governing_verb(tok: Token) -> tuple[Token | None, str]:
     cur = tok
-    while cur.head is not cur and (cur.dep_ in {"conj", "appos"} or cur.dep_ == "pobj" and
-                                   cur.head.lower_ == "of" and cur.head.head.pos_ == "NOUN"
-                                   and cur.head.head.lemma_ in _MEASURES):
-        cur = cur.head if cur.dep_ != "pobj" else cur.head.head
+    for _ in range(len(tok.doc)):  # up through conjuncts and "a number of X"
+        if is_root(cur):
+            break
+        if cur.dep_ in {"conj", "appos"}:
+            cur = cur.head
+        elif (cur.dep_ == "pobj" and cur.head.lower_ == "of" and cur.head.head.pos_ == "NOUN"
+              and cur.head.head.lemma_ in _MEASURES):
+            cur = cur.head.head
+        else:
+            break
     if cur.dep_ in {"dobj", "nsubjpass", "nsubj", "attr"}:
         return cur.head, cur.dep_
     if cur.dep_ == "pobj":
@@ -221,8 +228,7 @@ def _subject_of(verb: Token) -> Token | None:
             return ctl
         if cur.dep_ == "acl" and cur.head.pos_ in {"NOUN", "PROPN"}:
             return cur.head  # "X, speaking at the conference, said"
-        if cur.dep_ in {"advcl", "xcomp", "conj", "pcomp", "acomp", "acl"} and \
-                cur.head is not cur:
+        if cur.dep_ in {"advcl", "xcomp", "conj", "pcomp", "acomp", "acl"} and not is_root(cur):
             cur = cur.head
             continue
         break

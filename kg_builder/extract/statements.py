@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Token
 from kg_builder.extract.context import DocContext, span_of
 from kg_builder.extract.dates import first_date, is_future
 from kg_builder.extract.posts import TITLE_NOUNS
+from kg_builder.extract.tree import ancestors, is_root
 from kg_builder.models import ActorKind, Statement
 
 #: Verbs whose subject is the source of a quotation (lemmas).
@@ -231,7 +232,7 @@ def _subject(verb: Token) -> Token | None:
             return c_rel
         if cur.dep_ == "acl" and cur.head.pos_ in {"NOUN", "PROPN"}:
             return cur.head  # "a clause declaring ...", "a banner reading ..."
-        if cur.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and cur.head is not cur:
+        if cur.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and not is_root(cur):
             cur = cur.head
             # "X said a ceasefire would be temporary, insisting ...": the participle hangs
             # off the reported clause; its implied subject is the reporter's
@@ -359,10 +360,9 @@ class _Speakers:
                 around = [t for t in prev if not self.inside_quote(t)] + around
         # 1. a reporting verb that governs a quoted token, nearest first
         for tok in qtoks:
-            cur, hops = tok, 0
-            while cur.head is not cur and hops < 8:
-                cur = cur.head
-                hops += 1
+            for hops, cur in enumerate(ancestors(tok)):
+                if hops >= 8:
+                    break
                 if not self.inside_quote(cur) and _is_reporting(cur):
                     subj = _subject(cur)
                     if subj is not None:
@@ -403,10 +403,10 @@ def _keep(text: str, q: Quote, speaker_cued: bool, doc: Doc, spk: _Speakers) -> 
         return True
     # short: keep only as the direct object of a (non-characterising) reporting verb
     toks = _tokens_in(doc, q.start, q.end)
-    roots = [t for t in toks if not (q.start <= t.head.idx < q.end) or t.head is t]
+    roots = [t for t in toks if not (q.start <= t.head.idx < q.end) or is_root(t)]
     for r in roots:
         head = r.head
-        if head is not r and _is_reporting(head) and not spk.inside_quote(head) and \
+        if head.i != r.i and _is_reporting(head) and not spk.inside_quote(head) and \
                 head.lemma_ not in CHARACTERISING_VERBS and r.dep_ in {"dobj", "ccomp", "oprd"}:
             return True
     return False
