@@ -48,8 +48,10 @@ def _lit(text: str) -> str:
 def article(i: int, triples: int = 100) -> GraphWrite:
     """One synthetic article graph of exactly ``triples`` triples."""
     art = f"<{BASE}article/b{i:06d}>"
-    lines = [f"{art} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{SCHEMA}NewsArticle> .",
-             f"{art} <{SCHEMA}headline> {_lit(f'Talks in Geneva, day {i}')}@en ."]
+    lines = [
+        f"{art} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{SCHEMA}NewsArticle> .",
+        f"{art} <{SCHEMA}headline> {_lit(f'Talks in Geneva, day {i}')}@en .",
+    ]
     k = 0
     while len(lines) < triples:
         st = f"<{BASE}statement/b{i:06d}-{k}>"
@@ -91,42 +93,52 @@ def main(argv: list[str] | None = None) -> int:
         local, remote = Path(tmp) / "store", Path(tmp) / "remote"
         t0 = time.perf_counter()
         triples = build(local, args.articles)
-        print(f"store: {args.articles} articles, {triples} triples, built in "
-              f"{time.perf_counter() - t0:.1f} s")
+        print(
+            f"store: {args.articles} articles, {triples} triples, built in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
 
         remote.mkdir()
         port = _free_port()
         ready = threading.Event()
         stop = threading.Event()
-        server = threading.Thread(target=run_server, args=(remote, "127.0.0.1", port),
-                                  kwargs={"read_only": False, "stop": stop,
-                                          "ready_callback": lambda url: ready.set()})
+        server = threading.Thread(
+            target=run_server,
+            args=(remote, "127.0.0.1", port),
+            kwargs={"read_only": False, "stop": stop, "ready_callback": lambda url: ready.set()},
+        )
         server.start()
         try:
             if not ready.wait(30):
                 print("oxigraph did not start", file=sys.stderr)
                 return 1
-            config = EndpointConfig.from_url(f"http://127.0.0.1:{port}",
-                                             chunk_triples=args.chunk_triples,
-                                             workers=args.workers)
+            config = EndpointConfig.from_url(
+                f"http://127.0.0.1:{port}", chunk_triples=args.chunk_triples, workers=args.workers
+            )
             last = [0.0]
             started = time.perf_counter()
 
             def progress(done: int, total: int, sent: int) -> None:
                 last[0] = time.perf_counter()
 
-            report = push(local, config, mode=args.mode,
-                          graph=f"{BASE}graph/all" if args.mode == "single" else None,
-                          progress=progress)
+            report = push(
+                local,
+                config,
+                mode=args.mode,
+                graph=f"{BASE}graph/all" if args.mode == "single" else None,
+                progress=progress,
+            )
             total_s = time.perf_counter() - started
         finally:
             stop.set()
             server.join(timeout=30)
 
     send_s = last[0] - started
-    print(f"push ({args.mode}, {args.workers} workers): "
-          f"{len(report.graphs_pushed)}/{report.graphs_total} graph(s), {report.triples} "
-          f"triples, verified={report.verified}, complete={report.complete}")
+    print(
+        f"push ({args.mode}, {args.workers} workers): "
+        f"{len(report.graphs_pushed)}/{report.graphs_total} graph(s), {report.triples} "
+        f"triples, verified={report.verified}, complete={report.complete}"
+    )
     print(f"  send:   {send_s:7.2f} s  {report.triples / send_s:10,.0f} triples/s")
     if args.mode == "per-article":
         print(f"          {report.graphs_total / send_s:10,.0f} graphs (PUT requests)/s")

@@ -37,8 +37,9 @@ class Table:
         """
         missing = [c for c in columns if c not in self.columns]
         if missing:
-            raise QueryError(f"no column {', '.join(missing)} in the result; it has "
-                             f"{', '.join(self.columns)}")
+            raise QueryError(
+                f"no column {', '.join(missing)} in the result; it has {', '.join(self.columns)}"
+            )
         index = [self.columns.index(c) for c in columns]
         rows = dict.fromkeys(tuple(row[i] for i in index) for row in self.rows)
         return Table(tuple(columns), tuple(rows))

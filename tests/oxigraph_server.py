@@ -80,9 +80,17 @@ class OxigraphServer:
     def start(self) -> OxigraphServer:
         self.location.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
-            [oxigraph_binary(), "serve", "--location", str(self.location),
-             "--bind", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                oxigraph_binary(),
+                "serve",
+                "--location",
+                str(self.location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             wait_http(self.url + "/", proc=self.proc)
         except BaseException:
@@ -130,8 +138,13 @@ class _Quiet(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(n) if n else b""
 
-    def _answer(self, status: int, body: bytes = b"", ctype: str = "text/plain",
-                headers: dict[str, str] | None = None) -> None:
+    def _answer(
+        self,
+        status: int,
+        body: bytes = b"",
+        ctype: str = "text/plain",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -166,8 +179,10 @@ class LoopbackServer:
 def html_site(*, everywhere: bool) -> LoopbackServer:
     """A web site that is no SPARQL endpoint: an HTML page at / (or at every path, with
     status 200 to every method when ``everywhere``), 404 elsewhere."""
-    page = (b"<!DOCTYPE html><html><head><title>Welcome</title></head>"
-            b"<body><h1>Our company</h1><p>Nothing to see here.</p></body></html>")
+    page = (
+        b"<!DOCTYPE html><html><head><title>Welcome</title></head>"
+        b"<body><h1>Our company</h1><p>Nothing to see here.</p></body></html>"
+    )
 
     class Handler(_Quiet):
         def _serve(self) -> None:
@@ -175,8 +190,7 @@ def html_site(*, everywhere: bool) -> LoopbackServer:
             if everywhere or urllib.parse.urlsplit(self.path).path == "/":
                 self._answer(200, page, "text/html; charset=utf-8")
             else:
-                self._answer(404, b"<html><body><h1>404 Not Found</h1></body></html>",
-                             "text/html")
+                self._answer(404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html")
 
         do_GET = do_POST = do_PUT = do_DELETE = _serve
 
@@ -208,8 +222,11 @@ def auth_proxy(
         def _forward(self) -> None:
             body = self._body()
             if self.headers.get("Authorization") not in accepted:
-                self._answer(401, b"Unauthorized: bad or missing credentials",
-                             headers={"WWW-Authenticate": 'Basic realm="triplestore"'})
+                self._answer(
+                    401,
+                    b"Unauthorized: bad or missing credentials",
+                    headers={"WWW-Authenticate": 'Basic realm="triplestore"'},
+                )
                 return
             if intercept is not None:
                 canned = intercept(self.command, self.path)
@@ -218,8 +235,9 @@ def auth_proxy(
                     return
             conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
             try:
-                headers = {k: v for k, v in self.headers.items()
-                           if k.lower() in ("content-type", "accept")}
+                headers = {
+                    k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")
+                }
                 conn.request(self.command, self.path, body=body or None, headers=headers)
                 resp = conn.getresponse()
                 data = resp.read()
@@ -239,8 +257,13 @@ def auth_proxy(
 
 
 def _lit(text: str) -> str:
-    esc = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-           .replace("\r", "\\r").replace("\t", "\\t"))
+    esc = (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
     return f'"{esc}"'
 
 
@@ -248,8 +271,9 @@ def article_iri(i: int) -> str:
     return f"{ARTICLE_BASE}a{i:05d}"
 
 
-def article_ntriples(i: int, n_triples: int = 200, *, version: int = 0,
-                     blank_nodes: bool = False) -> str:
+def article_ntriples(
+    i: int, n_triples: int = 200, *, version: int = 0, blank_nodes: bool = False
+) -> str:
     """A synthetic article graph of exactly ``n_triples`` triples, as N-Triples.
 
     Literals carry quotes, backslashes, tabs, newlines, non-Latin scripts and emoji, to
@@ -262,7 +286,7 @@ def article_ntriples(i: int, n_triples: int = 200, *, version: int = 0,
     lines = [
         f"{art} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{SCHEMA}NewsArticle> .",
         f"{art} <{SCHEMA}headline> {headline}@en .",
-        f"{art} <{SCHEMA}datePublished> \"2024-03-{1 + i % 28:02d}\"^^<{XSD}date> .",
+        f'{art} <{SCHEMA}datePublished> "2024-03-{1 + i % 28:02d}"^^<{XSD}date> .',
         f"{art} <{SCHEMA}text> {body} .",
     ]
     k = 0
@@ -275,7 +299,7 @@ def article_ntriples(i: int, n_triples: int = 200, *, version: int = 0,
             f"{subject} <{KGB}quote> {_lit(quote)}@ru .",
             f"{subject} <{KGB}speaker> <{ID_BASE}actor/actor-{(i + k) % 37}> .",
             f"{subject} <{KGB}inArticle> {art} .",
-            f"{subject} <{KGB}order> \"{k}\"^^<{XSD}integer> .",
+            f'{subject} <{KGB}order> "{k}"^^<{XSD}integer> .',
         ]
         if blank_nodes and k % 2:  # pairs of statements joined by blank nodes
             block.append(f"_:a{i}s{k - 1} <{KGB}next> {subject} .")
@@ -284,14 +308,22 @@ def article_ntriples(i: int, n_triples: int = 200, *, version: int = 0,
     return "\n".join(lines[:n_triples]) + "\n"
 
 
-def build_store(path: Path, sizes: dict[int, int], *, version: int = 0,
-                blank_nodes: frozenset[int] = frozenset()) -> dict[str, int]:
+def build_store(
+    path: Path,
+    sizes: dict[int, int],
+    *,
+    version: int = 0,
+    blank_nodes: frozenset[int] = frozenset(),
+) -> dict[str, int]:
     """Write synthetic article graphs (article number → triples) into the store at
     ``path``; returns graph IRI → triples."""
     store = open_store(path)
-    writes = [GraphWrite(article_iri(i), article_ntriples(i, n, version=version,
-                                                          blank_nodes=i in blank_nodes))
-              for i, n in sizes.items()]
+    writes = [
+        GraphWrite(
+            article_iri(i), article_ntriples(i, n, version=version, blank_nodes=i in blank_nodes)
+        )
+        for i, n in sizes.items()
+    ]
     replace_graphs(store, writes)
     store.flush()
     del store

@@ -33,15 +33,19 @@ def test_named_accord_with_signing_parties_and_year(nlp):
 
 
 def test_definite_description_merges_into_named_agreement(nlp):
-    text = ("The Oslo Accords were signed in 1993. Critics say the accords never delivered "
-            "a Palestinian state.")
+    text = (
+        "The Oslo Accords were signed in 1993. Critics say the accords never delivered "
+        "a Palestinian state."
+    )
     agreements, _ = run(nlp, text)
     assert [a.name for a in agreements] == ["Oslo Accords"]
 
 
 def test_acronym_in_brackets_becomes_alias_and_merges(nlp):
-    text = ("Brazil joined the Treaty on the Prohibition of Nuclear Weapons (TPNW) in 2017. "
-            "Argentina has not ratified the TPNW.")
+    text = (
+        "Brazil joined the Treaty on the Prohibition of Nuclear Weapons (TPNW) in 2017. "
+        "Argentina has not ratified the TPNW."
+    )
     [a], _ = run(nlp, text)
     assert a.name == "Treaty on the Prohibition of Nuclear Weapons"
     assert "TPNW" in a.aliases
@@ -56,8 +60,10 @@ def test_draft_agreement_with_possessive_party(nlp):
 
 
 def test_withdrawal_terminates_and_negotiation_is_under_negotiation(nlp):
-    text = ("France withdrew from the Bonn Treaty in 2019. Germany and Poland are negotiating "
-            "a new border treaty.")
+    text = (
+        "France withdrew from the Bonn Treaty in 2019. Germany and Poland are negotiating "
+        "a new border treaty."
+    )
     agreements, _ = run(nlp, text)
     by_name = {a.name: a for a in agreements}
     assert by_name["Bonn Treaty"].status is AgreementStatus.TERMINATED
@@ -75,8 +81,10 @@ def test_hypothetical_reaching_is_not_signed(nlp):
 
 
 def test_generic_uses_of_agreement_are_not_agreements(nlp):
-    text = ("The talks have not led to any agreements. Chile is in agreement with Peru on "
-            "this point, and a great deal of work remains.")
+    text = (
+        "The talks have not led to any agreements. Chile is in agreement with Peru on "
+        "this point, and a great deal of work remains."
+    )
     agreements, _ = run(nlp, text)
     assert agreements == ()
 
@@ -94,15 +102,18 @@ def test_name_never_crosses_a_line_break(nlp):
 
 
 def test_signing_reported_later_beats_negotiation_in_first_mention(nlp):
-    text = ("Talks on the Nile Water Accord resumed on Monday. Egypt and Sudan signed the "
-            "Nile Water Accord in 2015.")
+    text = (
+        "Talks on the Nile Water Accord resumed on Monday. Egypt and Sudan signed the "
+        "Nile Water Accord in 2015."
+    )
     [a], _ = run(nlp, text)
     assert a.status is AgreementStatus.SIGNED
 
 
 def test_agreement_that_is_an_aim_is_not_signed(nlp):
-    text = ("Kenya's objective in the negotiations is achieving a lasting trade agreement "
-            "with the EU.")
+    text = (
+        "Kenya's objective in the negotiations is achieving a lasting trade agreement with the EU."
+    )
     [a], _ = run(nlp, text)
     assert a.status is AgreementStatus.UNDER_NEGOTIATION
 
@@ -114,7 +125,9 @@ def test_bringing_back_into_a_deal_is_not_termination(nlp):
 
 
 def test_title_case_headline_does_not_name_the_agreement(nlp):
-    text = ("Kenya Seeks ‘Fair, Lasting’ Deal In Trade Talks\n\nNAIROBI – Kenya wants a "
-            "“fair and lasting” deal with the EU, its trade minister said on Monday.")
+    text = (
+        "Kenya Seeks ‘Fair, Lasting’ Deal In Trade Talks\n\nNAIROBI – Kenya wants a "
+        "“fair and lasting” deal with the EU, its trade minister said on Monday."
+    )
     agreements, _ = run(nlp, text)
     assert [a.name for a in agreements] == ["fair and lasting deal"]

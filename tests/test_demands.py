@@ -94,8 +94,9 @@ def test_passive_request_without_demander_is_dropped(run):
 
 
 def test_reported_should_with_condition_is_conditional(run):
-    ex = run("Japan said that if South Korea wants closer ties, it should lift the export "
-             "restrictions.")
+    ex = run(
+        "Japan said that if South Korea wants closer ties, it should lift the export restrictions."
+    )
     d = _only(ex)
     assert "Japan" in _names(ex, d.demanders)
     assert _names(ex, d.addressees) == {"South Korea"}
@@ -105,8 +106,7 @@ def test_reported_should_with_condition_is_conditional(run):
 
 
 def test_coordinated_acts_give_one_demand_each(run):
-    ex = run("Egypt said Sudan should stop the shelling and withdraw its troops from the "
-             "border.")
+    ex = run("Egypt said Sudan should stop the shelling and withdraw its troops from the border.")
     contents = [d.content for d in ex.demands]
     assert contents == ["stop the shelling", "withdraw its troops from the border"]
     for d in ex.demands:
@@ -130,8 +130,10 @@ def test_need_for_y_to_v_is_a_nominal_demand(run):
 
 
 def test_provided_that_after_willingness_is_a_conditional_demand(run):
-    ex = run("India said it would resume the talks, provided that Pakistan ended its "
-             "support for the militants.")
+    ex = run(
+        "India said it would resume the talks, provided that Pakistan ended its "
+        "support for the militants."
+    )
     d = _only(ex)
     assert "India" in _names(ex, d.demanders)
     assert _names(ex, d.addressees) == {"Pakistan"}
@@ -185,9 +187,11 @@ def test_demand_that_clause_subject_is_addressee(run):
 
 
 def test_enumerated_items_inherit_the_listing_actor(run):
-    ex = run("The Ukrainian government listed the key conditions. First, it is the need for "
-             "Russia to withdraw its troops. Second, it is about paying compensation for the "
-             "damage.")
+    ex = run(
+        "The Ukrainian government listed the key conditions. First, it is the need for "
+        "Russia to withdraw its troops. Second, it is about paying compensation for the "
+        "damage."
+    )
     assert len(ex.demands) == 2
     assert all("Ukraine" in _names(ex, d.demanders) for d in ex.demands)
     assert ex.demands[0].content.startswith("withdraw its troops")
@@ -196,8 +200,10 @@ def test_enumerated_items_inherit_the_listing_actor(run):
 
 
 def test_modal_conjunct_is_the_demanders_own_next_step_not_a_demand(run):
-    ex = run("Chile expects Peru to give a written reply to the proposals, and will decide "
-             "whether it is reasonable to continue talks.")
+    ex = run(
+        "Chile expects Peru to give a written reply to the proposals, and will decide "
+        "whether it is reasonable to continue talks."
+    )
     contents = [d.content for d in ex.demands]
     assert any("written reply" in c for c in contents)
     assert not any("decide" in c for c in contents)

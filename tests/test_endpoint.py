@@ -31,8 +31,11 @@ SIZES = {i: 120 + 37 * i for i in range(8)}  # 8 articles, 120..379 triples
 
 @pytest.fixture(autouse=True)
 def no_credentials_from_the_environment(monkeypatch):
-    for name in ("KG_BUILDER_ENDPOINT_USER", "KG_BUILDER_ENDPOINT_PASSWORD",
-                 "KG_BUILDER_ENDPOINT_TOKEN"):
+    for name in (
+        "KG_BUILDER_ENDPOINT_USER",
+        "KG_BUILDER_ENDPOINT_PASSWORD",
+        "KG_BUILDER_ENDPOINT_TOKEN",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -58,8 +61,9 @@ def config_for(url: str, **kw) -> EndpointConfig:
 
 def remote_graph(server_url: str, graph: str | None) -> bytes:
     param = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
-    req = urllib.request.Request(f"{server_url}/store?{param}",
-                                 headers={"Accept": "application/n-triples"})
+    req = urllib.request.Request(
+        f"{server_url}/store?{param}", headers={"Accept": "application/n-triples"}
+    )
     with urllib.request.urlopen(req, timeout=10) as resp:
         return resp.read()
 
@@ -67,7 +71,8 @@ def remote_graph(server_url: str, graph: str | None) -> bytes:
 def remote_counts(server_url: str) -> dict[str, int]:
     cols, rows = query_endpoint(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
-        config_for(server_url))
+        config_for(server_url),
+    )
     return {g: int(n) for g, n in rows}
 
 
@@ -86,15 +91,22 @@ def local_graph(store_path: Path, graph: str) -> bytes:
 def test_from_url_should_derive_the_urls_of_oxigraph_fuseki_and_graphdb():
     ox_ = EndpointConfig.from_url("http://localhost:7878/")
     assert (ox_.query_url, ox_.update_url, ox_.gsp_url) == (
-        "http://localhost:7878/query", "http://localhost:7878/update",
-        "http://localhost:7878/store")
+        "http://localhost:7878/query",
+        "http://localhost:7878/update",
+        "http://localhost:7878/store",
+    )
     fu = EndpointConfig.from_url("http://h:3030/news/sparql")
     assert (fu.query_url, fu.update_url, fu.gsp_url) == (
-        "http://h:3030/news/query", "http://h:3030/news/update", "http://h:3030/news/data")
+        "http://h:3030/news/query",
+        "http://h:3030/news/update",
+        "http://h:3030/news/data",
+    )
     gdb = EndpointConfig.from_url("https://h:7200/repositories/kg")
     assert (gdb.query_url, gdb.update_url, gdb.gsp_url) == (
-        "https://h:7200/repositories/kg", "https://h:7200/repositories/kg/statements",
-        "https://h:7200/repositories/kg/rdf-graphs/service")
+        "https://h:7200/repositories/kg",
+        "https://h:7200/repositories/kg/statements",
+        "https://h:7200/repositories/kg/rdf-graphs/service",
+    )
     explicit = EndpointConfig.from_url("http://h:3030/news", gsp_url="http://h:3030/news/gsp")
     assert explicit.gsp_url == "http://h:3030/news/gsp"
     with pytest.raises(ConfigError, match="dataset"):
@@ -175,8 +187,9 @@ def test_push_after_a_local_edit_should_change_only_that_graph(server, local):
 def test_push_single_mode_should_merge_all_articles_into_one_graph(server, local):
     store_path, counts = local
     target = "https://example.org/graphs/news"
-    report = push(store_path, config_for(server.url, chunk_triples=500), mode="single",
-                  graph=target)
+    report = push(
+        store_path, config_for(server.url, chunk_triples=500), mode="single", graph=target
+    )
     assert report.complete and report.graphs_pushed == (target,)
     assert remote_counts(server.url) == {target: sum(counts.values())}
     union: set[str] = set()
@@ -191,12 +204,14 @@ def test_push_single_mode_should_count_triples_shared_by_articles_once(server, t
     store_path = tmp_path / "store"
     shared = f"<{article_iri(0)}> <https://schema.org/about> <https://example.org/nato> .\n"
     store = open_store(store_path)
-    replace_graphs(store, [GraphWrite(article_iri(i), article_ntriples(i, 30) + shared)
-                           for i in range(3)])
+    replace_graphs(
+        store, [GraphWrite(article_iri(i), article_ntriples(i, 30) + shared) for i in range(3)]
+    )
     store.flush()
     del store
-    report = push(store_path, config_for(server.url), mode="single",
-                  graph="https://example.org/graphs/news")
+    report = push(
+        store_path, config_for(server.url), mode="single", graph="https://example.org/graphs/news"
+    )
     assert report.complete and not report.mismatches
     assert remote_counts(server.url) == {"https://example.org/graphs/news": 3 * 30 + 1}
 
@@ -233,13 +248,15 @@ def test_push_should_chunk_big_graphs_and_keep_blank_nodes_whole(server, tmp_pat
     store_path = tmp_path / "big"
     counts = build_store(store_path, {0: 1000, 1: 40, 2: 4 + 9 * 105}, blank_nodes=frozenset({2}))
     calls = []
-    report = push(store_path, config_for(server.url, chunk_triples=100),
-                  progress=lambda *a: calls.append(a))
+    report = push(
+        store_path, config_for(server.url, chunk_triples=100), progress=lambda *a: calls.append(a)
+    )
     assert report.complete
     assert remote_counts(server.url) == counts
     assert len(calls) >= 20  # one progress call per accepted request
     assert triples_of(remote_graph(server.url, article_iri(0))) == triples_of(
-        local_graph(store_path, article_iri(0)))
+        local_graph(store_path, article_iri(0))
+    )
     # Blank nodes split over two requests would become two nodes: compare the structure.
     remote_g = named_blank_nodes(remote_graph(server.url, article_iri(2)))
     assert remote_g == named_blank_nodes(local_graph(store_path, article_iri(2)))
@@ -248,8 +265,11 @@ def test_push_should_chunk_big_graphs_and_keep_blank_nodes_whole(server, tmp_pat
 def named_blank_nodes(ntriples: bytes) -> set[tuple[str, str, str]]:
     """The triples with each blank node named by its (unique) kgb:order value."""
     triples = [q.triple for q in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)]
-    order = {t.subject: t.object.value for t in triples
-             if t.predicate.value.endswith("#order") and isinstance(t.subject, ox.BlankNode)}
+    order = {
+        t.subject: t.object.value
+        for t in triples
+        if t.predicate.value.endswith("#order") and isinstance(t.subject, ox.BlankNode)
+    }
 
     def name(term) -> str:
         return f"order:{order[term]}" if isinstance(term, ox.BlankNode) else str(term)
@@ -258,8 +278,7 @@ def named_blank_nodes(ntriples: bytes) -> set[tuple[str, str, str]]:
 
 
 @pytest.mark.parametrize("workers", [1, 4])
-def test_push_interrupted_by_a_crash_should_report_only_complete_graphs(server, tmp_path,
-                                                                         workers):
+def test_push_interrupted_by_a_crash_should_report_only_complete_graphs(server, tmp_path, workers):
     store_path = tmp_path / "store"
     sizes = {i: 150 for i in range(12)}
     sizes[4] = 450  # sent in 5 requests of 100
@@ -307,8 +326,9 @@ def test_push_should_retry_server_errors_and_report_refused_graphs(server, local
         return None
 
     with auth_proxy(server.url, user="u", password="pw-ok-1", intercept=intercept) as proxy:
-        report = push(store_path, config_for(proxy.url, user="u", password="pw-ok-1",
-                                             retries=4, backoff=0.01))
+        report = push(
+            store_path, config_for(proxy.url, user="u", password="pw-ok-1", retries=4, backoff=0.01)
+        )
     assert failures["left"] == 0
     assert not report.complete
     assert set(report.graphs_failed) == {refused}
@@ -330,15 +350,18 @@ def test_push_with_a_wrong_password_should_say_so_without_leaking_it(server, loc
         assert "d3Iwbmctc3RhcGxlLTk5" not in text  # nor its base64
         with pytest.raises(EndpointError, match="KG_BUILDER_ENDPOINT_USER"):
             push(store_path, config_for(proxy.url))
-        report = push(store_path, config_for(proxy.url, user="alice",
-                                             password="right-horse-battery"))
+        report = push(
+            store_path, config_for(proxy.url, user="alice", password="right-horse-battery")
+        )
         assert report.complete
     with auth_proxy(server.url, token="tok-abcdef") as proxy:
         with pytest.raises(EndpointError) as caught:
             query_endpoint("ASK {}", config_for(proxy.url, token="tok-wrong-1"))
         assert caught.value.status == 401 and "tok-wrong-1" not in str(caught.value)
         assert query_endpoint("ASK {}", config_for(proxy.url, token="tok-abcdef")) == (
-            ["boolean"], [["true"]])
+            ["boolean"],
+            [["true"]],
+        )
 
 
 def test_push_to_a_closed_port_should_fail_fast(local):
@@ -356,8 +379,10 @@ def test_push_to_a_closed_port_should_fail_fast(local):
 @pytest.mark.parametrize("everywhere", [False, True])
 def test_push_to_a_web_site_should_ask_if_it_is_a_sparql_endpoint(local, everywhere):
     store_path, _ = local
-    with html_site(everywhere=everywhere) as site, pytest.raises(
-            EndpointError, match="is this a SPARQL query endpoint"):
+    with (
+        html_site(everywhere=everywhere) as site,
+        pytest.raises(EndpointError, match="is this a SPARQL query endpoint"),
+    ):
         push(store_path, config_for(site.url))
 
 

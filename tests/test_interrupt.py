@@ -20,15 +20,31 @@ SAMPLE = (ROOT / "examples" / "tass-russia-nato-council.txt").read_text(encoding
 
 def test_interrupted_ingest_stores_whole_articles_only(tmp_path: Path) -> None:
     paragraphs = [p for p in SAMPLE.split("\n\n") if len(p) > 200]
-    records = [{"id": f"a{i:03d}", "published": "2022-01-13",
-                "text": paragraphs[i % len(paragraphs)]} for i in range(300)]
+    records = [
+        {"id": f"a{i:03d}", "published": "2022-01-13", "text": paragraphs[i % len(paragraphs)]}
+        for i in range(300)
+    ]
     src = tmp_path / "many.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     store = tmp_path / "store"
-    cmd = [sys.executable, "-m", "kg_builder", "ingest", str(src), "--store", str(store),
-           "--batch-size", "4"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    cmd = [
+        sys.executable,
+        "-m",
+        "kg_builder",
+        "ingest",
+        str(src),
+        "--store",
+        str(store),
+        "--batch-size",
+        "4",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (store / "CURRENT").exists():
         time.sleep(0.5)
@@ -45,12 +61,17 @@ def test_interrupted_ingest_stores_whole_articles_only(tmp_path: Path) -> None:
     ids = {g.rsplit("/", 1)[-1] for g in stored}
     subset = tmp_path / "subset.jsonl"
     subset.write_text("".join(json.dumps(r) + "\n" for r in records if r["id"] in ids))
-    subprocess.run([*cmd[:4], str(subset), "--store", str(tmp_path / "clean")], check=True,
-                   env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True)
+    subprocess.run(
+        [*cmd[:4], str(subset), "--store", str(tmp_path / "clean")],
+        check=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+    )
     del db
     clean = open_store(tmp_path / "clean", read_only=True)
     db = open_store(store, read_only=True)
     for graph in stored:
         assert sorted(dump_graph_ntriples(db, graph).splitlines()) == sorted(
-            dump_graph_ntriples(clean, graph).splitlines()), graph
+            dump_graph_ntriples(clean, graph).splitlines()
+        ), graph
     assert ox.NamedNode(stored[0]) in set(clean.named_graphs())

@@ -44,8 +44,10 @@ def test_future_talks_are_planned_and_dated_forward(nlp):
 
 
 def test_possessive_weekday_and_dateline_place(nlp):
-    text = ("OSLO, March 9. The discussions at Wednesday's meeting of Norway and Sweden were "
-            "useful, the ministry said.")
+    text = (
+        "OSLO, March 9. The discussions at Wednesday's meeting of Norway and Sweden were "
+        "useful, the ministry said."
+    )
     [(m, parts)] = run(nlp, text)
     assert m.date == dt.date(2023, 3, 8)
     assert m.place == "Oslo"
@@ -53,16 +55,20 @@ def test_possessive_weekday_and_dateline_place(nlp):
 
 
 def test_definite_mentions_merge_into_one_meeting(nlp):
-    text = ("Brazil and Argentina held talks in Brasilia on Monday. The talks lasted four hours, "
-            "and Argentina said the meeting was productive.")
+    text = (
+        "Brazil and Argentina held talks in Brasilia on Monday. The talks lasted four hours, "
+        "and Argentina said the meeting was productive."
+    )
     meetings = run(nlp, text)
     assert len(meetings) == 1
     assert meetings[0][0].date == dt.date(2023, 3, 6)
 
 
 def test_phone_call_between_two_leaders(nlp):
-    text = ("Antony Blinken held a telephone conversation with Chinese Foreign Minister "
-            "Wang Yi on Friday.")
+    text = (
+        "Antony Blinken held a telephone conversation with Chinese Foreign Minister "
+        "Wang Yi on Friday."
+    )
     [(m, parts)] = run(nlp, text)
     assert m.kind == "call"
     assert m.date == dt.date(2023, 3, 3)
@@ -70,8 +76,7 @@ def test_phone_call_between_two_leaders(nlp):
 
 
 def test_speaker_at_the_meeting_takes_part(nlp):
-    text = ("Emmanuel Macron, speaking at a summit held in Rome on March 2, said Europe must "
-            "act.")
+    text = "Emmanuel Macron, speaking at a summit held in Rome on March 2, said Europe must act."
     [(m, parts)] = run(nlp, text)
     assert m.date == dt.date(2023, 3, 2)
     assert m.place == "Rome"
@@ -117,8 +122,10 @@ def test_event_named_by_acronym_and_number_is_a_meeting(nlp):
 
 
 def test_object_of_call_on_attends_the_next_session(nlp):
-    text = ("The delegates called on the co-chairs of the drafting committee to present "
-            "a new text at the next session.")
+    text = (
+        "The delegates called on the co-chairs of the drafting committee to present "
+        "a new text at the next session."
+    )
     [(m, parts)] = run(nlp, text)
     assert m.planned
     assert parts == ["co-chairs of the drafting committee"]

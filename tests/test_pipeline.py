@@ -151,10 +151,13 @@ def test_same_input_gives_the_same_quads_in_separate_processes(tmp_path: Path) -
         store = tmp_path / f"store-{seed}"
         subprocess.run(
             [sys.executable, "-m", "kg_builder", "ingest", str(SAMPLE), "--store", str(store)],
-            check=True, capture_output=True, env=dict(os.environ, PYTHONHASHSEED=seed),
+            check=True,
+            capture_output=True,
+            env=dict(os.environ, PYTHONHASHSEED=seed),
         )
-        dumps.append(sorted(open_store(store, read_only=True).dump(
-            format=ox.RdfFormat.N_QUADS).splitlines()))
+        dumps.append(
+            sorted(open_store(store, read_only=True).dump(format=ox.RdfFormat.N_QUADS).splitlines())
+        )
     assert dumps[0] == dumps[1] and len(dumps[0]) > 100
 
 

@@ -54,8 +54,10 @@ def test_descriptive_noun_before_name_is_not_a_post(nlp):
 
 
 def test_of_before_a_titled_name_is_not_part_of_the_title(nlp):
-    got = posts(nlp, "The agency published remarks of Kenyan Deputy Foreign Minister Grace "
-                     "Mutua on Tuesday.")
+    got = posts(
+        nlp,
+        "The agency published remarks of Kenyan Deputy Foreign Minister Grace Mutua on Tuesday.",
+    )
     assert ("grace-mutua", "Deputy Foreign Minister", "kenya") in got
 
 
@@ -70,8 +72,11 @@ def test_name_starting_with_pronoun_word_gets_its_post(nlp):
 
 
 def test_state_inside_a_longer_body_name_stays_in_the_title(nlp):
-    got = posts(nlp, "Nguyen Van Nen, a member of the Political Bureau of the Communist Party "
-                     "of Vietnam Central Committee, arrived on Monday.")
+    got = posts(
+        nlp,
+        "Nguyen Van Nen, a member of the Political Bureau of the Communist Party "
+        "of Vietnam Central Committee, arrived on Monday.",
+    )
     assert any("of Vietnam Central Committee" in p[1] for p in got)
 
 

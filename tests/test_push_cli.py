@@ -137,7 +137,15 @@ def test_bad_mode_is_a_usage_error(pushed) -> None:
 def test_remote_query_with_chosen_columns(pushed) -> None:
     # regression: the remote result's column list shadowed the --columns option
     _, server, _ = pushed
-    result = run("query", "actors", "--endpoint", server.url + "/query", "--format", "csv",
-                 "--columns", "canonical,type")
+    result = run(
+        "query",
+        "actors",
+        "--endpoint",
+        server.url + "/query",
+        "--format",
+        "csv",
+        "--columns",
+        "canonical,type",
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == "canonical,type"

@@ -25,7 +25,8 @@ def test_readme_has_python_examples() -> None:
     assert len(BLOCKS) >= 2
 
 
-@pytest.mark.parametrize("command", sorted(c.name or c.callback.__name__
-                                           for c in app.registered_commands))
+@pytest.mark.parametrize(
+    "command", sorted(c.name or c.callback.__name__ for c in app.registered_commands)
+)
 def test_every_command_is_in_the_readme(command: str) -> None:
     assert f"kg-builder {command}" in README

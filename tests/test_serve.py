@@ -39,8 +39,10 @@ def http_get(url: str, accept: str = "*/*") -> tuple[int, str, str]:
 
 
 def sparql_counts(base: str) -> dict[str, int]:
-    _, _, body = http_get(base + "query?" + urllib.parse.urlencode({"query": COUNT}),
-                          "application/sparql-results+json")
+    _, _, body = http_get(
+        base + "query?" + urllib.parse.urlencode({"query": COUNT}),
+        "application/sparql-results+json",
+    )
     rows = json.loads(body)["results"]["bindings"]
     return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
 
@@ -76,8 +78,11 @@ def test_run_server_should_answer_sparql_and_the_browser_then_stop(store):
     ready: list[str] = []
     stop = threading.Event()
     result: list[int] = []
-    thread = threading.Thread(target=lambda: result.append(run_server(
-        path, "127.0.0.1", port, ready_callback=ready.append, stop=stop)))
+    thread = threading.Thread(
+        target=lambda: result.append(
+            run_server(path, "127.0.0.1", port, ready_callback=ready.append, stop=stop)
+        )
+    )
     thread.start()
     try:
         for _ in range(300):
@@ -92,9 +97,12 @@ def test_run_server_should_answer_sparql_and_the_browser_then_stop(store):
         local = open_store(path, read_only=True)
         assert len(list(local.quads_for_pattern(None, None, None, None))) == sum(counts.values())
         # Read-only: the browser cannot change the store.
-        req = urllib.request.Request(ready[0] + "update", method="POST",
-                                     data=b"update=CLEAR+ALL",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        req = urllib.request.Request(
+            ready[0] + "update",
+            method="POST",
+            data=b"update=CLEAR+ALL",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(req, timeout=10)
         assert sparql_counts(ready[0]) == counts
@@ -109,12 +117,19 @@ def test_run_server_should_answer_sparql_and_the_browser_then_stop(store):
 def test_run_server_should_stop_cleanly_on_ctrl_c(store):
     path, counts = store
     port = free_port()
-    code = ("import sys; from kg_builder.serve import run_server; "
-            f"sys.exit(run_server({str(path)!r}, '127.0.0.1', {port}, "
-            "ready_callback=lambda u: print(u, flush=True)))")
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parents[1],
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    code = (
+        "import sys; from kg_builder.serve import run_server; "
+        f"sys.exit(run_server({str(path)!r}, '127.0.0.1', {port}, "
+        "ready_callback=lambda u: print(u, flush=True)))"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[1],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         line = proc.stdout.readline().strip()
         assert line == f"http://127.0.0.1:{port}/", line or proc.stderr.read()
@@ -144,9 +159,11 @@ def test_read_write_server_should_lock_the_store_against_writers(store):
     port = free_port()
     ready: list[str] = []
     stop = threading.Event()
-    thread = threading.Thread(target=run_server, args=(path, "127.0.0.1", port),
-                              kwargs={"ready_callback": ready.append, "stop": stop,
-                                      "read_only": False})
+    thread = threading.Thread(
+        target=run_server,
+        args=(path, "127.0.0.1", port),
+        kwargs={"ready_callback": ready.append, "stop": stop, "read_only": False},
+    )
     thread.start()
     try:
         for _ in range(300):

@@ -18,8 +18,11 @@ _SENTINEL = re.compile(r"_?[A-Z][A-Z0-9_]*")
 
 def _is_singleton(node: ast.expr) -> bool:
     if isinstance(node, ast.Constant):
-        return node.value is None or node.value is True or node.value is False or (
-            node.value is Ellipsis
+        return (
+            node.value is None
+            or node.value is True
+            or node.value is False
+            or (node.value is Ellipsis)
         )
     name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
     return isinstance(node, ast.Name | ast.Attribute) and bool(_SENTINEL.fullmatch(name))

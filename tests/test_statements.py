@@ -30,7 +30,7 @@ def test_quote_before_said_is_attributed_to_subject(nlp):
     [(quote, speaker, st)] = run(nlp, text)
     assert quote == "We will not accept these terms,"
     assert "Lavrov" in speaker
-    assert text[st.span.start:st.span.end] == quote
+    assert text[st.span.start : st.span.end] == quote
 
 
 def test_quote_after_colon_is_attributed_to_subject_before_it(nlp):
@@ -50,16 +50,20 @@ def test_split_quote_gives_two_fragments_with_one_speaker(nlp):
 def test_apostrophe_inside_curly_quote_does_not_end_it():
     text = "He said “Russia’s position on the border has not changed at all.”"
     [q] = find_quotes(text)
-    assert text[q.start:q.end] == "Russia’s position on the border has not changed at all."
+    assert text[q.start : q.end] == "Russia’s position on the border has not changed at all."
 
 
 def test_quote_running_over_paragraphs_continues_with_same_speaker(nlp):
-    text = ('Indian Prime Minister Narendra Modi told the assembly: '
-            '"Our farmers need fair prices.\n\n'
-            '"Nobody should doubt our resolve on this matter."')
+    text = (
+        "Indian Prime Minister Narendra Modi told the assembly: "
+        '"Our farmers need fair prices.\n\n'
+        '"Nobody should doubt our resolve on this matter."'
+    )
     out = run(nlp, text)
-    assert [q for q, _, _ in out] == ["Our farmers need fair prices.",
-                                      "Nobody should doubt our resolve on this matter."]
+    assert [q for q, _, _ in out] == [
+        "Our farmers need fair prices.",
+        "Nobody should doubt our resolve on this matter.",
+    ]
     assert all("Modi" in s for _, s, _ in out)
 
 
@@ -74,22 +78,28 @@ def test_quoted_title_is_not_a_statement(nlp):
 
 
 def test_quoted_as_saying_names_the_person(nlp):
-    text = ('"Our troops remain ready to defend the border," the ministry\'s statement quoted '
-            'General Mark Milley as saying.')
+    text = (
+        '"Our troops remain ready to defend the border," the ministry\'s statement quoted '
+        "General Mark Milley as saying."
+    )
     [(_, speaker, _)] = run(nlp, text)
     assert "Milley" in speaker
 
 
 def test_according_to_gives_the_source(nlp):
-    text = ('According to Olaf Scholz, Germany "will keep supplying air defence systems to '
-            'partners in the east."')
+    text = (
+        'According to Olaf Scholz, Germany "will keep supplying air defence systems to '
+        'partners in the east."'
+    )
     [(_, speaker, _)] = run(nlp, text)
     assert "Scholz" in speaker
 
 
 def test_all_quote_sentence_continues_previous_speaker(nlp):
-    text = ('"The sanctions are illegal," Iranian Foreign Minister Hossein Amirabdollahian said. '
-            '"They will not change our policy in any way."')
+    text = (
+        '"The sanctions are illegal," Iranian Foreign Minister Hossein Amirabdollahian said. '
+        '"They will not change our policy in any way."'
+    )
     out = run(nlp, text)
     assert len(out) == 2 and all("Amirabdollahian" in s for _, s, _ in out)
 

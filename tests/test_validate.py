@@ -40,12 +40,19 @@ def test_report_names_focus_node_path_and_message(good: Graph) -> None:
 
 def test_store_is_validated_graph_by_graph(tmp_path: Path, good: Graph) -> None:
     store = open_store(tmp_path / "s")
-    replace_graphs(store, [GraphWrite("https://example.org/g/good", to_ntriples(good)),
-                           GraphWrite("https://example.org/g/bad", to_ntriples(_broken(good)))])
+    replace_graphs(
+        store,
+        [
+            GraphWrite("https://example.org/g/good", to_ntriples(good)),
+            GraphWrite("https://example.org/g/bad", to_ntriples(_broken(good))),
+        ],
+    )
     del store
     reports = validate_path(tmp_path / "s")
     assert {g: r.conforms for g, r in reports.items()} == {
-        "https://example.org/g/bad": False, "https://example.org/g/good": True}
+        "https://example.org/g/bad": False,
+        "https://example.org/g/good": True,
+    }
 
 
 def test_trig_file_is_validated_graph_by_graph(tmp_path: Path, good: Graph) -> None:

@@ -38,12 +38,14 @@ def extract(article: Article, doc: Doc) -> Extraction:
     found_agreements = agreements.find_agreements(ctx)
     found_meetings = meetings.find_meetings(ctx)
     found_demands = demands.find_demands(ctx)
-    used = _used_actor_keys(ctx, found_posts, found_statements, found_agreements,
-                            found_meetings, found_demands)
+    used = _used_actor_keys(
+        ctx, found_posts, found_statements, found_agreements, found_meetings, found_demands
+    )
     return Extraction(
         article=article,
-        actors=tuple(sorted((a for k, a in ctx.actors.actors.items() if k in used),
-                            key=lambda a: a.key)),
+        actors=tuple(
+            sorted((a for k, a in ctx.actors.actors.items() if k in used), key=lambda a: a.key)
+        ),
         mentions=tuple(m for m in ctx.actors.mentions if m.actor in used),
         posts=found_posts,
         demands=found_demands,

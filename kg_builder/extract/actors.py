@@ -82,8 +82,7 @@ def paragraph_sentences(doc: Doc) -> Doc:
         if tok.is_space:
             continue
         prev = doc[i - 1] if i else None
-        brk = prev is not None and ("\n" in prev.whitespace_ or prev.is_space and
-                                    "\n" in prev.text)
+        brk = prev is not None and ("\n" in prev.whitespace_ or prev.is_space and "\n" in prev.text)
         if brk and tok.text[:1].isalpha() and tok.text[:1].islower():
             brk = False  # a wrapped line continues its sentence
         if brk:
@@ -92,9 +91,14 @@ def paragraph_sentences(doc: Doc) -> Doc:
                 j -= 1
             last = doc[j]
             whitespace = prev.text if prev.is_space else prev.whitespace_
-            if "\n\n" in whitespace or "\n" in whitespace and (
+            if (
+                "\n\n" in whitespace
+                or "\n" in whitespace
+                and (
                     last.text in {".", "!", "?", ":", "\u201d", '"', "\u2019"}
-                    or line_len <= _HEADING_MAX):
+                    or line_len <= _HEADING_MAX
+                )
+            ):
                 tok.is_sent_start = True
             line_len = 0
         line_len += 1

@@ -24,18 +24,36 @@ from kg_builder.models import Agreement, AgreementStatus
 
 #: Head nouns (lower-case, singular) → kind.
 AGREEMENT_NOUNS: dict[str, str] = {
-    "agreement": "agreement", "accord": "accord", "treaty": "treaty", "deal": "deal",
-    "pact": "pact", "memorandum": "memorandum", "protocol": "protocol",
-    "convention": "convention", "ceasefire": "ceasefire", "cease-fire": "ceasefire",
-    "truce": "ceasefire", "armistice": "armistice", "understanding": "understanding",
-    "charter": "charter", "framework": "framework", "arrangement": "arrangement",
-    "contract": "contract", "compact": "compact", "covenant": "covenant",
+    "agreement": "agreement",
+    "accord": "accord",
+    "treaty": "treaty",
+    "deal": "deal",
+    "pact": "pact",
+    "memorandum": "memorandum",
+    "protocol": "protocol",
+    "convention": "convention",
+    "ceasefire": "ceasefire",
+    "cease-fire": "ceasefire",
+    "truce": "ceasefire",
+    "armistice": "armistice",
+    "understanding": "understanding",
+    "charter": "charter",
+    "framework": "framework",
+    "arrangement": "arrangement",
+    "contract": "contract",
+    "compact": "compact",
+    "covenant": "covenant",
 }
 
 #: Heads that name an agreement only inside a capitalised name ("Founding Act").
 PROPER_ONLY_NOUNS: dict[str, str] = {
-    "act": "act", "initiative": "initiative", "plan": "plan", "declaration": "declaration",
-    "statute": "statute", "communique": "communique", "roadmap": "roadmap",
+    "act": "act",
+    "initiative": "initiative",
+    "plan": "plan",
+    "declaration": "declaration",
+    "statute": "statute",
+    "communique": "communique",
+    "roadmap": "roadmap",
 }
 
 #: Well-known treaty acronyms and their full names.
@@ -56,43 +74,178 @@ KNOWN_ACRONYMS: dict[str, str] = {
     "AUKUS": "AUKUS",
 }
 
-_GENERIC = frozenset({"agreement", "accord", "deal", "pact", "treaty", "contract",
-                      "arrangement", "understanding", "plan", "act", "initiative",
-                      "framework", "compact", "covenant", "charter", "protocol",
-                      "memorandum", "convention"})
-_WEAK_MODIFIERS = frozenset({
-    "draft", "proposed", "final", "possible", "potential", "new", "current", "previous",
-    "such", "full", "good", "immediate", "whole", "entire", "last", "latest", "recent",
-    "same", "this", "that", "original", "future", "existing", "old", "formal", "any",
-    "signed", "actual", "first",
-})
+_GENERIC = frozenset(
+    {
+        "agreement",
+        "accord",
+        "deal",
+        "pact",
+        "treaty",
+        "contract",
+        "arrangement",
+        "understanding",
+        "plan",
+        "act",
+        "initiative",
+        "framework",
+        "compact",
+        "covenant",
+        "charter",
+        "protocol",
+        "memorandum",
+        "convention",
+    }
+)
+_WEAK_MODIFIERS = frozenset(
+    {
+        "draft",
+        "proposed",
+        "final",
+        "possible",
+        "potential",
+        "new",
+        "current",
+        "previous",
+        "such",
+        "full",
+        "good",
+        "immediate",
+        "whole",
+        "entire",
+        "last",
+        "latest",
+        "recent",
+        "same",
+        "this",
+        "that",
+        "original",
+        "future",
+        "existing",
+        "old",
+        "formal",
+        "any",
+        "signed",
+        "actual",
+        "first",
+    }
+)
 _CONNECTORS = frozenset({"of", "on", "for", "between", "and", "the", "to", "in"})
 
-_SIGN = frozenset({"sign", "conclude", "reach", "strike", "ink", "seal", "broker", "agree",
-                   "finalize", "finalise", "clinch", "secure", "achieve", "approve", "ratify",
-                   "adopt", "hammer", "forge", "negotiate"})
-_FORCE = frozenset({"implement", "extend", "renew", "enforce", "honour", "honor", "respect",
-                    "observe", "prolong", "uphold", "apply", "comply", "govern"})
+_SIGN = frozenset(
+    {
+        "sign",
+        "conclude",
+        "reach",
+        "strike",
+        "ink",
+        "seal",
+        "broker",
+        "agree",
+        "finalize",
+        "finalise",
+        "clinch",
+        "secure",
+        "achieve",
+        "approve",
+        "ratify",
+        "adopt",
+        "hammer",
+        "forge",
+        "negotiate",
+    }
+)
+_FORCE = frozenset(
+    {
+        "implement",
+        "extend",
+        "renew",
+        "enforce",
+        "honour",
+        "honor",
+        "respect",
+        "observe",
+        "prolong",
+        "uphold",
+        "apply",
+        "comply",
+        "govern",
+    }
+)
 _VIOLATE = frozenset({"violate", "breach", "break", "flout", "contravene"})
 _SUSPEND = frozenset({"suspend", "halt", "freeze", "pause"})
-_TERMINATE = frozenset({"withdraw", "terminate", "collapse", "expire", "scrap", "abandon",
-                        "quit", "exit", "cancel", "annul", "ditch", "nix", "revoke", "leave",
-                        "end", "dissolve", "lapse", "tear", "renounce"})
-_PROPOSE = frozenset({"propose", "offer", "suggest", "submit", "send", "table", "present",
-                      "put", "draft", "unveil", "float"})
-_NEGOTIATE = frozenset({"discuss", "revive", "seek", "pursue", "work", "prepare", "restore",
-                        "save", "salvage", "talk", "hope", "want", "need"})
+_TERMINATE = frozenset(
+    {
+        "withdraw",
+        "terminate",
+        "collapse",
+        "expire",
+        "scrap",
+        "abandon",
+        "quit",
+        "exit",
+        "cancel",
+        "annul",
+        "ditch",
+        "nix",
+        "revoke",
+        "leave",
+        "end",
+        "dissolve",
+        "lapse",
+        "tear",
+        "renounce",
+    }
+)
+_PROPOSE = frozenset(
+    {
+        "propose",
+        "offer",
+        "suggest",
+        "submit",
+        "send",
+        "table",
+        "present",
+        "put",
+        "draft",
+        "unveil",
+        "float",
+    }
+)
+_NEGOTIATE = frozenset(
+    {
+        "discuss",
+        "revive",
+        "seek",
+        "pursue",
+        "work",
+        "prepare",
+        "restore",
+        "save",
+        "salvage",
+        "talk",
+        "hope",
+        "want",
+        "need",
+    }
+)
 _NOUN_CUES = {
-    "revival": AgreementStatus.UNDER_NEGOTIATION, "talk": AgreementStatus.UNDER_NEGOTIATION,
+    "revival": AgreementStatus.UNDER_NEGOTIATION,
+    "talk": AgreementStatus.UNDER_NEGOTIATION,
     "negotiation": AgreementStatus.UNDER_NEGOTIATION,
-    "withdrawal": AgreementStatus.TERMINATED, "violation": AgreementStatus.VIOLATED,
-    "breach": AgreementStatus.VIOLATED, "implementation": AgreementStatus.IN_FORCE,
-    "extension": AgreementStatus.IN_FORCE, "renewal": AgreementStatus.IN_FORCE,
-    "suspension": AgreementStatus.SUSPENDED, "signing": AgreementStatus.SIGNED,
-    "collapse": AgreementStatus.TERMINATED, "obligation": AgreementStatus.IN_FORCE,
+    "withdrawal": AgreementStatus.TERMINATED,
+    "violation": AgreementStatus.VIOLATED,
+    "breach": AgreementStatus.VIOLATED,
+    "implementation": AgreementStatus.IN_FORCE,
+    "extension": AgreementStatus.IN_FORCE,
+    "renewal": AgreementStatus.IN_FORCE,
+    "suspension": AgreementStatus.SUSPENDED,
+    "signing": AgreementStatus.SIGNED,
+    "collapse": AgreementStatus.TERMINATED,
+    "obligation": AgreementStatus.IN_FORCE,
 }
-_IRREALIS = frozenset({"will", "would", "could", "can", "may", "might", "should", "must",
-                       "shall", "to"})
+_IRREALIS = frozenset(
+    {"will", "would", "could", "can", "may", "might", "should", "must", "shall", "to"}
+)
 
 
 @dataclass
@@ -111,7 +264,7 @@ class _Mention:
     date: str | None = None
 
     def name(self, doc: Doc) -> str:
-        return doc[self.start:self.end].text
+        return doc[self.start : self.end].text
 
 
 @dataclass
@@ -136,11 +289,16 @@ def _noun_kind(tok: Token, doc: Doc) -> tuple[str, int] | None:
     if tok.pos_ not in {"NOUN", "PROPN"}:
         return None
     low = tok.lower_
-    if low in {"fire", "fires"} and tok.i >= 2 and doc[tok.i - 1].text == "-" and \
-            doc[tok.i - 2].lower_ == "cease":
+    if (
+        low in {"fire", "fires"}
+        and tok.i >= 2
+        and doc[tok.i - 1].text == "-"
+        and doc[tok.i - 2].lower_ == "cease"
+    ):
         return "ceasefire", tok.i - 2
-    base = low[:-1] if low.endswith("s") and low[:-1] in AGREEMENT_NOUNS | PROPER_ONLY_NOUNS \
-        else low
+    base = (
+        low[:-1] if low.endswith("s") and low[:-1] in AGREEMENT_NOUNS | PROPER_ONLY_NOUNS else low
+    )
     if base in AGREEMENT_NOUNS:
         return AGREEMENT_NOUNS[base], tok.i
     if base in PROPER_ONLY_NOUNS and tok.text[0].isupper() and _capitalised_run(tok, doc) > 0:
@@ -149,8 +307,13 @@ def _noun_kind(tok: Token, doc: Doc) -> tuple[str, int] | None:
 
 
 def _is_cap(tok: Token) -> bool:
-    return (tok.text[:1].isupper() or tok.like_num) and tok.pos_ in {"PROPN", "NOUN", "ADJ",
-                                                                      "NUM", "VERB"}
+    return (tok.text[:1].isupper() or tok.like_num) and tok.pos_ in {
+        "PROPN",
+        "NOUN",
+        "ADJ",
+        "NUM",
+        "VERB",
+    }
 
 
 def _capitalised_run(tok: Token, doc: Doc) -> int:
@@ -170,8 +333,10 @@ def _skip(tok: Token) -> bool:
     if dets & {"any", "no", "every", "each"}:
         return True
     if tok.lower_.startswith("understanding") and not (
-            tok.lower_.endswith("s") or tok.head.lower_ == "of" and
-            tok.head.head.lower_.startswith("memorand")):
+        tok.lower_.endswith("s")
+        or tok.head.lower_ == "of"
+        and tok.head.head.lower_.startswith("memorand")
+    ):
         return True
     if tok.lower_ == "deal" and any(c.lower_ in {"great", "good"} for c in tok.children):
         return True
@@ -199,30 +364,45 @@ def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
         return None  # "Framework" in "Framework Convention": the head names it
     headline = _is_headline(tok, ctx.text)
     kind, first = found
-    capital = not headline and (tok.text[:1].isupper() and not tok.is_sent_start or
-                                _capitalised_run(tok, doc) > 0)
+    capital = not headline and (
+        tok.text[:1].isupper() and not tok.is_sent_start or _capitalised_run(tok, doc) > 0
+    )
     start = first
     if capital:
         # a capitalised name: words to the left, then "of/on X" with capitalised X
-        while start > 0 and (_is_cap(doc[start - 1]) or doc[start - 1].text == "-" or
-                             doc[start - 1].like_num and len(doc[start - 1].text) == 4):
+        while start > 0 and (
+            _is_cap(doc[start - 1])
+            or doc[start - 1].text == "-"
+            or doc[start - 1].like_num
+            and len(doc[start - 1].text) == 4
+        ):
             if doc[start - 1].text == "-" and not (start > 1 and _is_cap(doc[start - 2])):
                 break
             start -= 1
         end = tok.i + 1
         j = end
-        while j + 2 < len(doc) and doc[j].lower_ in _CONNECTORS and (
-                doc[j + 1].text[:1].isupper() or doc[j + 1].lower_ == "the" and
-                doc[j + 2].text[:1].isupper()) \
-                and (doc[j].lower_ != "and" or j > tok.i + 1):
+        while (
+            j + 2 < len(doc)
+            and doc[j].lower_ in _CONNECTORS
+            and (
+                doc[j + 1].text[:1].isupper()
+                or doc[j + 1].lower_ == "the"
+                and doc[j + 2].text[:1].isupper()
+            )
+            and (doc[j].lower_ != "and" or j > tok.i + 1)
+        ):
             k = j + 1
             while k < len(doc) and (_is_cap(doc[k]) or doc[k].lower_ in {"the", "-"}):
                 k += 1
             end = j = k
         proper = any(doc[i].text[:1].isupper() for i in range(start, end))
     else:
-        mods = [c for c in tok.lefts if c.dep_ in {"compound", "amod", "nummod", "nmod", "poss"}
-                and not (c.dep_ == "poss" and c.pos_ == "PRON")]
+        mods = [
+            c
+            for c in tok.lefts
+            if c.dep_ in {"compound", "amod", "nummod", "nmod", "poss"}
+            and not (c.dep_ == "poss" and c.pos_ == "PRON")
+        ]
         start = min([first] + [min(t.i for t in c.subtree) for c in mods])
         while doc[start].dep_ in {"det", "punct", "case"} and start < first:
             start += 1
@@ -234,28 +414,37 @@ def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
                     places = [t for t in sub if t.ent_type_ in {"GPE", "LOC"}]
                     if not places or places[0].i > c.i + 3:
                         continue
-                    sub = [t for t in sub if t.i <= places[0].i or
-                           t.ent_iob_ == "I" and t.i <= places[0].i + 3]
+                    sub = [
+                        t
+                        for t in sub
+                        if t.i <= places[0].i or t.ent_iob_ == "I" and t.i <= places[0].i + 3
+                    ]
                 if len(sub) <= 9 and not any(t.text in {",", ";", "("} for t in sub):
                     end = max(end, sub[-1].i + 1)
             elif c.dep_ == "prep" and c.lower_ == "of" and tok.lower_.startswith("memorand"):
                 end = max(end, max(t.i for t in c.subtree) + 1)
-        proper = any(doc[i].text[:1].isupper() and doc[i].pos_ == "PROPN"
-                     for i in range(start, end) if i != tok.i) and \
-            not any(doc[i].dep_ == "poss" for i in range(start, end))
+        proper = any(
+            doc[i].text[:1].isupper() and doc[i].pos_ == "PROPN"
+            for i in range(start, end)
+            if i != tok.i
+        ) and not any(doc[i].dep_ == "poss" for i in range(start, end))
     start, end = _within_line(doc, start, end, tok.i)
     sig = frozenset(
         (t.lemma_.lower() if t.pos_ == "NOUN" else t.text.lower())
         for t in doc[start:end]
-        if t.i != tok.i and not (kind == "ceasefire" and t.i < tok.i and t.i >= first)
+        if t.i != tok.i
+        and not (kind == "ceasefire" and t.i < tok.i and t.i >= first)
         and t.pos_ in {"NOUN", "PROPN", "ADJ", "NUM", "VERB"}
-        and t.lower_ not in _WEAK_MODIFIERS and t.lower_ not in _CONNECTORS
-        and not (t.like_num and len(t.text) == 4) and t.text != "-"
+        and t.lower_ not in _WEAK_MODIFIERS
+        and t.lower_ not in _CONNECTORS
+        and not (t.like_num and len(t.text) == 4)
+        and t.text != "-"
         and ctx.actors.resolve_token(t) is None
     )
     dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
-    definite = bool(dets & {"the", "this", "that", "these", "those"}) or \
-        any(c.dep_ == "poss" for c in tok.children)
+    definite = bool(dets & {"the", "this", "that", "these", "those"}) or any(
+        c.dep_ == "poss" for c in tok.children
+    )
     if headline:
         proper = False  # Title Case: capitals say nothing about a name
     return _Mention(tok, start, end, kind, proper, sig, definite, headline=headline)
@@ -293,8 +482,22 @@ def _governor(tok: Token) -> tuple[Token | None, str]:
 
 
 #: Nouns of aims: "the objective is achieving X", "our goal is to reach X" (not reached).
-_GOAL_NOUNS = frozenset({"objective", "goal", "aim", "purpose", "intention", "target",
-                         "priority", "ambition", "plan", "hope", "task", "mission"})
+_GOAL_NOUNS = frozenset(
+    {
+        "objective",
+        "goal",
+        "aim",
+        "purpose",
+        "intention",
+        "target",
+        "priority",
+        "ambition",
+        "plan",
+        "hope",
+        "task",
+        "mission",
+    }
+)
 
 
 def _goal_complement(verb: Token) -> bool:
@@ -311,11 +514,22 @@ def _irrealis(verb: Token) -> bool:
     if _goal_complement(verb):
         return True
     marks = {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass", "neg", "mark"}}
-    if marks & (_IRREALIS | {"until", "if", "unless", "before", "once", "whether"}) or \
-            any(c.dep_ == "neg" for c in verb.children):
+    if marks & (_IRREALIS | {"until", "if", "unless", "before", "once", "whether"}) or any(
+        c.dep_ == "neg" for c in verb.children
+    ):
         return True
     if verb.dep_ in {"ccomp", "xcomp"} and verb.head.lemma_ in _PROPOSE | {
-            "want", "hope", "urge", "call", "demand", "ask", "seek", "need", "expect", "aim"}:
+        "want",
+        "hope",
+        "urge",
+        "call",
+        "demand",
+        "ask",
+        "seek",
+        "need",
+        "expect",
+        "aim",
+    }:
         return True
     return verb.dep_ in {"xcomp", "advcl", "acl"} and verb.tag_ == "VB"
 
@@ -332,19 +546,21 @@ def _status(m: _Mention) -> AgreementStatus:
             return AgreementStatus.PROPOSED
         if c.dep_ == "acl" and c.lemma_ in _SIGN and c.tag_ == "VBN":
             return AgreementStatus.SIGNED
-    after = tok.doc[tok.i + 1:tok.i + 4].text.lower()
+    after = tok.doc[tok.i + 1 : tok.i + 4].text.lower()
     if re.match(r"(in force|in place|in effect)\b", after):
         return AgreementStatus.IN_FORCE
     gov, rel = _governor(tok)
     if gov is None:
         return AgreementStatus.UNKNOWN
     lemma = gov.lemma_.lower()
-    if lemma in {"come", "enter"} and re.search(r"\binto (force|effect)\b",
-                                                 gov.sent.text.lower()):
+    if lemma in {"come", "enter"} and re.search(r"\binto (force|effect)\b", gov.sent.text.lower()):
         return AgreementStatus.IN_FORCE
     if gov.pos_ in {"NOUN", "PROPN"}:
-        if rel == "pobj:under" or lemma in _NOUN_CUES and rel in {"pobj:of", "pobj:on",
-                                                                  "pobj:from", "pobj:under"}:
+        if (
+            rel == "pobj:under"
+            or lemma in _NOUN_CUES
+            and rel in {"pobj:of", "pobj:on", "pobj:from", "pobj:under"}
+        ):
             return _NOUN_CUES.get(lemma, AgreementStatus.IN_FORCE)
         return AgreementStatus.UNKNOWN
     if rel == "pobj:under":
@@ -356,13 +572,20 @@ def _status(m: _Mention) -> AgreementStatus:
         if lemma == "negotiate":
             return AgreementStatus.UNDER_NEGOTIATION
         return AgreementStatus.UNDER_NEGOTIATION if irrealis else AgreementStatus.SIGNED
-    table = ((_FORCE, AgreementStatus.IN_FORCE), (_VIOLATE, AgreementStatus.VIOLATED),
-             (_SUSPEND, AgreementStatus.SUSPENDED), (_TERMINATE, AgreementStatus.TERMINATED),
-             (_PROPOSE, AgreementStatus.PROPOSED))
+    table = (
+        (_FORCE, AgreementStatus.IN_FORCE),
+        (_VIOLATE, AgreementStatus.VIOLATED),
+        (_SUSPEND, AgreementStatus.SUSPENDED),
+        (_TERMINATE, AgreementStatus.TERMINATED),
+        (_PROPOSE, AgreementStatus.PROPOSED),
+    )
     for lemmas, status in table:
         if lemma in lemmas:
-            return AgreementStatus.UNKNOWN if irrealis and status is not \
-                AgreementStatus.PROPOSED else status
+            return (
+                AgreementStatus.UNKNOWN
+                if irrealis and status is not AgreementStatus.PROPOSED
+                else status
+            )
     if lemma in _NEGOTIATE:
         return AgreementStatus.UNDER_NEGOTIATION
     return AgreementStatus.UNKNOWN
@@ -374,9 +597,11 @@ def _resolve_np(ctx: DocContext, tok: Token) -> list[str]:
     for t in [tok] + [c for c in tok.conjuncts]:
         key = ctx.actors.resolve_token(t)
         if key is None:
-            left = min((c.i for c in t.children if c.dep_ in {"compound", "amod"}
-                        and c.i < t.i), default=t.i)
-            key = ctx.actors.resolve_span(t.doc[left:t.i + 1])
+            left = min(
+                (c.i for c in t.children if c.dep_ in {"compound", "amod"} and c.i < t.i),
+                default=t.i,
+            )
+            key = ctx.actors.resolve_span(t.doc[left : t.i + 1])
         if key and key not in out:
             out.append(key)
     return out
@@ -401,12 +626,19 @@ def _parties(ctx: DocContext, m: _Mention) -> list[str]:
                 if g.dep_ == "pobj":
                     out += [k for k in _resolve_np(ctx, g) if k not in out]
     gov, rel = _governor(tok)
-    if gov is not None and gov.pos_ in {"VERB", "AUX"} and rel in {"dobj", "nsubjpass"} and \
-            gov.lemma_ in _SIGN | _FORCE | _TERMINATE | _VIOLATE | _SUSPEND | {"join"}:
+    if (
+        gov is not None
+        and gov.pos_ in {"VERB", "AUX"}
+        and rel in {"dobj", "nsubjpass"}
+        and gov.lemma_ in _SIGN | _FORCE | _TERMINATE | _VIOLATE | _SUSPEND | {"join"}
+    ):
         for c in gov.children:
             if c.dep_ == "nsubj" or c.dep_ == "agent":
-                target = c if c.dep_ == "nsubj" else next(
-                    (g for g in c.children if g.dep_ == "pobj"), None)
+                target = (
+                    c
+                    if c.dep_ == "nsubj"
+                    else next((g for g in c.children if g.dep_ == "pobj"), None)
+                )
                 if target is not None:
                     out += [k for k in _resolve_np(ctx, target) if k not in out]
             if c.dep_ == "prep" and c.lower_ in {"with", "between"}:
@@ -418,14 +650,14 @@ def _parties(ctx: DocContext, m: _Mention) -> list[str]:
 
 def _date(ctx: DocContext, m: _Mention) -> str | None:
     doc = ctx.doc
-    years = year_mentions(doc[m.start:m.end].text)
+    years = year_mentions(doc[m.start : m.end].text)
     if years:
         return years[0]
     gov, _ = _governor(m.head)
     if gov is not None and gov.lemma_ in _SIGN and gov.pos_ == "VERB" and not _irrealis(gov):
         for c in gov.children:
             if c.dep_ in {"prep", "npadvmod"} and c.lower_ in {"on", "in"}:
-                sub = doc[c.left_edge.i:c.right_edge.i + 1]
+                sub = doc[c.left_edge.i : c.right_edge.i + 1]
                 d = first_date(sub.text, ctx.article.published)
                 if d is not None:
                     return d.value
@@ -454,10 +686,14 @@ def _compatible(a: str, b: str) -> bool:
 
 
 def _acronym_after(doc: Doc, m: _Mention) -> str | None:
-    """"Joint Comprehensive Plan of Action (JCPOA)" → "JCPOA"."""
+    """ "Joint Comprehensive Plan of Action (JCPOA)" → "JCPOA"."""
     i = m.end
-    if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")" and \
-            re.fullmatch(r"[A-Z][A-Z0-9+-]{1,9}", doc[i + 1].text):
+    if (
+        i + 2 < len(doc)
+        and doc[i].text == "("
+        and doc[i + 2].text == ")"
+        and re.fullmatch(r"[A-Z][A-Z0-9+-]{1,9}", doc[i + 1].text)
+    ):
         return doc[i + 1].text
     return None
 
@@ -470,12 +706,23 @@ def _acronym_mentions(doc: Doc, taken: set[int], acronyms: set[str]) -> list[_Me
         if tok.text in KNOWN_ACRONYMS and tok.text not in acronyms:
             if tok.text == "START" and not (tok.i > 0 and doc[tok.i - 1].text == "New"):
                 continue
-            if tok.text in {"INF"} and not (tok.i + 1 < len(doc) and
-                                            doc[tok.i + 1].lower_ == "treaty"):
+            if tok.text in {"INF"} and not (
+                tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "treaty"
+            ):
                 continue
         start = tok.i - 1 if tok.text == "START" else tok.i
-        out.append(_Mention(tok, start, tok.i + 1, "agreement", True,
-                            frozenset({tok.text.lower()}), True, acronym=tok.text))
+        out.append(
+            _Mention(
+                tok,
+                start,
+                tok.i + 1,
+                "agreement",
+                True,
+                frozenset({tok.text.lower()}),
+                True,
+                acronym=tok.text,
+            )
+        )
     return out
 
 
@@ -527,29 +774,38 @@ def _merge(doc: Doc, mentions: list[_Mention]) -> list[_Cluster]:
     for m in mentions:
         target: _Cluster | None = None
         name = _norm_name(m.name(doc))
-        if m.acronym and m.acronym in KNOWN_ACRONYMS and m.start == m.head.i and \
-                m.end - m.start == 1:
+        if (
+            m.acronym
+            and m.acronym in KNOWN_ACRONYMS
+            and m.start == m.head.i
+            and m.end - m.start == 1
+        ):
             name = _norm_name(KNOWN_ACRONYMS[m.acronym])
         for c in reversed(clusters):
             names = {_norm_name(x.name(doc)) for x in c.mentions}
             if name in names or (m.acronym and m.acronym in c.acronyms):
                 target = c
                 break
-            if m.acronym and m.acronym in KNOWN_ACRONYMS and \
-                    _norm_name(KNOWN_ACRONYMS[m.acronym]) in names:
+            if (
+                m.acronym
+                and m.acronym in KNOWN_ACRONYMS
+                and _norm_name(KNOWN_ACRONYMS[m.acronym]) in names
+            ):
                 target = c
                 break
         if target is None and m.signature:
             for c in reversed(clusters):
                 sig = c.signature
-                if _compatible(m.kind, c.kind) and sig and (m.signature <= sig or
-                                                              sig <= m.signature):
+                if (
+                    _compatible(m.kind, c.kind)
+                    and sig
+                    and (m.signature <= sig or sig <= m.signature)
+                ):
                     target = c
                     break
         if target is None and not m.signature and not m.proper:
             if m.definite:
-                target = next((c for c in reversed(clusters) if _compatible(m.kind, c.kind)),
-                              None)
+                target = next((c for c in reversed(clusters) if _compatible(m.kind, c.kind)), None)
             if target is None and not (m.parties or m.status is not AgreementStatus.UNKNOWN):
                 continue
         if target is None:
@@ -573,15 +829,18 @@ def _agreement(ctx: DocContext, c: _Cluster) -> Agreement:
     doc = ctx.doc
     body = [m for m in c.mentions if not m.headline] or c.mentions
     named = [m for m in body if m.proper and not (m.acronym and m.end - m.start == 1)]
-    full_from_acronym = [KNOWN_ACRONYMS[a] for a in sorted(c.acronyms) if a in KNOWN_ACRONYMS
-                         and not named]
+    full_from_acronym = [
+        KNOWN_ACRONYMS[a] for a in sorted(c.acronyms) if a in KNOWN_ACRONYMS and not named
+    ]
     if named:
         canonical = max(named, key=lambda m: (m.end - m.start, -m.start)).name(doc)
     elif full_from_acronym:
         canonical = full_from_acronym[0]
     else:
-        canonical = max(body, key=lambda m: (len(m.signature), m.end - m.start > 1,
-                                                   -(m.end - m.start), -m.start)).name(doc)
+        canonical = max(
+            body,
+            key=lambda m: (len(m.signature), m.end - m.start > 1, -(m.end - m.start), -m.start),
+        ).name(doc)
     canonical = _clean(canonical)
     aliases = []
     for m in c.mentions:
@@ -598,16 +857,28 @@ def _agreement(ctx: DocContext, c: _Cluster) -> Agreement:
     date = next((m.date for m in c.mentions if m.date), None)
     first = c.mentions[0]
     kind = next((m.kind for m in c.mentions if m.proper), first.kind)
-    return Agreement(key=_slug(canonical), name=canonical, kind=kind, status=status,
-                     span=span_of(doc, doc[first.start].idx, doc[first.end - 1].idx +
-                                  len(doc[first.end - 1])),
-                     parties=tuple(parties), date=date, aliases=tuple(aliases))
+    return Agreement(
+        key=_slug(canonical),
+        name=canonical,
+        kind=kind,
+        status=status,
+        span=span_of(doc, doc[first.start].idx, doc[first.end - 1].idx + len(doc[first.end - 1])),
+        parties=tuple(parties),
+        date=date,
+        aliases=tuple(aliases),
+    )
 
 
 #: Statuses that report a stage the agreement has reached (beat prospective ones).
-_REALISED = frozenset({AgreementStatus.SIGNED, AgreementStatus.IN_FORCE,
-                       AgreementStatus.VIOLATED, AgreementStatus.SUSPENDED,
-                       AgreementStatus.TERMINATED})
+_REALISED = frozenset(
+    {
+        AgreementStatus.SIGNED,
+        AgreementStatus.IN_FORCE,
+        AgreementStatus.VIOLATED,
+        AgreementStatus.SUSPENDED,
+        AgreementStatus.TERMINATED,
+    }
+)
 
 
 def _cluster_status(mentions: list[_Mention]) -> AgreementStatus:

@@ -120,9 +120,7 @@ def find_bodies(b: _Builder) -> None:
         left = t.i
         while (
             left - 1 >= t.sent.start
-            and (
-                doc[left - 1].head.i in range(left - 1, t.i + 1) or doc[left - 1].dep_ == "case"
-            )
+            and (doc[left - 1].head.i in range(left - 1, t.i + 1) or doc[left - 1].dep_ == "case")
             and doc[left - 1].dep_ in ("compound", "amod", "poss", "case", "det", "nmod")
             and doc[left - 1].pos_ != "VERB"
         ):

@@ -60,8 +60,14 @@ class ActorTable:
             return actor
         aliases = tuple(dict.fromkeys(old.aliases + actor.aliases + (actor.name,)))
         aliases = tuple(a for a in aliases if a != old.name)
-        merged = Actor(old.key, old.name, old.kind, aliases, old.wikidata or actor.wikidata,
-                       old.part_of or actor.part_of)
+        merged = Actor(
+            old.key,
+            old.name,
+            old.kind,
+            aliases,
+            old.wikidata or actor.wikidata,
+            old.part_of or actor.part_of,
+        )
         self.actors[actor.key] = merged
         return merged
 

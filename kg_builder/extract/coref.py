@@ -111,10 +111,35 @@ _WINDOW = 1500  # characters: antecedents further back are not considered
 
 #: Heads of descriptions of people (besides the title nouns): "a source", "the diplomat".
 PERSON_NOUNS: frozenset[str] = frozenset(
-    {"diplomat", "official", "source", "negotiator", "aide", "insider", "co-chair",
-     "cochair", "envoy", "spokesperson", "spokesman", "spokeswoman", "representative",
-     "mediator", "delegate", "observer", "analyst", "expert", "activist", "worker",
-     "employee", "staffer", "lawyer", "witness", "resident", "officer", "commander"}
+    {
+        "diplomat",
+        "official",
+        "source",
+        "negotiator",
+        "aide",
+        "insider",
+        "co-chair",
+        "cochair",
+        "envoy",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "representative",
+        "mediator",
+        "delegate",
+        "observer",
+        "analyst",
+        "expert",
+        "activist",
+        "worker",
+        "employee",
+        "staffer",
+        "lawyer",
+        "witness",
+        "resident",
+        "officer",
+        "commander",
+    }
 )
 #: Grammatical roles in which an unnamed description acts or is acted upon.
 _ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
@@ -154,8 +179,10 @@ def _mention_root(ctx: DocContext, m: Mention) -> Token | None:
 
 def _is_modifier(root: Token) -> bool:
     """A demonym or name modifying a common noun ("Israeli soldier"): not an NP of its own."""
-    return root.dep_ in ("amod", "compound", "nmod") and root.head.pos_ == "NOUN" and (
-        root.pos_ == "ADJ" or root.head.i > root.i
+    return (
+        root.dep_ in ("amod", "compound", "nmod")
+        and root.head.pos_ == "NOUN"
+        and (root.pos_ == "ADJ" or root.head.i > root.i)
     )
 
 
@@ -212,9 +239,13 @@ def _pronoun(ctx: DocContext, tok: Token, genders: dict[str, str]) -> str | None
         ranked = _ranked(ctx, tok, keep)
         return ranked[0] if ranked else None
     if low in _THEY:
-        keep = [(m, a) for m, a in cands
-                if (a.kind == ActorKind.COLLECTIVE_ACTOR or a.kind in _NON_PERSON)
-                and (r := _mention_root(ctx, m)) is not None and not _is_modifier(r)]
+        keep = [
+            (m, a)
+            for m, a in cands
+            if (a.kind == ActorKind.COLLECTIVE_ACTOR or a.kind in _NON_PERSON)
+            and (r := _mention_root(ctx, m)) is not None
+            and not _is_modifier(r)
+        ]
         ranked = _ranked(ctx, tok, keep)
         return ranked[0] if ranked else None
     return None
@@ -229,8 +260,7 @@ def _expletive(tok: Token) -> bool:
         return False
     if head.lemma_ in ("seem", "appear", "take", "rain", "matter", "happen"):
         return True
-    extraposed = any(c.dep_ in ("xcomp", "ccomp", "csubj") and c.i > head.i
-                     for c in head.children)
+    extraposed = any(c.dep_ in ("xcomp", "ccomp", "csubj") and c.i > head.i for c in head.children)
     predicative = any(c.dep_ in ("acomp", "attr") for c in head.children)
     return head.lemma_ == "be" and predicative and extraposed
 
@@ -283,7 +313,11 @@ def _role(tok: Token) -> bool:
 
 
 def _person_antecedent(
-    ctx: DocContext, head: str, mods: list[Token], states: set[str], start: int,
+    ctx: DocContext,
+    head: str,
+    mods: list[Token],
+    states: set[str],
+    start: int,
     titles: dict[str, tuple[set[str], set[str]]],
 ) -> str | None:
     """The most recent person whose post fits the description's head, modifiers and state."""
@@ -317,7 +351,7 @@ def _description(
     if left < tok.sent.start:
         return None
     det = doc[left].lower_
-    pre = [t for t in doc[left:tok.i] if t.i != left or det not in ("the", "a", "an")]
+    pre = [t for t in doc[left : tok.i] if t.i != left or det not in ("the", "a", "an")]
     if any(t.lower_ in _POSS_PRONOUNS for t in pre):
         return None
     states = set()
@@ -340,7 +374,8 @@ def _description(
                 return None  # "an official" alone does not single anyone out
             inner = ctx.actors.mentions_in(doc[tok.i].idx, doc[right - 1].idx + len(doc[right - 1]))
             if not singular and any(
-                ctx.actors.actors[m.actor].kind != ActorKind.PERSON for m in inner
+                ctx.actors.actors[m.actor].kind != ActorKind.PERSON
+                for m in inner
                 if m.actor in ctx.actors.actors
             ):
                 return None  # "officials of the Foreign Ministry": members of a known actor
@@ -370,10 +405,16 @@ def _new_actor(ctx: DocContext, doc, left: int, right: int, singular: bool) -> s
     """An unnamed person ("Iranian source") or group ("co-chairs of X") named by its words."""
     span = doc[left:right]
     words = span.text
-    name = words.split(" ", 1)[1] if doc[left].lower_ in ("the", "a", "an") and \
-        len(span) > 1 else words
-    name = name[:1].lower() + name[1:] if name[:1].isupper() and \
-        not gazetteer.state_by_demonym(name.split()[0]) else name
+    name = (
+        words.split(" ", 1)[1]
+        if doc[left].lower_ in ("the", "a", "an") and len(span) > 1
+        else words
+    )
+    name = (
+        name[:1].lower() + name[1:]
+        if name[:1].isupper() and not gazetteer.state_by_demonym(name.split()[0])
+        else name
+    )
     key = gazetteer.slug(name)
     kind = ActorKind.PERSON if singular else ActorKind.COLLECTIVE_ACTOR
     old = ctx.actors.actors.get(key)
@@ -418,9 +459,7 @@ def resolve(ctx: DocContext) -> None:
             continue
         if ctx.actors.mention_at(tok.idx, tok.idx + len(tok)) is not None:
             continue
-        if low in _ORG_HEADS and any(
-            c.dep_ == "prep" and c.lower_ == "of" for c in tok.children
-        ):
+        if low in _ORG_HEADS and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
             continue
         res = _description(ctx, tok, titles)
         if res is None:

@@ -21,36 +21,94 @@ from spacy.tokens import Token
 from kg_builder.extract.tree import climb
 
 WEEKDAYS: dict[str, int] = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
-    "friday": 4, "saturday": 5, "sunday": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
 }
 
 MONTHS: dict[str, int] = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 
 #: Auxiliaries and cue words that put a clause in the future.
-FUTURE_CUES: frozenset[str] = frozenset({
-    "will", "shall", "'ll", "’ll", "upcoming", "forthcoming", "scheduled", "planned",
-    "next", "tomorrow", "expected", "due", "later", "plan", "schedule", "going",
-})
+FUTURE_CUES: frozenset[str] = frozenset(
+    {
+        "will",
+        "shall",
+        "'ll",
+        "’ll",
+        "upcoming",
+        "forthcoming",
+        "scheduled",
+        "planned",
+        "next",
+        "tomorrow",
+        "expected",
+        "due",
+        "later",
+        "plan",
+        "schedule",
+        "going",
+    }
+)
 
-_MONTH_RE = (r"(?P<month>January|February|March|April|May|June|July|August|September|"
-             r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
+_MONTH_RE = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
 _WEEKDAY_RE = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
-    ("mdy", re.compile(r"\b" + _MONTH_RE + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
-                       r"(?:,?\s+(?P<year>(?:19|20)\d{2})\b)?")),
-    ("dmy", re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE +
-                       r"(?:,?\s+(?P<year>(?:19|20)\d{2})\b)?")),
+    (
+        "mdy",
+        re.compile(
+            r"\b" + _MONTH_RE + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
+            r"(?:,?\s+(?P<year>(?:19|20)\d{2})\b)?"
+        ),
+    ),
+    (
+        "dmy",
+        re.compile(
+            r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?"
+            + _MONTH_RE
+            + r"(?:,?\s+(?P<year>(?:19|20)\d{2})\b)?"
+        ),
+    ),
     ("ym", re.compile(r"\b" + _MONTH_RE + r",?\s+(?P<year>(?:19|20)\d{2})\b")),
-    ("weekday", re.compile(r"\b(?:(?P<rel>last|next|this|coming|past)\s+)?" + _WEEKDAY_RE +
-                           r"(?:['’]s)?\b")),
+    (
+        "weekday",
+        re.compile(
+            r"\b(?:(?P<rel>last|next|this|coming|past)\s+)?" + _WEEKDAY_RE + r"(?:['’]s)?\b"
+        ),
+    ),
     ("relday", re.compile(r"\b(?P<relday>yesterday|today|tomorrow|tonight)\b", re.I)),
 )
 
@@ -73,8 +131,9 @@ class DateMention:
     date: dt.date | None
 
 
-def resolve_weekday(weekday: int, published: dt.date, future: bool = False,
-                    rel: str | None = None) -> dt.date:
+def resolve_weekday(
+    weekday: int, published: dt.date, future: bool = False, rel: str | None = None
+) -> dt.date:
     """The date of a weekday named in an article published on ``published``.
 
     Past clauses take the latest such day on or before publication, future clauses the
@@ -96,8 +155,9 @@ def resolve_weekday(weekday: int, published: dt.date, future: bool = False,
     return published - dt.timedelta(days=delta)
 
 
-def resolve_month_day(month: int, day: int, published: dt.date | None,
-                      future: bool = False, year: int | None = None) -> dt.date | None:
+def resolve_month_day(
+    month: int, day: int, published: dt.date | None, future: bool = False, year: int | None = None
+) -> dt.date | None:
     """A month and day without (or with) a year; the year comes from publication.
 
     A past-tense date that would fall after publication moves to the previous year; a
@@ -129,8 +189,9 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def find_dates(text: str, published: dt.date | None, future: bool = False,
-               offset: int = 0) -> list[DateMention]:
+def find_dates(
+    text: str, published: dt.date | None, future: bool = False, offset: int = 0
+) -> list[DateMention]:
     """Every date expression in ``text``, in text order, resolved where possible.
 
     Args:
@@ -164,8 +225,9 @@ def find_dates(text: str, published: dt.date | None, future: bool = False,
     return found
 
 
-def _resolve_match(kind: str, m: re.Match[str], published: dt.date | None,
-                   future: bool) -> tuple[str, dt.date | None] | None:
+def _resolve_match(
+    kind: str, m: re.Match[str], published: dt.date | None, future: bool
+) -> tuple[str, dt.date | None] | None:
     if kind == "iso":
         day = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         return (day.isoformat(), day) if day else None
@@ -188,8 +250,9 @@ def _resolve_match(kind: str, m: re.Match[str], published: dt.date | None,
     return day.isoformat(), day
 
 
-def first_date(text: str, published: dt.date | None, future: bool = False,
-               offset: int = 0) -> DateMention | None:
+def first_date(
+    text: str, published: dt.date | None, future: bool = False, offset: int = 0
+) -> DateMention | None:
     """The first day-precise date in ``text`` ("on Monday and Tuesday" → Monday).
 
     Example:
@@ -220,16 +283,30 @@ def is_future(anchor: Token | SpacySpan) -> bool:
     verb = climb(token, lambda t: t.pos_ not in {"VERB", "AUX"})
     # "the meeting scheduled for Monday": amod/acl participles carry the cue themselves
     for tok in list(token.children) + [token]:
-        if tok.lower_ in {"upcoming", "forthcoming", "next", "planned", "scheduled",
-                          "future", "proposed"}:
+        if tok.lower_ in {
+            "upcoming",
+            "forthcoming",
+            "next",
+            "planned",
+            "scheduled",
+            "future",
+            "proposed",
+        }:
             return True
     clause = [verb] + list(verb.children)
     for tok in clause:
         low = tok.lower_
         if tok.dep_ in {"aux", "auxpass"} and low in {"will", "shall", "'ll", "’ll"}:
             return True
-        if low in {"scheduled", "planned", "expected", "due", "slated", "set"} and \
-                tok.dep_ in {"ROOT", "acl", "relcl", "advcl", "ccomp", "xcomp", "conj"}:
+        if low in {"scheduled", "planned", "expected", "due", "slated", "set"} and tok.dep_ in {
+            "ROOT",
+            "acl",
+            "relcl",
+            "advcl",
+            "ccomp",
+            "xcomp",
+            "conj",
+        }:
             return True
         if tok.dep_ in {"npadvmod", "advmod"} and low in {"tomorrow", "later", "soon"}:
             return True
@@ -237,15 +314,32 @@ def is_future(anchor: Token | SpacySpan) -> bool:
         return True
     # "is to visit", "are going to meet"
     head = verb.head
-    if verb.dep_ == "xcomp" and head.lemma_ in {"be", "go", "plan", "intend", "expect",
-                                                 "schedule", "agree", "decide"}:
+    if verb.dep_ == "xcomp" and head.lemma_ in {
+        "be",
+        "go",
+        "plan",
+        "intend",
+        "expect",
+        "schedule",
+        "agree",
+        "decide",
+    }:
         if head.lemma_ == "be" or head.tag_ in {"VBZ", "VBP", "VBN", "VBG"}:
             return True
         if any(c.lower_ in {"will", "shall"} for c in head.children):
             return True
     for tok in verb.subtree:
-        if tok.lower_ == "next" and tok.head.lower_ in {"week", "month", "year", "monday",
-                                                        "tuesday", "wednesday", "thursday",
-                                                        "friday", "saturday", "sunday"}:
+        if tok.lower_ == "next" and tok.head.lower_ in {
+            "week",
+            "month",
+            "year",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        }:
             return True
     return False

@@ -17,7 +17,7 @@ from kg_builder.extract.context import DocContext
 from kg_builder.extract.tree import ancestors
 from kg_builder.models import ActorKind
 
-QUOTE_MARKS = "\u201c\u00ab\u201e\u201d\u00bb\""
+QUOTE_MARKS = '\u201c\u00ab\u201e\u201d\u00bb"'
 #: Kinds of actor that report speech but do not voice demands.
 NON_SPEAKERS = (ActorKind.MEDIA_ORGANISATION,)
 
@@ -66,8 +66,10 @@ class RoleFinder:
                 if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < span.start:
                     toks += [x for x in c.subtree if x.i < span.start]
             for t in sorted(toks, key=lambda x: x.i):
-                if t.dep_ in ("det", "punct", "case") or "\n" in self.text[
-                        min(t.idx, m.span.start):max(t.idx, m.span.start)]:
+                if (
+                    t.dep_ in ("det", "punct", "case")
+                    or "\n" in self.text[min(t.idx, m.span.start) : max(t.idx, m.span.start)]
+                ):
                     continue
                 k = self.ctx.actors.resolve_token(t)
                 if k and k != person:
@@ -114,8 +116,9 @@ class RoleFinder:
             break
         keys = merge_keys(keys, self._reporting_voice(v))
         if not keys:
-            keys = self._according_to(v.sent) or (self._quote_speaker(v) if
-                                                  self._in_quote(v) else [])
+            keys = self._according_to(v.sent) or (
+                self._quote_speaker(v) if self._in_quote(v) else []
+            )
         return keys
 
     def _clause_voice(self, v: Token) -> list[str]:
@@ -132,8 +135,9 @@ class RoleFinder:
         keys: list[str] = []
         for t in ancestors(v):
             if t.lemma_.lower() in lx.REPORTING_VERBS and not self._in_quote(t):
-                subj = child(t, ("nsubj",)) or (child(t, ("nsubjpass",)) if
-                                                 lx.is_passive(t) else None)
+                subj = child(t, ("nsubj",)) or (
+                    child(t, ("nsubjpass",)) if lx.is_passive(t) else None
+                )
                 if subj is not None:
                     keys = merge_keys(keys, self.keys(subj))
         chain = {v.i, *(a.i for a in v.ancestors)}
@@ -141,14 +145,23 @@ class RoleFinder:
         for r in sent:
             # "X warned that <clause>" with the clause attached elsewhere by the parser
             nxt = r.nbor() if r.i + 1 < sent.end else None
-            if (r.lemma_.lower() in lx.REPORTING_VERBS and r.pos_ == "VERB" and nxt is not None
-                    and nxt.lower_ == "that" and nxt.dep_ == "mark" and nxt.head.i in chain
-                    and not self._in_quote(r)):
+            if (
+                r.lemma_.lower() in lx.REPORTING_VERBS
+                and r.pos_ == "VERB"
+                and nxt is not None
+                and nxt.lower_ == "that"
+                and nxt.dep_ == "mark"
+                and nxt.head.i in chain
+                and not self._in_quote(r)
+            ):
                 keys = merge_keys(keys, self.keys(child(r, ("nsubj",))))
         root = sent.root
         for c in root.children if root.i != v.i else v.children:
-            if c.dep_ == "advcl" and c.lemma_.lower() in lx.REPORTING_VERBS and any(
-                    m.lower_ == "as" for m in c.children if m.dep_ == "mark"):
+            if (
+                c.dep_ == "advcl"
+                and c.lemma_.lower() in lx.REPORTING_VERBS
+                and any(m.lower_ == "as" for m in c.children if m.dep_ == "mark")
+            ):
                 keys = merge_keys(keys, self.keys(child(c, ("nsubj",))))
         return keys
 
@@ -172,8 +185,11 @@ class RoleFinder:
             if j != idx and not any(ch in s.text for ch in QUOTE_MARKS):
                 continue
             for v in s:
-                if (v.lemma_.lower() in lx.REPORTING_VERBS and v.pos_ in ("VERB", "AUX")
-                        and not self._in_quote(v)):
+                if (
+                    v.lemma_.lower() in lx.REPORTING_VERBS
+                    and v.pos_ in ("VERB", "AUX")
+                    and not self._in_quote(v)
+                ):
                     subj = child(v, ("nsubj",))
                     if subj is not None and subj.lower_ not in lx.FIRST_PERSON:
                         keys = self.keys(subj)
@@ -201,25 +217,30 @@ class RoleFinder:
                             k = next(iter(self._actor_named(names)), None) if names else None
                         if k:
                             break
-            if k is None and t.pos_ == "NOUN" and any(
-                    c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in t.children):
+            if (
+                k is None
+                and t.pos_ == "NOUN"
+                and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in t.children)
+            ):
                 k = self._description(t, exclude or [])
             if k is None and t.lemma_ in ("one", "some", "many", "all", "each", "most"):
                 p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-                k = self.ctx.actors.resolve_token(child(p, ("pobj",))) if (
-                    p is not None and child(p, ("pobj",)) is not None) else None
+                k = (
+                    self.ctx.actors.resolve_token(child(p, ("pobj",)))
+                    if (p is not None and child(p, ("pobj",)) is not None)
+                    else None
+                )
             if k and k not in (exclude or []):
                 out.append(k)
         return list(dict.fromkeys(out))
 
     def _description(self, t: Token, exclude: list[str]) -> str | None:
-        """"the spokesperson" / "the ministry": the nearest earlier actor of that sort."""
+        """ "the spokesperson" / "the ministry": the nearest earlier actor of that sort."""
         lemma = t.lemma_.lower()
         if lemma in lx.PERSON_ROLE_NOUNS:
             return self._antecedent(t, {ActorKind.PERSON}, exclude)
         if lemma in lx.BODY_ROLE_NOUNS:
-            return self._antecedent(t, set(ActorKind) - {ActorKind.PERSON, *NON_SPEAKERS},
-                                    exclude)
+            return self._antecedent(t, set(ActorKind) - {ActorKind.PERSON, *NON_SPEAKERS}, exclude)
         return None
 
     def _pronoun(self, t: Token, exclude: list[str]) -> str | None:

@@ -130,8 +130,12 @@ class _Finder(RoleFinder):
             return
         if lemma in lx.OBJECT_NP_VERBS and self._object_np(v, lemma):
             return
-        if lemma in lx.THAT_CLAUSE_VERBS and v.dep_ == "ccomp" and v.head.i > v.i and any(
-                m.dep_ == "mark" and m.lower_ == "that" for m in v.head.children):
+        if (
+            lemma in lx.THAT_CLAUSE_VERBS
+            and v.dep_ == "ccomp"
+            and v.head.i > v.i
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in v.head.children)
+        ):
             # "We expect, ..., that Y will V" parsed with the that-clause as the head
             self._that_clause(v, lemma, [v.head])
             return
@@ -141,7 +145,7 @@ class _Finder(RoleFinder):
                     self._emit_acts(c, self._voice(v), [], subject=None)
 
     def _object_infinitive(self, v: Token, lemma: str) -> bool:
-        """"X urged Y to V", "X called on Y to V", "Y was asked to V (by X)"."""
+        """ "X urged Y to V", "X called on Y to V", "Y was asked to V (by X)"."""
         addressee: Token | None = None
         for prep in lx.OBJECT_INFINITIVE_VERBS[lemma]:
             if prep == "":
@@ -149,16 +153,34 @@ class _Finder(RoleFinder):
                 if addressee is None and lx.is_passive(v):
                     addressee = _child(v, ("nsubjpass",))
             else:
-                p = next((c for c in v.children if c.dep_ in ("prep", "dative")
-                          and c.lower_ == prep), None)
+                p = next(
+                    (c for c in v.children if c.dep_ in ("prep", "dative") and c.lower_ == prep),
+                    None,
+                )
                 addressee = _child(p, ("pobj",)) if p is not None else None
             if addressee is not None:
                 break
-        inf = next((c for c in v.children if c.dep_ in ("xcomp", "ccomp", "advcl")
-                    and c.pos_ in ("VERB", "AUX") and lx.has_to(c)), None)
+        inf = next(
+            (
+                c
+                for c in v.children
+                if c.dep_ in ("xcomp", "ccomp", "advcl")
+                and c.pos_ in ("VERB", "AUX")
+                and lx.has_to(c)
+            ),
+            None,
+        )
         if inf is None and addressee is not None:
-            inf = next((c for c in addressee.children if c.dep_ in ("acl", "relcl", "xcomp")
-                        and c.pos_ in ("VERB", "AUX") and lx.has_to(c)), None)
+            inf = next(
+                (
+                    c
+                    for c in addressee.children
+                    if c.dep_ in ("acl", "relcl", "xcomp")
+                    and c.pos_ in ("VERB", "AUX")
+                    and lx.has_to(c)
+                ),
+                None,
+            )
         if inf is not None and addressee is None:
             addressee = _child(inf, ("nsubj",))  # "wants NATO to guarantee" (ccomp subject)
             if addressee is None and lemma not in ("call", "appeal"):
@@ -177,21 +199,28 @@ class _Finder(RoleFinder):
         self._emit_acts(inf, voice, to, subject=addressee)
         # "urged Y to respect A, uphold B, and show C": a mis-attached conjunct of v
         for c in v.conjuncts:
-            if (c.i > v.i and c.tag_ == "VB" and _child(c, _SUBJ) is None
-                    and c.lemma_.lower() not in lx.OBJECT_INFINITIVE_VERBS
-                    and not any(x.dep_ == "aux" and x.tag_ == "MD" for x in c.children)):
+            if (
+                c.i > v.i
+                and c.tag_ == "VB"
+                and _child(c, _SUBJ) is None
+                and c.lemma_.lower() not in lx.OBJECT_INFINITIVE_VERBS
+                and not any(x.dep_ == "aux" and x.tag_ == "MD" for x in c.children)
+            ):
                 # ("... and will decide": a modal makes it v's own next predicate)
                 self._add(self._make(c, voice, to))
         return True
 
     def _that_clause(self, v: Token, lemma: str, clauses: list[Token] | None = None) -> bool:
-        """"X demanded that Y V", "We expect that Y will V"."""
+        """ "X demanded that Y V", "We expect that Y will V"."""
         done = False
         for c in clauses or [c for c in v.children if c.dep_ == "ccomp"]:
             if c.pos_ not in ("VERB", "AUX") or lx.has_to(c):
                 continue
-            if any(m.lower_ in ("whether", "if", "how", "why", "what", "when") for m in
-                   c.children if m.dep_ in ("mark", "advmod")):
+            if any(
+                m.lower_ in ("whether", "if", "how", "why", "what", "when")
+                for m in c.children
+                if m.dep_ in ("mark", "advmod")
+            ):
                 continue
             if self._in_quote(c) and not self._in_quote(v):
                 continue
@@ -209,7 +238,7 @@ class _Finder(RoleFinder):
         return done
 
     def _object_np(self, v: Token, lemma: str) -> bool:
-        """"X demanded the withdrawal of Y's troops", "X called for a ceasefire"."""
+        """ "X demanded the withdrawal of Y's troops", "X called for a ceasefire"."""
         obj: Token | None = None
         for prep in lx.OBJECT_NP_VERBS[lemma]:
             if prep == "":
@@ -220,16 +249,31 @@ class _Finder(RoleFinder):
             if obj is not None:
                 break
         if obj is None:  # "demands written responses": participle mis-parsed as xcomp
-            obj = next((c for c in v.children if c.dep_ == "xcomp" and not lx.has_to(c)
-                        and c.tag_ in ("VBN", "VBD") and _child(c, ("dobj",))), None)
-        if obj is None or obj.pos_ == "PRON" or obj.lemma_.lower() in (
-                lx.DEMAND_NOUNS | lx.FAILURE_NOUNS):
+            obj = next(
+                (
+                    c
+                    for c in v.children
+                    if c.dep_ == "xcomp"
+                    and not lx.has_to(c)
+                    and c.tag_ in ("VBN", "VBD")
+                    and _child(c, ("dobj",))
+                ),
+                None,
+            )
+        if (
+            obj is None
+            or obj.pos_ == "PRON"
+            or obj.lemma_.lower() in (lx.DEMAND_NOUNS | lx.FAILURE_NOUNS)
+        ):
             return False
         if lx.is_passive(v):
             return False
         voice = self._voice(v)
-        to = (self._from_keys(v, voice) or self._from_keys(obj, voice)
-              or self._from_keys(_child(obj, ("dobj",)), voice))
+        to = (
+            self._from_keys(v, voice)
+            or self._from_keys(obj, voice)
+            or self._from_keys(_child(obj, ("dobj",)), voice)
+        )
         f = _Found(voice, to, _np_tokens(obj, self.ctx.text), obj, nominal=True)
         self._conditions(v, f)
         self._add(f)
@@ -238,17 +282,25 @@ class _Finder(RoleFinder):
     # ------------------------------------------------------------------ obligations
 
     def _obligation(self, v: Token) -> None:
-        """"Y should/must/ought to V", "Y has/needs to V" voiced by a speaker."""
+        """ "Y should/must/ought to V", "Y has/needs to V" voiced by a speaker."""
         clause = v
-        modal = next((c for c in v.children if c.dep_ == "aux"
-                      and c.lemma_.lower() in lx.OBLIGATION_MODALS), None)
-        if modal is not None and any(c.dep_ == "aux" and c.lemma_.lower() == "have"
-                                     for c in v.children):
+        modal = next(
+            (c for c in v.children if c.dep_ == "aux" and c.lemma_.lower() in lx.OBLIGATION_MODALS),
+            None,
+        )
+        if modal is not None and any(
+            c.dep_ == "aux" and c.lemma_.lower() == "have" for c in v.children
+        ):
             return  # "should have done": criticism of the past, not a demand
         if modal is None:
             h = v.head
-            if not (v.dep_ == "xcomp" and lx.has_to(v) and h.lemma_.lower()
-                    in lx.OBLIGATION_SEMI_MODALS and h.pos_ in ("VERB", "AUX") and h.i != v.i):
+            if not (
+                v.dep_ == "xcomp"
+                and lx.has_to(v)
+                and h.lemma_.lower() in lx.OBLIGATION_SEMI_MODALS
+                and h.pos_ in ("VERB", "AUX")
+                and h.i != v.i
+            ):
                 return
             if _child(h, ("dobj",)) is not None:
                 return
@@ -277,13 +329,18 @@ class _Finder(RoleFinder):
     # ------------------------------------------------------------------ nominal demands
 
     def _nominal(self, n: Token, default_voice: list[str] | None = None) -> None:
-        """"the need for Y to V", "X's demand that Y V", "one of X's demands was that ..."."""
+        """ "the need for Y to V", "X's demand that Y V", "one of X's demands was that ..."."""
         act: Token | None = None
         subj: Token | None = None
         for c in n.children:
-            if c.dep_ in ("acl", "advcl", "relcl", "ccomp") and c.pos_ in ("VERB", "AUX") and (
-                    lx.has_to(c) or any(m.dep_ == "mark" and m.lower_ in ("that", "for")
-                                      for m in c.children)):
+            if (
+                c.dep_ in ("acl", "advcl", "relcl", "ccomp")
+                and c.pos_ in ("VERB", "AUX")
+                and (
+                    lx.has_to(c)
+                    or any(m.dep_ == "mark" and m.lower_ in ("that", "for") for m in c.children)
+                )
+            ):
                 act = c
                 subj = _child(c, ("nsubj",))
                 break
@@ -291,8 +348,9 @@ class _Finder(RoleFinder):
         if n.dep_ == "pobj" and n.head.head.dep_ in _SUBJ and n.head.head.lemma_ == "one":
             cop = n.head.head.head  # "one of X's demands was that ..."
         if act is None and cop is not None and cop.lemma_ == "be":
-            act = next((c for c in cop.children if c.dep_ == "ccomp"
-                        and c.pos_ in ("VERB", "AUX")), None)
+            act = next(
+                (c for c in cop.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None
+            )
             if act is not None:
                 subj = _child(act, ("nsubj",))
             else:
@@ -304,15 +362,25 @@ class _Finder(RoleFinder):
             p = next((c for c in n.children if c.dep_ == "prep" and c.lower_ == "for"), None)
             np_obj = _child(p, ("pobj", "pcomp")) if p is not None else None
             if np_obj is None and n.lemma_.lower() in ("demand", "ultimatum", "request"):
-                p = next((c for c in n.children if c.dep_ == "prep"
-                          and c.lower_ in ("from", "to", "on")), None)
+                p = next(
+                    (
+                        c
+                        for c in n.children
+                        if c.dep_ == "prep" and c.lower_ in ("from", "to", "on")
+                    ),
+                    None,
+                )
                 if p is not None and (p.lower_ in ("from", "to") or self._from_keys(n, [])):
                     np_obj = n
         if act is None and np_obj is None:
             return
         poss = _child(n, ("poss",))
-        if poss is None and n.dep_ == "pobj" and n.head.lower_ == "of" and n.head.head.pos_ in (
-                "NOUN", "NUM", "PRON"):
+        if (
+            poss is None
+            and n.dep_ == "pobj"
+            and n.head.lower_ == "of"
+            and n.head.head.pos_ in ("NOUN", "NUM", "PRON")
+        ):
             poss = _child(n.head.head, ("poss",))  # "X's set of demands", "one of X's ..."
             gov_np = n.head.head
         else:
@@ -324,13 +392,15 @@ class _Finder(RoleFinder):
         elif not voice and gov is not None and gov.lemma_.lower() != "be":
             return  # "the talks created conditions for ...": nobody voices it
         if not voice:
-            voice = (default_voice or self._according_to(n.sent)
-                     or self._quote_speaker(n))
+            voice = default_voice or self._according_to(n.sent) or self._quote_speaker(n)
         status = DemandStatus.MADE
         extra: list[str] = []
         if gov is not None and gov.lemma_.lower() in lx.REJECT_VERBS | lx.ACCEPT_VERBS:
-            status = (DemandStatus.REJECTED if gov.lemma_.lower() in lx.REJECT_VERBS
-                      else DemandStatus.ACCEPTED)
+            status = (
+                DemandStatus.REJECTED
+                if gov.lemma_.lower() in lx.REJECT_VERBS
+                else DemandStatus.ACCEPTED
+            )
             if poss is not None:
                 extra = self.keys(_child(gov, ("nsubj",)), exclude=voice)
         if act is not None and act.pos_ in ("VERB", "AUX"):
@@ -342,16 +412,22 @@ class _Finder(RoleFinder):
             return
         obj = act if act is not None else np_obj
         to = self._from_keys(n, voice) or extra
-        self._add(_Found(voice, to, _np_tokens(obj, self.ctx.text), obj, status=status,
-                         nominal=True))
+        self._add(
+            _Found(voice, to, _np_tokens(obj, self.ctx.text), obj, status=status, nominal=True)
+        )
 
     def _failure(self, n: Token) -> None:
-        """"X warned that failure to V will harm ..." → X demands V."""
+        """ "X warned that failure to V will harm ..." → X demands V."""
         act = next((c for c in n.children if c.dep_ in ("acl", "relcl") and lx.has_to(c)), None)
         if act is None or n.dep_ not in _SUBJ:
             return
-        gov = climb(n.head, lambda t: t.dep_ in ("ccomp", "conj", "xcomp")
-                    and t.head.lemma_.lower() not in lx.WARNING_VERBS)
+        gov = climb(
+            n.head,
+            lambda t: (
+                t.dep_ in ("ccomp", "conj", "xcomp")
+                and t.head.lemma_.lower() not in lx.WARNING_VERBS
+            ),
+        )
         rep = gov.head if gov.head.lemma_.lower() in lx.WARNING_VERBS else None
         if rep is None and n.head.lemma_.lower() in lx.WARNING_VERBS:
             rep = n.head
@@ -363,11 +439,10 @@ class _Finder(RoleFinder):
     # ------------------------------------------------------------------ conditions
 
     def _dependence(self, t: Token) -> None:
-        """"Z depends on the lifting of sanctions" reported by X → conditional demand."""
+        """ "Z depends on the lifting of sanctions" reported by X → conditional demand."""
         if t.lemma_.lower() not in lx.DEPENDENCE_VERBS | lx.DEPENDENCE_ADJECTIVES:
             return
-        p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")),
-                 None)
+        p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")), None)
         obj = _child(p, ("pobj", "pcomp")) if p is not None else None
         if obj is None or lx.negated(t):
             return
@@ -378,21 +453,25 @@ class _Finder(RoleFinder):
         if t.dep_ == "acomp":
             subj = _child(t.head, _SUBJ)
         cond = _text(list(subj.subtree)) if subj is not None else None
-        self._add(_Found(voice, [], _np_tokens(obj, self.ctx.text), obj, True, cond,
-                         nominal=True))
+        self._add(_Found(voice, [], _np_tokens(obj, self.ctx.text), obj, True, cond, nominal=True))
 
     def _proviso(self, v: Token) -> None:
-        """"X would consider V, provided that Y V'" → X demands (conditionally) that Y V'."""
+        """ "X would consider V, provided that Y V'" → X demands (conditionally) that Y V'."""
         mark = v.head
         if v.dep_ not in ("pcomp", "advcl", "ccomp") or not any(
-                m.dep_ == "mark" and m.lower_ == "that" for m in v.children):
-            if not (v.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in
-                                              ("provided", "providing") for m in v.children)):
+            m.dep_ == "mark" and m.lower_ == "that" for m in v.children
+        ):
+            if not (
+                v.dep_ == "advcl"
+                and any(
+                    m.dep_ == "mark" and m.lower_ in ("provided", "providing") for m in v.children
+                )
+            ):
                 return
             mark = next(m for m in v.children if m.dep_ == "mark")
         elif mark.lower_ not in ("provided", "providing", "condition"):
             return
-        words = self.doc[max(mark.i - 2, v.sent.start):mark.i + 1].text.lower()
+        words = self.doc[max(mark.i - 2, v.sent.start) : mark.i + 1].text.lower()
         if mark.lower_ == "condition" and "on condition" not in words:
             return
         offer = _offer_clause(mark)
@@ -400,8 +479,9 @@ class _Finder(RoleFinder):
             return
         voice = self._voice(offer) if _child(offer, _SUBJ) else self._clause_voice(offer)
         voice = _merge(voice, self._clause_voice(offer))
-        cond = _text([t for t in offer.subtree if t.i < mark.i and t.dep_ != "punct"
-                      and t.sent == v.sent])
+        cond = _text(
+            [t for t in offer.subtree if t.i < mark.i and t.dep_ != "punct" and t.sent == v.sent]
+        )
         subj = _child(v, ("nsubj",))
         to = self.keys(subj, exclude=voice) if subj is not None else []
         for act in [v, *v.conjuncts]:
@@ -413,8 +493,9 @@ class _Finder(RoleFinder):
     def _conditions(self, v: Token, f: _Found) -> None:
         """Mark ``f`` conditional when ``v`` (or its clause) has an if/unless clause."""
         for c in v.children:
-            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS
-                                         for m in c.children):
+            if c.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS for m in c.children
+            ):
                 f.conditional = True
                 f.condition = _text(list(c.subtree))
                 return
@@ -454,17 +535,31 @@ class _Finder(RoleFinder):
 
     # ------------------------------------------------------------------ building demands
 
-    def _emit_acts(self, act: Token, voice: list[str], to: list[str], subject: Token | None,
-                   with_conj: bool = True, status: DemandStatus = DemandStatus.MADE) -> None:
+    def _emit_acts(
+        self,
+        act: Token,
+        voice: list[str],
+        to: list[str],
+        subject: Token | None,
+        with_conj: bool = True,
+        status: DemandStatus = DemandStatus.MADE,
+    ) -> None:
         """One demand for ``act`` and for each coordinated act that shares its subject."""
         acts = [act]
         if with_conj:
             # "expects X to give ... and will decide ...": a conjunct with its own modal or
             # tense auxiliary is a new predicate of the matrix subject, not a demanded act
-            acts += [c for c in act.conjuncts if c.i > act.i and c.pos_ in ("VERB", "AUX")
-                     and _child(c, _SUBJ) is None and not (
-                         act.tag_ == "VB" and any(
-                             x.dep_ == "aux" and x.lower_ != "to" for x in c.children))]
+            acts += [
+                c
+                for c in act.conjuncts
+                if c.i > act.i
+                and c.pos_ in ("VERB", "AUX")
+                and _child(c, _SUBJ) is None
+                and not (
+                    act.tag_ == "VB"
+                    and any(x.dep_ == "aux" and x.lower_ != "to" for x in c.children)
+                )
+            ]
         for a in acts:
             if a.i != act.i and lx.negated(a) and not lx.negated(act):
                 continue
@@ -507,14 +602,23 @@ class _Finder(RoleFinder):
             sent = f.head.sent
             start = toks[0].idx
             end = toks[-1].idx + len(toks[-1])
-            out.append(Demand(
-                demanders=tuple(by), addressees=tuple(dict.fromkeys(to)),
-                content=_text(toks), span=Span(start, end, sent.start_char, sent.end_char),
-                conditional=f.conditional, condition=f.condition,
-                date=self.ctx.article.published, status=f.status))
+            out.append(
+                Demand(
+                    demanders=tuple(by),
+                    addressees=tuple(dict.fromkeys(to)),
+                    content=_text(toks),
+                    span=Span(start, end, sent.start_char, sent.end_char),
+                    conditional=f.conditional,
+                    condition=f.condition,
+                    date=self.ctx.article.published,
+                    status=f.status,
+                )
+            )
         return tuple(out)
 
+
 # ---------------------------------------------------------------------- parse helpers
+
 
 def _governor(n: Token) -> Token | None:
     """The verb a noun phrase depends on (through prepositions and coordination)."""
@@ -529,11 +633,13 @@ def _governor(n: Token) -> Token | None:
 
 
 def _causative_inner(act: Token) -> tuple[Token, Token | None] | None:
-    """"make Y V" → (V, Y)."""
+    """ "make Y V" → (V, Y)."""
     if act.lemma_.lower() not in lx.CAUSATIVE_VERBS:
         return None
-    inner = next((c for c in act.children if c.dep_ in ("ccomp", "xcomp")
-                  and c.pos_ in ("VERB", "AUX")), None)
+    inner = next(
+        (c for c in act.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX")),
+        None,
+    )
     if inner is None:
         return None
     subj = _child(inner, ("nsubj",)) or _child(act, ("dobj",))
@@ -544,8 +650,11 @@ def _offer_clause(mark: Token) -> Token | None:
     """The clause whose realisation hangs on the proviso (the nearest non-reporting verb)."""
     sent = mark.sent
     for t in reversed(list(sent[: mark.i - sent.start])):
-        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass") and (
-                t.lemma_.lower() not in lx.REPORTING_VERBS):
+        if (
+            t.pos_ in ("VERB", "AUX")
+            and t.dep_ not in ("aux", "auxpass")
+            and (t.lemma_.lower() not in lx.REPORTING_VERBS)
+        ):
             return climb(t, lambda x: x.dep_ == "xcomp")
     return None
 
@@ -569,14 +678,15 @@ def _act_tokens(v: Token, text: str) -> list[Token]:
 
 def _frame_child(c: Token) -> bool:
     """Whether a dependent of the demanded verb belongs to the frame, not to the act."""
-    if c.dep_ in (*_SUBJ, "expl", "mark", "conj", "cc", "punct", "parataxis", "intj",
-                  "preconj"):
+    if c.dep_ in (*_SUBJ, "expl", "mark", "conj", "cc", "punct", "parataxis", "intj", "preconj"):
         return True
     if c.dep_ == "aux":
         return c.lemma_.lower() in lx.OBLIGATION_MODALS | {"will", "would", "do"} or (
-            c.lower_ == "to")
-    if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS
-                                 for m in c.children):
+            c.lower_ == "to"
+        )
+    if c.dep_ == "advcl" and any(
+        m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS for m in c.children
+    ):
         return True
     if c.dep_ == "prep" and c.lower_ == "according":
         return True
@@ -595,13 +705,10 @@ def _same_line(head: Token, toks: list[Token], text: str) -> list[Token]:
 
     ``text`` is the text of the head's doc.
     """
-    return [t for t in toks if "\n" not in text[min(t.idx, head.idx):max(t.idx, head.idx)]]
+    return [t for t in toks if "\n" not in text[min(t.idx, head.idx) : max(t.idx, head.idx)]]
 
 
 def _text(toks: list[Token]) -> str:
     toks = sorted(toks, key=lambda t: t.i)
     out = "".join(t.text_with_ws for t in toks).strip()
     return re.sub(r"\s+", " ", out)
-
-
-

@@ -16,43 +16,150 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 #: Verbs of saying/thinking whose complement clause carries the speaker's position.
-REPORTING_VERBS = frozenset({
-    "add", "affirm", "allege", "announce", "argue", "assert", "believe", "caution", "claim",
-    "clarify", "comment", "conclude", "confirm", "consider", "contend", "continue", "declare",
-    "emphasise", "emphasize", "explain", "feel", "highlight", "hold", "indicate", "inform",
-    "insist", "maintain", "mention", "note", "observe", "point", "reaffirm", "reiterate",
-    "remark", "repeat", "reply", "respond", "say", "signal", "state", "stress", "suggest",
-    "tell", "think", "tweet", "underline", "underscore", "warn", "write", "urge", "demand",
-    "list", "outline", "acknowledge", "admit", "agree", "recall", "told", "voice", "answer",
-})
+REPORTING_VERBS = frozenset(
+    {
+        "add",
+        "affirm",
+        "allege",
+        "announce",
+        "argue",
+        "assert",
+        "believe",
+        "caution",
+        "claim",
+        "clarify",
+        "comment",
+        "conclude",
+        "confirm",
+        "consider",
+        "contend",
+        "continue",
+        "declare",
+        "emphasise",
+        "emphasize",
+        "explain",
+        "feel",
+        "highlight",
+        "hold",
+        "indicate",
+        "inform",
+        "insist",
+        "maintain",
+        "mention",
+        "note",
+        "observe",
+        "point",
+        "reaffirm",
+        "reiterate",
+        "remark",
+        "repeat",
+        "reply",
+        "respond",
+        "say",
+        "signal",
+        "state",
+        "stress",
+        "suggest",
+        "tell",
+        "think",
+        "tweet",
+        "underline",
+        "underscore",
+        "warn",
+        "write",
+        "urge",
+        "demand",
+        "list",
+        "outline",
+        "acknowledge",
+        "admit",
+        "agree",
+        "recall",
+        "told",
+        "voice",
+        "answer",
+    }
+)
 
 #: Verbs whose object (or prepositional object) is asked to act, with an infinitive:
 #: "X urged Y to V". Value: the preposition that introduces Y ("" = direct object).
 OBJECT_INFINITIVE_VERBS: dict[str, tuple[str, ...]] = {
-    "urge": ("",), "ask": ("",), "press": ("",), "request": ("",), "tell": ("",),
-    "order": ("",), "instruct": ("",), "encourage": ("",), "invite": ("",), "expect": ("",),
-    "want": ("",), "require": ("",), "implore": ("",), "exhort": ("",), "beg": ("",),
-    "pressure": ("",), "pressurize": ("",), "pressurise": ("",), "push": ("",),
-    "advise": ("",), "direct": ("",), "command": ("",),
-    "demand": ("", "of"), "need": ("",), "like": ("",),
-    "call": ("on", "upon"), "appeal": ("to",), "plead": ("with",), "petition": ("",),
-    "challenge": ("",), "remind": ("",), "warn": ("",), "summon": ("",),
+    "urge": ("",),
+    "ask": ("",),
+    "press": ("",),
+    "request": ("",),
+    "tell": ("",),
+    "order": ("",),
+    "instruct": ("",),
+    "encourage": ("",),
+    "invite": ("",),
+    "expect": ("",),
+    "want": ("",),
+    "require": ("",),
+    "implore": ("",),
+    "exhort": ("",),
+    "beg": ("",),
+    "pressure": ("",),
+    "pressurize": ("",),
+    "pressurise": ("",),
+    "push": ("",),
+    "advise": ("",),
+    "direct": ("",),
+    "command": ("",),
+    "demand": ("", "of"),
+    "need": ("",),
+    "like": ("",),
+    "call": ("on", "upon"),
+    "appeal": ("to",),
+    "plead": ("with",),
+    "petition": ("",),
+    "challenge": ("",),
+    "remind": ("",),
+    "warn": ("",),
+    "summon": ("",),
 }
 
 #: Verbs that take a that-clause stating what another party must do: "X demanded that Y V".
-THAT_CLAUSE_VERBS = frozenset({
-    "demand", "insist", "ask", "request", "urge", "require", "stipulate", "expect", "order",
-    "command", "decree", "call", "want", "press",
-})
+THAT_CLAUSE_VERBS = frozenset(
+    {
+        "demand",
+        "insist",
+        "ask",
+        "request",
+        "urge",
+        "require",
+        "stipulate",
+        "expect",
+        "order",
+        "command",
+        "decree",
+        "call",
+        "want",
+        "press",
+    }
+)
 
 #: Verbs whose noun-phrase object is the thing demanded: "X demanded the withdrawal of ...".
 #: Value: the preposition that introduces the object ("" = direct object).
 OBJECT_NP_VERBS: dict[str, tuple[str, ...]] = {
-    "demand": ("",), "seek": ("",), "want": ("",), "request": ("", "for"), "urge": ("",),
-    "call": ("for",), "ask": ("for",), "press": ("for",), "push": ("for",),
-    "insist": ("on", "upon"), "appeal": ("for",), "plead": ("for",), "expect": ("",),
-    "clamour": ("for",), "clamor": ("for",),
-    "lobby": ("for",), "campaign": ("for",), "petition": ("for",),
+    "demand": ("",),
+    "seek": ("",),
+    "want": ("",),
+    "request": ("", "for"),
+    "urge": ("",),
+    "call": ("for",),
+    "ask": ("for",),
+    "press": ("for",),
+    "push": ("for",),
+    "insist": ("on", "upon"),
+    "appeal": ("for",),
+    "plead": ("for",),
+    "expect": ("",),
+    "clamour": ("for",),
+    "clamor": ("for",),
+    "lobby": ("for",),
+    "campaign": ("for",),
+    "petition": ("for",),
 }
 
 #: Demand verbs that take a bare infinitive of the speaker's side ("We demand to know").
@@ -71,45 +178,128 @@ OBLIGATION_SEMI_MODALS = frozenset({"have", "need"})
 EXPECTATION_VERBS = frozenset({"expect", "demand", "insist", "want", "require"})
 
 #: Nouns that name a demand; their complement is the demanded act.
-DEMAND_NOUNS = frozenset({
-    "demand", "call", "request", "need", "ultimatum", "condition", "precondition",
-    "requirement", "insistence", "appeal", "plea", "stipulation", "necessity", "prerequisite",
-})
+DEMAND_NOUNS = frozenset(
+    {
+        "demand",
+        "call",
+        "request",
+        "need",
+        "ultimatum",
+        "condition",
+        "precondition",
+        "requirement",
+        "insistence",
+        "appeal",
+        "plea",
+        "stipulation",
+        "necessity",
+        "prerequisite",
+    }
+)
 
 #: Verbs that state that the demand was turned down / granted ("rejected X's demand").
-REJECT_VERBS = frozenset({"reject", "dismiss", "refuse", "rebuff", "deny", "spurn", "turn",
-                          "decline", "ignore", "brush"})
-ACCEPT_VERBS = frozenset({"accept", "agree", "meet", "grant", "fulfil", "fulfill", "satisfy",
-                          "heed", "comply", "accede"})
+REJECT_VERBS = frozenset(
+    {"reject", "dismiss", "refuse", "rebuff", "deny", "spurn", "turn", "decline", "ignore", "brush"}
+)
+ACCEPT_VERBS = frozenset(
+    {"accept", "agree", "meet", "grant", "fulfil", "fulfill", "satisfy", "heed", "comply", "accede"}
+)
 
 #: Subordinators that introduce the condition of a conditional demand.
 CONDITION_MARKS = frozenset({"if", "unless", "provided", "providing", "once"})
 
 #: Multi-word condition markers, matched on lower-cased token sequences.
-CONDITION_PHRASES = (("on", "condition", "that"), ("as", "long", "as"),
-                     ("provided", "that"), ("providing", "that"), ("so", "long", "as"))
+CONDITION_PHRASES = (
+    ("on", "condition", "that"),
+    ("as", "long", "as"),
+    ("provided", "that"),
+    ("providing", "that"),
+    ("so", "long", "as"),
+)
 
 #: Adjectival/verbal cues of dependence: "extension depends on the lifting of sanctions".
 DEPENDENCE_VERBS = frozenset({"depend", "hinge", "rest"})
 DEPENDENCE_ADJECTIVES = frozenset({"conditional", "contingent", "dependent"})
 
 #: Ordinal openers of enumerated items ("First, ...", "Secondly, ...", "Finally, ...").
-ENUMERATION_OPENERS = frozenset({
-    "first", "firstly", "second", "secondly", "third", "thirdly", "fourth", "fourthly",
-    "fifth", "fifthly", "finally", "lastly", "also", "additionally", "moreover", "1", "2", "3",
-    "4", "5", "next",
-})
+ENUMERATION_OPENERS = frozenset(
+    {
+        "first",
+        "firstly",
+        "second",
+        "secondly",
+        "third",
+        "thirdly",
+        "fourth",
+        "fourthly",
+        "fifth",
+        "fifthly",
+        "finally",
+        "lastly",
+        "also",
+        "additionally",
+        "moreover",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "next",
+    }
+)
 
 #: Verbs that introduce a list of demands/issues ("The ministry listed the key issues").
-LISTING_VERBS = frozenset({"list", "outline", "enumerate", "identify", "name", "set",
-                           "put", "present", "spell", "lay", "formulate", "detail"})
+LISTING_VERBS = frozenset(
+    {
+        "list",
+        "outline",
+        "enumerate",
+        "identify",
+        "name",
+        "set",
+        "put",
+        "present",
+        "spell",
+        "lay",
+        "formulate",
+        "detail",
+    }
+)
 
 #: Verbs of willingness whose condition clause is a demand on the other party.
-WILLINGNESS_VERBS = frozenset({"consider", "agree", "accept", "return", "resume", "restore",
-                               "sign", "negotiate", "talk", "lift", "withdraw", "ready",
-                               "willing", "prepared", "open", "allow", "continue", "move",
-                               "join", "extend", "renew", "disarm", "release", "stop", "end",
-                               "cease", "proceed", "engage", "be"})
+WILLINGNESS_VERBS = frozenset(
+    {
+        "consider",
+        "agree",
+        "accept",
+        "return",
+        "resume",
+        "restore",
+        "sign",
+        "negotiate",
+        "talk",
+        "lift",
+        "withdraw",
+        "ready",
+        "willing",
+        "prepared",
+        "open",
+        "allow",
+        "continue",
+        "move",
+        "join",
+        "extend",
+        "renew",
+        "disarm",
+        "release",
+        "stop",
+        "end",
+        "cease",
+        "proceed",
+        "engage",
+        "be",
+    }
+)
 
 #: Nouns of failure/refusal: "warned that failure to V will harm ..." implies a demand to V.
 FAILURE_NOUNS = frozenset({"failure", "refusal", "reluctance", "inability"})
@@ -140,30 +330,120 @@ def demonym_states() -> dict[str, tuple[str, ...]]:
                     out.setdefault(form.casefold(), names)
     return out
 
+
 #: Verbs whose object noun "demand/need/condition" is voiced by their subject
 #: ("he stressed the need for ...", "X laid down a condition", "X issued an ultimatum").
-NOMINAL_GOVERNORS = REPORTING_VERBS | LISTING_VERBS | frozenset({
-    "make", "issue", "lay", "put", "present", "submit", "deliver", "table", "send", "renew",
-    "repeat", "voice", "pose", "impose", "set", "raise", "reiterate", "include", "express",
-    "underline", "emphasize", "emphasise", "stress", "see", "recognize", "recognise", "cite",
-})
+NOMINAL_GOVERNORS = (
+    REPORTING_VERBS
+    | LISTING_VERBS
+    | frozenset(
+        {
+            "make",
+            "issue",
+            "lay",
+            "put",
+            "present",
+            "submit",
+            "deliver",
+            "table",
+            "send",
+            "renew",
+            "repeat",
+            "voice",
+            "pose",
+            "impose",
+            "set",
+            "raise",
+            "reiterate",
+            "include",
+            "express",
+            "underline",
+            "emphasize",
+            "emphasise",
+            "stress",
+            "see",
+            "recognize",
+            "recognise",
+            "cite",
+        }
+    )
+)
 
 #: Role nouns that, with "the", point back to a person already named ("the spokesperson").
-PERSON_ROLE_NOUNS = frozenset({
-    "spokesperson", "spokesman", "spokeswoman", "minister", "envoy", "diplomat", "official",
-    "president", "premier", "chancellor", "secretary", "ambassador", "leader", "chief",
-    "negotiator", "representative", "senator", "lawmaker", "commander", "general", "king",
-    "emir", "prince", "governor", "mayor", "chairman", "chairwoman", "chair", "director",
-    "head", "deputy", "ruler", "monarch", "prosecutor", "judge", "speaker",
-})
+PERSON_ROLE_NOUNS = frozenset(
+    {
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "minister",
+        "envoy",
+        "diplomat",
+        "official",
+        "president",
+        "premier",
+        "chancellor",
+        "secretary",
+        "ambassador",
+        "leader",
+        "chief",
+        "negotiator",
+        "representative",
+        "senator",
+        "lawmaker",
+        "commander",
+        "general",
+        "king",
+        "emir",
+        "prince",
+        "governor",
+        "mayor",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "director",
+        "head",
+        "deputy",
+        "ruler",
+        "monarch",
+        "prosecutor",
+        "judge",
+        "speaker",
+    }
+)
 
 #: Collective nouns that, with "the", point back to an organisation already named.
-BODY_ROLE_NOUNS = frozenset({
-    "ministry", "government", "group", "union", "bloc", "alliance", "organisation",
-    "organization", "agency", "administration", "council", "committee", "movement",
-    "party", "coalition", "cabinet", "parliament", "department", "office", "country",
-    "state", "kingdom", "republic", "side", "delegation", "militia", "army", "company",
-})
+BODY_ROLE_NOUNS = frozenset(
+    {
+        "ministry",
+        "government",
+        "group",
+        "union",
+        "bloc",
+        "alliance",
+        "organisation",
+        "organization",
+        "agency",
+        "administration",
+        "council",
+        "committee",
+        "movement",
+        "party",
+        "coalition",
+        "cabinet",
+        "parliament",
+        "department",
+        "office",
+        "country",
+        "state",
+        "kingdom",
+        "republic",
+        "side",
+        "delegation",
+        "militia",
+        "army",
+        "company",
+    }
+)
 
 
 # ---------------------------------------------------------------------- cue tests on tokens
@@ -245,8 +525,12 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
             else:
                 regions.append((straight, i))
                 straight = None
-        elif ch == "\n" and text[i:i + 2] == "\n\n" and start is not None and (
-                i + 2 < len(text) and text[i + 2] not in _QUOTE_OPEN):
+        elif (
+            ch == "\n"
+            and text[i : i + 2] == "\n\n"
+            and start is not None
+            and (i + 2 < len(text) and text[i + 2] not in _QUOTE_OPEN)
+        ):
             regions.append((start, i))
             start = None
     return sorted(regions)

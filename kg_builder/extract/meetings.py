@@ -25,30 +25,100 @@ from kg_builder.models import ActorKind, Meeting
 
 #: Meeting nouns (lemma) → kind.
 MEETING_NOUNS: dict[str, str] = {
-    "meeting": "meeting", "talk": "talks", "negotiation": "negotiations",
-    "session": "session", "summit": "summit", "conference": "conference",
-    "call": "call", "conversation": "call", "visit": "visit", "round": "talks",
-    "consultation": "consultations", "gathering": "meeting", "meet": "meeting",
-    "summitry": "summit", "tete-a-tete": "meeting", "videoconference": "call",
+    "meeting": "meeting",
+    "talk": "talks",
+    "negotiation": "negotiations",
+    "session": "session",
+    "summit": "summit",
+    "conference": "conference",
+    "call": "call",
+    "conversation": "call",
+    "visit": "visit",
+    "round": "talks",
+    "consultation": "consultations",
+    "gathering": "meeting",
+    "meet": "meeting",
+    "summitry": "summit",
+    "tete-a-tete": "meeting",
+    "videoconference": "call",
     "phone": "call",
 }
 #: Meeting verbs (lemma) → kind.
-MEETING_VERBS: dict[str, str] = {"meet": "meeting", "visit": "visit", "host": "meeting",
-                                 "negotiate": "negotiations", "confer": "meeting"}
-_FAMILY = {"meeting": "m", "talks": "m", "negotiations": "m", "session": "m",
-           "consultations": "m", "round": "m", "summit": "s", "conference": "s",
-           "call": "c", "visit": "v"}
+MEETING_VERBS: dict[str, str] = {
+    "meet": "meeting",
+    "visit": "visit",
+    "host": "meeting",
+    "negotiate": "negotiations",
+    "confer": "meeting",
+}
+_FAMILY = {
+    "meeting": "m",
+    "talks": "m",
+    "negotiations": "m",
+    "session": "m",
+    "consultations": "m",
+    "round": "m",
+    "summit": "s",
+    "conference": "s",
+    "call": "c",
+    "visit": "v",
+}
 #: Verbs whose subject takes part in the meeting that is their object.
-_ATTEND = frozenset({"hold", "attend", "join", "engage", "participate", "take", "have",
-                     "resume", "continue", "conduct", "gather", "arrive", "open", "chair",
-                     "host", "begin", "start", "launch", "convene", "speak", "sit",
-                     "travel", "come", "go", "head", "leave", "wrap", "conclude", "end"})
+_ATTEND = frozenset(
+    {
+        "hold",
+        "attend",
+        "join",
+        "engage",
+        "participate",
+        "take",
+        "have",
+        "resume",
+        "continue",
+        "conduct",
+        "gather",
+        "arrive",
+        "open",
+        "chair",
+        "host",
+        "begin",
+        "start",
+        "launch",
+        "convene",
+        "speak",
+        "sit",
+        "travel",
+        "come",
+        "go",
+        "head",
+        "leave",
+        "wrap",
+        "conclude",
+        "end",
+    }
+)
 #: "hours of talks", "a series of meetings": the measure noun stands in for the meeting.
-_MEASURES = frozenset({"hour", "day", "week", "round", "series", "session", "minute",
-                       "month", "year", "marathon"})
-_OTHER_OCCASION = frozenset({"next", "last", "previous", "another", "earlier", "later",
-                             "future", "first", "second", "third", "new", "several",
-                             "upcoming", "former"})
+_MEASURES = frozenset(
+    {"hour", "day", "week", "round", "series", "session", "minute", "month", "year", "marathon"}
+)
+_OTHER_OCCASION = frozenset(
+    {
+        "next",
+        "last",
+        "previous",
+        "another",
+        "earlier",
+        "later",
+        "future",
+        "first",
+        "second",
+        "third",
+        "new",
+        "several",
+        "upcoming",
+        "former",
+    }
+)
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+){0,2})\s*(?:,|:|—|–|\(| -)")
 
@@ -109,11 +179,25 @@ def is_named_event(ctx: DocContext, tok: Token) -> bool:
         return False
     if tok.dep_ == "compound" and tok.head.lemma_.lower() in MEETING_NOUNS:
         return False  # "the G20 summit": the summit is the mention
-    if tok.dep_ == "pobj" and tok.head.lower_ in {"at", "during", "to", "ahead", "before",
-                                                   "after", "on", "of", "for"}:
+    if tok.dep_ == "pobj" and tok.head.lower_ in {
+        "at",
+        "during",
+        "to",
+        "ahead",
+        "before",
+        "after",
+        "on",
+        "of",
+        "for",
+    }:
         return True
     return tok.dep_ in {"dobj", "nsubj", "nsubjpass"} and tok.head.lemma_ in _ATTEND | {
-        "attend", "open", "close", "begin", "end"}
+        "attend",
+        "open",
+        "close",
+        "begin",
+        "end",
+    }
 
 
 def _kind(tok: Token) -> str | None:
@@ -124,7 +208,8 @@ def _kind(tok: Token) -> str | None:
                 return None  # "negotiate a deal" is about the deal
             return MEETING_VERBS[lemma]
         if lemma in {"speak", "talk"} and any(
-                c.lower_ in {"phone", "telephone"} for c in tok.subtree):
+            c.lower_ in {"phone", "telephone"} for c in tok.subtree
+        ):
             return "call"
         return None
     if tok.pos_ not in {"NOUN", "PROPN"} or lemma not in MEETING_NOUNS:
@@ -135,8 +220,11 @@ def _kind(tok: Token) -> str | None:
         phone = any(c.lower_ in {"phone", "telephone", "video"} for c in tok.children)
         if lemma == "phone" and not (tok.head.lower_ == "by" or phone):
             return None
-        if not phone and lemma != "phone" and not any(
-                c.dep_ == "prep" and c.lower_ in {"with", "between"} for c in tok.children):
+        if (
+            not phone
+            and lemma != "phone"
+            and not any(c.dep_ == "prep" and c.lower_ in {"with", "between"} for c in tok.children)
+        ):
             return None
         if lemma == "call" and any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children):
             return None  # "a call for restraint" is a demand
@@ -155,16 +243,22 @@ def _np_actors(ctx: DocContext, tok: Token, whole: bool = False) -> list[str]:
     """Actors a noun phrase names: its head and conjuncts, or every mention inside it."""
     out: list[str] = []
     heads = [tok] + list(tok.conjuncts)
-    if tok.dep_ in {"nsubj", "nsubjpass"} and tok.lower_ in {"who", "which", "that"} and \
-            tok.head.dep_ == "relcl":
+    if (
+        tok.dep_ in {"nsubj", "nsubjpass"}
+        and tok.lower_ in {"who", "which", "that"}
+        and tok.head.dep_ == "relcl"
+    ):
         heads = [tok.head.head] + list(tok.head.head.conjuncts)
     for t in heads:
         keys: list[str] = []
         if whole:
             left, right = t.left_edge.i, t.right_edge.i + 1
-            keys = [m.actor for m in ctx.actors.mentions_in(t.doc[left].idx,
-                                                           t.doc[right - 1].idx +
-                                                           len(t.doc[right - 1]))]
+            keys = [
+                m.actor
+                for m in ctx.actors.mentions_in(
+                    t.doc[left].idx, t.doc[right - 1].idx + len(t.doc[right - 1])
+                )
+            ]
         key = ctx.actors.resolve_token(t)
         if key is None:
             mods = [c for c in t.children if c.dep_ in {"compound", "amod", "poss"}]
@@ -193,8 +287,12 @@ def _governing_verb(tok: Token) -> tuple[Token | None, str]:
             break
         if cur.dep_ in {"conj", "appos"}:
             cur = cur.head
-        elif (cur.dep_ == "pobj" and cur.head.lower_ == "of" and cur.head.head.pos_ == "NOUN"
-              and cur.head.head.lemma_ in _MEASURES):
+        elif (
+            cur.dep_ == "pobj"
+            and cur.head.lower_ == "of"
+            and cur.head.head.pos_ == "NOUN"
+            and cur.head.head.lemma_ in _MEASURES
+        ):
             cur = cur.head.head
         else:
             break
@@ -236,8 +334,22 @@ def _subject_of(verb: Token) -> Token | None:
 
 
 #: Verbs of saying whose subject, telling what happened at a meeting, was there.
-_WITNESS_VERBS = frozenset({"say", "state", "note", "stress", "point", "tell", "add",
-                            "emphasize", "emphasise", "explain", "recall", "report"})
+_WITNESS_VERBS = frozenset(
+    {
+        "say",
+        "state",
+        "note",
+        "stress",
+        "point",
+        "tell",
+        "add",
+        "emphasize",
+        "emphasise",
+        "explain",
+        "recall",
+        "report",
+    }
+)
 
 
 def _witness(ctx: DocContext, tok: Token) -> list[str]:
@@ -272,8 +384,7 @@ def _participants(ctx: DocContext, tok: Token) -> list[str]:
     for c in tok.children:
         if c.dep_ in {"poss", "compound", "nmod"} and c.i < tok.i:
             add(_np_actors(ctx, c, whole=True))
-        if c.dep_ == "prep" and c.lower_ in {"with", "between", "among", "of", "by",
-                                             "alongside"}:
+        if c.dep_ == "prep" and c.lower_ in {"with", "between", "among", "of", "by", "alongside"}:
             for g in c.children:
                 if g.dep_ == "pobj":
                     add(_np_actors(ctx, g, whole=True))
@@ -294,11 +405,17 @@ def _participants(ctx: DocContext, tok: Token) -> list[str]:
         return out
     if verb is None:
         return out
-    attend = rel == "self" or verb.lemma_ in _ATTEND or rel in {"pobj:at", "pobj:in",
-                                                               "pobj:during", "pobj:for"}
+    attend = (
+        rel == "self"
+        or verb.lemma_ in _ATTEND
+        or rel in {"pobj:at", "pobj:in", "pobj:during", "pobj:for"}
+    )
     for c in verb.children:
-        if (c.dep_ == "nsubj" or c.dep_ == "nsubjpass" and rel.startswith("pobj")) and \
-                attend and rel != "nsubj":
+        if (
+            (c.dep_ == "nsubj" or c.dep_ == "nsubjpass" and rel.startswith("pobj"))
+            and attend
+            and rel != "nsubj"
+        ):
             add(_np_actors(ctx, c))
         if c.dep_ == "agent" and (attend or rel == "nsubjpass"):
             for g in c.children:
@@ -337,8 +454,11 @@ def _place(ctx: DocContext, tok: Token) -> str | None:
     verb = tok if tok.pos_ == "VERB" else _governing_verb(tok)[0]
     if verb is not None and verb.pos_ in {"VERB", "AUX"}:
         for c in verb.children:
-            if c.dep_ == "prep" and c.lower_ in {"in", "at"} and not (
-                    c.left_edge.i <= tok.i <= c.right_edge.i):
+            if (
+                c.dep_ == "prep"
+                and c.lower_ in {"in", "at"}
+                and not (c.left_edge.i <= tok.i <= c.right_edge.i)
+            ):
                 found = ent_in(list(c.subtree))
                 if found:
                     return found
@@ -350,22 +470,29 @@ def _place(ctx: DocContext, tok: Token) -> str | None:
 def _date(ctx: DocContext, tok: Token, planned: bool) -> dt.date | None:
     published = ctx.article.published
     doc = ctx.doc
-    pieces: list[Token] = [c for c in tok.children if c.dep_ in {"poss", "compound", "npadvmod",
-                                                                  "nmod", "amod"}]
+    pieces: list[Token] = [
+        c for c in tok.children if c.dep_ in {"poss", "compound", "npadvmod", "nmod", "amod"}
+    ]
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in {"on", "in", "from", "since"}:
             pieces.append(c)
         if c.dep_ == "acl":
-            pieces += [g for g in c.children if g.dep_ in {"prep", "npadvmod"}
-                       and g.lower_ not in {"after", "before", "since"}]
+            pieces += [
+                g
+                for g in c.children
+                if g.dep_ in {"prep", "npadvmod"} and g.lower_ not in {"after", "before", "since"}
+            ]
     verb = tok if tok.pos_ == "VERB" else _governing_verb(tok)[0]
     if verb is not None:
         for c in verb.children:
-            if c.dep_ in {"npadvmod", "prep", "tmod"} and c.i != tok.i and \
-                    c.lower_ not in {"after", "before", "since"}:
+            if (
+                c.dep_ in {"npadvmod", "prep", "tmod"}
+                and c.i != tok.i
+                and c.lower_ not in {"after", "before", "since"}
+            ):
                 pieces.append(c)
     for p in pieces:
-        text = doc[p.left_edge.i:p.right_edge.i + 1].text
+        text = doc[p.left_edge.i : p.right_edge.i + 1].text
         d = first_date(text, published, planned)
         if d is not None:
             return d.date
@@ -376,8 +503,14 @@ def _name(doc: Doc, tok: Token, kind: str, place: str | None) -> str:
     if tok.pos_ == "VERB":
         base = {"visit": "visit", "call": "phone call"}.get(kind, "meeting")
         return f"{base} in {place}" if place else base
-    left = min([tok.i] + [c.left_edge.i for c in tok.children
-                          if c.dep_ in {"compound", "amod", "nmod"} and c.i < tok.i])
+    left = min(
+        [tok.i]
+        + [
+            c.left_edge.i
+            for c in tok.children
+            if c.dep_ in {"compound", "amod", "nmod"} and c.i < tok.i
+        ]
+    )
     right = tok.i + 1
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in {"of", "on", "between"} and c.i > tok.i:
@@ -415,30 +548,51 @@ def _mention(ctx: DocContext, tok: Token) -> _Mention | None:
         # "At MC13, India, alongside X, insisted ...": the parser often hangs the clause's
         # subject on the event as an apposition, and "alongside X" on its preposition
         extra = [c for c in tok.children if c.dep_ == "appos"]
-        extra += [g for c in list(tok.children) + list(tok.head.children)
-                  if c.dep_ == "prep" and c.lower_ == "alongside"
-                  for g in c.children if g.dep_ == "pobj"]
+        extra += [
+            g
+            for c in list(tok.children) + list(tok.head.children)
+            if c.dep_ == "prep" and c.lower_ == "alongside"
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
         for c in extra:
             parts += [k for k in _np_actors(ctx, c) if k not in parts]
-        return _Mention(tok, kind, _date(ctx, tok, planned), place, parts,
-                        planned, True, False, tok.text)
+        return _Mention(
+            tok, kind, _date(ctx, tok, planned), place, parts, planned, True, False, tok.text
+        )
     if tok.pos_ != "VERB" and _irrealis(tok):
         return None
-    if any(c.dep_ == "neg" for c in (tok.head if tok.pos_ != "VERB" else tok).children) and \
-            tok.pos_ == "VERB":
+    if (
+        any(c.dep_ == "neg" for c in (tok.head if tok.pos_ != "VERB" else tok).children)
+        and tok.pos_ == "VERB"
+    ):
         return None  # "they did not meet"
     planned = is_future(tok)
     mods = {c.lower_ for c in tok.children}
-    if tok.pos_ != "VERB" and _governing_verb(tok)[1].startswith("pobj") and not any(
-            c.dep_ in {"det", "poss", "compound", "amod", "nummod", "prep"}
-            for c in tok.children):
+    if (
+        tok.pos_ != "VERB"
+        and _governing_verb(tok)[1].startswith("pobj")
+        and not any(
+            c.dep_ in {"det", "poss", "compound", "amod", "nummod", "prep"} for c in tok.children
+        )
+    ):
         return None  # "sincerity in talks": talks in general, not an event
     definite = bool(mods & {"the", "this", "that", "these", "those"}) or any(
-        c.dep_ == "poss" for c in tok.children)
+        c.dep_ == "poss" for c in tok.children
+    )
     other = bool(mods & _OTHER_OCCASION)
     place = _place(ctx, tok)
-    return _Mention(tok, kind, _date(ctx, tok, planned), place, _participants(ctx, tok),
-                    planned, definite, other, _name(ctx.doc, tok, kind, place))
+    return _Mention(
+        tok,
+        kind,
+        _date(ctx, tok, planned),
+        place,
+        _participants(ctx, tok),
+        planned,
+        definite,
+        other,
+        _name(ctx.doc, tok, kind, place),
+    )
 
 
 def _refers_back(m: _Mention) -> bool:
@@ -487,8 +641,11 @@ def find_meetings(ctx: DocContext) -> tuple[Meeting, ...]:
         date=2022-01-10, place="Geneva", participants=("russia", "united-states"))``
     """
     doc = ctx.doc
-    mentions = [m for m in (_mention(ctx, t) for t in doc) if m is not None and
-                (m.definite or m.date or m.place or m.participants)]
+    mentions = [
+        m
+        for m in (_mention(ctx, t) for t in doc)
+        if m is not None and (m.definite or m.date or m.place or m.participants)
+    ]
     clusters: list[_Cluster] = []
     for m in mentions:
         target = None
@@ -523,8 +680,15 @@ def find_meetings(ctx: DocContext) -> tuple[Meeting, ...]:
         if place is None and dl and not planned:
             place = dl
         first = c.mentions[0].tok
-        out.append(Meeting(name=head.name, kind=head.kind,
-                           span=span_of(doc, first.idx, first.idx + len(first)),
-                           date=c.first("date"), place=place, participants=tuple(parts),
-                           planned=planned))
+        out.append(
+            Meeting(
+                name=head.name,
+                kind=head.kind,
+                span=span_of(doc, first.idx, first.idx + len(first)),
+                date=c.first("date"),
+                place=place,
+                participants=tuple(parts),
+                planned=planned,
+            )
+        )
     return tuple(out)

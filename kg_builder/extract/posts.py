@@ -291,7 +291,8 @@ def find_posts(ctx: DocContext) -> tuple[Post, ...]:
             or not len(span)
             or not span[0].text[:1].isupper()
             or span[0].lower_ in ("the", "a", "an")
-            or len(span) == 1 and span[0].lower_ in ("he", "she", "him", "his", "her")
+            or len(span) == 1
+            and span[0].lower_ in ("he", "she", "him", "his", "her")
         ):
             continue
         candidates: list[tuple[list[Token], str | None]] = []

@@ -22,35 +22,164 @@ from kg_builder.extract.tree import ancestors, is_root
 from kg_builder.models import ActorKind, Statement
 
 #: Verbs whose subject is the source of a quotation (lemmas).
-REPORTING_VERBS: frozenset[str] = frozenset({
-    "say", "tell", "add", "note", "stress", "emphasize", "emphasise", "state", "declare",
-    "warn", "insist", "argue", "claim", "write", "ask", "announce", "explain", "point",
-    "quote", "remark", "comment", "observe", "assert", "affirm", "reaffirm", "reiterate",
-    "repeat", "confirm", "deny", "admit", "acknowledge", "concede", "maintain", "contend",
-    "suggest", "propose", "urge", "demand", "reply", "respond", "answer", "retort",
-    "counter", "continue", "conclude", "predict", "promise", "vow", "pledge", "threaten",
-    "caution", "complain", "lament", "recall", "report", "tweet", "post", "mention",
-    "underline", "underscore", "highlight", "allege", "accuse", "charge", "believe",
-    "think", "chant", "shout", "cry", "exclaim", "call", "describe", "denounce",
-    "condemn", "brand", "label", "dub", "term", "characterize", "characterise",
-    "criticize", "criticise", "welcome", "praise", "hail", "reject", "dismiss",
-    "estimate", "forecast", "indicate", "inform", "assure",
-    "recommend", "advise", "order", "instruct", "appeal", "plead", "beg", "wonder",
-    "question", "elaborate", "clarify", "specify", "summarize", "summarise", "boast",
-    "joke", "quip", "muse", "whisper", "yell", "scream", "proclaim", "pronounce",
-    "testify", "publish", "broadcast", "express", "voice", "speak",
-})
+REPORTING_VERBS: frozenset[str] = frozenset(
+    {
+        "say",
+        "tell",
+        "add",
+        "note",
+        "stress",
+        "emphasize",
+        "emphasise",
+        "state",
+        "declare",
+        "warn",
+        "insist",
+        "argue",
+        "claim",
+        "write",
+        "ask",
+        "announce",
+        "explain",
+        "point",
+        "quote",
+        "remark",
+        "comment",
+        "observe",
+        "assert",
+        "affirm",
+        "reaffirm",
+        "reiterate",
+        "repeat",
+        "confirm",
+        "deny",
+        "admit",
+        "acknowledge",
+        "concede",
+        "maintain",
+        "contend",
+        "suggest",
+        "propose",
+        "urge",
+        "demand",
+        "reply",
+        "respond",
+        "answer",
+        "retort",
+        "counter",
+        "continue",
+        "conclude",
+        "predict",
+        "promise",
+        "vow",
+        "pledge",
+        "threaten",
+        "caution",
+        "complain",
+        "lament",
+        "recall",
+        "report",
+        "tweet",
+        "post",
+        "mention",
+        "underline",
+        "underscore",
+        "highlight",
+        "allege",
+        "accuse",
+        "charge",
+        "believe",
+        "think",
+        "chant",
+        "shout",
+        "cry",
+        "exclaim",
+        "call",
+        "describe",
+        "denounce",
+        "condemn",
+        "brand",
+        "label",
+        "dub",
+        "term",
+        "characterize",
+        "characterise",
+        "criticize",
+        "criticise",
+        "welcome",
+        "praise",
+        "hail",
+        "reject",
+        "dismiss",
+        "estimate",
+        "forecast",
+        "indicate",
+        "inform",
+        "assure",
+        "recommend",
+        "advise",
+        "order",
+        "instruct",
+        "appeal",
+        "plead",
+        "beg",
+        "wonder",
+        "question",
+        "elaborate",
+        "clarify",
+        "specify",
+        "summarize",
+        "summarise",
+        "boast",
+        "joke",
+        "quip",
+        "muse",
+        "whisper",
+        "yell",
+        "scream",
+        "proclaim",
+        "pronounce",
+        "testify",
+        "publish",
+        "broadcast",
+        "express",
+        "voice",
+        "speak",
+    }
+)
 
 #: Reporting verbs that tell what a quote is about rather than introduce speech; a short
 #: quote that is their object is a characterisation, which may still be a scare quote.
-CHARACTERISING_VERBS: frozenset[str] = frozenset({
-    "call", "describe", "denounce", "condemn", "brand", "label", "dub", "term",
-    "characterize", "characterise", "criticize", "criticise", "welcome", "praise",
-    "hail", "reject", "dismiss", "believe", "think", "express", "voice", "speak",
-})
+CHARACTERISING_VERBS: frozenset[str] = frozenset(
+    {
+        "call",
+        "describe",
+        "denounce",
+        "condemn",
+        "brand",
+        "label",
+        "dub",
+        "term",
+        "characterize",
+        "characterise",
+        "criticize",
+        "criticise",
+        "welcome",
+        "praise",
+        "hail",
+        "reject",
+        "dismiss",
+        "believe",
+        "think",
+        "express",
+        "voice",
+        "speak",
+    }
+)
 
-_PRONOUN_SPEAKERS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them",
-                               "us", "me"})
+_PRONOUN_SPEAKERS = frozenset(
+    {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me"}
+)
 _OPENERS = {"“": "”", "«": "»", "„": "”", "‘": "’"}
 _CLOSERS_DOUBLE = {"”", "»", '"'}
 _MIN_WORDS = 4
@@ -146,8 +275,11 @@ def _scan_single(s: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
             j = i + 1
             end = None
             while j < len(s):
-                if s[j] == "’" and _is_closer_pos(s, j) and not (
-                        j + 1 < len(s) and s[j + 1].isalpha()):
+                if (
+                    s[j] == "’"
+                    and _is_closer_pos(s, j)
+                    and not (j + 1 < len(s) and s[j + 1].isalpha())
+                ):
                     end = j
                     break
                 if s[j] == "‘":
@@ -155,7 +287,7 @@ def _scan_single(s: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
                 j += 1
             if end is None:
                 # unclosed: up to the end of the sentence (a common typo in news copy)
-                m = re.search(r"[.!?](?=\s|$)", s[i + 1:])
+                m = re.search(r"[.!?](?=\s|$)", s[i + 1 :])
                 end = i + 1 + m.start() if m else len(s.rstrip())
             pairs.append((i + 1, end))
             i = end + 1
@@ -175,7 +307,7 @@ def _quotes_in_paragraph(line: str, pos: int, carried: bool) -> list[Quote]:
         trail = len(inner) - len(inner.rstrip())
         if b - a - lead - trail <= 0:
             continue
-        continues = carried and k == 0 and line[:a - 1].strip() == ""
+        continues = carried and k == 0 and line[: a - 1].strip() == ""
         out.append(Quote(pos + a + lead, pos + b - trail, continues))
     return out
 
@@ -200,8 +332,11 @@ def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
 
 
 def _is_reporting(tok: Token) -> bool:
-    return tok.pos_ in {"VERB", "AUX"} and tok.lemma_.lower() in REPORTING_VERBS or (
-        tok.lemma_.lower() == "point" and any(c.lower_ == "out" for c in tok.children))
+    return (
+        tok.pos_ in {"VERB", "AUX"}
+        and tok.lemma_.lower() in REPORTING_VERBS
+        or (tok.lemma_.lower() == "point" and any(c.lower_ == "out" for c in tok.children))
+    )
 
 
 def _subject(verb: Token) -> Token | None:
@@ -245,8 +380,9 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _relative_antecedent(verb: Token) -> Token | None:
-    if verb.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ in {"who", "which", "that"}
-                                    for c in verb.children):
+    if verb.dep_ == "relcl" and any(
+        c.dep_ == "nsubj" and c.lower_ in {"who", "which", "that"} for c in verb.children
+    ):
         return verb.head
     return None
 
@@ -263,7 +399,7 @@ def _according_to(tokens: list[Token]) -> Token | None:
 
 
 def _by_agent(tok: Token) -> Token:
-    """"a statement by the Defense Ministry" → the ministry; "his words" → his."""
+    """ "a statement by the Defense Ministry" → the ministry; "his words" → his."""
     if tok.lemma_ in {"statement", "word", "report", "remark", "comment", "source"}:
         for c in tok.children:
             if c.dep_ == "poss":
@@ -302,8 +438,10 @@ class _Speakers:
         if key:
             return key
         # a name whose head token is not itself a mention: try its compound name span
-        left = min((c.i for c in tok.children if c.dep_ in {"compound", "amod", "poss"}
-                    and c.i < tok.i), default=tok.i)
+        left = min(
+            (c.i for c in tok.children if c.dep_ in {"compound", "amod", "poss"} and c.i < tok.i),
+            default=tok.i,
+        )
         key = actors.resolve_span(self.doc[left : tok.i + 1])
         if key:
             return key
@@ -351,7 +489,7 @@ class _Speakers:
             return None, False
         # qtoks run in text order: the first and last sentences are those of the end tokens
         first, last = qtoks[0].sent, qtoks[-1].sent
-        around = [t for t in self.doc[first.start:last.end] if not self.inside_quote(t)]
+        around = [t for t in self.doc[first.start : last.end] if not self.inside_quote(t)]
         # the sentence right before, when it ends with a colon: 'X said: "..."'
         if first.start > 0:
             prev = self.doc[first.start - 1].sent
@@ -393,7 +531,7 @@ class _Speakers:
 
 
 def _keep(text: str, q: Quote, speaker_cued: bool, doc: Doc, spk: _Speakers) -> bool:
-    inner = text[q.start:q.end]
+    inner = text[q.start : q.end]
     n = _word_count(inner)
     if n == 0:
         return False
@@ -406,8 +544,13 @@ def _keep(text: str, q: Quote, speaker_cued: bool, doc: Doc, spk: _Speakers) -> 
     roots = [t for t in toks if not (q.start <= t.head.idx < q.end) or is_root(t)]
     for r in roots:
         head = r.head
-        if head.i != r.i and _is_reporting(head) and not spk.inside_quote(head) and \
-                head.lemma_ not in CHARACTERISING_VERBS and r.dep_ in {"dobj", "ccomp", "oprd"}:
+        if (
+            head.i != r.i
+            and _is_reporting(head)
+            and not spk.inside_quote(head)
+            and head.lemma_ not in CHARACTERISING_VERBS
+            and r.dep_ in {"dobj", "ccomp", "oprd"}
+        ):
             return True
     return False
 
@@ -447,18 +590,29 @@ def find_statements(ctx: DocContext) -> tuple[Statement, ...]:
             speaker = _latest_speaker(spk, said, q, text, para, _pronoun_kinds(tok))
         if speaker is None and not cued:
             prev_para = _paragraph_start(text, said[-1][0]) if said else -1
-            between = text[said[-1][0]:q.start] if said else ""
+            between = text[said[-1][0] : q.start] if said else ""
             all_quote = _paragraph_is_quote(text, para, quotes)
-            if said and (q.continues or all_quote and _previous_paragraph(text, para) <= prev_para
-                         or prev_para == para and not _has_own_cue(between)):
+            if said and (
+                q.continues
+                or all_quote
+                and _previous_paragraph(text, para) <= prev_para
+                or prev_para == para
+                and not _has_own_cue(between)
+            ):
                 speaker = said[-1][1]
             else:
                 speaker = spk.resolve(spk.preceding(q, para))
         if speaker is None:
             continue
         date = _statement_date(ctx, q)
-        out.append(Statement(quote=text[q.start:q.end], span=span_of(doc, q.start, q.end),
-                             speaker=speaker, date=date))
+        out.append(
+            Statement(
+                quote=text[q.start : q.end],
+                span=span_of(doc, q.start, q.end),
+                speaker=speaker,
+                date=date,
+            )
+        )
         said.append((q.end, speaker))
     return tuple(out)
 
@@ -473,14 +627,21 @@ def _pronoun_kinds(tok: Token) -> tuple[bool, bool]:
     return True, True
 
 
-def _latest_speaker(spk: _Speakers, said: list[tuple[int, str]], q: Quote, text: str,
-                    para: int, kinds: tuple[bool, bool] = (True, True)) -> str | None:
+def _latest_speaker(
+    spk: _Speakers,
+    said: list[tuple[int, str]],
+    q: Quote,
+    text: str,
+    para: int,
+    kinds: tuple[bool, bool] = (True, True),
+) -> str | None:
     """For an unresolved pronoun speaker: the latest named source before the quote.
 
     Candidates are the previous statement's speaker and resolvable subjects of reporting
     verbs in this and the two previous paragraphs; the one nearest the quote wins. "He"
     and "she" only stand for persons, "it" never does (``kinds``).
     """
+
     def fits(key: str) -> bool:
         return kinds[0] if spk._is_person(key) else kinds[1]
 
@@ -489,8 +650,10 @@ def _latest_speaker(spk: _Speakers, said: list[tuple[int, str]], q: Quote, text:
     start = _previous_paragraph(text, _previous_paragraph(text, para))
     toks = [t for t in spk.doc if start <= t.idx < q.start and not spk.inside_quote(t)]
     for t in reversed(toks):
-        if _is_reporting(t) and not (t.dep_ in {"ccomp", "xcomp", "advcl", "relcl"} and
-                                     any(_is_reporting(a) for a in t.ancestors)):
+        if _is_reporting(t) and not (
+            t.dep_ in {"ccomp", "xcomp", "advcl", "relcl"}
+            and any(_is_reporting(a) for a in t.ancestors)
+        ):
             subj = _subject(t)
             if subj is None or subj.lower_ in _PRONOUN_SPEAKERS:
                 continue
@@ -509,7 +672,7 @@ def _paragraph_is_quote(text: str, para: int, quotes: list[Quote]) -> bool:
     rest = text[para:end]
     for q in quotes:
         if para <= q.start < end:
-            rest = rest[: q.start - para] + " " * (q.end - q.start) + rest[q.end - para:]
+            rest = rest[: q.start - para] + " " * (q.end - q.start) + rest[q.end - para :]
     return not re.search(r"\w", rest)
 
 
@@ -523,8 +686,9 @@ def _previous_paragraph(text: str, para: int) -> int:
 
 def _has_own_cue(between: str) -> bool:
     """Whether text between two quotations introduces a new speaker (a reporting clause)."""
-    return bool(re.search(r"\b(said|says|told|added|asked|according)\b", between)) and \
-        bool(re.search(r"\b[A-Z][a-z]+", between))
+    return bool(re.search(r"\b(said|says|told|added|asked|according)\b", between)) and bool(
+        re.search(r"\b[A-Z][a-z]+", between)
+    )
 
 
 def _statement_date(ctx: DocContext, q: Quote):
@@ -534,8 +698,7 @@ def _statement_date(ctx: DocContext, q: Quote):
     if not toks:
         return published
     sent = toks[0].sent
-    outside = [(t.idx, t.idx + len(t)) for t in sent
-               if not (q.start - 1 <= t.idx < q.end + 1)]
+    outside = [(t.idx, t.idx + len(t)) for t in sent if not (q.start - 1 <= t.idx < q.end + 1)]
     if not outside or published is None:
         return published
     a, b = outside[0][0], outside[-1][1]
