@@ -90,7 +90,7 @@ def build_corpus(dev_articles: list[dict], size: int, path: Path) -> list[str]:
 
 def time_spacy(texts: list[str], model: str | None, jobs: int, batch_size: int) -> float:
     """Seconds for bare ``nlp.pipe`` over ``texts`` (model loaded and warmed up first)."""
-    from kg_builder.nlp import load_nlp
+    from kg_builder.nlp.model import load_nlp
 
     nlp = load_nlp(model)
     list(nlp.pipe(texts[:2]))  # warm-up: lazy initialisation is not throughput

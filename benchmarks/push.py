@@ -2,8 +2,8 @@
 
 Builds a store of N synthetic article graphs (about 100 triples each, literals with
 quotes, newlines and non-Latin text) with ``store.replace_graphs``, starts a fresh
-read-write ``oxigraph serve`` on a free loopback port (through ``kg_builder.serve``), runs
-``kg_builder.push.push`` in per-article mode (one PUT per article) and prints:
+read-write ``oxigraph serve`` on a free loopback port (through ``kg_builder.remote.serve``), runs
+``kg_builder.remote.push.push`` in per-article mode (one PUT per article) and prints:
 
 * send: seconds until the last graph was accepted, and triples/s of that phase;
 * verify: seconds of the SPARQL count check afterwards;
@@ -31,9 +31,9 @@ import threading
 import time
 from pathlib import Path
 
-from kg_builder.endpoint import EndpointConfig
-from kg_builder.push import PUSH_MODES, push
-from kg_builder.serve import run_server
+from kg_builder.remote.endpoint import EndpointConfig
+from kg_builder.remote.push import PUSH_MODES, push
+from kg_builder.remote.serve import run_server
 from kg_builder.store import GraphWrite, graph_counts, open_store, replace_graphs
 
 BASE = "https://w3id.org/kg-builder/id/"

@@ -1,15 +1,15 @@
 """Where an ingest spends its time: each stage of the worker and the store write, per article.
 
-Runs the stages of ``kg_builder.pipeline`` one after the other in this process (one core),
+Runs the stages of ``kg_builder.pipeline.run`` one after the other in this process (one core),
 over N articles made from the dev set's texts (as ``benchmarks/ingest.py`` builds them), in
 batches as the pipeline forms them, and prints milliseconds per article for
 
   spacy      nlp.pipe over the batch (the model plus kg-builder's two small components)
   extract    kg_builder.extract.extract
-  emit       kg_builder.emit.emit_triples
-  validate   kg_builder.validate.validate_batch (pyshacl over the batch's disjoint union)
-  ntriples   kg_builder.store.to_ntriples
-  store      kg_builder.store.replace_graphs into a fresh on-disk store, bulk-loaded as
+  emit       kg_builder.rdf.emit.emit_triples
+  validate   kg_builder.rdf.validate.validate_batch (pyshacl over the batch's disjoint union)
+  ntriples   kg_builder.rdf.ntriples.to_ntriples
+  store      kg_builder.store.embedded.replace_graphs into a fresh on-disk store, bulk-loaded as
              ingest does (the parent's work; RocksDB's background threads not counted)
 
 The first batch is a warm-up (lazy loading, shapes preparation) and is not counted.
@@ -33,12 +33,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from ingest import DEV, build_corpus, load_dev_articles  # noqa: E402
 
-from kg_builder.emit import emit_triples  # noqa: E402
 from kg_builder.extract import extract  # noqa: E402
-from kg_builder.iris import IriMinter  # noqa: E402
 from kg_builder.models import Article  # noqa: E402
-from kg_builder.nlp import load_nlp  # noqa: E402
-from kg_builder.readers import ReadOptions, iter_articles  # noqa: E402
+from kg_builder.nlp.model import load_nlp  # noqa: E402
+from kg_builder.rdf.emit import emit_triples  # noqa: E402
+from kg_builder.rdf.iris import IriMinter  # noqa: E402
+from kg_builder.rdf.shapes import load_shapes
+from kg_builder.rdf.validate import validate_batch  # noqa: E402
+from kg_builder.rdf.vocab import DEFAULT_BASE  # noqa: E402
+from kg_builder.read import ReadOptions, iter_articles  # noqa: E402
 from kg_builder.store import (  # noqa: E402
     PENDING_FILE,
     GraphWrite,
@@ -46,8 +49,6 @@ from kg_builder.store import (  # noqa: E402
     replace_graphs,
     to_ntriples,
 )
-from kg_builder.validate import load_shapes, validate_batch  # noqa: E402
-from kg_builder.vocab import DEFAULT_BASE  # noqa: E402
 
 STAGES = ("spacy", "extract", "emit", "validate", "ntriples", "store")
 

@@ -28,10 +28,10 @@ from kg_builder.errors import (
     QueryError,
     StoreError,
 )
-from kg_builder.readers import ReadOptions  # light: no NLP, only the standard library
+from kg_builder.read import ReadOptions  # light: no NLP, only the standard library
 
 if TYPE_CHECKING:
-    from kg_builder.pipeline import Failure
+    from kg_builder.pipeline.run import Failure
 
 
 class Exit(IntEnum):
@@ -146,9 +146,9 @@ def ingest(
     Re-ingesting an article (same id) replaces its graph. Bad inputs are named on
     stderr and counted; the good articles are stored (exit 3 if any failed).
     """
-    from kg_builder import vocab
-    from kg_builder.pipeline import IngestOptions
-    from kg_builder.pipeline import ingest as run_ingest
+    from kg_builder.pipeline.run import IngestOptions
+    from kg_builder.pipeline.run import ingest as run_ingest
+    from kg_builder.rdf import vocab
 
     progress_bar = _progress("ingesting", "articles") if err.is_terminal else None
     try:
@@ -241,7 +241,7 @@ def query(
     ] = None,
 ) -> None:
     """Run a SPARQL SELECT query on the store (or a remote endpoint) and print the rows."""
-    from kg_builder.query import FORMATS, Table, load_query, select, to_text
+    from kg_builder.store.query import FORMATS, Table, load_query, select, to_text
 
     if fmt not in FORMATS:
         err.print(f"error: --format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -251,7 +251,8 @@ def query(
         raise typer.Exit(int(Exit.USAGE))
     try:
         if endpoint:
-            from kg_builder.endpoint import EndpointConfig, query_endpoint
+            from kg_builder.remote.endpoint import EndpointConfig
+            from kg_builder.remote.sparql import query_endpoint
 
             config = EndpointConfig.from_url(
                 endpoint, query_url=endpoint, user=user, password=password, token=token
@@ -319,7 +320,7 @@ def validate(
     ] = None,
 ) -> None:
     """Check a store (each article graph) or an RDF file against the SHACL shapes."""
-    from kg_builder.validate import validate_path
+    from kg_builder.store.validate import validate_path
 
     try:
         reports = validate_path(source, str(shapes) if shapes else None)
@@ -370,9 +371,9 @@ def push(
     again is safe. Afterwards the triples per graph on the server are counted and
     compared with the local store.
     """
-    from kg_builder.endpoint import EndpointConfig
-    from kg_builder.push import PushError
-    from kg_builder.push import push as run_push
+    from kg_builder.errors import PushError
+    from kg_builder.remote.endpoint import EndpointConfig
+    from kg_builder.remote.push import push as run_push
 
     if mode not in ("per-article", "single", "default"):
         err.print(f"error: --mode must be per-article, single or default, not {mode!r}")
@@ -447,7 +448,7 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the store as a SPARQL endpoint with a query page for the browser (Ctrl-C stops)."""
-    from kg_builder.serve import run_server
+    from kg_builder.remote.serve import run_server
 
     def ready(url: str) -> None:
         err.print(

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg_builder.remote.push import PushReport
+
 
 class KgBuilderError(Exception):
     """Base of every error kg-builder raises on purpose."""
@@ -47,3 +52,18 @@ class EndpointError(KgBuilderError):
     def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
         self.status = status
+
+
+class PushError(EndpointError):
+    """A push stopped early (server unreachable, credentials refused, not a Graph Store).
+
+    Attributes:
+        report: What reached the server before the push stopped
+            (:class:`~kg_builder.remote.push.PushReport`); graphs listed in
+            ``report.graphs_pushed`` were completely accepted, the graph being sent when it
+            stopped is in ``report.graphs_failed``.
+    """
+
+    def __init__(self, message: str, status: int | None = None, report: PushReport | None = None):
+        super().__init__(message, status)
+        self.report = report

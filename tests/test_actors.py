@@ -6,7 +6,7 @@ import pytest
 
 import kg_builder.extract
 from kg_builder.models import ActorKind, Article
-from kg_builder.nlp import load_nlp
+from kg_builder.nlp.model import load_nlp
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 
 from kg_builder.extract import extract
 from kg_builder.models import AgreementStatus, Article
-from kg_builder.nlp import load_nlp
+from kg_builder.nlp.model import load_nlp
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from kg_builder.extract.dates import find_dates, first_date, is_future, resolve_weekday
-from kg_builder.nlp import load_nlp
+from kg_builder.nlp.model import load_nlp
 
 THU = dt.date(2022, 1, 13)  # a Thursday
 

@@ -8,7 +8,7 @@ import pytest
 
 import kg_builder.extract
 from kg_builder.models import Article, Demand, DemandStatus, Extraction
-from kg_builder.nlp import load_nlp
+from kg_builder.nlp.model import load_nlp
 
 PUBLISHED = date(2023, 5, 17)
 

@@ -13,8 +13,6 @@ from hypothesis import strategies as st
 from rdflib import RDF, Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from kg_builder import vocab as V
-from kg_builder.emit import emit, emit_triples
 from kg_builder.models import (
     Actor,
     ActorKind,
@@ -26,8 +24,10 @@ from kg_builder.models import (
     Span,
     Statement,
 )
-from kg_builder.store import to_ntriples
-from kg_builder.validate import validate_graph
+from kg_builder.rdf import vocab as V
+from kg_builder.rdf.emit import emit, emit_triples
+from kg_builder.rdf.ntriples import to_ntriples
+from kg_builder.rdf.validate import validate_graph
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "input.json").exists())

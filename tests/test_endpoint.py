@@ -19,9 +19,10 @@ from oxigraph_server import (
     html_site,
 )
 
-from kg_builder.endpoint import EndpointConfig, query_endpoint
-from kg_builder.errors import ConfigError, EndpointError, QueryError, StoreError
-from kg_builder.push import DEFAULT_GRAPH, PushError, push
+from kg_builder.errors import ConfigError, EndpointError, PushError, QueryError, StoreError
+from kg_builder.remote.endpoint import EndpointConfig
+from kg_builder.remote.push import DEFAULT_GRAPH, push
+from kg_builder.remote.sparql import query_endpoint
 from kg_builder.store import GraphWrite, dump_graph_ntriples, open_store, replace_graphs
 
 pytestmark = pytest.mark.slow

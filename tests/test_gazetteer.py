@@ -1,7 +1,7 @@
 """Gazetteer lookups: states, capitals, demonyms, organisations, media, lexicons."""
 
-from kg_builder import gazetteer
 from kg_builder.models import ActorKind
+from kg_builder.nlp import gazetteer
 
 
 def test_demonym_resolves_to_state_key():

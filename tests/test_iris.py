@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg_builder.iris import IriMinter, segment, slug
+from kg_builder.rdf.iris import IriMinter, segment, slug
 
 
 def test_slug_is_readable_for_plain_names() -> None:

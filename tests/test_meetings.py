@@ -9,7 +9,7 @@ import pytest
 from kg_builder.extract import extract
 from kg_builder.extract.meetings import dateline_place
 from kg_builder.models import Article
-from kg_builder.nlp import load_nlp
+from kg_builder.nlp.model import load_nlp
 
 THURSDAY = dt.date(2023, 3, 9)
 

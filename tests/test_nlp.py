@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg_builder.errors import ConfigError
-from kg_builder.nlp import default_model, load_nlp
+from kg_builder.nlp.model import default_model, load_nlp
 
 
 def test_default_model_is_an_installed_english_model() -> None:

@@ -14,7 +14,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from kg_builder import models, vocab
+from kg_builder import models
+from kg_builder.rdf import vocab
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "kg-builder.ttl"
@@ -32,7 +33,7 @@ def _kgb(term: object) -> bool:
 
 
 def vocab_terms() -> set[URIRef]:
-    """Every ``kgb:`` IRI bound as a module attribute of ``kg_builder.vocab``."""
+    """Every ``kgb:`` IRI bound as a module attribute of ``kg_builder.rdf.vocab``."""
     return {value for value in vars(vocab).values() if _kgb(value)}
 
 

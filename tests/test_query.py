@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.errors import QueryError
-from kg_builder.query import Table, load_query, to_text
 from kg_builder.resources import shipped_queries
+from kg_builder.store.query import Table, load_query, to_text
 
 CONTRACT = {
     "actors": {"article_id", "actor", "name", "type"},

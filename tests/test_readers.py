@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from kg_builder.errors import ConfigError, InputError
 from kg_builder.models import Article
-from kg_builder.readers import ReadOptions, iter_articles, parse_published
+from kg_builder.read import ReadOptions, iter_articles
+from kg_builder.read.formats import parse_published
 
 DATA = Path(__file__).parent / "data" / "readers"
 ROOT = Path(__file__).resolve().parents[1]
@@ -387,7 +388,8 @@ def test_unreadable_file_should_be_an_error(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     # chmod 000 does not stop root (CI containers), so refuse the open itself.
-    monkeypatch.setattr("kg_builder.readers.open", denied, raising=False)
+    monkeypatch.setattr("kg_builder.read.decode.open", denied, raising=False)
+    monkeypatch.setattr("kg_builder.read.formats.open", denied, raising=False)
     items = read(tmp_path / "locked.txt", tmp_path / "locked.jsonl")
     assert [e.origin for e in items] == [
         str(tmp_path / "locked.txt"),

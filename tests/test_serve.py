@@ -18,7 +18,7 @@ import pytest
 from oxigraph_server import build_store, free_port
 
 from kg_builder.errors import ConfigError, StoreError
-from kg_builder.serve import find_oxigraph, run_server, serve_command
+from kg_builder.remote.serve import find_oxigraph, run_server, serve_command
 from kg_builder.store import open_store
 
 pytestmark = pytest.mark.slow
@@ -118,7 +118,7 @@ def test_run_server_should_stop_cleanly_on_ctrl_c(store):
     path, counts = store
     port = free_port()
     code = (
-        "import sys; from kg_builder.serve import run_server; "
+        "import sys; from kg_builder.remote.serve import run_server; "
         f"sys.exit(run_server({str(path)!r}, '127.0.0.1', {port}, "
         "ready_callback=lambda u: print(u, flush=True)))"
     )

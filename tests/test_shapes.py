@@ -16,7 +16,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from kg_builder import models, vocab
+from kg_builder import models
+from kg_builder.rdf import vocab
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"

@@ -9,6 +9,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg_builder.errors import StoreError
+from kg_builder.rdf.ntriples import to_ntriples
 from kg_builder.store import (
     EXPORT_FORMATS,
     PENDING_FILE,
@@ -17,7 +18,6 @@ from kg_builder.store import (
     graph_counts,
     open_store,
     replace_graphs,
-    to_ntriples,
 )
 
 G1, G2 = "https://example.org/article/1", "https://example.org/article/2"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg_builder.extract.tree import ancestors, climb, is_root
-from kg_builder.nlp import load_nlp
+from kg_builder.nlp.model import load_nlp
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,13 @@ import pytest
 from golden_io import load_extraction
 from rdflib import Dataset, Graph, URIRef
 
-from kg_builder.emit import emit
 from kg_builder.errors import InputError, OntologyError
-from kg_builder.store import GraphWrite, open_store, replace_graphs, to_ntriples
-from kg_builder.validate import load_shapes, validate_graph, validate_path
+from kg_builder.rdf.emit import emit
+from kg_builder.rdf.ntriples import to_ntriples
+from kg_builder.rdf.shapes import load_shapes
+from kg_builder.rdf.validate import validate_graph
+from kg_builder.store import GraphWrite, open_store, replace_graphs
+from kg_builder.store.validate import validate_path
 
 GOLDEN = Path(__file__).parent / "golden" / "full" / "input.json"
 
@@ -113,7 +116,7 @@ def _with_faults(good: Graph) -> Graph:
     from rdflib import Literal
     from rdflib.namespace import RDF, XSD
 
-    from kg_builder import vocab as V
+    from kg_builder.rdf import vocab as V
 
     bad = _broken(good)
     person = next(bad.subjects(RDF.type, V.Person))
@@ -127,7 +130,7 @@ def _with_faults(good: Graph) -> Graph:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_targeted_form_gives_the_same_results_on_every_example(path: Path) -> None:
-    from kg_builder.validate import targeted_form
+    from kg_builder.rdf.shapes import targeted_form
 
     shapes = load_shapes()
     data = Graph().parse(path, format="turtle")
@@ -135,7 +138,7 @@ def test_targeted_form_gives_the_same_results_on_every_example(path: Path) -> No
 
 
 def test_targeted_form_gives_the_same_results_on_emitted_graphs(good: Graph) -> None:
-    from kg_builder.validate import targeted_form
+    from kg_builder.rdf.shapes import targeted_form
 
     shapes, targeted = load_shapes(), targeted_form(load_shapes())
     faulty = _with_faults(good)
@@ -148,7 +151,7 @@ def test_targeted_form_gives_the_same_results_on_emitted_graphs(good: Graph) -> 
 def test_targeted_form_moves_targets_but_keeps_value_shapes_nested() -> None:
     from rdflib.namespace import SH
 
-    from kg_builder.validate import targeted_form
+    from kg_builder.rdf.shapes import targeted_form
 
     shapes = Graph().parse(
         data="""
@@ -186,7 +189,7 @@ def _triples(g: Graph) -> tuple:
 
 
 def test_batch_reports_equal_one_by_one_reports(good: Graph) -> None:
-    from kg_builder.validate import validate_batch
+    from kg_builder.rdf.validate import validate_batch
 
     graphs = [Graph().parse(p, format="turtle") for p in EXAMPLES] + [good, _with_faults(good)]
     batch = validate_batch([_triples(g) for g in graphs])
@@ -196,7 +199,7 @@ def test_batch_reports_equal_one_by_one_reports(good: Graph) -> None:
 
 
 def test_batch_of_conforming_graphs_conforms(good: Graph) -> None:
-    from kg_builder.validate import validate_batch
+    from kg_builder.rdf.validate import validate_batch
 
     examples = [Graph().parse(p, format="turtle") for p in EXAMPLES if p.name.startswith("good")]
     reports = validate_batch([_triples(g) for g in [good, *examples, good]])
@@ -208,8 +211,8 @@ def test_one_graph_cannot_make_another_conform(good: Graph) -> None:
     Merged naively, B's triples would satisfy A's constraint."""
     from rdflib.namespace import RDF
 
-    from kg_builder import vocab as V
-    from kg_builder.validate import validate_batch
+    from kg_builder.rdf import vocab as V
+    from kg_builder.rdf.validate import validate_batch
 
     demand = next(good.subjects(RDF.type, V.Demand))
     demander = next(good.objects(demand, V.demander))
@@ -224,7 +227,7 @@ def test_one_graph_cannot_make_another_conform(good: Graph) -> None:
 
 
 def test_shapes_that_read_iri_spelling_are_applied_graph_by_graph() -> None:
-    from kg_builder.validate import _rename_safe
+    from kg_builder.rdf.shapes import rename_safe_terms
 
     def shapes(body: str) -> Graph:
         prefixes = (
@@ -233,15 +236,15 @@ def test_shapes_that_read_iri_spelling_are_applied_graph_by_graph() -> None:
         )
         return Graph().parse(data=prefixes + body, format="turtle")
 
-    assert _rename_safe(load_shapes()) is not None
+    assert rename_safe_terms(load_shapes()) is not None
     literal_pattern = "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P ."
     literal_pattern += ' ex:P sh:path ex:p ; sh:datatype xsd:string ; sh:pattern "^a" .'
-    assert _rename_safe(shapes(literal_pattern)) is not None
+    assert rename_safe_terms(shapes(literal_pattern)) is not None
     iri_pattern = 'ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:pattern "^https:" .'
-    assert _rename_safe(shapes(iri_pattern)) is None
+    assert rename_safe_terms(shapes(iri_pattern)) is None
     target_node = "ex:S a sh:NodeShape ; sh:targetNode ex:n ; sh:property ex:P ."
     target_node += " ex:P sh:path ex:p ; sh:minCount 1 ."
-    assert _rename_safe(shapes(target_node)) is None
+    assert rename_safe_terms(shapes(target_node)) is None
     inverse = "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P ."
     inverse += " ex:P sh:path [ sh:inversePath ex:p ] ; sh:maxCount 1 ."
-    assert _rename_safe(shapes(inverse)) is None
+    assert rename_safe_terms(shapes(inverse)) is None

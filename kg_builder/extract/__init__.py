@@ -25,7 +25,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
 
     Args:
         article: The article; ``doc`` must be its parsed ``text``.
-        doc: Output of :func:`kg_builder.nlp.load_nlp` on ``article.text``.
+        doc: Output of :func:`kg_builder.nlp.model.load_nlp` on ``article.text``.
 
     Returns:
         The frozen extraction; actor references are ``Actor.key`` values.

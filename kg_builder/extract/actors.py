@@ -19,18 +19,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.language import Language
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from kg_builder import gazetteer
 from kg_builder.extract import bodies
 from kg_builder.extract.context import DocContext, span_of_tokens
 from kg_builder.extract.posts import RANKS, TITLE_MODIFIERS, TITLE_NOUNS, is_title_word
 from kg_builder.extract.tree import climb
 from kg_builder.models import Actor, ActorKind, Mention
-
-RULER_NAME = "kgb_gazetteer"
+from kg_builder.nlp import gazetteer
 
 #: Prepositions whose object is a place, not an actor ("talks in Geneva").
 LOCATIVE_PREPS = gazetteer.lexicon("LOCATIVE_PREPS")
@@ -59,71 +56,6 @@ _COMPASS = frozenset(
     {"eastern", "western", "northern", "southern", "central", "north", "south", "east", "west"}
 )
 _PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them"})
-
-
-PARAGRAPHS_NAME = "kgb_paragraphs"
-_HEADING_MAX = 10  # tokens: a shorter line without final punctuation is a heading
-
-
-@Language.component(PARAGRAPHS_NAME)
-def paragraph_sentences(doc: Doc) -> Doc:
-    """Start a sentence after a paragraph break, and after a line that ends a sentence or
-    is a heading ("Response to proposals"), unless the next line goes on in lower case
-    (hard-wrapped copy). Runs before the parser, which keeps these boundaries.
-
-    Args:
-        doc: A tokenised document.
-
-    Returns:
-        The same document with ``is_sent_start`` set at those places.
-    """
-    line_len = 0
-    for i, tok in enumerate(doc):
-        if tok.is_space:
-            continue
-        prev = doc[i - 1] if i else None
-        brk = prev is not None and ("\n" in prev.whitespace_ or prev.is_space and "\n" in prev.text)
-        if brk and tok.text[:1].isalpha() and tok.text[:1].islower():
-            brk = False  # a wrapped line continues its sentence
-        if brk:
-            j = i - 1
-            while j > 0 and doc[j].is_space:
-                j -= 1
-            last = doc[j]
-            whitespace = prev.text if prev.is_space else prev.whitespace_
-            if (
-                "\n\n" in whitespace
-                or "\n" in whitespace
-                and (
-                    last.text in {".", "!", "?", ":", "\u201d", '"', "\u2019"}
-                    or line_len <= _HEADING_MAX
-                )
-            ):
-                tok.is_sent_start = True
-            line_len = 0
-        line_len += 1
-    return doc
-
-
-def add_to_pipeline(nlp: Language) -> None:
-    """Add paragraph sentence breaks before the parser and the gazetteer EntityRuler
-    before ``ner`` so gazetteer names win.
-
-    Args:
-        nlp: A loaded English pipeline; changed in place (idempotent).
-    """
-    if PARAGRAPHS_NAME not in nlp.pipe_names and "parser" in nlp.pipe_names:
-        nlp.add_pipe(PARAGRAPHS_NAME, before="parser")
-    if RULER_NAME in nlp.pipe_names:
-        return
-    where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
-    ruler = nlp.add_pipe(
-        "entity_ruler",
-        name=RULER_NAME,
-        config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True},
-        **where,
-    )
-    ruler.add_patterns(gazetteer.ruler_patterns())
 
 
 @dataclass
@@ -732,7 +664,7 @@ def find_actors(ctx: DocContext) -> None:
     """Find the article's actors and their mentions; fill ``ctx.actors``.
 
     Args:
-        ctx: The article and its parse (from :func:`kg_builder.nlp.load_nlp`).
+        ctx: The article and its parse (from :func:`kg_builder.nlp.model.load_nlp`).
 
     Example:
         "Moscow expects the West to answer, Russian Deputy Foreign Minister Alexander
@@ -750,4 +682,4 @@ def find_actors(ctx: DocContext) -> None:
     b.commit()
 
 
-__all__ = ["RULER_NAME", "TITLE_MODIFIERS", "add_to_pipeline", "find_actors"]
+__all__ = ["TITLE_MODIFIERS", "find_actors"]

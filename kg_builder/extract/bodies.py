@@ -9,15 +9,50 @@ Called by :func:`kg_builder.extract.actors.find_actors` with its builder.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Protocol
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
-from kg_builder import gazetteer
 from kg_builder.models import ActorKind
+from kg_builder.nlp import gazetteer
 
-if TYPE_CHECKING:
-    from kg_builder.extract.actors import _Builder
+
+class DraftActor(Protocol):
+    """An actor being built: its name may still grow ("the ministry" → a fuller name)."""
+
+    name: str
+    kind: ActorKind
+    aliases: list[str]
+
+
+class ActorRecorder(Protocol):
+    """What this module needs of the document's actor builder (see ``extract.actors``)."""
+
+    @property
+    def doc(self) -> Doc: ...
+    @property
+    def found(self) -> Mapping[tuple[int, int], str]: ...
+    @property
+    def drafts(self) -> Mapping[str, DraftActor]: ...
+    @property
+    def skip(self) -> set[int]: ...
+
+    def actor(
+        self,
+        key: str,
+        name: str,
+        kind: ActorKind,
+        *,
+        aliases: tuple[str, ...] = (),
+        wikidata: str | None = None,
+        part_of: str | None = None,
+    ) -> str: ...
+    def gaz_actor(self, e: gazetteer.Entry) -> str: ...
+    def mention(self, start: int, end: int, key: str) -> None: ...
+    def unmention(self, start: int, end: int) -> None: ...
+    def covered(self, i: int) -> str | None: ...
+
 
 #: Government body heads and the function they are keyed by.
 BODY_HEADS: dict[str, str] = gazetteer.body_words("head")
@@ -30,7 +65,7 @@ _MINISTRY_FN = MINISTRY_FN
 
 
 def add_body(
-    b: _Builder,
+    b: ActorRecorder,
     start: int,
     end: int,
     state: str | None,
@@ -63,7 +98,7 @@ def add_body(
     return key
 
 
-def salient_state(b: _Builder, before: int) -> str | None:
+def salient_state(b: ActorRecorder, before: int) -> str | None:
     """The state mentioned most often before token offset ``before`` (ties: by key)."""
     counts: dict[str, int] = {}
     for (s, _), k in sorted(b.found.items()):
@@ -72,7 +107,7 @@ def salient_state(b: _Builder, before: int) -> str | None:
     return max(sorted(counts), key=lambda k: counts[k]) if counts else None
 
 
-def state_of(b: _Builder, toks: list[Token]) -> tuple[str | None, str | None]:
+def state_of(b: ActorRecorder, toks: list[Token]) -> tuple[str | None, str | None]:
     """State key and demonym from qualifiers: "Russian", "Russia's", "US", "of Iran"."""
     for t in toks:
         st = gazetteer.state_by_demonym(t.text)
@@ -84,7 +119,7 @@ def state_of(b: _Builder, toks: list[Token]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def find_bodies(b: _Builder) -> None:
+def find_bodies(b: ActorRecorder) -> None:
     """Find government bodies in the document and record them on the builder ``b``."""
     doc = b.doc
     last_by_fn: dict[str, str] = {}
@@ -222,7 +257,7 @@ def find_bodies(b: _Builder) -> None:
             last_by_fn.setdefault("ministry" if "ministry" in key else fn, key)
 
 
-def ministry_function(b: _Builder, t: Token) -> str:
+def ministry_function(b: ActorRecorder, t: Token) -> str:
     """Function key of a ministry head token ("Foreign Ministry" → "foreign-ministry")."""
     words = function_words(b, t).lower()
     if not words:
@@ -231,7 +266,7 @@ def ministry_function(b: _Builder, t: Token) -> str:
     return f"{fn}-ministry"
 
 
-def function_words(b: _Builder, t: Token) -> str:
+def function_words(b: ActorRecorder, t: Token) -> str:
     """ "Foreign" in "Foreign Ministry", "Foreign Affairs" in "Ministry of Foreign Affairs"."""
     doc = b.doc
     words: list[str] = []

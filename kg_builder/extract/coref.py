@@ -30,11 +30,11 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from kg_builder import gazetteer
 from kg_builder.extract import posts
 from kg_builder.extract.context import DocContext, span_of_tokens
 from kg_builder.extract.tree import climb
 from kg_builder.models import Actor, ActorKind, Mention
+from kg_builder.nlp import gazetteer
 
 _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})

@@ -321,7 +321,7 @@ def demonym_states() -> dict[str, tuple[str, ...]]:
         read from the packaged ``countries.csv`` gazetteer.
     """
     out: dict[str, tuple[str, ...]] = {}
-    path = resources.files("kg_builder.data").joinpath("countries.csv")
+    path = resources.files("kg_builder.nlp.data").joinpath("countries.csv")
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             names = tuple(n for n in [row["name"], *row.get("aliases", "").split("|")] if n)

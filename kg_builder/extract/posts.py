@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from kg_builder import gazetteer
 from kg_builder.extract.context import DocContext, span_of_tokens
 from kg_builder.models import ActorKind, Post
+from kg_builder.nlp import gazetteer
 
 #: Head nouns of offices and roles (lower case).
 TITLE_NOUNS = gazetteer.lexicon("TITLE_NOUNS")

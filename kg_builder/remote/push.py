@@ -2,7 +2,7 @@
 
 One PUT per article graph (a re-push replaces, never duplicates), bounded chunks, retries
 with backoff, and a final count of triples per graph on the server compared with the local
-store. The HTTP and SPARQL plumbing lives in :mod:`kg_builder.endpoint`.
+store. The HTTP and SPARQL plumbing lives in :mod:`kg_builder.remote.endpoint`.
 
 * ``per-article`` (default): each local named graph → ``PUT <gsp>?graph=<article IRI>``.
 * ``single``: every article graph → one named graph (``graph=``).
@@ -35,21 +35,20 @@ from typing import Literal
 
 import pyoxigraph as ox
 
-from kg_builder.endpoint import (
-    _AGENT,
-    _NTRIPLES,
-    _RETRY_STATUSES,
-    EndpointConfig,
-    _describe_os_error,
-    _GraphRejected,
-    _GraphStore,
-    _Retryable,
-    _rows,
-    _sparql_json,
-    _status_error,
-    _with_retries,
+from kg_builder.errors import ConfigError, EndpointError, PushError, StoreError
+from kg_builder.remote.endpoint import EndpointConfig
+from kg_builder.remote.graph_store import GraphStore
+from kg_builder.remote.http import (
+    AGENT,
+    NTRIPLES,
+    RETRY_STATUSES,
+    GraphRejected,
+    Retryable,
+    describe_os_error,
+    status_error,
+    with_retries,
 )
-from kg_builder.errors import ConfigError, EndpointError, StoreError
+from kg_builder.remote.sparql import result_rows, sparql_json
 from kg_builder.store import graph_counts, open_store
 
 PushMode = Literal["per-article", "single", "default"]
@@ -115,20 +114,6 @@ class PushReport:
     @property
     def triples_per_second(self) -> float:
         return self.triples / self.seconds if self.seconds > 0 else 0.0
-
-
-class PushError(EndpointError):
-    """A push stopped early (server unreachable, credentials refused, not a Graph Store).
-
-    Attributes:
-        report: What reached the server before the push stopped; graphs listed in
-            ``report.graphs_pushed`` were completely accepted, the graph being sent when it
-            stopped is in ``report.graphs_failed``.
-    """
-
-    def __init__(self, message: str, status: int | None = None, report: PushReport | None = None):
-        super().__init__(message, status)
-        self.report = report
 
 
 # --------------------------------------------------------------------------- push
@@ -217,7 +202,7 @@ def push(
     tally = _Tally(len(counts), progress)
     # Fail early and clearly on an unreachable host or a URL that is not SPARQL.
     try:
-        _sparql_json(config, "ASK {}")
+        sparql_json(config, "ASK {}")
     except EndpointError as exc:
         raise PushError(str(exc), exc.status, report([], {}, False)) from None
 
@@ -284,7 +269,7 @@ class _Tally:
 class _Outcome:
     target: _Target
     requests: int  # accepted requests
-    error: _GraphRejected | EndpointError | None = None
+    error: GraphRejected | EndpointError | None = None
 
 
 def _send_all(
@@ -295,13 +280,13 @@ def _send_all(
     Returns the outcomes of the targets that were attempted, in target order.
     """
     local = threading.local()
-    clients: list[_GraphStore] = []
+    clients: list[GraphStore] = []
     clients_lock = threading.Lock()
 
     def work(target: _Target) -> _Outcome:
         client = getattr(local, "client", None)
         if client is None:
-            client = local.client = _GraphStore(config)
+            client = local.client = GraphStore(config)
             with clients_lock:
                 clients.append(client)
         requests = 0
@@ -313,7 +298,7 @@ def _send_all(
                 requests += 1
                 tally.accepted(body.triples, body.graphs_done - done)
                 done = body.graphs_done
-        except (_GraphRejected, EndpointError) as exc:
+        except (GraphRejected, EndpointError) as exc:
             return _Outcome(target, requests, exc)
         return _Outcome(target, requests)
 
@@ -504,16 +489,16 @@ def _remote_counts(config: EndpointConfig, targets: list[_Target]) -> dict[str, 
     named = [t.graph for t in targets if t.graph is not None]
     for i in range(0, len(named), _VERIFY_BATCH):
         values = " ".join(f"<{g}>" for g in named[i : i + _VERIFY_BATCH])
-        data = _sparql_json(
+        data = sparql_json(
             config,
             f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
             "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
         )
-        for g, n in _rows(data)[1]:
+        for g, n in result_rows(data)[1]:
             counts[g] = int(n)
     if any(t.graph is None for t in targets):
         expected = next(t.expected for t in targets if t.graph is None)
-        _, rows = _rows(_sparql_json(config, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+        _, rows = result_rows(sparql_json(config, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
         n = int(rows[0][0]) if rows else 0
         if n != expected:
             # Some servers query the union of all graphs by default: ask the Graph Store.
@@ -524,9 +509,9 @@ def _remote_counts(config: EndpointConfig, targets: list[_Target]) -> dict[str, 
 
 def _default_graph_size(config: EndpointConfig) -> int:
     """Triples in the default graph, counted from a Graph Store GET in N-Triples."""
-    client = _GraphStore(config)
+    client = GraphStore(config)
     path = client.target(None)
-    headers = {"Accept": _NTRIPLES, "User-Agent": _AGENT}
+    headers = {"Accept": NTRIPLES, "User-Agent": AGENT}
     if config.auth_header:
         headers["Authorization"] = config.auth_header
 
@@ -537,15 +522,15 @@ def _default_graph_size(config: EndpointConfig) -> int:
             resp = conn.getresponse()
             if resp.status != 200:
                 body = resp.read()
-                if resp.status in _RETRY_STATUSES:
-                    raise _Retryable(f"HTTP {resp.status} {resp.reason}", resp.status)
-                raise _status_error(
+                if resp.status in RETRY_STATUSES:
+                    raise Retryable(f"HTTP {resp.status} {resp.reason}", resp.status)
+                raise status_error(
                     config, config.gsp_url, "GET", resp.status, resp.reason, body, service="gsp"
                 )
             return sum(1 for line in resp if line.strip() and not line.startswith(b"#"))
         except (OSError, http.client.HTTPException) as exc:
-            raise _Retryable(f"no answer ({_describe_os_error(exc)})") from None
+            raise Retryable(f"no answer ({describe_os_error(exc)})") from None
         finally:
             client.close()
 
-    return _with_retries(config, attempt, f"GET {config.gsp_url}?default")
+    return with_retries(config, attempt, f"GET {config.gsp_url}?default")

@@ -6,7 +6,7 @@ store) fail at once, before any article is read.
 
 Work per article (spaCy, extraction, emission) and the batch's SHACL validation run
 in ``jobs`` worker processes; the parent only writes to the store, one load per batch
-with Ctrl-C held back (see :func:`kg_builder.store.replace_graphs`), so every article is
+with Ctrl-C held back (see :func:`kg_builder.store.embedded.replace_graphs`), so every article is
 either fully stored or absent. Memory stays flat: at most ``jobs * 2`` batches are in
 flight. ``benchmarks/stages.py`` shows where the time goes.
 """
@@ -22,14 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from kg_builder import vocab
-from kg_builder.emit import emit_triples
 from kg_builder.errors import ConfigError, InputError
-from kg_builder.iris import IriMinter
 from kg_builder.models import Article
-from kg_builder.readers import ReadOptions, iter_articles
-from kg_builder.store import PENDING_FILE, GraphWrite, open_store, replace_graphs, to_ntriples
-from kg_builder.validate import load_shapes, validate_batch
+from kg_builder.rdf import vocab
+from kg_builder.rdf.emit import emit_triples
+from kg_builder.rdf.iris import IriMinter
+from kg_builder.rdf.ntriples import to_ntriples
+from kg_builder.rdf.shapes import load_shapes
+from kg_builder.rdf.validate import validate_batch
+from kg_builder.read import ReadOptions, iter_articles
+from kg_builder.store import PENDING_FILE, GraphWrite, open_store, replace_graphs
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +100,7 @@ _WORKER: dict = {}
 
 
 def _init_worker(options: IngestOptions) -> None:
-    from kg_builder.nlp import load_nlp
+    from kg_builder.nlp.model import load_nlp
 
     nlp = load_nlp(options.model)
     _WORKER["nlp"] = nlp
@@ -180,7 +182,7 @@ def check_options(options: IngestOptions) -> None:
     except ValueError as exc:
         raise ConfigError(f"--base: {exc}") from exc
     load_shapes(options.shapes)
-    from kg_builder.nlp import load_nlp
+    from kg_builder.nlp.model import load_nlp
 
     load_nlp(options.model)
 

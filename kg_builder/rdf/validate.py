@@ -1,0 +1,181 @@
+"""The SHACL gate: every article graph is checked against ``ontology/shapes.ttl``.
+
+A non-conforming graph is a result (a :class:`Report`), not an exception. The shapes
+(and the ontology, to check that it parses) are loaded once per process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyshacl
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
+from kg_builder.errors import InputError
+from kg_builder.rdf.shapes import load_shapes, prepared_form, rename_safe_terms
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One SHACL result: which node, which property, what is wrong."""
+
+    focus: str
+    path: str
+    message: str
+    severity: str
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The outcome of validating one graph."""
+
+    conforms: bool
+    violations: tuple[Violation, ...] = ()
+
+    def summary(self, limit: int = 5) -> str:
+        lines = [f"{v.focus} {v.path}: {v.message}" for v in self.violations[:limit]]
+        if len(self.violations) > limit:
+            lines.append(f"... and {len(self.violations) - limit} more")
+        return "\n".join(lines)
+
+
+def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
+    """Validate one data graph with pyshacl (SHACL Core, no inference).
+
+    ``shapes`` is handed to pyshacl in the equivalent form of
+    :func:`~kg_builder.rdf.shapes.targeted_form` (prepared once per shapes graph), which
+    pyshacl evaluates several times faster.
+
+    >>> validate_graph(Graph()).conforms
+    True
+    """
+    shapes = shapes if shapes is not None else load_shapes()
+    conforms, results, _ = pyshacl.validate(
+        data,
+        shacl_graph=prepared_form(shapes),
+        inference="none",
+        advanced=False,
+        allow_warnings=True,
+        abort_on_first=False,
+    )
+    if conforms:
+        return Report(True)
+    violations = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        violations.append(
+            Violation(
+                focus=str(results.value(result, SH.focusNode) or ""),
+                path=_term(results.value(result, SH.resultPath)),
+                message=str(results.value(result, SH.resultMessage) or ""),
+                severity=str(results.value(result, SH.resultSeverity) or "").rsplit("#", 1)[-1],
+            )
+        )
+    violations.sort(key=lambda v: (v.focus, v.path, v.message))
+    blocking = any(v.severity == "Violation" for v in violations)
+    return Report(not blocking, tuple(violations))
+
+
+def validate_batch(graphs: Sequence[Sequence[tuple]], shapes: Graph | None = None) -> list[Report]:
+    """Validate several graphs (each given as its triples); one report per graph.
+
+    The graphs are validated together, as their disjoint union, in one pyshacl run:
+    every node that is not a term of the shapes graph (a class, a property, a code-list
+    concept) is renamed into a scope of its own graph, so no triple of one graph can
+    satisfy or break a constraint on another. A SHACL Core shape then sees each focus
+    node with exactly the triples of its own graph, and the union conforms exactly when
+    every graph does. Only if it does not are the graphs validated one by one, for
+    reports with the real node IRIs. pyshacl's per-run overhead is paid once per batch:
+    on the dev articles, 23-25 ms per article graph in batches of 32 (building the union
+    included) against 29-34 ms one by one (building each graph included).
+
+    Shapes for which renaming could change a result (see
+    :func:`~kg_builder.rdf.shapes.rename_safe_terms`) are always applied graph by graph.
+    """
+    shapes = shapes if shapes is not None else load_shapes()
+    terms = rename_safe_terms(shapes)
+    if len(graphs) < 2 or terms is None:
+        return [validate_graph(graph_of(g), shapes) for g in graphs]
+    union = Graph()
+    add = union.add
+    for i, triples in enumerate(graphs):
+        scope = f"urn:kg-builder:validation:{i}:"
+        renamed: dict = {}
+
+        def rename(node, scope=scope, renamed=renamed):
+            if isinstance(node, Literal) or node in terms:
+                return node
+            new = renamed.get(node)
+            if new is None:
+                new = renamed[node] = type(node)(scope + node)
+            return new
+
+        for s, p, o in triples:
+            if s in terms:  # a shapes-graph term described by the data: no safe renaming
+                return [validate_graph(graph_of(g), shapes) for g in graphs]
+            add((rename(s), p, rename(o)))
+    if validate_graph(union, shapes).conforms:
+        return [Report(True)] * len(graphs)
+    return [validate_graph(graph_of(g), shapes) for g in graphs]
+
+
+def graph_of(triples: Iterable[tuple]) -> Graph:
+    """A new stand-alone graph of ``triples`` (also: a copy of a dataset's named graph)."""
+    g = Graph()
+    for t in triples:
+        g.add(t)
+    return g
+
+
+def _term(node) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        return node.n3()
+    return str(node)
+
+
+_FILE_FORMATS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+}
+
+
+def validate_file(path: str | Path, shapes: Graph | None = None) -> dict[str, Report]:
+    """Validate an RDF file; a TriG or N-Quads file graph by graph.
+
+    Returns:
+        Reports keyed by graph IRI (TriG, N-Quads) or by file name.
+
+    Raises:
+        InputError: the file does not exist, has an unknown type, or does not parse.
+    """
+    shapes = shapes if shapes is not None else load_shapes()
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(str(path), "no such file or store folder")
+    fmt = _FILE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(str(path), f"unknown RDF file type; use one of {', '.join(_FILE_FORMATS)}")
+    try:
+        if fmt in ("trig", "nquads"):
+            ds = Dataset()
+            ds.parse(path, format=fmt)
+            return {
+                str(g.identifier): validate_graph(graph_of(g), shapes)
+                for g in ds.graphs()
+                if len(g)
+            }
+        data = Graph()
+        data.parse(path, format=fmt)
+    except Exception as exc:  # parser-specific exception types
+        raise InputError(str(path), f"does not parse as {fmt}: {exc}") from exc
+    return {str(path): validate_graph(data, shapes)}

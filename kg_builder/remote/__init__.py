@@ -1,0 +1,12 @@
+"""Talking to triplestores over the SPARQL 1.1 protocols, and serving the local store.
+
+Reads the embedded store; produces remote graphs (Graph Store HTTP Protocol), remote
+query tables, and a local SPARQL endpoint.
+
+* :mod:`~kg_builder.remote.endpoint` — endpoint URLs by server layout, credentials
+* :mod:`~kg_builder.remote.http` — requests with retries, server messages, status errors
+* :mod:`~kg_builder.remote.sparql` — SELECT queries against an endpoint
+* :mod:`~kg_builder.remote.graph_store` — PUT/POST of graphs (Graph Store Protocol)
+* :mod:`~kg_builder.remote.push` — the store → a triplestore, verified graph by graph
+* :mod:`~kg_builder.remote.serve` — ``oxigraph serve`` over the embedded store
+"""

@@ -1,0 +1,33 @@
+"""The embedded store: pyoxigraph on disk, one named graph per article, and what reads it.
+
+Reads article graphs as N-Triples (:class:`GraphWrite`); produces query tables, exports
+and validation reports of what is stored.
+
+* :mod:`~kg_builder.store.embedded` — open, replace graphs (all or nothing), count, dump
+* :mod:`~kg_builder.store.query` — shipped and user SPARQL SELECT queries → tables
+* :mod:`~kg_builder.store.export` — Turtle, N-Triples, TriG, N-Quads, JSON-LD
+* :mod:`~kg_builder.store.validate` — each stored graph (or an RDF file) against the shapes
+"""
+
+from kg_builder.store.embedded import (
+    PENDING_FILE,
+    GraphWrite,
+    dump_graph_ntriples,
+    graph_counts,
+    open_store,
+    replace_graphs,
+    run_query,
+)
+from kg_builder.store.export import EXPORT_FORMATS, export
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "PENDING_FILE",
+    "GraphWrite",
+    "dump_graph_ntriples",
+    "export",
+    "graph_counts",
+    "open_store",
+    "replace_graphs",
+    "run_query",
+]
