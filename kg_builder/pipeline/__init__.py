@@ -11,10 +11,11 @@ Reads sources (files, folders, globs, stdin); produces stored article graphs and
 """
 
 from kg_builder.pipeline.options import IngestOptions, check_options, usable_cores
-from kg_builder.pipeline.report import Failure, IngestReport
+from kg_builder.pipeline.report import ArticleTiming, Failure, IngestReport
 from kg_builder.pipeline.run import ingest
 
 __all__ = [
+    "ArticleTiming",
     "Failure",
     "IngestOptions",
     "IngestReport",

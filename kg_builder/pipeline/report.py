@@ -14,6 +14,24 @@ class Failure:
 
 
 @dataclass(frozen=True, slots=True)
+class ArticleTiming:
+    """Where one article's time went (for benchmarks and logs).
+
+    Attributes:
+        article_id: The article's id.
+        origin: Where it was read from.
+        stored: Whether it was stored.
+        seconds: ``(stage, seconds)`` in stage order (parse, extract, emit, validate,
+            serialise); stages done for a whole batch are shared out evenly.
+    """
+
+    article_id: str
+    origin: str
+    stored: bool
+    seconds: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class IngestReport:
     """What a run did. ``failed`` holds unreadable inputs and articles not stored."""
 

@@ -30,7 +30,7 @@ from kg_builder.errors import InputError
 from kg_builder.models import Article
 from kg_builder.pipeline.options import IngestOptions, check_options
 from kg_builder.pipeline.pool import Lost, Task, WorkerPool
-from kg_builder.pipeline.report import Failure, IngestReport
+from kg_builder.pipeline.report import ArticleTiming, Failure, IngestReport
 from kg_builder.pipeline.worker import WHOLE_BATCH, Outcome, over_budget_reason
 from kg_builder.rdf.iris import IriMinter
 from kg_builder.read import iter_articles
@@ -47,6 +47,7 @@ POLL_SECONDS = 0.5
 
 ProgressFn = Callable[[int, int], None]
 ProblemFn = Callable[[Failure | str], None]
+TimingFn = Callable[[ArticleTiming], None]
 
 
 @dataclass(slots=True)
@@ -77,6 +78,7 @@ class IngestRun:
         stdin: BinaryIO | None = None,
         progress: ProgressFn | None = None,
         on_problem: ProblemFn | None = None,
+        on_article: TimingFn | None = None,
     ) -> None:
         self.sources = sources
         self.store_path = Path(store_path)
@@ -84,6 +86,7 @@ class IngestRun:
         self.stdin = stdin
         self.progress = progress
         self.on_problem = on_problem
+        self.on_article = on_article
         self.minter = IriMinter(options.base)
         self.failed: list[Failure] = []
         self.warnings: list[str] = []
@@ -233,6 +236,9 @@ class IngestRun:
     def _write(self, outcomes: list[Outcome]) -> None:
         writes = []
         for o in outcomes:
+            if self.on_article:
+                timing = ArticleTiming(o.article_id, o.origin, o.ntriples is not None, o.seconds)
+                self.on_article(timing)
             if o.ntriples is None:
                 self._fail(Failure(o.origin or o.article_id, o.reason or "failed"))
             else:
@@ -265,6 +271,7 @@ def ingest(
     stdin: BinaryIO | None = None,
     progress: ProgressFn | None = None,
     on_problem: ProblemFn | None = None,
+    on_article: TimingFn | None = None,
 ) -> IngestReport:
     """Read, extract, validate and store every article of ``sources``.
 
@@ -276,6 +283,8 @@ def ingest(
         progress: Called with (stored, failed) after each batch is written.
         on_problem: Called with each failure (a :class:`Failure`) and each warning (a
             string) as it happens; the report lists them all again at the end.
+        on_article: Called with each article's :class:`ArticleTiming` as its batch is
+            written (stored or not).
 
     Returns:
         The run's report; it never raises for bad input.
@@ -292,6 +301,12 @@ def ingest(
     options = options or IngestOptions()
     check_options(options)
     run = IngestRun(
-        sources, store_path, options, stdin=stdin, progress=progress, on_problem=on_problem
+        sources,
+        store_path,
+        options,
+        stdin=stdin,
+        progress=progress,
+        on_problem=on_problem,
+        on_article=on_article,
     )
     return run.execute()

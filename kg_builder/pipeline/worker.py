@@ -24,7 +24,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -59,6 +59,8 @@ class Outcome:
         ntriples: Its validated triples as sorted N-Triples, or None if not stored.
         triples: Number of triples.
         reason: Why it is not stored (None when it is).
+        seconds: Time spent on the article per stage, in stage order; a stage done for the
+            whole batch at once is shared out evenly among its articles.
     """
 
     index: int
@@ -68,6 +70,7 @@ class Outcome:
     ntriples: str | None
     triples: int
     reason: str | None
+    seconds: tuple[tuple[str, float], ...] = ()
 
 
 class OverBudget(BaseException):
@@ -126,6 +129,7 @@ class Worker:
         self.base = options.base
         self.extract = resolve_extractor(options.extractor)
         self.heartbeat = heartbeat or Heartbeat()
+        self._seconds: dict[tuple[int, str], float] = {}  # (article or WHOLE_BATCH, stage)
         # A timer can interrupt only the main thread of a process (a worker process's).
         can_alarm = hasattr(signal, "setitimer") and (
             threading.current_thread() == threading.main_thread()
@@ -140,6 +144,7 @@ class Worker:
         Args:
             items: ``(index, article)`` pairs; ``index`` is echoed in the outcome.
         """
+        self._seconds = {}
         failed: dict[int, str] = {}
         docs = self._parse(items, failed)
         emitted: dict[int, Triples] = {}
@@ -156,7 +161,16 @@ class Worker:
             for index, article in items
         ]
         self.heartbeat.clear()
-        return outcomes
+        return [replace(o, seconds=self._stage_seconds(o.index, len(items))) for o in outcomes]
+
+    def _stage_seconds(self, index: int, batch: int) -> tuple[tuple[str, float], ...]:
+        shared = {s: t / batch for (i, s), t in self._seconds.items() if i == WHOLE_BATCH}
+        own = {s: t for (i, s), t in self._seconds.items() if i == index}
+        return tuple(
+            (stage, shared.get(stage, 0.0) + own.get(stage, 0.0))
+            for stage in STAGES
+            if stage in shared or stage in own
+        )
 
     def _outcome(
         self,
@@ -173,8 +187,8 @@ class Worker:
         if not report.conforms:
             reason = "graph does not conform to the SHACL shapes, not stored:\n" + report.summary()
             return Outcome(index, article.id, article.origin, graph, None, 0, reason)
-        self.heartbeat.set(index, "serialise")
-        data = to_ntriples(triples)
+        with self._budget(index, "serialise"):
+            data = to_ntriples(triples)
         return Outcome(index, article.id, article.origin, graph, data, len(triples), None)
 
     # ------------------------------------------------------------------ stages
@@ -250,16 +264,21 @@ class Worker:
     def _budget(self, index: int, stage: str) -> Iterator[None]:
         """Run the block as ``stage`` of article ``index``; raise OverBudget past the budget."""
         self.heartbeat.set(index, stage)
-        if not self.timeout:
-            yield
-            return
-        previous = signal.signal(signal.SIGALRM, _raise_over_budget)
-        signal.setitimer(signal.ITIMER_REAL, self.timeout)
+        started = time.perf_counter()
         try:
-            yield
+            if not self.timeout:
+                yield
+                return
+            previous = signal.signal(signal.SIGALRM, _raise_over_budget)
+            signal.setitimer(signal.ITIMER_REAL, self.timeout)
+            try:
+                yield
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+            key = (index, stage)
+            self._seconds[key] = self._seconds.get(key, 0.0) + time.perf_counter() - started
 
     def _over_budget(self, article: Article, stage: str) -> str:
         return over_budget_reason(article, stage, self.timeout)
