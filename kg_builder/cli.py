@@ -5,13 +5,14 @@ Only this module prints, configures logging, or chooses exit codes (see README).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import sys
 import time
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.console import Console
@@ -32,6 +33,7 @@ from kg_builder.read import ReadOptions  # light: no NLP, only the standard libr
 
 if TYPE_CHECKING:
     from kg_builder.pipeline import Failure
+    from kg_builder.store.query import Table
 
 
 class Exit(IntEnum):
@@ -178,8 +180,9 @@ def ingest(
             read=read,
             shapes=str(shapes) if shapes else None,
             article_timeout=article_timeout,
-            **({"jobs": jobs} if jobs is not None else {}),
         )
+        if jobs is not None:
+            options = dataclasses.replace(options, jobs=jobs)
         console = progress_bar.console if progress_bar else err
         report_problem = functools.partial(_print_problem, console)
         if progress_bar:
@@ -271,6 +274,7 @@ def query(
             names, rows = query_endpoint(load_query(query_), config)
             table = Table(tuple(names), tuple(tuple(r) for r in rows))
         else:
+            assert store is not None  # one of --store / --endpoint was checked above
             table = select(store, query_)
         if columns:
             table = table.project([c.strip() for c in columns.split(",") if c.strip()])
@@ -282,7 +286,7 @@ def query(
         sys.stdout.write(to_text(table, fmt))
 
 
-def _print_table(table) -> None:
+def _print_table(table: Table) -> None:
     rich_table = RichTable(*table.columns, show_lines=False, expand=False)
     for row in table.rows:
         rich_table.add_row(*row)
@@ -384,11 +388,13 @@ def push(
     """
     from kg_builder.errors import PushError
     from kg_builder.remote.endpoint import EndpointConfig
+    from kg_builder.remote.push import PUSH_MODES, PushMode
     from kg_builder.remote.push import push as run_push
 
-    if mode not in ("per-article", "single", "default"):
+    if mode not in PUSH_MODES:
         err.print(f"error: --mode must be per-article, single or default, not {mode!r}")
         raise typer.Exit(int(Exit.USAGE))
+    push_mode = cast(PushMode, mode)
     bar = _progress("pushing", "graphs") if err.is_terminal else None
     try:
         config = EndpointConfig.from_url(
@@ -409,13 +415,13 @@ def push(
                 report = run_push(
                     store,
                     config,
-                    mode=mode,
+                    mode=push_mode,
                     graph=graph,
                     verify=verify,
                     progress=lambda done, total, _t: bar.update(task, completed=done, total=total),
                 )
         else:
-            report = run_push(store, config, mode=mode, graph=graph, verify=verify)
+            report = run_push(store, config, mode=push_mode, graph=graph, verify=verify)
     except PushError as exc:
         if exc.report is not None:
             err.print(

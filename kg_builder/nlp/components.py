@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
 from kg_builder.nlp import gazetteer
@@ -46,7 +47,7 @@ def paragraph_sentences(doc: Doc) -> Doc:
         brk = prev is not None and ("\n" in prev.whitespace_ or prev.is_space and "\n" in prev.text)
         if brk and tok.text[:1].isalpha() and tok.text[:1].islower():
             brk = False  # a wrapped line continues its sentence
-        if brk:
+        if brk and prev is not None:
             j = i - 1
             while j > 0 and doc[j].is_space:
                 j -= 1
@@ -96,11 +97,11 @@ def add_to_pipeline(nlp: Language) -> None:
         nlp.add_pipe(PARAGRAPHS_NAME, before="parser")
     if RULER_NAME in nlp.pipe_names:
         return
-    where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     ruler = nlp.add_pipe(
         "entity_ruler",
         name=RULER_NAME,
         config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True},
-        **where,
+        before="ner" if "ner" in nlp.pipe_names else None,
     )
+    assert isinstance(ruler, EntityRuler)
     ruler.add_patterns(gazetteer.ruler_patterns())

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from kg_builder.models import ActorKind
 
@@ -307,7 +308,7 @@ def _swapped(name: str) -> tuple[str, ...]:
     return (f"{m[3]}{m[2]}{m[1]} {m[4]}",) if m else ()
 
 
-def ruler_patterns() -> list[dict]:
+def ruler_patterns() -> list[dict[str, Any]]:
     """EntityRuler patterns: states, capitals, organisations, media, institutions.
 
     Phrase patterns match case-sensitively (on ``ORTH``), so "US" is not "us" and "WHO"
@@ -317,7 +318,7 @@ def ruler_patterns() -> list[dict]:
     Returns:
         A list of EntityRuler pattern dicts, deterministic in order.
     """
-    pats: list[dict] = []
+    pats: list[dict[str, Any]] = []
 
     def add(label: str, text: str, id_: str) -> None:
         if text and text not in AMBIGUOUS_ALIASES and not text.startswith("the "):

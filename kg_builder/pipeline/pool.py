@@ -86,9 +86,12 @@ class WorkerPool:
     """
 
     def __init__(self, options: IngestOptions, jobs: int) -> None:
-        methods = mp.get_all_start_methods()
         # fork: workers start with the model and shapes the parent loaded in check_options
-        self._ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+        self._ctx = (
+            mp.get_context("fork")
+            if "fork" in mp.get_all_start_methods()
+            else mp.get_context("spawn")
+        )
         self._options = options
         timeout = options.article_timeout
         self._stuck_after = timeout + max(MIN_GRACE, timeout / 2) if timeout else 0.0

@@ -49,7 +49,7 @@ class _Builder:
         self.text = extraction.article.text
 
     # -- small helpers
-    def add(self, s: URIRef, p: URIRef, o) -> None:
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.triples[s, p, o] = None
 
     def lit(self, s: URIRef, p: URIRef, value: str | None) -> None:

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
+from rdflib.term import Node
 
 
-def to_ntriples(triples: Iterable[tuple]) -> str:
+def to_ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> str:
     """N-Triples of an rdflib graph (or any iterable of rdflib-term triples), lines sorted
     (deterministic, diff-friendly).
 
@@ -26,7 +27,7 @@ def to_ntriples(triples: Iterable[tuple]) -> str:
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def _nt(term) -> str:
+def _nt(term: Node) -> str:
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, Literal):

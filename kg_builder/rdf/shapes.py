@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, SH
+from rdflib.term import Node
 
 from kg_builder.errors import OntologyError
 from kg_builder.resources import ontology_file, shapes_file
@@ -56,7 +57,7 @@ _NOT_LOCAL = (SH.targetNode, SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath
 
 
 @functools.lru_cache(maxsize=8)
-def _rename_safe_cached(shapes: Graph) -> frozenset | None:
+def _rename_safe_cached(shapes: Graph) -> frozenset[Node] | None:
     if any(True for p in _NOT_LOCAL for _ in shapes.subject_objects(p)):
         return None
     for p in _STRING_FACETS:
@@ -69,7 +70,7 @@ def _rename_safe_cached(shapes: Graph) -> frozenset | None:
     return frozenset(t for t in shapes.all_nodes() if not isinstance(t, Literal))
 
 
-def rename_safe_terms(shapes: Graph) -> frozenset | None:
+def rename_safe_terms(shapes: Graph) -> frozenset[Node] | None:
     """The terms of ``shapes`` (never renamed), or None when renaming is not safe.
 
     Renaming is safe when constraints only follow a node's own outgoing triples and
@@ -126,7 +127,7 @@ def targeted_form(shapes: Graph) -> Graph:
     for p in _SHAPE_LISTS:
         for head in shapes.objects(None, p):
             referenced.update(shapes.items(head))
-    for shape in sorted(set(shapes.subjects(SH.property, None))):
+    for shape in sorted(set(shapes.subjects(SH.property, None)), key=str):
         if shape in referenced or shapes.value(shape, SH.deactivated) == _TRUE:
             continue
         targets = [(p, o) for p in _TARGETS for o in shapes.objects(shape, p)]

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyshacl
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
+from rdflib.term import Node
 
 from kg_builder.errors import InputError
 from kg_builder.rdf.shapes import load_shapes, prepared_form, rename_safe_terms
@@ -78,7 +79,9 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
     return Report(not blocking, tuple(violations))
 
 
-def validate_batch(graphs: Sequence[Sequence[tuple]], shapes: Graph | None = None) -> list[Report]:
+def validate_batch(
+    graphs: Sequence[Sequence[tuple[Node, Node, Node]]], shapes: Graph | None = None
+) -> list[Report]:
     """Validate several graphs (each given as its triples); one report per graph.
 
     The graphs are validated together, as their disjoint union, in one pyshacl run:
@@ -102,14 +105,15 @@ def validate_batch(graphs: Sequence[Sequence[tuple]], shapes: Graph | None = Non
     add = union.add
     for i, triples in enumerate(graphs):
         scope = f"urn:kg-builder:validation:{i}:"
-        renamed: dict = {}
+        renamed: dict[Node, Node] = {}
 
-        def rename(node, scope=scope, renamed=renamed):
+        def rename(node: Node, scope: str = scope, renamed: dict[Node, Node] = renamed) -> Node:
             if isinstance(node, Literal) or node in terms:
                 return node
             new = renamed.get(node)
             if new is None:
-                new = renamed[node] = type(node)(scope + node)
+                kind = BNode if isinstance(node, BNode) else URIRef
+                new = renamed[node] = kind(scope + str(node))
             return new
 
         for s, p, o in triples:
@@ -121,7 +125,7 @@ def validate_batch(graphs: Sequence[Sequence[tuple]], shapes: Graph | None = Non
     return [validate_graph(graph_of(g), shapes) for g in graphs]
 
 
-def graph_of(triples: Iterable[tuple]) -> Graph:
+def graph_of(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
     """A new stand-alone graph of ``triples`` (also: a copy of a dataset's named graph)."""
     g = Graph()
     for t in triples:
@@ -129,7 +133,7 @@ def graph_of(triples: Iterable[tuple]) -> Graph:
     return g
 
 
-def _term(node) -> str:
+def _term(node: Node | None) -> str:
     if node is None:
         return ""
     if isinstance(node, URIRef):

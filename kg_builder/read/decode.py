@@ -26,14 +26,15 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b")
 _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 
 
-def os_reason(exc: OSError) -> str:
+def os_reason(exc: BaseException) -> str:
+    """Why a file could not be read, for a person (and how to fix it)."""
     if isinstance(exc, PermissionError):
         return "permission denied: check the file's permissions"
     if isinstance(exc, IsADirectoryError):
         return "it is a folder, not a file"
     if isinstance(exc, FileNotFoundError):
         return "no such file (a broken symbolic link?): check the path"
-    return exc.strerror or str(exc)
+    return getattr(exc, "strerror", None) or str(exc)
 
 
 def size_reason(size: int | None, limit: int, what: str = "the file") -> str:

@@ -236,6 +236,8 @@ def _extract_html(data: bytes) -> tuple[str, dict[str, Any]] | InputError:
             "no article text found in the page: save the article page itself (not an index, "
             "login or cookie page), or give its text as .txt",
         )
+    if doc is None or isinstance(doc, dict):
+        return InputError("", "trafilatura returned no document for the page")
     try:
         published = parse_published(doc.date)
     except ValueError:
@@ -403,4 +405,5 @@ def _parse_line(line: str, origin: str, options: ReadOptions) -> Article | Input
     meta = _metadata(record, options, default_id=None)
     if isinstance(meta, str):
         return InputError(origin, meta)
+    assert isinstance(text, str)  # checked by _text_problem
     return Article(text=text, origin=origin, **meta)

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pyoxigraph as ox
 
@@ -193,7 +193,7 @@ def push(
         targets = [_Target(graph, name or DEFAULT_GRAPH, tuple(counts.items()), expected)]
 
     def report(
-        pushed: Iterable[str], failed: Mapping[str, str], verified: bool, **extra
+        pushed: Iterable[str], failed: Mapping[str, str], verified: bool, **extra: Any
     ) -> PushReport:
         return _report(
             config, mode, targets, pushed, failed, tally.triples, started, verified, **extra
@@ -392,6 +392,7 @@ def _distinct_union_count(store: ox.Store) -> int:
     res = store.query(
         "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
     )
+    assert isinstance(res, ox.QuerySolutions)
     return int(next(iter(res))["n"].value)
 
 
@@ -424,6 +425,7 @@ def _bodies(store: ox.Store, sources: Iterable[tuple[str, int]], chunk: int) -> 
 def _graph_parts(store: ox.Store, iri: str, n: int, chunk: int) -> Iterator[tuple[bytes, int]]:
     """One local graph as N-Triples pieces of at most ``chunk`` triples."""
     data = store.dump(None, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri))
+    assert data is not None  # dump() returns the bytes when given no output
     if n <= chunk:
         yield data, n
         return
@@ -461,7 +463,7 @@ def _blank_node_safe_parts(store: ox.Store, iri: str, chunk: int) -> Iterator[tu
         if not blanks:
             plain.append(t)
             if len(plain) >= chunk:
-                yield ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES), len(plain)
+                yield _ntriples(plain), len(plain)
                 plain = []
             continue
         first = find(blanks[0])
@@ -476,11 +478,17 @@ def _blank_node_safe_parts(store: ox.Store, iri: str, chunk: int) -> Iterator[tu
     batch = plain
     for group in groups.values():
         if batch and len(batch) + len(group) > chunk:
-            yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES), len(batch)
+            yield _ntriples(batch), len(batch)
             batch = []
         batch = batch + group
     if batch:
-        yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES), len(batch)
+        yield _ntriples(batch), len(batch)
+
+
+def _ntriples(triples: list[ox.Triple]) -> bytes:
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None  # serialize() returns the bytes when given no output
+    return data
 
 
 def _remote_counts(config: EndpointConfig, targets: list[_Target]) -> dict[str, int]:
@@ -494,8 +502,8 @@ def _remote_counts(config: EndpointConfig, targets: list[_Target]) -> dict[str, 
             f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
             "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
         )
-        for g, n in result_rows(data)[1]:
-            counts[g] = int(n)
+        for graph, count in result_rows(data)[1]:
+            counts[graph] = int(count)
     if any(t.graph is None for t in targets):
         expected = next(t.expected for t in targets if t.graph is None)
         _, rows = result_rows(sparql_json(config, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))

@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from kg_builder.errors import ConfigError, StoreError
 
@@ -194,7 +195,7 @@ def _probe_host(host: str) -> str:
 
 
 def _wait_ready(
-    proc: subprocess.Popen, host: str, port: int, timeout: float, log, path: Path
+    proc: subprocess.Popen[bytes], host: str, port: int, timeout: float, log: IO[bytes], path: Path
 ) -> None:
     deadline = time.monotonic() + timeout
     probe = _probe_host(host)
@@ -230,7 +231,7 @@ def _wait_ready(
         time.sleep(0.05)
 
 
-def _terminate(proc: subprocess.Popen, timeout: float) -> None:
+def _terminate(proc: subprocess.Popen[bytes], timeout: float) -> None:
     if proc.poll() is not None:
         return
     proc.terminate()
@@ -241,7 +242,7 @@ def _terminate(proc: subprocess.Popen, timeout: float) -> None:
         proc.wait(timeout=timeout)
 
 
-def _tail(log, chars: int = 500) -> str:
+def _tail(log: IO[bytes], chars: int = 500) -> str:
     log.flush()
     log.seek(0)
     text = log.read().decode("utf-8", "replace").strip()

@@ -7,6 +7,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import Any
 
 from SPARQLWrapper import GET, JSON, POST, URLENCODED, SPARQLWrapper
 
@@ -30,12 +31,12 @@ _MAX_GET_QUERY = 1800
 class _Wrapper(SPARQLWrapper):
     """SPARQLWrapper that lets HTTP errors through with their status and body."""
 
-    def _query(self):  # type: ignore[override]
+    def _query(self) -> tuple[Any, str]:
         request = self._createRequest()
         return urllib.request.urlopen(request, timeout=self.timeout), self.returnFormat
 
 
-def sparql_json(config: EndpointConfig, sparql: str) -> dict:
+def sparql_json(config: EndpointConfig, sparql: str) -> dict[str, Any]:
     """Run a query on ``config.query_url``; the parsed SPARQL JSON results.
 
     Raises:
@@ -94,7 +95,7 @@ def sparql_json(config: EndpointConfig, sparql: str) -> dict:
     return data
 
 
-def result_rows(data: dict) -> tuple[list[str], list[list[str]]]:
+def result_rows(data: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     if "boolean" in data:
         return ["boolean"], [["true" if data["boolean"] else "false"]]
     columns = [str(v) for v in data.get("head", {}).get("vars", [])]

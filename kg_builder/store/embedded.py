@@ -164,10 +164,13 @@ def _interrupts_held() -> Iterator[None]:
 def graph_counts(store: ox.Store) -> dict[str, int]:
     """Triples per named graph, keyed by graph IRI, sorted by IRI."""
     res = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(res, ox.QuerySolutions)
     return dict(sorted((row["g"].value, int(row["n"].value)) for row in res))
 
 
-def run_query(store: ox.Store, sparql: str, *, union_default_graph: bool = False):
+def run_query(
+    store: ox.Store, sparql: str, *, union_default_graph: bool = False
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Evaluate a SPARQL query; returns pyoxigraph's result object.
 
     Raises:

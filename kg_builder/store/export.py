@@ -42,13 +42,15 @@ def export(store: ox.Store, fmt: str, output: BinaryIO | str | Path) -> int:
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
     if fmt in _TRIPLE_FORMATS:
         triples = list(_union_triples(store))
-        data: list = triples
+        data: list[ox.Triple] | list[ox.Quad] = triples
     else:
         data = list(store.quads_for_pattern(None, None, None, None))
-    kwargs = {"prefixes": prefixes} if fmt not in {"ntriples", "nquads"} else {}
     if isinstance(output, str | Path):
         output = str(output)
-    ox.serialize(data, output, rdf_format, **kwargs)
+    if fmt in {"ntriples", "nquads"}:
+        ox.serialize(data, output, rdf_format)
+    else:
+        ox.serialize(data, output, rdf_format, prefixes=prefixes)
     return len(data)
 
 

@@ -66,8 +66,10 @@ def load_query(query: str) -> str:
     )
 
 
-def _plain(term) -> str:
-    return "" if term is None else str(term.value)
+def _plain(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+    if term is None:
+        return ""
+    return str(term) if isinstance(term, ox.Triple) else str(term.value)
 
 
 def select(store_path: str | Path, query: str) -> Table:
