@@ -23,39 +23,12 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from kg_builder.extract import bodies
+from kg_builder.extract import lexicon as lx
 from kg_builder.extract.context import DocContext, span_of_tokens
-from kg_builder.extract.posts import RANKS, TITLE_MODIFIERS, TITLE_NOUNS, is_title_word
+from kg_builder.extract.posts import is_title_word
 from kg_builder.extract.tree import climb
 from kg_builder.models import Actor, ActorKind, Mention
 from kg_builder.nlp import gazetteer
-
-#: Prepositions whose object is a place, not an actor ("talks in Geneva").
-LOCATIVE_PREPS = gazetteer.lexicon("LOCATIVE_PREPS")
-#: Verbs whose direct object is a destination ("will visit Switzerland").
-LOCATIVE_VERBS = gazetteer.lexicon("LOCATIVE_VERBS")
-
-#: Nouns that denote acting people or institutions; a demonym on them names the state.
-ACTOR_NOUNS = gazetteer.lexicon("ACTOR_NOUNS") | TITLE_NOUNS
-
-
-#: Cue words in an organisation name → its kind.
-PARTY_CUES = gazetteer.lexicon("PARTY_CUES")
-ARMED_CUES = gazetteer.lexicon("ARMED_CUES")
-UNION_CUES = gazetteer.lexicon("UNION_CUES")
-COMPANY_CUES = gazetteer.lexicon("COMPANY_CUES")
-MEDIA_CUES = gazetteer.lexicon("MEDIA_CUES")
-MEDIA_NOUNS = gazetteer.lexicon("MEDIA_NOUNS")
-NGO_NAMES = gazetteer.lexicon("NGO_NAMES")
-NGO_CUES = gazetteer.lexicon("NGO_CUES")
-BODY_CUES = gazetteer.lexicon("BODY_CUES")
-#: Names of documents, events and places that NER tags ORG: not actors.
-NON_ACTOR_CUES = gazetteer.lexicon("NON_ACTOR_CUES")
-SPEECH_LEMMAS = gazetteer.lexicon("SPEECH_LEMMAS")
-REPORTING_LEMMAS = gazetteer.lexicon("REPORTING_LEMMAS")
-_COMPASS = frozenset(
-    {"eastern", "western", "northern", "southern", "central", "north", "south", "east", "west"}
-)
-_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them"})
 
 
 @dataclass
@@ -121,7 +94,7 @@ class _Builder:
         self._covering = None
         d = self.drafts[key]
         text = self.doc[start:end].text
-        if text.lower() not in _PRONOUNS and text != d.name and text not in d.aliases:
+        if text.lower() not in lx.PERSONAL_PRONOUNS and text != d.name and text not in d.aliases:
             d.aliases.append(text)
 
     def unmention(self, start: int, end: int) -> None:
@@ -159,9 +132,7 @@ class _Builder:
                 continue
             has_verb = any(t.pos_ in ("VERB", "AUX") for t in line)
             first = line[0]
-            if first.text in ("\u00a9", "(c)", "Photo", "Photo:") or first.text.startswith(
-                "\u00a9"
-            ):
+            if first.text in lx.CAPTION_OPENERS or first.text.startswith("\u00a9"):
                 self.skip.update(t.i for t in line)
                 continue
             if not has_verb and any(t.ent_type_ == "PERSON" for t in line) and len(line) < 25:
@@ -194,10 +165,10 @@ class _Builder:
             ):
                 j = t.i - 1
                 while j >= 0 and (
-                    doc[j].text[:1].isupper() or doc[j].lower_ in ("of", "on", "and")
+                    doc[j].text[:1].isupper() or doc[j].lower_ in lx.NAME_INNER_WORDS
                 ):
                     j -= 1
-                if {x.text for x in doc[j + 1 : t.i]} & NON_ACTOR_CUES:
+                if {x.text for x in doc[j + 1 : t.i]} & lx.NON_ACTOR_CUES:
                     self.non_actor_acronyms.add(doc[t.i + 1].text)
                     self.skip.update(range(j + 1, t.i + 3))
 
@@ -207,14 +178,14 @@ class _Builder:
         for ent in self.doc.ents:
             id_ = ent.ent_id_
             kind, _, ref = id_.partition(":")
-            if kind in ("state", "capital", "org", "media") and self.inside_name(ent):
+            if kind in gazetteer.NAME_ID_KINDS and self.inside_name(ent):
                 continue
             if kind in ("state", "capital"):
                 e = gazetteer.entry(ref)
                 if (
                     kind == "capital"
                     and ent.root.dep_ == "compound"
-                    and ent.root.head.lower_ not in ACTOR_NOUNS
+                    and ent.root.head.lower_ not in lx.ACTOR_NOUNS
                 ):
                     continue  # "the Vienna talks", "the Warsaw Pact": a place in a name
                 if e is not None and not self.locative(ent):
@@ -256,18 +227,10 @@ class _Builder:
         if j == ent.end:
             return False
         words = {t.text for t in doc[ent.end : j]}
-        if words & NON_ACTOR_CUES:
+        if words & lx.NON_ACTOR_CUES:
             self.skip.update(range(ent.start, j))
             return True
-        cues = (
-            PARTY_CUES
-            | UNION_CUES
-            | COMPANY_CUES
-            | MEDIA_CUES
-            | NGO_CUES
-            | {"Alliance", "Association", "Federation", "Chamber", "Council", "Institute"}
-        )
-        if doc[j - 1].text in cues and not words & BODY_CUES:
+        if doc[j - 1].text in lx.ORGANISATION_HEAD_CUES and not words & lx.BODY_CUES:
             start = ent.start
             if start > 0 and doc[start - 1].lower_ == "the":
                 start -= 1
@@ -277,9 +240,9 @@ class _Builder:
 
     def locative(self, ent: SpacySpan) -> bool:
         t = climb(ent.root, lambda t: t.dep_ in ("conj", "appos", "compound"))
-        if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE_PREPS:
+        if t.dep_ == "pobj" and t.head.lower_ in lx.LOCATIVE_PREPS:
             return True
-        return t.dep_ == "dobj" and t.head.lemma_ in LOCATIVE_VERBS
+        return t.dep_ == "dobj" and t.head.lemma_ in lx.LOCATIVE_VERBS
 
     # ------------------------------------------------------------- persons
     def persons(self, ents: list[SpacySpan]) -> None:
@@ -290,18 +253,18 @@ class _Builder:
             while s < e and (
                 is_title_word(doc[s])
                 or gazetteer.state_by_demonym(doc[s].text)
-                or doc[s].lower_ in ("the", "mr", "mr.", "ms", "ms.", "mrs.", "dr.")
+                or doc[s].lower_ in lx.NAME_PREFIXES
             ):
                 s += 1
             if {doc[i].text for i in range(s, e)} & (
-                PARTY_CUES | ARMED_CUES | UNION_CUES | BODY_CUES
+                lx.PARTY_CUES | lx.ARMED_CUES | lx.UNION_CUES | lx.BODY_CUES
             ):
                 continue  # an organisation that NER took for a person: see organisation()
             cut = s
             while (
                 cut < e
                 and doc[cut].text not in ("'s", "\u2019s")
-                and doc[cut].text not in BODY_CUES | MEDIA_CUES | {"Press"}
+                and doc[cut].text not in lx.BODY_CUES | lx.MEDIA_CUES | {"Press"}
             ):
                 cut += 1
             e = cut
@@ -313,12 +276,12 @@ class _Builder:
             if any(ch.isdigit() for ch in doc[s:e].text):
                 continue
             words = {doc[i].text for i in range(s, e)}
-            if words & (PARTY_CUES | ARMED_CUES | UNION_CUES | BODY_CUES):
+            if words & (lx.PARTY_CUES | lx.ARMED_CUES | lx.UNION_CUES | lx.BODY_CUES):
                 continue  # an organisation that NER took for a person
             if self.covered(s) is not None:
                 continue
             nxt = doc[e] if e < len(doc) else None
-            if nxt is not None and nxt.lower_ in ("administration", "government", "era", "deal"):
+            if nxt is not None and nxt.lower_ in lx.NAME_MODIFIED_NOUNS:
                 continue  # a name used as modifier: see bodies()
             root = doc[s:e].root
             if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i >= e:
@@ -360,10 +323,10 @@ class _Builder:
             key = surnames.get(t.text) or surnames.get(_squash(t.text))
             if key is None:
                 continue
-            if t.lower_ in _PRONOUNS and (t.is_sent_start or t.i == 0):
+            if t.lower_ in lx.PERSONAL_PRONOUNS and (t.is_sent_start or t.i == 0):
                 continue  # "He said" is a pronoun even if a "He Lifeng" is known
             if (
-                t.lower_ in _PRONOUNS
+                t.lower_ in lx.PERSONAL_PRONOUNS
                 and doc[t.i + 1 : t.i + 2].text[:1].isupper() is False
                 and t.dep_ in ("nsubj",)
                 and t.head.i > t.i
@@ -380,7 +343,7 @@ class _Builder:
         out = []
         for t in doc:
             if not (
-                t.lower_ in TITLE_NOUNS
+                t.lower_ in lx.TITLE_NOUNS
                 or (
                     t.ent_type_ in ("GPE", "ORG")
                     and t.ent_id_
@@ -416,9 +379,7 @@ class _Builder:
     def _single_ok(self, s: int, e: int) -> bool:
         doc = self.doc
         prev = doc[s - 1] if s > 0 else None
-        if prev is not None and (
-            is_title_word(prev) or prev.lower_.rstrip(".") in ("mr", "ms", "mrs", "dr", "sir")
-        ):
+        if prev is not None and (is_title_word(prev) or prev.lower_.rstrip(".") in lx.HONORIFICS):
             return True
         root = doc[s:e].root
         return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ not in ("be", "have")
@@ -439,12 +400,12 @@ class _Builder:
         text = span.text
         words = [t.text for t in span]
         wset = set(words)
-        if any(ch in text for ch in '"“”') or wset & NON_ACTOR_CUES:
+        if any(ch in text for ch in '"“”') or wset & lx.NON_ACTOR_CUES:
             return
         if len(span) == 1 and (
             is_title_word(span[0])
-            or span[0].lower_ in bodies.MINISTRY_FN
-            or span[0].lower_ in RANKS
+            or span[0].lower_ in lx.MINISTRY_FUNCTIONS
+            or span[0].lower_ in lx.RANKS
         ):
             return
         if text in self.non_actor_acronyms:
@@ -452,19 +413,19 @@ class _Builder:
         if len(span) == 1 and span[0].is_upper and text in self.acronyms:
             self.mention(s, e, self.acronyms[text])
             return
-        if any(w.lower() in ("ministry", "department") for w in words):
+        if any(w.lower() in lx.MINISTRY_NOUNS for w in words):
             return  # read by bodies()
         kind = None
         root = span.root
-        if text in NGO_NAMES:
+        if text in lx.NGO_NAMES:
             kind = ActorKind.NGO
         elif (
-            wset & MEDIA_CUES
-            or (root.dep_ == "compound" and root.head.lower_ in MEDIA_NOUNS)
+            wset & lx.MEDIA_CUES
+            or (root.dep_ == "compound" and root.head.lower_ in lx.MEDIA_NOUNS)
             or (root.dep_ in ("dobj", "dative") and root.head.lemma_ == "tell")
             or (
                 root.dep_ == "nsubj"
-                and root.head.lemma_ in REPORTING_LEMMAS
+                and root.head.lemma_ in lx.MEDIA_REPORTING_VERBS
                 and root.head.tag_ in ("VBZ", "VBD")
                 and label == "ORG"
                 and root.head.lemma_ != "say"
@@ -473,22 +434,22 @@ class _Builder:
             kind = ActorKind.MEDIA_ORGANISATION
         elif "Party" in wset:
             kind = ActorKind.POLITICAL_PARTY
-        elif wset & UNION_CUES:
+        elif wset & lx.UNION_CUES:
             kind = ActorKind.UNION
-        elif wset & PARTY_CUES:
+        elif wset & lx.PARTY_CUES:
             kind = ActorKind.POLITICAL_PARTY
-        elif wset & COMPANY_CUES:
+        elif wset & lx.COMPANY_CUES:
             kind = ActorKind.COMPANY
-        elif wset & ARMED_CUES:
+        elif wset & lx.ARMED_CUES:
             kind = ActorKind.ARMED_GROUP
-        elif wset & NGO_CUES:
+        elif wset & lx.NGO_CUES:
             kind = ActorKind.NGO
         elif (
             label == "GPE"
             and len(span) == 1
             and not span[0].is_upper
             and root.dep_ == "nsubj"
-            and root.head.lemma_ in SPEECH_LEMMAS
+            and root.head.lemma_ in lx.SPEECH_LEMMAS
         ):
             # an unknown "place" that speaks is a person NER mislabelled ("X demanded")
             key = gazetteer.slug(text)
@@ -497,13 +458,12 @@ class _Builder:
             return
         elif label != "ORG":
             return
-        elif wset & BODY_CUES:
+        elif wset & lx.BODY_CUES:
             kind = ActorKind.ORGANISATION
         if kind is None:
             # an unknown organisation counts only when it acts or is acted upon
             if root.dep_ not in ("nsubj", "nsubjpass", "dobj", "dative", "appos") and not (
-                root.dep_ == "pobj"
-                and root.head.lower_ in ("with", "by", "from", "against", "between", "to")
+                root.dep_ == "pobj" and root.head.lower_ in lx.ORG_ARGUMENT_PREPS
             ):
                 return
             if len(span) == 1 and not span[0].is_upper and len(text) < 3:
@@ -514,8 +474,8 @@ class _Builder:
             and root.head.lower_ == "of"
             and (
                 root.head.head.pos_ == "PROPN"
-                or root.head.head.lower_ in TITLE_NOUNS
-                or root.head.head.lower_ in ("bureau", "committee", "board")
+                or root.head.head.lower_ in lx.TITLE_NOUNS
+                or root.head.head.lower_ in lx.MEMBERSHIP_BODY_NOUNS
             )
         ):
             return  # "a member of the Political Bureau": named only inside a description
@@ -588,7 +548,7 @@ class _Builder:
                 continue
             # a title before a name ("Russian Deputy Foreign Minister X") names the state;
             # a description of a non-state actor ("Palestinian resistance group Hamas") does not
-            if head.lower_ in ACTOR_NOUNS or is_title_word(head):
+            if head.lower_ in lx.ACTOR_NOUNS or is_title_word(head):
                 if not any(c.lower_ in ("capital", "language") for c in [head]):
                     self.mention(t.i, t.i + 1, self.gaz_actor(st))
             elif head.pos_ == "PROPN" and any(is_title_word(x) for x in doc[t.i + 1 : head.i]):
@@ -598,7 +558,7 @@ class _Builder:
     def collectives(self) -> None:
         doc = self.doc
         lowers = self.ctx.lowers
-        heads = gazetteer.collective_heads()
+        heads = lx.COLLECTIVE_HEADS
         head_nouns = frozenset().union(*heads.values())
         for pattern, key, name in gazetteer.collective_phrases():
             p = pattern.split()
@@ -630,7 +590,7 @@ class _Builder:
                 continue
             for n in (2, 1):
                 mod = " ".join(lowers[t.i - n : t.i]) if t.i - n >= 0 else ""
-                if t.i - n - 1 >= 0 and lowers[t.i - n - 1] in _COMPASS:
+                if t.i - n - 1 >= 0 and lowers[t.i - n - 1] in lx.COMPASS_WORDS:
                     break  # "eastern European countries": a region, not a group that acts
                 if mod in heads and low in heads[mod] and self.covered(t.i) is None:
                     if any(x.like_num for x in t.children):
@@ -682,4 +642,4 @@ def find_actors(ctx: DocContext) -> None:
     b.commit()
 
 
-__all__ = ["TITLE_MODIFIERS", "find_actors"]
+__all__ = ["find_actors"]

@@ -1,13 +1,13 @@
 """Agreements: treaties, accords, deals, memoranda, ceasefires, (draft) agreements.
 
-A mention is a noun from :data:`AGREEMENT_NOUNS` (or a known treaty acronym) with the
-words that name it: a capitalised name ("the Paris Agreement", "the Joint Comprehensive
-Plan of Action"), or modifiers and an "on ..." complement ("the 2015 nuclear deal", "the
-draft agreements on security guarantees"). Mentions of one agreement are merged: same
-name, shared naming words ("Minsk Agreements" / "Minsk accords"), an acronym given in
-brackets, or a bare definite description ("the accords", "the deal") pointing back to
-the last agreement of a compatible kind. Status, parties and date are read from the
-syntax around each mention.
+A mention is a noun from :data:`~kg_builder.extract.lexicon.AGREEMENT_NOUNS` (or a known
+treaty acronym) with the words that name it: a capitalised name ("the Harbour Accord", "the
+Treaty on Northern Fisheries"), or modifiers and an "on ..." complement ("the 2019 grain
+deal", "the draft agreements on river rights"). Mentions of one agreement are merged: same
+name, shared naming words ("Kelso Agreements" / "Kelso accords"), an acronym given in
+brackets, or a bare definite description ("the accords", "the deal") pointing back to the
+last agreement of a compatible kind. Status, parties and date are read from the syntax
+around each mention.
 """
 
 from __future__ import annotations
@@ -17,235 +17,14 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from kg_builder.extract import lexicon as lx
 from kg_builder.extract.context import DocContext, span_of
 from kg_builder.extract.dates import first_date, year_mentions
 from kg_builder.extract.tree import climb
 from kg_builder.models import Agreement, AgreementStatus
 
-#: Head nouns (lower-case, singular) → kind.
-AGREEMENT_NOUNS: dict[str, str] = {
-    "agreement": "agreement",
-    "accord": "accord",
-    "treaty": "treaty",
-    "deal": "deal",
-    "pact": "pact",
-    "memorandum": "memorandum",
-    "protocol": "protocol",
-    "convention": "convention",
-    "ceasefire": "ceasefire",
-    "cease-fire": "ceasefire",
-    "truce": "ceasefire",
-    "armistice": "armistice",
-    "understanding": "understanding",
-    "charter": "charter",
-    "framework": "framework",
-    "arrangement": "arrangement",
-    "contract": "contract",
-    "compact": "compact",
-    "covenant": "covenant",
-}
-
-#: Heads that name an agreement only inside a capitalised name ("Founding Act").
-PROPER_ONLY_NOUNS: dict[str, str] = {
-    "act": "act",
-    "initiative": "initiative",
-    "plan": "plan",
-    "declaration": "declaration",
-    "statute": "statute",
-    "communique": "communique",
-    "roadmap": "roadmap",
-}
-
-#: Well-known treaty acronyms and their full names.
-KNOWN_ACRONYMS: dict[str, str] = {
-    "JCPOA": "Joint Comprehensive Plan of Action",
-    "NPT": "Treaty on the Non-Proliferation of Nuclear Weapons",
-    "CTBT": "Comprehensive Nuclear-Test-Ban Treaty",
-    "INF": "Intermediate-Range Nuclear Forces Treaty",
-    "START": "Strategic Arms Reduction Treaty",
-    "CFE": "Treaty on Conventional Armed Forces in Europe",
-    "NAFTA": "North American Free Trade Agreement",
-    "USMCA": "United States-Mexico-Canada Agreement",
-    "UNFCCC": "United Nations Framework Convention on Climate Change",
-    "UNCLOS": "United Nations Convention on the Law of the Sea",
-    "GATT": "General Agreement on Tariffs and Trade",
-    "CPTPP": "Comprehensive and Progressive Agreement for Trans-Pacific Partnership",
-    "RCEP": "Regional Comprehensive Economic Partnership",
-    "AUKUS": "AUKUS",
-}
-
-_GENERIC = frozenset(
-    {
-        "agreement",
-        "accord",
-        "deal",
-        "pact",
-        "treaty",
-        "contract",
-        "arrangement",
-        "understanding",
-        "plan",
-        "act",
-        "initiative",
-        "framework",
-        "compact",
-        "covenant",
-        "charter",
-        "protocol",
-        "memorandum",
-        "convention",
-    }
-)
-_WEAK_MODIFIERS = frozenset(
-    {
-        "draft",
-        "proposed",
-        "final",
-        "possible",
-        "potential",
-        "new",
-        "current",
-        "previous",
-        "such",
-        "full",
-        "good",
-        "immediate",
-        "whole",
-        "entire",
-        "last",
-        "latest",
-        "recent",
-        "same",
-        "this",
-        "that",
-        "original",
-        "future",
-        "existing",
-        "old",
-        "formal",
-        "any",
-        "signed",
-        "actual",
-        "first",
-    }
-)
-_CONNECTORS = frozenset({"of", "on", "for", "between", "and", "the", "to", "in"})
-
-_SIGN = frozenset(
-    {
-        "sign",
-        "conclude",
-        "reach",
-        "strike",
-        "ink",
-        "seal",
-        "broker",
-        "agree",
-        "finalize",
-        "finalise",
-        "clinch",
-        "secure",
-        "achieve",
-        "approve",
-        "ratify",
-        "adopt",
-        "hammer",
-        "forge",
-        "negotiate",
-    }
-)
-_FORCE = frozenset(
-    {
-        "implement",
-        "extend",
-        "renew",
-        "enforce",
-        "honour",
-        "honor",
-        "respect",
-        "observe",
-        "prolong",
-        "uphold",
-        "apply",
-        "comply",
-        "govern",
-    }
-)
-_VIOLATE = frozenset({"violate", "breach", "break", "flout", "contravene"})
-_SUSPEND = frozenset({"suspend", "halt", "freeze", "pause"})
-_TERMINATE = frozenset(
-    {
-        "withdraw",
-        "terminate",
-        "collapse",
-        "expire",
-        "scrap",
-        "abandon",
-        "quit",
-        "exit",
-        "cancel",
-        "annul",
-        "ditch",
-        "nix",
-        "revoke",
-        "leave",
-        "end",
-        "dissolve",
-        "lapse",
-        "tear",
-        "renounce",
-    }
-)
-_PROPOSE = frozenset(
-    {
-        "propose",
-        "offer",
-        "suggest",
-        "submit",
-        "send",
-        "table",
-        "present",
-        "put",
-        "draft",
-        "unveil",
-        "float",
-    }
-)
-_NEGOTIATE = frozenset(
-    {
-        "discuss",
-        "revive",
-        "seek",
-        "pursue",
-        "work",
-        "prepare",
-        "restore",
-        "save",
-        "salvage",
-        "talk",
-        "hope",
-        "want",
-        "need",
-    }
-)
-_NOUN_CUES = {
-    "revival": AgreementStatus.UNDER_NEGOTIATION,
-    "talk": AgreementStatus.UNDER_NEGOTIATION,
-    "negotiation": AgreementStatus.UNDER_NEGOTIATION,
-    "withdrawal": AgreementStatus.TERMINATED,
-    "violation": AgreementStatus.VIOLATED,
-    "breach": AgreementStatus.VIOLATED,
-    "implementation": AgreementStatus.IN_FORCE,
-    "extension": AgreementStatus.IN_FORCE,
-    "renewal": AgreementStatus.IN_FORCE,
-    "suspension": AgreementStatus.SUSPENDED,
-    "signing": AgreementStatus.SIGNED,
-    "collapse": AgreementStatus.TERMINATED,
-    "obligation": AgreementStatus.IN_FORCE,
-}
-_IRREALIS = frozenset(
-    {"will", "would", "could", "can", "may", "might", "should", "must", "shall", "to"}
-)
+#: "in force", "in place", "in effect" after an agreement.
+_IN_FORCE = re.compile("(" + "|".join(lx.IN_FORCE_PHRASES) + r")\b")
 
 
 @dataclass
@@ -297,12 +76,14 @@ def _noun_kind(tok: Token, doc: Doc) -> tuple[str, int] | None:
     ):
         return "ceasefire", tok.i - 2
     base = (
-        low[:-1] if low.endswith("s") and low[:-1] in AGREEMENT_NOUNS | PROPER_ONLY_NOUNS else low
+        low[:-1]
+        if low.endswith("s") and low[:-1] in lx.AGREEMENT_NOUNS | lx.AGREEMENT_NAME_NOUNS
+        else low
     )
-    if base in AGREEMENT_NOUNS:
-        return AGREEMENT_NOUNS[base], tok.i
-    if base in PROPER_ONLY_NOUNS and tok.text[0].isupper() and _capitalised_run(tok, doc) > 0:
-        return PROPER_ONLY_NOUNS[base], tok.i
+    if base in lx.AGREEMENT_NOUNS:
+        return lx.AGREEMENT_NOUNS[base], tok.i
+    if base in lx.AGREEMENT_NAME_NOUNS and tok.text[0].isupper() and _capitalised_run(tok, doc) > 0:
+        return lx.AGREEMENT_NAME_NOUNS[base], tok.i
     return None
 
 
@@ -330,7 +111,7 @@ def _capitalised_run(tok: Token, doc: Doc) -> int:
 def _skip(tok: Token) -> bool:
     """Uses of an agreement noun that do not refer to an agreement."""
     dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
-    if dets & {"any", "no", "every", "each"}:
+    if dets & lx.NON_SPECIFIC_DETERMINERS:
         return True
     if tok.lower_.startswith("understanding") and not (
         tok.lower_.endswith("s")
@@ -383,7 +164,7 @@ def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
         j = end
         while (
             j + 2 < len(doc)
-            and doc[j].lower_ in _CONNECTORS
+            and doc[j].lower_ in lx.AGREEMENT_NAME_CONNECTORS
             and (
                 doc[j + 1].text[:1].isupper()
                 or doc[j + 1].lower_ == "the"
@@ -408,7 +189,7 @@ def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
             start += 1
         end = tok.i + 1
         for c in tok.rights:
-            if c.dep_ == "prep" and c.lower_ in {"on", "over", "for", "in"}:
+            if c.dep_ == "prep" and c.lower_ in lx.AGREEMENT_TOPIC_PREPS:
                 sub = list(c.subtree)
                 if c.lower_ == "in":
                     places = [t for t in sub if t.ent_type_ in {"GPE", "LOC"}]
@@ -435,16 +216,14 @@ def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
         if t.i != tok.i
         and not (kind == "ceasefire" and t.i < tok.i and t.i >= first)
         and t.pos_ in {"NOUN", "PROPN", "ADJ", "NUM", "VERB"}
-        and t.lower_ not in _WEAK_MODIFIERS
-        and t.lower_ not in _CONNECTORS
+        and t.lower_ not in lx.AGREEMENT_WEAK_MODIFIERS
+        and t.lower_ not in lx.AGREEMENT_NAME_CONNECTORS
         and not (t.like_num and len(t.text) == 4)
         and t.text != "-"
         and ctx.actors.resolve_token(t) is None
     )
     dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
-    definite = bool(dets & {"the", "this", "that", "these", "those"}) or any(
-        c.dep_ == "poss" for c in tok.children
-    )
+    definite = bool(dets & lx.DEFINITE_DETERMINERS) or any(c.dep_ == "poss" for c in tok.children)
     if headline:
         proper = False  # Title Case: capitals say nothing about a name
     return _Mention(tok, start, end, kind, proper, sig, definite, headline=headline)
@@ -481,55 +260,25 @@ def _governor(tok: Token) -> tuple[Token | None, str]:
     return None, rel
 
 
-#: Nouns of aims: "the objective is achieving X", "our goal is to reach X" (not reached).
-_GOAL_NOUNS = frozenset(
-    {
-        "objective",
-        "goal",
-        "aim",
-        "purpose",
-        "intention",
-        "target",
-        "priority",
-        "ambition",
-        "plan",
-        "hope",
-        "task",
-        "mission",
-    }
-)
-
-
 def _goal_complement(verb: Token) -> bool:
     """Whether ``verb`` complements a copula whose subject is an aim noun."""
-    if any(c.dep_ == "nsubj" and c.lemma_.lower() in _GOAL_NOUNS for c in verb.children):
+    if any(c.dep_ == "nsubj" and c.lemma_.lower() in lx.GOAL_NOUNS for c in verb.children):
         return True  # "the objective is achieving X", parsed as a progressive
     head = verb.head
     if verb.dep_ not in {"attr", "xcomp", "ccomp", "acomp", "advcl"} or head.lemma_ != "be":
         return False
-    return any(c.dep_ == "nsubj" and c.lemma_.lower() in _GOAL_NOUNS for c in head.children)
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in lx.GOAL_NOUNS for c in head.children)
 
 
 def _irrealis(verb: Token) -> bool:
     if _goal_complement(verb):
         return True
     marks = {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass", "neg", "mark"}}
-    if marks & (_IRREALIS | {"until", "if", "unless", "before", "once", "whether"}) or any(
+    if marks & (lx.IRREALIS_AUXILIARIES | lx.IRREALIS_MARKS) or any(
         c.dep_ == "neg" for c in verb.children
     ):
         return True
-    if verb.dep_ in {"ccomp", "xcomp"} and verb.head.lemma_ in _PROPOSE | {
-        "want",
-        "hope",
-        "urge",
-        "call",
-        "demand",
-        "ask",
-        "seek",
-        "need",
-        "expect",
-        "aim",
-    }:
+    if verb.dep_ in {"ccomp", "xcomp"} and verb.head.lemma_ in lx.PROPOSE_VERBS | lx.DESIRE_VERBS:
         return True
     return verb.dep_ in {"xcomp", "advcl", "acl"} and verb.tag_ == "VB"
 
@@ -542,12 +291,12 @@ def _status(m: _Mention) -> AgreementStatus:
             return AgreementStatus.DRAFT
         if low in {"proposed", "suggested"}:
             return AgreementStatus.PROPOSED
-        if c.dep_ == "acl" and c.lemma_ in _PROPOSE:
+        if c.dep_ == "acl" and c.lemma_ in lx.PROPOSE_VERBS:
             return AgreementStatus.PROPOSED
-        if c.dep_ == "acl" and c.lemma_ in _SIGN and c.tag_ == "VBN":
+        if c.dep_ == "acl" and c.lemma_ in lx.SIGN_VERBS and c.tag_ == "VBN":
             return AgreementStatus.SIGNED
     after = tok.doc[tok.i + 1 : tok.i + 4].text.lower()
-    if re.match(r"(in force|in place|in effect)\b", after):
+    if _IN_FORCE.match(after):
         return AgreementStatus.IN_FORCE
     gov, rel = _governor(tok)
     if gov is None:
@@ -558,26 +307,26 @@ def _status(m: _Mention) -> AgreementStatus:
     if gov.pos_ in {"NOUN", "PROPN"}:
         if (
             rel == "pobj:under"
-            or lemma in _NOUN_CUES
+            or lemma in lx.STATUS_NOUNS
             and rel in {"pobj:of", "pobj:on", "pobj:from", "pobj:under"}
         ):
-            return _NOUN_CUES.get(lemma, AgreementStatus.IN_FORCE)
+            return lx.STATUS_NOUNS.get(lemma, AgreementStatus.IN_FORCE)
         return AgreementStatus.UNKNOWN
     if rel == "pobj:under":
         return AgreementStatus.IN_FORCE
     irrealis = _irrealis(gov)
-    if lemma in {"pull", "walk", "back"} and rel in {"pobj:of", "pobj:from", "pobj:out"}:
+    if lemma in lx.PULL_OUT_VERBS and rel in {"pobj:of", "pobj:from", "pobj:out"}:
         return AgreementStatus.TERMINATED if not irrealis else AgreementStatus.UNKNOWN
-    if lemma in _SIGN:
+    if lemma in lx.SIGN_VERBS:
         if lemma == "negotiate":
             return AgreementStatus.UNDER_NEGOTIATION
         return AgreementStatus.UNDER_NEGOTIATION if irrealis else AgreementStatus.SIGNED
     table = (
-        (_FORCE, AgreementStatus.IN_FORCE),
-        (_VIOLATE, AgreementStatus.VIOLATED),
-        (_SUSPEND, AgreementStatus.SUSPENDED),
-        (_TERMINATE, AgreementStatus.TERMINATED),
-        (_PROPOSE, AgreementStatus.PROPOSED),
+        (lx.IN_FORCE_VERBS, AgreementStatus.IN_FORCE),
+        (lx.VIOLATE_VERBS, AgreementStatus.VIOLATED),
+        (lx.SUSPEND_VERBS, AgreementStatus.SUSPENDED),
+        (lx.TERMINATE_VERBS, AgreementStatus.TERMINATED),
+        (lx.PROPOSE_VERBS, AgreementStatus.PROPOSED),
     )
     for lemmas, status in table:
         if lemma in lemmas:
@@ -586,7 +335,7 @@ def _status(m: _Mention) -> AgreementStatus:
                 if irrealis and status is not AgreementStatus.PROPOSED
                 else status
             )
-    if lemma in _NEGOTIATE:
+    if lemma in lx.NEGOTIATE_VERBS:
         return AgreementStatus.UNDER_NEGOTIATION
     return AgreementStatus.UNKNOWN
 
@@ -621,7 +370,7 @@ def _parties(ctx: DocContext, m: _Mention) -> list[str]:
     for c in tok.children:
         if c.dep_ == "poss":
             out += [k for k in _resolve_np(ctx, c) if k not in out]
-        if c.dep_ == "prep" and c.lower_ in {"between", "with", "among"}:
+        if c.dep_ == "prep" and c.lower_ in lx.PARTY_PREPS:
             for g in c.children:
                 if g.dep_ == "pobj":
                     out += [k for k in _resolve_np(ctx, g) if k not in out]
@@ -630,7 +379,13 @@ def _parties(ctx: DocContext, m: _Mention) -> list[str]:
         gov is not None
         and gov.pos_ in {"VERB", "AUX"}
         and rel in {"dobj", "nsubjpass"}
-        and gov.lemma_ in _SIGN | _FORCE | _TERMINATE | _VIOLATE | _SUSPEND | {"join"}
+        and gov.lemma_
+        in lx.SIGN_VERBS
+        | lx.IN_FORCE_VERBS
+        | lx.TERMINATE_VERBS
+        | lx.VIOLATE_VERBS
+        | lx.SUSPEND_VERBS
+        | {"join"}
     ):
         for c in gov.children:
             if c.dep_ == "nsubj" or c.dep_ == "agent":
@@ -654,7 +409,12 @@ def _date(ctx: DocContext, m: _Mention) -> str | None:
     if years:
         return years[0]
     gov, _ = _governor(m.head)
-    if gov is not None and gov.lemma_ in _SIGN and gov.pos_ == "VERB" and not _irrealis(gov):
+    if (
+        gov is not None
+        and gov.lemma_ in lx.SIGN_VERBS
+        and gov.pos_ == "VERB"
+        and not _irrealis(gov)
+    ):
         for c in gov.children:
             if c.dep_ in {"prep", "npadvmod"} and c.lower_ in {"on", "in"}:
                 sub = doc[c.left_edge.i : c.right_edge.i + 1]
@@ -682,7 +442,7 @@ def _slug(s: str) -> str:
 
 
 def _compatible(a: str, b: str) -> bool:
-    return a == b or (a in _GENERIC and b in _GENERIC)
+    return a == b or (a in lx.GENERIC_AGREEMENT_KINDS and b in lx.GENERIC_AGREEMENT_KINDS)
 
 
 def _acronym_after(doc: Doc, m: _Mention) -> str | None:
@@ -701,9 +461,9 @@ def _acronym_after(doc: Doc, m: _Mention) -> str | None:
 def _acronym_mentions(doc: Doc, taken: set[int], acronyms: set[str]) -> list[_Mention]:
     out = []
     for tok in doc:
-        if tok.i in taken or tok.text not in acronyms and tok.text not in KNOWN_ACRONYMS:
+        if tok.i in taken or tok.text not in acronyms and tok.text not in lx.TREATY_ACRONYMS:
             continue
-        if tok.text in KNOWN_ACRONYMS and tok.text not in acronyms:
+        if tok.text in lx.TREATY_ACRONYMS and tok.text not in acronyms:
             if tok.text == "START" and not (tok.i > 0 and doc[tok.i - 1].text == "New"):
                 continue
             if tok.text in {"INF"} and not (
@@ -776,11 +536,11 @@ def _merge(doc: Doc, mentions: list[_Mention]) -> list[_Cluster]:
         name = _norm_name(m.name(doc))
         if (
             m.acronym
-            and m.acronym in KNOWN_ACRONYMS
+            and m.acronym in lx.TREATY_ACRONYMS
             and m.start == m.head.i
             and m.end - m.start == 1
         ):
-            name = _norm_name(KNOWN_ACRONYMS[m.acronym])
+            name = _norm_name(lx.TREATY_ACRONYMS[m.acronym])
         for c in reversed(clusters):
             names = {_norm_name(x.name(doc)) for x in c.mentions}
             if name in names or (m.acronym and m.acronym in c.acronyms):
@@ -788,8 +548,8 @@ def _merge(doc: Doc, mentions: list[_Mention]) -> list[_Cluster]:
                 break
             if (
                 m.acronym
-                and m.acronym in KNOWN_ACRONYMS
-                and _norm_name(KNOWN_ACRONYMS[m.acronym]) in names
+                and m.acronym in lx.TREATY_ACRONYMS
+                and _norm_name(lx.TREATY_ACRONYMS[m.acronym]) in names
             ):
                 target = c
                 break
@@ -830,7 +590,7 @@ def _agreement(ctx: DocContext, c: _Cluster) -> Agreement:
     body = [m for m in c.mentions if not m.headline] or c.mentions
     named = [m for m in body if m.proper and not (m.acronym and m.end - m.start == 1)]
     full_from_acronym = [
-        KNOWN_ACRONYMS[a] for a in sorted(c.acronyms) if a in KNOWN_ACRONYMS and not named
+        lx.TREATY_ACRONYMS[a] for a in sorted(c.acronyms) if a in lx.TREATY_ACRONYMS and not named
     ]
     if named:
         canonical = max(named, key=lambda m: (m.end - m.start, -m.start)).name(doc)

@@ -3,7 +3,8 @@
 "Russia's Foreign Ministry", "the Ministry of Defence of Iran", "the Russian Defense
 Ministry", "the Iranian army", "the Biden administration" and, after a qualified first
 mention, "the ministry" alone. A body is keyed ``STATE-FUNCTION`` ("russia-foreign-
-ministry") and is ``part_of`` its state; the function comes from ``data/bodies.csv``.
+ministry") and is ``part_of`` its state; the function comes from
+:data:`~kg_builder.extract.lexicon.BODY_HEADS` and its neighbours.
 Called by :func:`kg_builder.extract.actors.find_actors` with its builder.
 """
 
@@ -14,6 +15,7 @@ from typing import Protocol
 
 from spacy.tokens import Doc, Token
 
+from kg_builder.extract import lexicon as lx
 from kg_builder.models import ActorKind
 from kg_builder.nlp import gazetteer
 
@@ -52,16 +54,6 @@ class ActorRecorder(Protocol):
     def mention(self, start: int, end: int, key: str) -> None: ...
     def unmention(self, start: int, end: int) -> None: ...
     def covered(self, i: int) -> str | None: ...
-
-
-#: Government body heads and the function they are keyed by.
-BODY_HEADS: dict[str, str] = gazetteer.body_words("head")
-_BODY_PAIRS: dict[tuple[str, str], str] = {
-    tuple(k.split()): v for k, v in gazetteer.body_words("pair").items()
-}
-MINISTRY_FN: dict[str, str] = gazetteer.body_words("ministry")
-_FN_FULL = {"foreign": "Foreign Affairs", "interior": "Interior", "defence": "Defence"}
-_MINISTRY_FN = MINISTRY_FN
 
 
 def add_body(
@@ -136,19 +128,15 @@ def find_bodies(b: ActorRecorder) -> None:
         head_end = t.i + 1
         if (
             low in ("ministry",)
-            and (
-                t.text[0].isupper()
-                or t.i
-                and doc[t.i - 1].lower_ in ("foreign", "defense", "defence")
-            )
+            and (t.text[0].isupper() or t.i and doc[t.i - 1].lower_ in lx.MINISTRY_HEAD_MODIFIERS)
             or low == "department"
             and t.text[0].isupper()
         ):
             fn = ministry_function(b, t)
-        elif t.i > 0 and (doc[t.i - 1].lower_, low) in _BODY_PAIRS:
-            fn = _BODY_PAIRS[(doc[t.i - 1].lower_, low)]
-        elif low in BODY_HEADS or low == "forces":
-            fn = BODY_HEADS.get(low, "military")
+        elif t.i > 0 and (doc[t.i - 1].lower_, low) in lx.BODY_PAIRS:
+            fn = lx.BODY_PAIRS[(doc[t.i - 1].lower_, low)]
+        elif low in lx.BODY_HEADS or low == "forces":
+            fn = lx.BODY_HEADS.get(low, "military")
         if fn is None:
             continue
         # the noun phrase: left modifiers and an "of X" complement
@@ -174,7 +162,7 @@ def find_bodies(b: ActorRecorder) -> None:
         if any(x.like_num or x.dep_ == "nummod" for x in t.children):
             continue  # "6,000 U.S. troops": a number of soldiers, not an institution
         if (
-            low in ("troops", "forces")
+            low in lx.TROOP_NOUNS
             and any(c.dep_ == "prep" and c.lower_ == "of" for c in [t.head])
             and t.dep_ == "pobj"
             and any(x.like_num for x in t.head.head.subtree)
@@ -208,16 +196,12 @@ def find_bodies(b: ActorRecorder) -> None:
             continue
         if not qualified and any(
             x.lower_ not in ("the",)
-            and not (
-                x.lower_ in _MINISTRY_FN
-                or x.lower_ in ("affairs", "constitutional", "supreme", "central", "armed")
-            )
+            and not (x.lower_ in lx.MINISTRY_FUNCTIONS or x.lower_ in lx.BODY_NAME_WORDS)
             for x in mods
         ):
             continue  # "his troops", "Tigray Forces", "NATO forces": not a state's body
-        if low in ("troops", "forces") and any(
-            x.like_num or x.lower_ in ("thousands", "hundreds", "tens", "dozens")
-            for x in doc[max(0, left - 5) : left]
+        if low in lx.TROOP_NOUNS and any(
+            x.like_num or x.lower_ in lx.COUNT_NOUNS for x in doc[max(0, left - 5) : left]
         ):
             continue
         if not qualified:
@@ -225,12 +209,12 @@ def find_bodies(b: ActorRecorder) -> None:
                 key = last_by_fn[fn]
                 b.mention(left if doc[left].lower_ != "the" else left + 1, t.i + 1, key)
                 continue
-            if not t.text[0].isupper() or fn in ("military", "navy", "police", "embassy"):
+            if not t.text[0].isupper() or fn in lx.STATE_BOUND_FUNCTIONS:
                 continue
             state = salient_state(b, t.idx)
             if state is None:
                 continue
-        if fn in ("military",) and low in ("troops", "forces") and demonym is None:
+        if fn in ("military",) and low in lx.TROOP_NOUNS and demonym is None:
             continue  # "NATO forces", "US troops": not read as a state's institution
         st = gazetteer.entry(state)
         dem = demonym or (st.demonyms[0] if st and st.demonyms else (st.name if st else state))
@@ -240,14 +224,14 @@ def find_bodies(b: ActorRecorder) -> None:
             end = max(x.i for x in of_toks if b.covered(x.i) == state) + 1
         head_words = (
             doc[t.i : t.i + 1].text
-            if (doc[t.i - 1].lower_, low) not in _BODY_PAIRS
+            if (doc[t.i - 1].lower_, low) not in lx.BODY_PAIRS
             else doc[t.i - 1 : t.i + 1].text
         )
-        if fn.endswith("ministry") or low in ("ministry", "department"):
+        if fn.endswith("ministry") or low in lx.MINISTRY_NOUNS:
             fn_words = function_words(b, t)
             key_fn = fn if fn.endswith("ministry") else f"{fn}-ministry"
             short = f"{dem} {fn_words} Ministry" if fn_words else f"{dem} Ministry"
-            full = _FN_FULL.get(fn, fn_words)
+            full = lx.MINISTRY_FULL_NAMES.get(fn, fn_words)
             aliases = (f"{dem} Ministry of {full}", f"{dem} {fn_words} Ministry")
             key = add_body(b, start, end, state, key_fn, name=short, aliases=aliases)
         else:
@@ -262,7 +246,11 @@ def ministry_function(b: ActorRecorder, t: Token) -> str:
     words = function_words(b, t).lower()
     if not words:
         return "ministry"
-    fn = _MINISTRY_FN.get(words) or _MINISTRY_FN.get(words.split()[-1]) or gazetteer.slug(words)
+    fn = (
+        lx.MINISTRY_FUNCTIONS.get(words)
+        or lx.MINISTRY_FUNCTIONS.get(words.split()[-1])
+        or gazetteer.slug(words)
+    )
     return f"{fn}-ministry"
 
 
@@ -274,7 +262,7 @@ def function_words(b: ActorRecorder, t: Token) -> str:
     while (
         j >= 0
         and doc[j].text[:1].isalpha()
-        and (doc[j].lower_ in _MINISTRY_FN or doc[j].lower_ in ("affairs", "home", "external"))
+        and (doc[j].lower_ in lx.MINISTRY_FUNCTIONS or doc[j].lower_ in lx.MINISTRY_FUNCTION_WORDS)
     ):
         words.insert(0, doc[j].text)
         j -= 1

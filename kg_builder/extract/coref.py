@@ -30,69 +30,13 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from kg_builder.extract import lexicon as lx
 from kg_builder.extract import posts
 from kg_builder.extract.context import DocContext, span_of_tokens
 from kg_builder.extract.tree import climb
 from kg_builder.models import Actor, ActorKind, Mention
 from kg_builder.nlp import gazetteer
 
-_MALE = frozenset({"he", "him", "his", "himself"})
-_FEMALE = frozenset({"she", "her", "hers", "herself"})
-_IT = frozenset({"it", "its", "itself"})
-_THEY = frozenset({"they", "them", "their", "theirs", "themselves"})
-
-#: Role heads that fit any person whose post is diplomatic.
-_DIPLOMATIC = frozenset(
-    {
-        "minister",
-        "ambassador",
-        "envoy",
-        "diplomat",
-        "secretary",
-        "negotiator",
-        "representative",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-    }
-)
-#: Description heads for non-person actors → kinds they may refer to.
-_ORG_HEADS: dict[str, frozenset[ActorKind]] = {
-    "ministry": frozenset({ActorKind.GOVERNMENT_BODY}),
-    "department": frozenset({ActorKind.GOVERNMENT_BODY}),
-    "government": frozenset({ActorKind.GOVERNMENT_BODY}),
-    "administration": frozenset({ActorKind.GOVERNMENT_BODY}),
-    "alliance": frozenset({ActorKind.INTERNATIONAL_ORGANISATION}),
-    "bloc": frozenset({ActorKind.INTERNATIONAL_ORGANISATION}),
-    "organisation": frozenset(
-        {ActorKind.INTERNATIONAL_ORGANISATION, ActorKind.ORGANISATION, ActorKind.NGO}
-    ),
-    "organization": frozenset(
-        {ActorKind.INTERNATIONAL_ORGANISATION, ActorKind.ORGANISATION, ActorKind.NGO}
-    ),
-    "group": frozenset(
-        {ActorKind.ARMED_GROUP, ActorKind.POLITICAL_PARTY, ActorKind.INTERNATIONAL_ORGANISATION}
-    ),
-    "movement": frozenset({ActorKind.ARMED_GROUP, ActorKind.POLITICAL_PARTY}),
-    "militants": frozenset({ActorKind.ARMED_GROUP}),
-    "militia": frozenset({ActorKind.ARMED_GROUP}),
-    "rebels": frozenset({ActorKind.ARMED_GROUP}),
-    "party": frozenset({ActorKind.POLITICAL_PARTY}),
-    "union": frozenset({ActorKind.UNION}),
-    "company": frozenset({ActorKind.COMPANY}),
-    "firm": frozenset({ActorKind.COMPANY}),
-    "agency": frozenset(
-        {
-            ActorKind.MEDIA_ORGANISATION,
-            ActorKind.GOVERNMENT_BODY,
-            ActorKind.INTERNATIONAL_ORGANISATION,
-        }
-    ),
-    "court": frozenset({ActorKind.GOVERNMENT_BODY, ActorKind.INTERNATIONAL_ORGANISATION}),
-    "country": frozenset({ActorKind.STATE}),
-}
-#: Alliance-like organisations for "the alliance" / "the bloc".
-_ALLIANCE_KINDS = frozenset({"MilitaryAlliance", "Forum", "RegionalOrganisation"})
 _NON_PERSON = frozenset(
     {
         ActorKind.STATE,
@@ -108,45 +52,8 @@ _NON_PERSON = frozenset(
     }
 )
 _WINDOW = 1500  # characters: antecedents further back are not considered
-
-#: Heads of descriptions of people (besides the title nouns): "a source", "the diplomat".
-PERSON_NOUNS: frozenset[str] = frozenset(
-    {
-        "diplomat",
-        "official",
-        "source",
-        "negotiator",
-        "aide",
-        "insider",
-        "co-chair",
-        "cochair",
-        "envoy",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "representative",
-        "mediator",
-        "delegate",
-        "observer",
-        "analyst",
-        "expert",
-        "activist",
-        "worker",
-        "employee",
-        "staffer",
-        "lawyer",
-        "witness",
-        "resident",
-        "officer",
-        "commander",
-    }
-)
 #: Grammatical roles in which an unnamed description acts or is acted upon.
 _ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
-_ARG_PREPS = frozenset({"by", "on", "from", "with", "to"})
-#: Prepositions whose phrase restricts a description ("a source in Israel").
-_COMPLEMENT_PREPS = frozenset({"of", "in", "from", "at", "for", "with"})
-_POSS_PRONOUNS = frozenset({"his", "her", "its", "their", "our", "my", "your"})
 
 
 def _titles(ctx: DocContext) -> dict[str, tuple[set[str], set[str]]]:
@@ -212,8 +119,8 @@ def _ranked(ctx: DocContext, tok: Token, cands: list[tuple[Mention, Actor]]) -> 
 def _pronoun(ctx: DocContext, tok: Token, genders: dict[str, str]) -> str | None:
     low = tok.lower_
     cands = _candidates(ctx, tok.idx)
-    if low in _MALE or low in _FEMALE:
-        g = "m" if low in _MALE else "f"
+    if low in lx.MALE_PRONOUNS or low in lx.FEMALE_PRONOUNS:
+        g = "m" if low in lx.MALE_PRONOUNS else "f"
         # persons in the same or previous sentence, subjects first, then most recent
         persons = [
             (m, a) for m, a in cands if a.kind == ActorKind.PERSON and genders.get(a.key, g) == g
@@ -225,7 +132,7 @@ def _pronoun(ctx: DocContext, tok: Token, genders: dict[str, str]) -> str | None
         if same:
             return same[0][1].key
         return persons[0][1].key
-    if low in _IT:
+    if low in lx.THING_PRONOUNS:
         keep = []
         for m, a in cands:
             root = _mention_root(ctx, m)
@@ -238,7 +145,7 @@ def _pronoun(ctx: DocContext, tok: Token, genders: dict[str, str]) -> str | None
             keep.append((m, a))
         ranked = _ranked(ctx, tok, keep)
         return ranked[0] if ranked else None
-    if low in _THEY:
+    if low in lx.PLURAL_PRONOUNS:
         keep = [
             (m, a)
             for m, a in cands
@@ -258,7 +165,7 @@ def _expletive(tok: Token) -> bool:
     head = tok.head
     if tok.dep_ not in ("nsubj", "nsubjpass"):
         return False
-    if head.lemma_ in ("seem", "appear", "take", "rain", "matter", "happen"):
+    if head.lemma_ in lx.EXPLETIVE_VERBS:
         return True
     extraposed = any(c.dep_ in ("xcomp", "ccomp", "csubj") and c.i > head.i for c in head.children)
     predicative = any(c.dep_ in ("acomp", "attr") for c in head.children)
@@ -285,7 +192,7 @@ def _np_range(tok: Token) -> tuple[int, int]:
             sub = list(c.subtree)  # "a source close to the talks"
             if len(sub) <= 8:
                 right = sub[-1].i + 1
-        elif c.dep_ == "prep" and c.i == right and c.lower_ in _COMPLEMENT_PREPS:
+        elif c.dep_ == "prep" and c.i == right and c.lower_ in lx.DESCRIPTION_COMPLEMENT_PREPS:
             sub = list(c.subtree)
             if len(sub) <= 8 and not any(
                 t.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp") for t in sub
@@ -309,7 +216,7 @@ def _role(tok: Token) -> bool:
     cur = climb(tok, lambda t: t.dep_ == "conj")
     if cur.dep_ in _ARG_DEPS:
         return True
-    return cur.dep_ == "pobj" and cur.head.lower_ in _ARG_PREPS
+    return cur.dep_ == "pobj" and cur.head.lower_ in lx.DESCRIPTION_ARGUMENT_PREPS
 
 
 def _person_antecedent(
@@ -324,7 +231,7 @@ def _person_antecedent(
     want = {
         m.lower_
         for m in mods
-        if m.lower_ in posts.TITLE_MODIFIERS and m.lower_ not in ("senior", "top", "chief")
+        if m.lower_ in lx.TITLE_MODIFIERS and m.lower_ not in lx.SENIORITY_WORDS
     } | {head}
     for _, a in _candidates(ctx, start):
         if a.kind != ActorKind.PERSON or a.key not in titles:
@@ -334,7 +241,9 @@ def _person_antecedent(
             continue
         if head in words and want <= words | {"senior", "top"}:
             return a.key
-        if head in ("diplomat", "official") and (words & _DIPLOMATIC or head == "official"):
+        if head in ("diplomat", "official") and (
+            words & lx.DIPLOMATIC_TITLES or head == "official"
+        ):
             return a.key
     return None
 
@@ -346,13 +255,13 @@ def _description(
     doc = ctx.doc
     head = _head_word(doc, tok)
     singular = tok.tag_ not in ("NNS", "NNPS")
-    person_head = head in posts.TITLE_NOUNS or head in PERSON_NOUNS
+    person_head = head in lx.TITLE_NOUNS or head in lx.DESCRIPTION_PERSON_NOUNS
     left, right = _np_range(tok)
     if left < tok.sent.start:
         return None
     det = doc[left].lower_
-    pre = [t for t in doc[left : tok.i] if t.i != left or det not in ("the", "a", "an")]
-    if any(t.lower_ in _POSS_PRONOUNS for t in pre):
+    pre = [t for t in doc[left : tok.i] if t.i != left or det not in lx.ARTICLES]
+    if any(t.lower_ in lx.POSSESSIVE_PRONOUNS for t in pre):
         return None
     states = set()
     for mtok in pre:
@@ -369,7 +278,7 @@ def _description(
                 return key, left, tok.i + 1
         if not _role(tok):
             return None
-        if singular and det in ("a", "an") or complement and det in ("the", "a", "an"):
+        if singular and det in ("a", "an") or complement and det in lx.ARTICLES:
             if not singular and not complement or right - left <= 2 and det in ("a", "an"):
                 return None  # "an official" alone does not single anyone out
             inner = ctx.actors.mentions_in(doc[tok.i].idx, doc[right - 1].idx + len(doc[right - 1]))
@@ -383,7 +292,7 @@ def _description(
         return None
     if det != "the":
         return None
-    kinds = _ORG_HEADS.get(tok.lower_)
+    kinds = lx.DESCRIPTION_ORG_HEADS.get(tok.lower_)
     if kinds is None:
         return None
     for _, a in _candidates(ctx, doc[left].idx):
@@ -391,9 +300,9 @@ def _description(
             continue
         if tok.lower_ in ("alliance", "bloc"):
             e = gazetteer.entry(a.key)
-            if e is None or e.org_kind not in _ALLIANCE_KINDS:
+            if e is None or e.org_kind not in lx.ALLIANCE_ORG_KINDS:
                 continue
-        if tok.lower_ in ("ministry", "department") and "ministry" not in a.key:
+        if tok.lower_ in lx.MINISTRY_NOUNS and "ministry" not in a.key:
             continue
         if states and a.part_of not in states and a.key not in states:
             continue
@@ -405,11 +314,7 @@ def _new_actor(ctx: DocContext, doc, left: int, right: int, singular: bool) -> s
     """An unnamed person ("Iranian source") or group ("co-chairs of X") named by its words."""
     span = doc[left:right]
     words = span.text
-    name = (
-        words.split(" ", 1)[1]
-        if doc[left].lower_ in ("the", "a", "an") and len(span) > 1
-        else words
-    )
+    name = words.split(" ", 1)[1] if doc[left].lower_ in lx.ARTICLES and len(span) > 1 else words
     name = (
         name[:1].lower() + name[1:]
         if name[:1].isupper() and not gazetteer.state_by_demonym(name.split()[0])
@@ -440,26 +345,35 @@ def resolve(ctx: DocContext) -> None:
     genders: dict[str, str] = {}
     for tok in doc:
         low = tok.lower_
-        if tok.pos_ == "PRON" and low in _MALE | _FEMALE | _IT | _THEY:
+        if (
+            tok.pos_ == "PRON"
+            and low in lx.PERSON_PRONOUNS | lx.THING_PRONOUNS | lx.PLURAL_PRONOUNS
+        ):
             if ctx.actors.mention_at(tok.idx, tok.idx + len(tok)) is not None:
                 continue
-            if low in _IT and _expletive(tok):
+            if low in lx.THING_PRONOUNS and _expletive(tok):
                 continue
             key = _pronoun(ctx, tok, genders)
             if key is None:
                 continue
-            if low in _MALE | _FEMALE:
-                genders.setdefault(key, "m" if low in _MALE else "f")
+            if low in lx.PERSON_PRONOUNS:
+                genders.setdefault(key, "m" if low in lx.MALE_PRONOUNS else "f")
             ctx.actors.add_mention(Mention(key, tok.text, span_of_tokens(tok)))
             continue
         if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound":
             continue
         head = _head_word(doc, tok)
-        if not (head in posts.TITLE_NOUNS or head in PERSON_NOUNS or low in _ORG_HEADS):
+        if not (
+            head in lx.TITLE_NOUNS
+            or head in lx.DESCRIPTION_PERSON_NOUNS
+            or low in lx.DESCRIPTION_ORG_HEADS
+        ):
             continue
         if ctx.actors.mention_at(tok.idx, tok.idx + len(tok)) is not None:
             continue
-        if low in _ORG_HEADS and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+        if low in lx.DESCRIPTION_ORG_HEADS and any(
+            c.dep_ == "prep" and c.lower_ == "of" for c in tok.children
+        ):
             continue
         res = _description(ctx, tok, titles)
         if res is None:

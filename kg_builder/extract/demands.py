@@ -28,6 +28,14 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from kg_builder.extract import lexicon as lx
+from kg_builder.extract.clauses import (
+    directive_clause,
+    has_to,
+    is_passive,
+    is_question,
+    negated,
+    opens_enumeration,
+)
 from kg_builder.extract.context import DocContext
 from kg_builder.extract.demand_roles import RoleFinder
 from kg_builder.extract.demand_roles import child as _child
@@ -81,7 +89,7 @@ class _Finder(RoleFinder):
     def run(self) -> tuple[Demand, ...]:
         list_voice: list[str] = []
         for sent in self.doc.sents:
-            if lx.is_question(sent):
+            if is_question(sent):
                 list_voice = []
                 continue
             before = len(self.found)
@@ -97,7 +105,7 @@ class _Finder(RoleFinder):
                     self._dependence(tok)
                 if tok.lemma_.lower() in lx.FAILURE_NOUNS and tok.pos_ == "NOUN":
                     self._failure(tok)
-            if list_voice and lx.opens_enumeration(sent):
+            if list_voice and opens_enumeration(sent):
                 self._enumerated_item(sent, list_voice, before)
             else:
                 list_voice = self._listing_voice(sent)
@@ -120,7 +128,7 @@ class _Finder(RoleFinder):
 
     def _verb_frames(self, v: Token) -> None:
         lemma = v.lemma_.lower()
-        if lx.negated(v) or v.dep_ in ("acl", "relcl", "amod", "compound"):
+        if negated(v) or v.dep_ in ("acl", "relcl", "amod", "compound"):
             return  # "reasons to expect ...": no speech act
         if any(m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS for m in v.children):
             return  # "if Y wants closer ties, ...": a condition, not a demand
@@ -141,7 +149,7 @@ class _Finder(RoleFinder):
             return
         if lemma in lx.SELF_INFINITIVE_VERBS:
             for c in v.children:
-                if c.dep_ == "xcomp" and lx.has_to(c) and not lx.negated(c):
+                if c.dep_ == "xcomp" and has_to(c) and not negated(c):
                     self._emit_acts(c, self._voice(v), [], subject=None)
 
     def _object_infinitive(self, v: Token, lemma: str) -> bool:
@@ -150,7 +158,7 @@ class _Finder(RoleFinder):
         for prep in lx.OBJECT_INFINITIVE_VERBS[lemma]:
             if prep == "":
                 addressee = _child(v, ("dobj",))
-                if addressee is None and lx.is_passive(v):
+                if addressee is None and is_passive(v):
                     addressee = _child(v, ("nsubjpass",))
             else:
                 p = next(
@@ -164,9 +172,7 @@ class _Finder(RoleFinder):
             (
                 c
                 for c in v.children
-                if c.dep_ in ("xcomp", "ccomp", "advcl")
-                and c.pos_ in ("VERB", "AUX")
-                and lx.has_to(c)
+                if c.dep_ in ("xcomp", "ccomp", "advcl") and c.pos_ in ("VERB", "AUX") and has_to(c)
             ),
             None,
         )
@@ -177,7 +183,7 @@ class _Finder(RoleFinder):
                     for c in addressee.children
                     if c.dep_ in ("acl", "relcl", "xcomp")
                     and c.pos_ in ("VERB", "AUX")
-                    and lx.has_to(c)
+                    and has_to(c)
                 ),
                 None,
             )
@@ -185,14 +191,13 @@ class _Finder(RoleFinder):
             addressee = _child(inf, ("nsubj",))  # "wants NATO to guarantee" (ccomp subject)
             if addressee is None and lemma not in ("call", "appeal"):
                 return False
-        if inf is None or lx.negated(inf):
+        if inf is None or negated(inf):
             return False
         if lemma in ("call", "appeal") and addressee is None:
             return False
-        if lx.is_passive(v):
-            voice = self._agent_keys(v) or self._reporting_voice(v)
-        else:
-            voice = self._voice(v)
+        voice = (
+            (self._agent_keys(v) or self._reporting_voice(v)) if is_passive(v) else self._voice(v)
+        )
         to = self.keys(addressee, exclude=voice) if addressee is not None else []
         if addressee is not None and not to:
             return False  # "requires a new constitution to reflect ...": no one is asked
@@ -214,21 +219,21 @@ class _Finder(RoleFinder):
         """ "X demanded that Y V", "We expect that Y will V"."""
         done = False
         for c in clauses or [c for c in v.children if c.dep_ == "ccomp"]:
-            if c.pos_ not in ("VERB", "AUX") or lx.has_to(c):
+            if c.pos_ not in ("VERB", "AUX") or has_to(c):
                 continue
             if any(
-                m.lower_ in ("whether", "if", "how", "why", "what", "when")
+                m.lower_ in lx.INTERROGATIVE_MARKS
                 for m in c.children
                 if m.dep_ in ("mark", "advmod")
             ):
                 continue
             if self._in_quote(c) and not self._in_quote(v):
                 continue
-            if not lx.directive_clause(c, lemma):
+            if not directive_clause(c, lemma):
                 continue
             voice = self._voice(v)
             for clause in [c, *[x for x in c.conjuncts if x.pos_ in ("VERB", "AUX")]]:
-                if lx.negated(clause) and lemma not in ("demand", "insist", "require"):
+                if negated(clause) and lemma not in lx.NEGATIVE_DEMAND_VERBS:
                     continue
                 subj = _child(clause, ("nsubj", "expl"))
                 to = self.keys(subj, exclude=voice) if subj is not None else []
@@ -254,7 +259,7 @@ class _Finder(RoleFinder):
                     c
                     for c in v.children
                     if c.dep_ == "xcomp"
-                    and not lx.has_to(c)
+                    and not has_to(c)
                     and c.tag_ in ("VBN", "VBD")
                     and _child(c, ("dobj",))
                 ),
@@ -266,7 +271,7 @@ class _Finder(RoleFinder):
             or obj.lemma_.lower() in (lx.DEMAND_NOUNS | lx.FAILURE_NOUNS)
         ):
             return False
-        if lx.is_passive(v):
+        if is_passive(v):
             return False
         voice = self._voice(v)
         to = (
@@ -296,7 +301,7 @@ class _Finder(RoleFinder):
             h = v.head
             if not (
                 v.dep_ == "xcomp"
-                and lx.has_to(v)
+                and has_to(v)
                 and h.lemma_.lower() in lx.OBLIGATION_SEMI_MODALS
                 and h.pos_ in ("VERB", "AUX")
                 and h.i != v.i
@@ -305,24 +310,24 @@ class _Finder(RoleFinder):
             if _child(h, ("dobj",)) is not None:
                 return
             clause = h
-        if lx.negated(clause) and modal is None:
+        if negated(clause) and modal is None:
             return  # "does not have to": no obligation
         subj = _child(clause, _SUBJ)
         if subj is None and clause.dep_ == "acl":
             subj = clause.head  # "the restrictions needed to be lifted" (mis-parse)
-        if subj is not None and subj.lower_ in lx.FIRST_PERSON:
+        if subj is not None and subj.lower_ in lx.FIRST_PERSON_PRONOUNS:
             return
         voice = self._clause_voice(clause)
         if not voice:
             return
         to: list[str] = []
-        if subj is not None and not lx.is_passive(v):
+        if subj is not None and not is_passive(v):
             to = self.keys(subj, exclude=voice)
             if not to and subj.pos_ == "PRON" and subj.lower_ not in ("there",):
                 return
             if not to and self.keys(subj):
                 return  # the speaker's own side: "Russia must respond"
-        elif lx.is_passive(v):
+        elif is_passive(v):
             to = self._agent_keys(v)
         self._emit_acts(v, voice, to, subject=subj)
 
@@ -337,7 +342,7 @@ class _Finder(RoleFinder):
                 c.dep_ in ("acl", "advcl", "relcl", "ccomp")
                 and c.pos_ in ("VERB", "AUX")
                 and (
-                    lx.has_to(c)
+                    has_to(c)
                     or any(m.dep_ == "mark" and m.lower_ in ("that", "for") for m in c.children)
                 )
             ):
@@ -361,12 +366,12 @@ class _Finder(RoleFinder):
         if act is None:
             p = next((c for c in n.children if c.dep_ == "prep" and c.lower_ == "for"), None)
             np_obj = _child(p, ("pobj", "pcomp")) if p is not None else None
-            if np_obj is None and n.lemma_.lower() in ("demand", "ultimatum", "request"):
+            if np_obj is None and n.lemma_.lower() in lx.ADDRESSED_DEMAND_NOUNS:
                 p = next(
                     (
                         c
                         for c in n.children
-                        if c.dep_ == "prep" and c.lower_ in ("from", "to", "on")
+                        if c.dep_ == "prep" and c.lower_ in lx.DEMAND_NOUN_PREPS
                     ),
                     None,
                 )
@@ -387,7 +392,7 @@ class _Finder(RoleFinder):
             gov_np = n
         voice = self.keys(poss) if poss is not None else []
         gov = _governor(gov_np)
-        if not voice and gov is not None and gov.lemma_.lower() in lx.NOMINAL_GOVERNORS:
+        if not voice and gov is not None and gov.lemma_.lower() in lx.DEMAND_VOICING_VERBS:
             voice = self._voice(gov)
         elif not voice and gov is not None and gov.lemma_.lower() != "be":
             return  # "the talks created conditions for ...": nobody voices it
@@ -418,7 +423,7 @@ class _Finder(RoleFinder):
 
     def _failure(self, n: Token) -> None:
         """ "X warned that failure to V will harm ..." → X demands V."""
-        act = next((c for c in n.children if c.dep_ in ("acl", "relcl") and lx.has_to(c)), None)
+        act = next((c for c in n.children if c.dep_ in ("acl", "relcl") and has_to(c)), None)
         if act is None or n.dep_ not in _SUBJ:
             return
         gov = climb(
@@ -444,7 +449,7 @@ class _Finder(RoleFinder):
             return
         p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")), None)
         obj = _child(p, ("pobj", "pcomp")) if p is not None else None
-        if obj is None or lx.negated(t):
+        if obj is None or negated(t):
             return
         voice = self._clause_voice(t)
         if not voice:
@@ -469,7 +474,7 @@ class _Finder(RoleFinder):
             ):
                 return
             mark = next(m for m in v.children if m.dep_ == "mark")
-        elif mark.lower_ not in ("provided", "providing", "condition"):
+        elif mark.lower_ not in lx.PROVISO_MARKS:
             return
         words = self.doc[max(mark.i - 2, v.sent.start) : mark.i + 1].text.lower()
         if mark.lower_ == "condition" and "on condition" not in words:
@@ -505,7 +510,7 @@ class _Finder(RoleFinder):
     def _listing_voice(self, sent: SpacySpan) -> list[str]:
         """The demander of "X listed the key issues:" (carried to "First, ... Second, ...")."""
         root = sent.root
-        if root.lemma_.lower() not in lx.LISTING_VERBS or lx.negated(root):
+        if root.lemma_.lower() not in lx.LISTING_VERBS or negated(root):
             return []
         if _child(root, ("dobj",)) is None:
             return []
@@ -561,7 +566,7 @@ class _Finder(RoleFinder):
                 )
             ]
         for a in acts:
-            if a.i != act.i and lx.negated(a) and not lx.negated(act):
+            if a.i != act.i and negated(a) and not negated(act):
                 continue
             f = self._make(a, voice, to)
             f.status = status
@@ -584,10 +589,10 @@ class _Finder(RoleFinder):
                 continue
             to = [k for k in f.addressees if k not in by]
             inherited = next((last_to[k] for k in by if k in last_to), [])
-            if not inherited and lx.is_passive(f.head):
+            if not inherited and is_passive(f.head):
                 inherited = [k for k in last_any if k not in by]
             inside = [k for k in self._keys_in(f.content) if k not in by]
-            if not to and lx.is_passive(f.head):
+            if not to and is_passive(f.head):
                 to = inherited or inside  # clause with an unexpressed agent
             elif not to:
                 to = inside or inherited  # nominalisation: "withdrawal of Y's troops"
@@ -681,9 +686,7 @@ def _frame_child(c: Token) -> bool:
     if c.dep_ in (*_SUBJ, "expl", "mark", "conj", "cc", "punct", "parataxis", "intj", "preconj"):
         return True
     if c.dep_ == "aux":
-        return c.lemma_.lower() in lx.OBLIGATION_MODALS | {"will", "would", "do"} or (
-            c.lower_ == "to"
-        )
+        return c.lemma_.lower() in lx.OBLIGATION_MODALS | lx.FRAME_AUXILIARIES or (c.lower_ == "to")
     if c.dep_ == "advcl" and any(
         m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS for m in c.children
     ):

@@ -18,107 +18,12 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from kg_builder.extract import lexicon as lx
 from kg_builder.extract.context import DocContext, span_of
 from kg_builder.extract.dates import first_date, is_future
 from kg_builder.extract.tree import is_root
 from kg_builder.models import ActorKind, Meeting
 
-#: Meeting nouns (lemma) → kind.
-MEETING_NOUNS: dict[str, str] = {
-    "meeting": "meeting",
-    "talk": "talks",
-    "negotiation": "negotiations",
-    "session": "session",
-    "summit": "summit",
-    "conference": "conference",
-    "call": "call",
-    "conversation": "call",
-    "visit": "visit",
-    "round": "talks",
-    "consultation": "consultations",
-    "gathering": "meeting",
-    "meet": "meeting",
-    "summitry": "summit",
-    "tete-a-tete": "meeting",
-    "videoconference": "call",
-    "phone": "call",
-}
-#: Meeting verbs (lemma) → kind.
-MEETING_VERBS: dict[str, str] = {
-    "meet": "meeting",
-    "visit": "visit",
-    "host": "meeting",
-    "negotiate": "negotiations",
-    "confer": "meeting",
-}
-_FAMILY = {
-    "meeting": "m",
-    "talks": "m",
-    "negotiations": "m",
-    "session": "m",
-    "consultations": "m",
-    "round": "m",
-    "summit": "s",
-    "conference": "s",
-    "call": "c",
-    "visit": "v",
-}
-#: Verbs whose subject takes part in the meeting that is their object.
-_ATTEND = frozenset(
-    {
-        "hold",
-        "attend",
-        "join",
-        "engage",
-        "participate",
-        "take",
-        "have",
-        "resume",
-        "continue",
-        "conduct",
-        "gather",
-        "arrive",
-        "open",
-        "chair",
-        "host",
-        "begin",
-        "start",
-        "launch",
-        "convene",
-        "speak",
-        "sit",
-        "travel",
-        "come",
-        "go",
-        "head",
-        "leave",
-        "wrap",
-        "conclude",
-        "end",
-    }
-)
-#: "hours of talks", "a series of meetings": the measure noun stands in for the meeting.
-_MEASURES = frozenset(
-    {"hour", "day", "week", "round", "series", "session", "minute", "month", "year", "marathon"}
-)
-_OTHER_OCCASION = frozenset(
-    {
-        "next",
-        "last",
-        "previous",
-        "another",
-        "earlier",
-        "later",
-        "future",
-        "first",
-        "second",
-        "third",
-        "new",
-        "several",
-        "upcoming",
-        "former",
-    }
-)
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+){0,2})\s*(?:,|:|—|–|\(| -)")
 
@@ -162,8 +67,6 @@ def dateline_place(text: str) -> str | None:
 
 #: A named event: acronym plus edition number ("COP29", "G20", "APEC-2023").
 _EVENT_NAME = re.compile(r"[A-Z]{2,}[+-]?\d{1,4}")
-#: Complementisers that make a clause irrealis ("whether to continue talks").
-_IRREALIS = frozenset({"whether", "if"})
 
 
 def is_named_event(ctx: DocContext, tok: Token) -> bool:
@@ -177,47 +80,34 @@ def is_named_event(ctx: DocContext, tok: Token) -> bool:
         return False
     if ctx.actors.mention_at(tok.idx, tok.idx + len(tok)) is not None:
         return False
-    if tok.dep_ == "compound" and tok.head.lemma_.lower() in MEETING_NOUNS:
+    if tok.dep_ == "compound" and tok.head.lemma_.lower() in lx.MEETING_NOUNS:
         return False  # "the G20 summit": the summit is the mention
-    if tok.dep_ == "pobj" and tok.head.lower_ in {
-        "at",
-        "during",
-        "to",
-        "ahead",
-        "before",
-        "after",
-        "on",
-        "of",
-        "for",
-    }:
+    if tok.dep_ == "pobj" and tok.head.lower_ in lx.EVENT_PREPS:
         return True
-    return tok.dep_ in {"dobj", "nsubj", "nsubjpass"} and tok.head.lemma_ in _ATTEND | {
-        "attend",
-        "open",
-        "close",
-        "begin",
-        "end",
-    }
+    return (
+        tok.dep_ in {"dobj", "nsubj", "nsubjpass"}
+        and tok.head.lemma_ in lx.ATTEND_VERBS | lx.NAMED_EVENT_VERBS
+    )
 
 
 def _kind(tok: Token) -> str | None:
     lemma = tok.lemma_.lower()
     if tok.pos_ == "VERB":
-        if lemma in MEETING_VERBS:
+        if lemma in lx.MEETING_VERBS:
             if lemma == "negotiate" and any(c.dep_ == "dobj" for c in tok.children):
                 return None  # "negotiate a deal" is about the deal
-            return MEETING_VERBS[lemma]
+            return lx.MEETING_VERBS[lemma]
         if lemma in {"speak", "talk"} and any(
             c.lower_ in {"phone", "telephone"} for c in tok.subtree
         ):
             return "call"
         return None
-    if tok.pos_ not in {"NOUN", "PROPN"} or lemma not in MEETING_NOUNS:
+    if tok.pos_ not in {"NOUN", "PROPN"} or lemma not in lx.MEETING_NOUNS:
         return None
     if lemma == "talk" and tok.tag_ != "NNS":
         return None
-    if lemma in {"call", "conversation", "phone"}:
-        phone = any(c.lower_ in {"phone", "telephone", "video"} for c in tok.children)
+    if lemma in lx.CALL_NOUNS:
+        phone = any(c.lower_ in lx.CALL_MODIFIERS for c in tok.children)
         if lemma == "phone" and not (tok.head.lower_ == "by" or phone):
             return None
         if (
@@ -228,15 +118,15 @@ def _kind(tok: Token) -> str | None:
             return None
         if lemma == "call" and any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children):
             return None  # "a call for restraint" is a demand
-    if any(c.lower_ in {"press", "news", "media"} for c in tok.children):
+    if any(c.lower_ in lx.PRESS_WORDS for c in tok.children):
         return None  # a press conference is not a meeting between actors
     if lemma == "round" and not any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
         return None
-    if tok.dep_ == "compound" and tok.head.lemma_.lower() in MEETING_NOUNS:
+    if tok.dep_ == "compound" and tok.head.lemma_.lower() in lx.MEETING_NOUNS:
         return None
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_ == "round":
         return None  # "round of talks": the round is the mention
-    return MEETING_NOUNS[lemma]
+    return lx.MEETING_NOUNS[lemma]
 
 
 def _np_actors(ctx: DocContext, tok: Token, whole: bool = False) -> list[str]:
@@ -245,7 +135,7 @@ def _np_actors(ctx: DocContext, tok: Token, whole: bool = False) -> list[str]:
     heads = [tok] + list(tok.conjuncts)
     if (
         tok.dep_ in {"nsubj", "nsubjpass"}
-        and tok.lower_ in {"who", "which", "that"}
+        and tok.lower_ in lx.RELATIVE_PRONOUNS
         and tok.head.dep_ == "relcl"
     ):
         heads = [tok.head.head] + list(tok.head.head.conjuncts)
@@ -291,7 +181,7 @@ def _governing_verb(tok: Token) -> tuple[Token | None, str]:
             cur.dep_ == "pobj"
             and cur.head.lower_ == "of"
             and cur.head.head.pos_ == "NOUN"
-            and cur.head.head.lemma_ in _MEASURES
+            and cur.head.head.lemma_ in lx.MEASURE_NOUNS
         ):
             cur = cur.head.head
         else:
@@ -333,34 +223,15 @@ def _subject_of(verb: Token) -> Token | None:
     return None
 
 
-#: Verbs of saying whose subject, telling what happened at a meeting, was there.
-_WITNESS_VERBS = frozenset(
-    {
-        "say",
-        "state",
-        "note",
-        "stress",
-        "point",
-        "tell",
-        "add",
-        "emphasize",
-        "emphasise",
-        "explain",
-        "recall",
-        "report",
-    }
-)
-
-
 def _witness(ctx: DocContext, tok: Token) -> list[str]:
     """A person who reports what was said or done at a held meeting took part in it:
     "Grushko stated that in the four-hour meeting, ..." → Grushko."""
-    if not any(c.dep_ == "poss" or c.lower_ in {"the", "this", "that"} for c in tok.children):
+    if not any(c.dep_ == "poss" or c.lower_ in lx.SINGULAR_DEFINITES for c in tok.children):
         return []  # only a reference to one particular meeting
     below = tok
     for anc in tok.ancestors:
         via, below = below, anc
-        if anc.pos_ == "VERB" and anc.lemma_.lower() in _WITNESS_VERBS:
+        if anc.pos_ == "VERB" and anc.lemma_.lower() in lx.WITNESS_VERBS:
             if via.dep_ in {"nsubj", "nsubjpass"}:
                 return []  # the meeting is in the subject ("a source close to the talks")
             for c in anc.children:
@@ -384,11 +255,11 @@ def _participants(ctx: DocContext, tok: Token) -> list[str]:
     for c in tok.children:
         if c.dep_ in {"poss", "compound", "nmod"} and c.i < tok.i:
             add(_np_actors(ctx, c, whole=True))
-        if c.dep_ == "prep" and c.lower_ in {"with", "between", "among", "of", "by", "alongside"}:
+        if c.dep_ == "prep" and c.lower_ in lx.MEETING_PARTNER_PREPS:
             for g in c.children:
                 if g.dep_ == "pobj":
                     add(_np_actors(ctx, g, whole=True))
-        if c.dep_ == "acl" and c.lemma_ in {"attend", "involve", "host", "chair"}:
+        if c.dep_ == "acl" and c.lemma_ in lx.MEETING_PARTICIPLES:
             for g in c.children:
                 if g.dep_ == "agent":
                     for p in g.children:
@@ -407,7 +278,7 @@ def _participants(ctx: DocContext, tok: Token) -> list[str]:
         return out
     attend = (
         rel == "self"
-        or verb.lemma_ in _ATTEND
+        or verb.lemma_ in lx.ATTEND_VERBS
         or rel in {"pobj:at", "pobj:in", "pobj:during", "pobj:for"}
     )
     for c in verb.children:
@@ -447,7 +318,7 @@ def _place(ctx: DocContext, tok: Token) -> str | None:
     for c in kids:
         if c.dep_ == "compound" and c.ent_type_ in _PLACE_ENTS:
             return ent_in([c])
-        if c.dep_ == "prep" and c.lower_ in {"in", "at", "to"}:
+        if c.dep_ == "prep" and c.lower_ in lx.MEETING_PLACE_PREPS:
             found = ent_in(list(c.subtree))
             if found:
                 return found
@@ -474,13 +345,13 @@ def _date(ctx: DocContext, tok: Token, planned: bool) -> dt.date | None:
         c for c in tok.children if c.dep_ in {"poss", "compound", "npadvmod", "nmod", "amod"}
     ]
     for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in {"on", "in", "from", "since"}:
+        if c.dep_ == "prep" and c.lower_ in lx.MEETING_DATE_PREPS:
             pieces.append(c)
         if c.dep_ == "acl":
             pieces += [
                 g
                 for g in c.children
-                if g.dep_ in {"prep", "npadvmod"} and g.lower_ not in {"after", "before", "since"}
+                if g.dep_ in {"prep", "npadvmod"} and g.lower_ not in lx.OTHER_TIME_PREPS
             ]
     verb = tok if tok.pos_ == "VERB" else _governing_verb(tok)[0]
     if verb is not None:
@@ -488,7 +359,7 @@ def _date(ctx: DocContext, tok: Token, planned: bool) -> dt.date | None:
             if (
                 c.dep_ in {"npadvmod", "prep", "tmod"}
                 and c.i != tok.i
-                and c.lower_ not in {"after", "before", "since"}
+                and c.lower_ not in lx.OTHER_TIME_PREPS
             ):
                 pieces.append(c)
     for p in pieces:
@@ -501,7 +372,7 @@ def _date(ctx: DocContext, tok: Token, planned: bool) -> dt.date | None:
 
 def _name(doc: Doc, tok: Token, kind: str, place: str | None) -> str:
     if tok.pos_ == "VERB":
-        base = {"visit": "visit", "call": "phone call"}.get(kind, "meeting")
+        base = lx.MEETING_VERB_NAMES.get(kind, "meeting")
         return f"{base} in {place}" if place else base
     left = min(
         [tok.i]
@@ -513,7 +384,7 @@ def _name(doc: Doc, tok: Token, kind: str, place: str | None) -> str:
     )
     right = tok.i + 1
     for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in {"of", "on", "between"} and c.i > tok.i:
+        if c.dep_ == "prep" and c.lower_ in lx.MEETING_NAME_PREPS and c.i > tok.i:
             sub = list(c.subtree)
             if len(sub) <= 8:
                 right = max(right, sub[-1].i + 1)
@@ -529,7 +400,7 @@ def _irrealis(tok: Token) -> bool:
     if any(c.dep_ in {"det", "poss", "compound", "amod", "nummod"} for c in tok.children):
         return False
     for anc in tok.ancestors:
-        if any(c.dep_ == "mark" and c.lower_ in _IRREALIS for c in anc.children):
+        if any(c.dep_ == "mark" and c.lower_ in lx.INDIRECT_QUESTION_MARKS for c in anc.children):
             return True
         if anc.dep_ in {"ROOT"}:
             break
@@ -577,10 +448,8 @@ def _mention(ctx: DocContext, tok: Token) -> _Mention | None:
         )
     ):
         return None  # "sincerity in talks": talks in general, not an event
-    definite = bool(mods & {"the", "this", "that", "these", "those"}) or any(
-        c.dep_ == "poss" for c in tok.children
-    )
-    other = bool(mods & _OTHER_OCCASION)
+    definite = bool(mods & lx.DEFINITE_DETERMINERS) or any(c.dep_ == "poss" for c in tok.children)
+    other = bool(mods & lx.OTHER_OCCASION_WORDS)
     place = _place(ctx, tok)
     return _Mention(
         tok,
@@ -608,10 +477,10 @@ def _salient(m: _Mention, clusters: list[_Cluster]) -> _Cluster | None:
     """The event a back reference points to: a cluster of the same family whose date and
     place do not conflict, preferring one that happened (or is planned, like the mention)
     and is anchored by a date, then the most recent."""
-    fam = _FAMILY.get(m.kind)
+    fam = lx.MEETING_FAMILIES.get(m.kind)
     best: tuple[tuple[int, int, int], _Cluster] | None = None
     for n, c in enumerate(clusters):
-        if _FAMILY.get(c.mentions[0].kind) != fam:
+        if lx.MEETING_FAMILIES.get(c.mentions[0].kind) != fam:
             continue
         cdate, cplace = c.first("date"), c.first("place")
         if m.date and cdate and m.date != cdate or m.place and cplace and m.place != cplace:
@@ -651,7 +520,7 @@ def find_meetings(ctx: DocContext) -> tuple[Meeting, ...]:
         target = None
         for c in reversed(clusters):
             cdate, cplace = c.first("date"), c.first("place")
-            fam = _FAMILY.get(m.kind) == _FAMILY.get(c.mentions[0].kind)
+            fam = lx.MEETING_FAMILIES.get(m.kind) == lx.MEETING_FAMILIES.get(c.mentions[0].kind)
             if m.date and cdate:
                 if m.date == cdate and (fam or m.place == cplace):
                     target = c

@@ -19,29 +19,16 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from kg_builder.extract import lexicon as lx
 from kg_builder.extract.context import DocContext, span_of_tokens
 from kg_builder.models import ActorKind, Post
 from kg_builder.nlp import gazetteer
-
-#: Head nouns of offices and roles (lower case).
-TITLE_NOUNS = gazetteer.lexicon("TITLE_NOUNS")
-
-#: Words that may stand in a title before its head noun (lower case).
-TITLE_MODIFIERS = gazetteer.lexicon("TITLE_MODIFIERS")
-
-#: Military ranks: titles on their own ("Lt. Gen. X").
-RANKS = gazetteer.lexicon("RANKS")
-
-#: Function words that may sit inside a title ("Secretary of State", "Envoy to Ethiopia").
-TITLE_PREPS = frozenset({"of", "to", "at", "for", "on"})
-_SMALL = frozenset({"of", "to", "at", "for", "on", "the", "and", "in"})
-_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir"})
 
 
 def is_title_word(tok: Token) -> bool:
     """True for a word that can belong to an office title ("Deputy", "Minister", "Gen.")."""
     low = tok.lower_
-    return low in TITLE_NOUNS or low in TITLE_MODIFIERS
+    return low in lx.TITLE_NOUNS or low in lx.TITLE_MODIFIERS
 
 
 def title_case(words: list[str]) -> str:
@@ -55,8 +42,8 @@ def title_case(words: list[str]) -> str:
     """
     out = []
     for i, w in enumerate(words):
-        if w.isupper() or (i and w.lower() in _SMALL) or not w[:1].isalpha():
-            out.append(w if not (i and w.lower() in _SMALL) else w.lower())
+        if w.isupper() or (i and w.lower() in lx.TITLE_SMALL_WORDS) or not w[:1].isalpha():
+            out.append(w if not (i and w.lower() in lx.TITLE_SMALL_WORDS) else w.lower())
         else:
             out.append(w[:1].upper() + w[1:])
     return " ".join(out).replace(" - ", "-").replace(" \u2010 ", "-")
@@ -88,23 +75,23 @@ def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | Non
         if t.text in ("'s", "\u2019s", "\u2019", "'") and i - 1 >= sent_start:
             org = _qualifier(ctx, doc[i - 1])
             break
-        if t.lower_ in _HONORIFICS:
+        if t.lower_ in lx.HONORIFICS:
             i -= 1
             continue
         if t.text in ("-", "\u2010") and toks and i - 1 >= sent_start and is_title_word(doc[i - 1]):
             toks.append(t)  # "Director-General" split as "Director", "-", "General"
             i -= 1
             continue
-        if t.text == "." and i - 1 >= sent_start and doc[i - 1].lower_ in RANKS:
+        if t.text == "." and i - 1 >= sent_start and doc[i - 1].lower_ in lx.RANKS:
             toks.append(t)  # "Lt. Gen." split as "Lt", ".", "Gen."
             i -= 1
             continue
         if (
             toks
-            and t.lower_ in TITLE_PREPS
+            and t.lower_ in lx.TITLE_PREPS
             and i - 1 >= sent_start
-            and doc[i - 1].lower_ in TITLE_NOUNS
-            and not any(x.lower_ in TITLE_NOUNS for x in toks)
+            and doc[i - 1].lower_ in lx.TITLE_NOUNS
+            and not any(x.lower_ in lx.TITLE_NOUNS for x in toks)
         ):
             toks.append(t)  # "Secretary of State"
             i -= 1
@@ -126,8 +113,8 @@ def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | Non
                 k -= 1
             if (
                 k - 1 >= sent_start
-                and doc[k].lower_ in TITLE_PREPS
-                and doc[k - 1].lower_ in TITLE_NOUNS
+                and doc[k].lower_ in lx.TITLE_PREPS
+                and doc[k - 1].lower_ in lx.TITLE_NOUNS
             ):
                 toks.extend(reversed(doc[k : i + 1]))
                 i = k - 1
@@ -136,7 +123,7 @@ def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | Non
             if (
                 toks
                 and j - 1 >= sent_start
-                and doc[j - 1].lower_ in TITLE_MODIFIERS
+                and doc[j - 1].lower_ in lx.TITLE_MODIFIERS
                 and doc[j - 1].text[:1].isupper()
             ):
                 toks.extend(reversed(doc[j - 1 : i + 1]))
@@ -154,24 +141,24 @@ def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | Non
             and not toks
             and i == start.i - 1
             and i - 1 >= sent_start
-            and doc[i - 1].lower_ in TITLE_MODIFIERS
+            and doc[i - 1].lower_ in lx.TITLE_MODIFIERS
         ):
             toks.append(t)  # an unknown head after known title words ("Affairs Chief")
             i -= 1
             continue
         break
     toks.reverse()
-    while toks and toks[0].lower_ in TITLE_PREPS | {"the"}:
+    while toks and toks[0].lower_ in lx.TITLE_PREPS | {"the"}:
         toks.pop(0)
     return toks, org
 
 
 def _has_head(toks: list[Token]) -> bool:
     words = [t.lower_ for t in toks]
-    if any(w in TITLE_NOUNS for w in words):
+    if any(w in lx.TITLE_NOUNS for w in words):
         return True
     caps = [t for t in toks if t.text[:1].isupper()]
-    return len(caps) >= 3 and sum(w in TITLE_MODIFIERS for w in words) >= 1
+    return len(caps) >= 3 and sum(w in lx.TITLE_MODIFIERS for w in words) >= 1
 
 
 def _phrase_title(ctx: DocContext, toks: list[Token]) -> tuple[list[Token], str | None]:
@@ -182,7 +169,7 @@ def _phrase_title(ctx: DocContext, toks: list[Token]) -> tuple[list[Token], str 
     for n, t in enumerate(toks):
         if t.i <= skip_until:
             continue
-        if t.lower_ in ("a", "an", "the") and not out:
+        if t.lower_ in lx.ARTICLES and not out:
             continue
         if t.text in ("'s", "\u2019s"):
             continue
@@ -199,13 +186,13 @@ def _phrase_title(ctx: DocContext, toks: list[Token]) -> tuple[list[Token], str 
             elif prev is not None and prev.lower_ == "of" and org is None:
                 out.pop()  # "Foreign Minister of Iran": the organisation, not the title
                 org = q
-            elif prev is not None and prev.lower_ in TITLE_PREPS:
+            elif prev is not None and prev.lower_ in lx.TITLE_PREPS:
                 out.extend(x for x in toks[n:] if x.i <= skip_until)
             elif org is None:
                 org = q
             continue
         out.append(t)
-    while out and out[-1].lower_ in TITLE_PREPS | {"the", ","}:
+    while out and out[-1].lower_ in lx.TITLE_PREPS | {"the", ","}:
         out.pop()
     return out, org
 
@@ -229,7 +216,7 @@ def _appositions(ctx: DocContext, first: Token, last: Token) -> list[list[Token]
         phrase: list[Token] = []
         if j < sent.end and (
             doc[j].pos_ in ("ADP", "SCONJ", "PRON", "VERB", "AUX")
-            or doc[j].lower_ in ("which", "who", "whose")
+            or doc[j].lower_ in lx.RELATIVE_WORDS
         ):
             j = sent.end
         while (
@@ -248,11 +235,11 @@ def _appositions(ctx: DocContext, first: Token, last: Token) -> list[list[Token]
             j >= sent.start
             and doc[j].text not in (",", ".", ";", ":", "(", ")")
             and doc[j].pos_ not in ("VERB", "AUX", "ADP")
-            or (j >= sent.start and doc[j].lower_ in TITLE_PREPS)
+            or (j >= sent.start and doc[j].lower_ in lx.TITLE_PREPS)
         ):
             phrase.insert(0, doc[j])
             j -= 1
-        while phrase and phrase[0].lower_ in TITLE_PREPS:
+        while phrase and phrase[0].lower_ in lx.TITLE_PREPS:
             phrase.pop(0)
         phrases.append(phrase)
     return [p for p in phrases if p]
@@ -290,9 +277,9 @@ def find_posts(ctx: DocContext) -> tuple[Post, ...]:
             span is None
             or not len(span)
             or not span[0].text[:1].isupper()
-            or span[0].lower_ in ("the", "a", "an")
+            or span[0].lower_ in lx.ARTICLES
             or len(span) == 1
-            and span[0].lower_ in ("he", "she", "him", "his", "her")
+            and span[0].lower_ in lx.POST_PRONOUNS
         ):
             continue
         candidates: list[tuple[list[Token], str | None]] = []
@@ -304,13 +291,13 @@ def find_posts(ctx: DocContext) -> tuple[Post, ...]:
             if (
                 words
                 and words[-1].lower_ not in ("'s",)
-                and any(w.lower_ in TITLE_NOUNS for w in words)
+                and any(w.lower_ in lx.TITLE_NOUNS for w in words)
                 and len(words) <= 14
             ):
                 candidates.append((words, porg))
         for words, org_key in candidates:
             title = title_case([w.text for w in words])
-            if not title or title.lower() in _HONORIFICS:
+            if not title or title.lower() in lx.HONORIFICS:
                 continue
             key = (m.actor, title.lower())
             if key in found:

@@ -15,174 +15,17 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from kg_builder.extract import lexicon as lx
 from kg_builder.extract.context import DocContext, span_of
 from kg_builder.extract.dates import first_date, is_future
-from kg_builder.extract.posts import TITLE_NOUNS
 from kg_builder.extract.tree import ancestors, is_root
 from kg_builder.models import ActorKind, Statement
 
-#: Verbs whose subject is the source of a quotation (lemmas).
-REPORTING_VERBS: frozenset[str] = frozenset(
-    {
-        "say",
-        "tell",
-        "add",
-        "note",
-        "stress",
-        "emphasize",
-        "emphasise",
-        "state",
-        "declare",
-        "warn",
-        "insist",
-        "argue",
-        "claim",
-        "write",
-        "ask",
-        "announce",
-        "explain",
-        "point",
-        "quote",
-        "remark",
-        "comment",
-        "observe",
-        "assert",
-        "affirm",
-        "reaffirm",
-        "reiterate",
-        "repeat",
-        "confirm",
-        "deny",
-        "admit",
-        "acknowledge",
-        "concede",
-        "maintain",
-        "contend",
-        "suggest",
-        "propose",
-        "urge",
-        "demand",
-        "reply",
-        "respond",
-        "answer",
-        "retort",
-        "counter",
-        "continue",
-        "conclude",
-        "predict",
-        "promise",
-        "vow",
-        "pledge",
-        "threaten",
-        "caution",
-        "complain",
-        "lament",
-        "recall",
-        "report",
-        "tweet",
-        "post",
-        "mention",
-        "underline",
-        "underscore",
-        "highlight",
-        "allege",
-        "accuse",
-        "charge",
-        "believe",
-        "think",
-        "chant",
-        "shout",
-        "cry",
-        "exclaim",
-        "call",
-        "describe",
-        "denounce",
-        "condemn",
-        "brand",
-        "label",
-        "dub",
-        "term",
-        "characterize",
-        "characterise",
-        "criticize",
-        "criticise",
-        "welcome",
-        "praise",
-        "hail",
-        "reject",
-        "dismiss",
-        "estimate",
-        "forecast",
-        "indicate",
-        "inform",
-        "assure",
-        "recommend",
-        "advise",
-        "order",
-        "instruct",
-        "appeal",
-        "plead",
-        "beg",
-        "wonder",
-        "question",
-        "elaborate",
-        "clarify",
-        "specify",
-        "summarize",
-        "summarise",
-        "boast",
-        "joke",
-        "quip",
-        "muse",
-        "whisper",
-        "yell",
-        "scream",
-        "proclaim",
-        "pronounce",
-        "testify",
-        "publish",
-        "broadcast",
-        "express",
-        "voice",
-        "speak",
-    }
-)
-
-#: Reporting verbs that tell what a quote is about rather than introduce speech; a short
-#: quote that is their object is a characterisation, which may still be a scare quote.
-CHARACTERISING_VERBS: frozenset[str] = frozenset(
-    {
-        "call",
-        "describe",
-        "denounce",
-        "condemn",
-        "brand",
-        "label",
-        "dub",
-        "term",
-        "characterize",
-        "characterise",
-        "criticize",
-        "criticise",
-        "welcome",
-        "praise",
-        "hail",
-        "reject",
-        "dismiss",
-        "believe",
-        "think",
-        "express",
-        "voice",
-        "speak",
-    }
-)
-
-_PRONOUN_SPEAKERS = frozenset(
-    {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me"}
-)
 _OPENERS = {"“": "”", "«": "»", "„": "”", "‘": "’"}
 _CLOSERS_DOUBLE = {"”", "»", '"'}
 _MIN_WORDS = 4
+#: A word that, between two quotations, introduces a new speaker.
+_NEW_SPEAKER = re.compile(r"\b(" + "|".join(lx.NEW_SPEAKER_CUES) + r")\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +177,7 @@ def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
 def _is_reporting(tok: Token) -> bool:
     return (
         tok.pos_ in {"VERB", "AUX"}
-        and tok.lemma_.lower() in REPORTING_VERBS
+        and tok.lemma_.lower() in lx.QUOTE_VERBS
         or (tok.lemma_.lower() == "point" and any(c.lower_ == "out" for c in tok.children))
     )
 
@@ -381,7 +224,7 @@ def _subject(verb: Token) -> Token | None:
 
 def _relative_antecedent(verb: Token) -> Token | None:
     if verb.dep_ == "relcl" and any(
-        c.dep_ == "nsubj" and c.lower_ in {"who", "which", "that"} for c in verb.children
+        c.dep_ == "nsubj" and c.lower_ in lx.RELATIVE_PRONOUNS for c in verb.children
     ):
         return verb.head
     return None
@@ -400,11 +243,11 @@ def _according_to(tokens: list[Token]) -> Token | None:
 
 def _by_agent(tok: Token) -> Token:
     """ "a statement by the Defense Ministry" → the ministry; "his words" → his."""
-    if tok.lemma_ in {"statement", "word", "report", "remark", "comment", "source"}:
+    if tok.lemma_ in lx.SPEECH_NOUNS:
         for c in tok.children:
             if c.dep_ == "poss":
                 return c
-            if c.dep_ == "prep" and c.lower_ in {"by", "from", "of"}:
+            if c.dep_ == "prep" and c.lower_ in lx.SOURCE_PREPS_OF_SPEECH:
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return g
@@ -463,11 +306,11 @@ class _Speakers:
         hi = max((t.right_edge.i for t in parts if t.dep_ == "appos"), default=tok.i)
         span = self.doc[lo : hi + 1]
         for m in self.ctx.actors.mentions_in(span.start_char, span.end_char):
-            if self._is_person(m.actor) and m.text.lower() not in _PRONOUN_SPEAKERS:
+            if self._is_person(m.actor) and m.text.lower() not in lx.SPEAKER_PRONOUNS:
                 return m.actor
         # "Ambassador at the UN Linda X": the parser glues the name to the title's
         # complement; a person named right after an organisation there is the speaker
-        if tok.lower_ in TITLE_NOUNS:
+        if tok.lower_ in lx.TITLE_NOUNS:
             for c in tok.children:
                 if c.dep_ != "prep":
                     continue
@@ -548,7 +391,7 @@ def _keep(text: str, q: Quote, speaker_cued: bool, doc: Doc, spk: _Speakers) -> 
             head.i != r.i
             and _is_reporting(head)
             and not spk.inside_quote(head)
-            and head.lemma_ not in CHARACTERISING_VERBS
+            and head.lemma_ not in lx.CHARACTERISING_VERBS
             and r.dep_ in {"dobj", "ccomp", "oprd"}
         ):
             return True
@@ -586,7 +429,7 @@ def find_statements(ctx: DocContext) -> tuple[Statement, ...]:
         if not _keep(text, q, cued, doc, spk):
             continue
         speaker = spk.resolve(tok)
-        if speaker is None and tok is not None and tok.lower_ in _PRONOUN_SPEAKERS:
+        if speaker is None and tok is not None and tok.lower_ in lx.SPEAKER_PRONOUNS:
             speaker = _latest_speaker(spk, said, q, text, para, _pronoun_kinds(tok))
         if speaker is None and not cued:
             prev_para = _paragraph_start(text, said[-1][0]) if said else -1
@@ -620,7 +463,7 @@ def find_statements(ctx: DocContext) -> tuple[Statement, ...]:
 def _pronoun_kinds(tok: Token) -> tuple[bool, bool]:
     """(persons allowed, non-persons allowed) as the speaker a pronoun may stand for."""
     low = tok.lower_
-    if low in {"he", "she", "him", "her", "i", "me"}:
+    if low in lx.PERSON_SPEAKER_PRONOUNS:
         return True, False
     if low == "it":
         return False, True
@@ -655,7 +498,7 @@ def _latest_speaker(
             and any(_is_reporting(a) for a in t.ancestors)
         ):
             subj = _subject(t)
-            if subj is None or subj.lower_ in _PRONOUN_SPEAKERS:
+            if subj is None or subj.lower_ in lx.SPEAKER_PRONOUNS:
                 continue
             key = spk.resolve(subj)
             if key and fits(key):
@@ -686,9 +529,7 @@ def _previous_paragraph(text: str, para: int) -> int:
 
 def _has_own_cue(between: str) -> bool:
     """Whether text between two quotations introduces a new speaker (a reporting clause)."""
-    return bool(re.search(r"\b(said|says|told|added|asked|according)\b", between)) and bool(
-        re.search(r"\b[A-Z][a-z]+", between)
-    )
+    return bool(_NEW_SPEAKER.search(between)) and bool(re.search(r"\b[A-Z][a-z]+", between))
 
 
 def _statement_date(ctx: DocContext, q: Quote):
