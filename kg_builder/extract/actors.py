@@ -246,48 +246,63 @@ class _Builder:
 
     # ------------------------------------------------------------- persons
     def persons(self, ents: list[SpacySpan]) -> None:
-        doc = self.doc
-        names: list[tuple[int, int]] = []
-        for ent in ents:
-            s, e = ent.start, ent.end
-            while s < e and (
-                is_title_word(doc[s])
-                or gazetteer.state_by_demonym(doc[s].text)
-                or doc[s].lower_ in lx.NAME_PREFIXES
-            ):
-                s += 1
-            if {doc[i].text for i in range(s, e)} & (
-                lx.PARTY_CUES | lx.ARMED_CUES | lx.UNION_CUES | lx.BODY_CUES
-            ):
-                continue  # an organisation that NER took for a person: see organisation()
-            cut = s
-            while (
-                cut < e
-                and doc[cut].text not in ("'s", "\u2019s")
-                and doc[cut].text not in lx.BODY_CUES | lx.MEDIA_CUES | {"Press"}
-            ):
-                cut += 1
-            e = cut
-            if s >= e or any(
-                not doc[i].text[:1].isupper() and doc[i].text not in ("-", "\u2010")
-                for i in range(s, e)
-            ):
-                continue
-            if any(ch.isdigit() for ch in doc[s:e].text):
-                continue
-            words = {doc[i].text for i in range(s, e)}
-            if words & (lx.PARTY_CUES | lx.ARMED_CUES | lx.UNION_CUES | lx.BODY_CUES):
-                continue  # an organisation that NER took for a person
-            if self.covered(s) is not None:
-                continue
-            nxt = doc[e] if e < len(doc) else None
-            if nxt is not None and nxt.lower_ in lx.NAME_MODIFIED_NOUNS:
-                continue  # a name used as modifier: see bodies()
-            root = doc[s:e].root
-            if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i >= e:
-                continue
-            names.append((s, e))
+        """Persons: names of PERSON entities (and names after titles), keyed by their
+        longest form; then bare surnames of the names found."""
+        names = [n for n in map(self.person_name, ents) if n is not None]
         names.extend(self.names_after_titles(names))
+        by_key = self.full_names(names)
+        keyed = sorted(by_key.items())
+        for s, e in names:
+            self.mention_person(s, e, keyed, by_key)
+        self.surnames(keyed)
+
+    def person_name(self, ent: SpacySpan) -> tuple[int, int] | None:
+        """The name in a PERSON entity, without titles, demonyms, honorifics and a
+        possessive; None when it is an organisation or a modifier ("the Hollis era")."""
+        doc = self.doc
+        s, e = ent.start, ent.end
+        while s < e and (
+            is_title_word(doc[s])
+            or gazetteer.state_by_demonym(doc[s].text)
+            or doc[s].lower_ in lx.NAME_PREFIXES
+        ):
+            s += 1
+        if {doc[i].text for i in range(s, e)} & (
+            lx.PARTY_CUES | lx.ARMED_CUES | lx.UNION_CUES | lx.BODY_CUES
+        ):
+            return None  # an organisation that NER took for a person: see organisation()
+        cut = s
+        while (
+            cut < e
+            and doc[cut].text not in ("'s", "\u2019s")
+            and doc[cut].text not in lx.BODY_CUES | lx.MEDIA_CUES | {"Press"}
+        ):
+            cut += 1
+        e = cut
+        if s >= e or any(
+            not doc[i].text[:1].isupper() and doc[i].text not in ("-", "\u2010")
+            for i in range(s, e)
+        ):
+            return None
+        if any(ch.isdigit() for ch in doc[s:e].text):
+            return None
+        words = {doc[i].text for i in range(s, e)}
+        if words & (lx.PARTY_CUES | lx.ARMED_CUES | lx.UNION_CUES | lx.BODY_CUES):
+            return None  # an organisation that NER took for a person
+        if self.covered(s) is not None:
+            return None
+        nxt = doc[e] if e < len(doc) else None
+        if nxt is not None and nxt.lower_ in lx.NAME_MODIFIED_NOUNS:
+            return None  # a name used as modifier: see bodies()
+        root = doc[s:e].root
+        if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i >= e:
+            return None
+        return s, e
+
+    def full_names(self, names: list[tuple[int, int]]) -> dict[str, str]:
+        """Key → full name of every person named with two words or more; a shorter form
+        of a longer name ("Mara Lind" of "Anna Mara Lind") gets no key of its own."""
+        doc = self.doc
         full = {}
         for s, e in names:
             if e - s >= 2:
@@ -297,47 +312,59 @@ class _Builder:
             k = gazetteer.slug(text)
             if not any(self._same_person(text, other) for other in by_key.values()):
                 by_key[k] = text
-        keyed = sorted(by_key.items())
-        for s, e in names:
-            text = doc[s:e].text
-            key = next((k for k, full_name in keyed if self._same_person(text, full_name)), None)
-            if key is None:
-                if not self._single_ok(s, e):
-                    continue
-                key = gazetteer.slug(text)
-                self.actor(key, text, ActorKind.PERSON)
-            else:
-                self.actor(key, by_key[key], ActorKind.PERSON)
-            if not self.sentence_has_verb(doc[s]):
-                continue
-            self.mention(s, e, key)
-        # bare surnames that NER missed or mislabelled ("Grushko" as ORG)
+        return by_key
+
+    def mention_person(
+        self, s: int, e: int, keyed: list[tuple[str, str]], by_key: dict[str, str]
+    ) -> None:
+        """Record the person named by tokens ``[s, e)`` and, in a sentence with a verb,
+        the mention; a single word that no full name explains must look like a name."""
+        doc = self.doc
+        text = doc[s:e].text
+        key = next((k for k, full_name in keyed if self._same_person(text, full_name)), None)
+        if key is None:
+            if not self._single_ok(s, e):
+                return
+            key = gazetteer.slug(text)
+            self.actor(key, text, ActorKind.PERSON)
+        else:
+            self.actor(key, by_key[key], ActorKind.PERSON)
+        if not self.sentence_has_verb(doc[s]):
+            return
+        self.mention(s, e, key)
+
+    def surnames(self, keyed: list[tuple[str, str]]) -> None:
+        """Bare surnames of known persons that NER missed or mislabelled ("Lind" as ORG)."""
         surnames = {}
         for k, full_name in keyed:
             parts = full_name.split()
             surnames.setdefault(parts[-1], k)
             surnames.setdefault(_squash(" ".join(parts[1:])), k)
-        for t in doc:
+        for t in self.doc:
             if not t.text[:1].isupper() or self.covered(t.i) is not None or t.i in self.skip:
                 continue
             key = surnames.get(t.text) or surnames.get(_squash(t.text))
-            if key is None:
-                continue
-            if t.lower_ in lx.PERSONAL_PRONOUNS and (t.is_sent_start or t.i == 0):
-                continue  # "He said" is a pronoun even if a "He Lifeng" is known
-            if (
-                t.lower_ in lx.PERSONAL_PRONOUNS
-                and doc[t.i + 1 : t.i + 2].text[:1].isupper() is False
-                and t.dep_ in ("nsubj",)
-                and t.head.i > t.i
-                and t.i > 0
-                and doc[t.i - 1].text not in (",",)
-            ):
+            if key is None or self._pronoun_not_surname(t):
                 continue
             self.mention(t.i, t.i + 1, key)
 
+    def _pronoun_not_surname(self, t: Token) -> bool:
+        """ "He said" is a pronoun even if a "He Anwen" is known."""
+        if t.lower_ not in lx.PERSONAL_PRONOUNS:
+            return False
+        if t.is_sent_start or t.i == 0:
+            return True
+        doc = self.doc
+        return (
+            doc[t.i + 1 : t.i + 2].text[:1].isupper() is False
+            and t.dep_ in ("nsubj",)
+            and t.head.i > t.i
+            and t.i > 0
+            and doc[t.i - 1].text not in (",",)
+        )
+
     def names_after_titles(self, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Names NER missed right after a title: "Ministry spokesperson He Yadong said"."""
+        """Names NER missed right after a title: "Ministry spokesperson He Anwen said"."""
         doc = self.doc
         taken = {i for s, e in names for i in range(s, e)}
         out = []
@@ -389,100 +416,106 @@ class _Builder:
 
     # ------------------------------------------------------------- organisations
     def organisation(self, ent: SpacySpan, force: bool = False) -> None:
+        """An organisation named by an entity (``force``: read an entity of any label as
+        ORG), its kind told by cue words of the name or, unknown, by its role in the clause."""
         doc = self.doc
         label = "ORG" if force else ent.label_
         s, e = ent.start, ent.end
         if doc[s].lower_ == "the":
             s += 1
-        if s >= e or self.covered(s) is not None or any(i in self.skip for i in range(s, e)):
+        if not self._may_name_organisation(s, e):
             return
         span = doc[s:e]
         text = span.text
-        words = [t.text for t in span]
-        wset = set(words)
-        if any(ch in text for ch in '"“”') or wset & lx.NON_ACTOR_CUES:
+        if len(span) == 1 and span[0].is_upper and text in self.acronyms:
+            self.mention(s, e, self.acronyms[text])
             return
+        if any(t.text.lower() in lx.MINISTRY_NOUNS for t in span):
+            return  # read by bodies()
+        kind = self._cue_kind(span, label)
+        if kind is None:
+            if self._speaking_place(span, label):
+                # an unknown "place" that speaks is a person NER mislabelled ("X demanded")
+                key = gazetteer.slug(text)
+                self.actor(key, text, ActorKind.PERSON)
+                self.mention(s, e, key)
+                return
+            if label != "ORG":
+                return
+            kind = self._unknown_kind(span)
+            if kind is None:
+                return
+        if _named_in_description(span.root):
+            return
+        key = gazetteer.slug(text)
+        self.actor(key, text, kind)
+        self.mention(s, e, key)
+        self.learn_acronym(s, e, key)
+
+    def _may_name_organisation(self, s: int, e: int) -> bool:
+        """Whether tokens ``[s, e)`` are free and may name an organisation (not a title,
+        a quoted name, a document or an event)."""
+        if s >= e or self.covered(s) is not None or any(i in self.skip for i in range(s, e)):
+            return False
+        span = self.doc[s:e]
+        text = span.text
+        if any(ch in text for ch in '"“”') or {t.text for t in span} & lx.NON_ACTOR_CUES:
+            return False
         if len(span) == 1 and (
             is_title_word(span[0])
             or span[0].lower_ in lx.MINISTRY_FUNCTIONS
             or span[0].lower_ in lx.RANKS
         ):
-            return
-        if text in self.non_actor_acronyms:
-            return
-        if len(span) == 1 and span[0].is_upper and text in self.acronyms:
-            self.mention(s, e, self.acronyms[text])
-            return
-        if any(w.lower() in lx.MINISTRY_NOUNS for w in words):
-            return  # read by bodies()
-        kind = None
-        root = span.root
-        if text in lx.NGO_NAMES:
-            kind = ActorKind.NGO
-        elif (
-            wset & lx.MEDIA_CUES
-            or (root.dep_ == "compound" and root.head.lower_ in lx.MEDIA_NOUNS)
-            or (root.dep_ in ("dobj", "dative") and root.head.lemma_ == "tell")
-            or (
-                root.dep_ == "nsubj"
-                and root.head.lemma_ in lx.MEDIA_REPORTING_VERBS
-                and root.head.tag_ in ("VBZ", "VBD")
-                and label == "ORG"
-                and root.head.lemma_ != "say"
-            )
+            return False
+        return text not in self.non_actor_acronyms
+
+    @staticmethod
+    def _cue_kind(span: SpacySpan, label: str) -> ActorKind | None:
+        """The kind an organisation's name tells by its words ("Union", "Bank", "News")."""
+        wset = {t.text for t in span}
+        if span.text in lx.NGO_NAMES:
+            return ActorKind.NGO
+        if wset & lx.MEDIA_CUES or _acts_as_medium(span.root, label):
+            return ActorKind.MEDIA_ORGANISATION
+        if "Party" in wset:
+            return ActorKind.POLITICAL_PARTY
+        for cues, kind in (
+            (lx.UNION_CUES, ActorKind.UNION),
+            (lx.PARTY_CUES, ActorKind.POLITICAL_PARTY),
+            (lx.COMPANY_CUES, ActorKind.COMPANY),
+            (lx.ARMED_CUES, ActorKind.ARMED_GROUP),
+            (lx.NGO_CUES, ActorKind.NGO),
         ):
-            kind = ActorKind.MEDIA_ORGANISATION
-        elif "Party" in wset:
-            kind = ActorKind.POLITICAL_PARTY
-        elif wset & lx.UNION_CUES:
-            kind = ActorKind.UNION
-        elif wset & lx.PARTY_CUES:
-            kind = ActorKind.POLITICAL_PARTY
-        elif wset & lx.COMPANY_CUES:
-            kind = ActorKind.COMPANY
-        elif wset & lx.ARMED_CUES:
-            kind = ActorKind.ARMED_GROUP
-        elif wset & lx.NGO_CUES:
-            kind = ActorKind.NGO
-        elif (
+            if wset & cues:
+                return kind
+        return None
+
+    @staticmethod
+    def _speaking_place(span: SpacySpan, label: str) -> bool:
+        """A one-word "place" in lower or title case as the subject of a verb of speech."""
+        root = span.root
+        return (
             label == "GPE"
             and len(span) == 1
             and not span[0].is_upper
             and root.dep_ == "nsubj"
             and root.head.lemma_ in lx.SPEECH_LEMMAS
+        )
+
+    @staticmethod
+    def _unknown_kind(span: SpacySpan) -> ActorKind | None:
+        """An organisation without cue words: an institution by its name ("Council"), else
+        one only when it acts or is acted upon."""
+        if {t.text for t in span} & lx.BODY_CUES:
+            return ActorKind.ORGANISATION
+        root = span.root
+        if root.dep_ not in ("nsubj", "nsubjpass", "dobj", "dative", "appos") and not (
+            root.dep_ == "pobj" and root.head.lower_ in lx.ORG_ARGUMENT_PREPS
         ):
-            # an unknown "place" that speaks is a person NER mislabelled ("X demanded")
-            key = gazetteer.slug(text)
-            self.actor(key, text, ActorKind.PERSON)
-            self.mention(s, e, key)
-            return
-        elif label != "ORG":
-            return
-        elif wset & lx.BODY_CUES:
-            kind = ActorKind.ORGANISATION
-        if kind is None:
-            # an unknown organisation counts only when it acts or is acted upon
-            if root.dep_ not in ("nsubj", "nsubjpass", "dobj", "dative", "appos") and not (
-                root.dep_ == "pobj" and root.head.lower_ in lx.ORG_ARGUMENT_PREPS
-            ):
-                return
-            if len(span) == 1 and not span[0].is_upper and len(text) < 3:
-                return
-            kind = ActorKind.ORGANISATION
-        if (
-            root.dep_ == "pobj"
-            and root.head.lower_ == "of"
-            and (
-                root.head.head.pos_ == "PROPN"
-                or root.head.head.lower_ in lx.TITLE_NOUNS
-                or root.head.head.lower_ in lx.MEMBERSHIP_BODY_NOUNS
-            )
-        ):
-            return  # "a member of the Political Bureau": named only inside a description
-        key = gazetteer.slug(text)
-        self.actor(key, text, kind)
-        self.mention(s, e, key)
-        self.learn_acronym(s, e, key)
+            return None
+        if len(span) == 1 and not span[0].is_upper and len(span.text) < 3:
+            return None
+        return ActorKind.ORGANISATION
 
     def learn_acronym(self, s: int, e: int, key: str) -> None:
         """ "Full Name (ACR)" and initials: later "ACR" is the same actor."""
@@ -614,6 +647,35 @@ class _Builder:
         for (s, e), key in sorted(self.found.items()):
             span = self.doc[s:e]
             table.add_mention(Mention(key, span.text, span_of_tokens(span)))
+
+
+def _acts_as_medium(root: Token, label: str) -> bool:
+    """An organisation that something is told to, or that reports ("X reported"), is a
+    medium; one that says something is not."""
+    if root.dep_ == "compound" and root.head.lower_ in lx.MEDIA_NOUNS:
+        return True
+    if root.dep_ in ("dobj", "dative") and root.head.lemma_ == "tell":
+        return True
+    return (
+        root.dep_ == "nsubj"
+        and root.head.lemma_ in lx.MEDIA_REPORTING_VERBS
+        and root.head.tag_ in ("VBZ", "VBD")
+        and label == "ORG"
+        and root.head.lemma_ != "say"
+    )
+
+
+def _named_in_description(root: Token) -> bool:
+    """ "a member of the Central Board": the body is named only inside a description."""
+    return (
+        root.dep_ == "pobj"
+        and root.head.lower_ == "of"
+        and (
+            root.head.head.pos_ == "PROPN"
+            or root.head.head.lower_ in lx.TITLE_NOUNS
+            or root.head.head.lower_ in lx.MEMBERSHIP_BODY_NOUNS
+        )
+    )
 
 
 def _squash(text: str) -> str:

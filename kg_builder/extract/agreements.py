@@ -138,6 +138,7 @@ def _is_headline(tok: Token, text: str) -> bool:
 
 
 def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
+    """The agreement an agreement noun names, with the words that name it, if it names one."""
     found = _noun_kind(tok, doc)
     if found is None or _skip(tok):
         return None
@@ -148,71 +149,112 @@ def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
     capital = not headline and (
         tok.text[:1].isupper() and not tok.is_sent_start or _capitalised_run(tok, doc) > 0
     )
-    start = first
     if capital:
-        # a capitalised name: words to the left, then "of/on X" with capitalised X
-        while start > 0 and (
-            _is_cap(doc[start - 1])
-            or doc[start - 1].text == "-"
-            or doc[start - 1].like_num
-            and len(doc[start - 1].text) == 4
-        ):
-            if doc[start - 1].text == "-" and not (start > 1 and _is_cap(doc[start - 2])):
-                break
-            start -= 1
-        end = tok.i + 1
-        j = end
-        while (
-            j + 2 < len(doc)
-            and doc[j].lower_ in lx.AGREEMENT_NAME_CONNECTORS
-            and (
-                doc[j + 1].text[:1].isupper()
-                or doc[j + 1].lower_ == "the"
-                and doc[j + 2].text[:1].isupper()
-            )
-            and (doc[j].lower_ != "and" or j > tok.i + 1)
-        ):
-            k = j + 1
-            while k < len(doc) and (_is_cap(doc[k]) or doc[k].lower_ in {"the", "-"}):
-                k += 1
-            end = j = k
-        proper = any(doc[i].text[:1].isupper() for i in range(start, end))
+        start, end, proper = _proper_name(tok, first)
     else:
-        mods = [
-            c
-            for c in tok.lefts
-            if c.dep_ in {"compound", "amod", "nummod", "nmod", "poss"}
-            and not (c.dep_ == "poss" and c.pos_ == "PRON")
-        ]
-        start = min([first] + [min(t.i for t in c.subtree) for c in mods])
-        while doc[start].dep_ in {"det", "punct", "case"} and start < first:
-            start += 1
-        end = tok.i + 1
-        for c in tok.rights:
-            if c.dep_ == "prep" and c.lower_ in lx.AGREEMENT_TOPIC_PREPS:
-                sub = list(c.subtree)
-                if c.lower_ == "in":
-                    places = [t for t in sub if t.ent_type_ in {"GPE", "LOC"}]
-                    if not places or places[0].i > c.i + 3:
-                        continue
-                    sub = [
-                        t
-                        for t in sub
-                        if t.i <= places[0].i or t.ent_iob_ == "I" and t.i <= places[0].i + 3
-                    ]
-                if len(sub) <= 9 and not any(t.text in {",", ";", "("} for t in sub):
-                    end = max(end, sub[-1].i + 1)
-            elif c.dep_ == "prep" and c.lower_ == "of" and tok.lower_.startswith("memorand"):
-                end = max(end, max(t.i for t in c.subtree) + 1)
-        proper = any(
-            doc[i].text[:1].isupper() and doc[i].pos_ == "PROPN"
-            for i in range(start, end)
-            if i != tok.i
-        ) and not any(doc[i].dep_ == "poss" for i in range(start, end))
+        start, end, proper = _described(tok, first)
     start, end = _within_line(doc, start, end, tok.i)
-    sig = frozenset(
+    sig = _signature(ctx, tok, kind, first, start, end)
+    dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
+    definite = bool(dets & lx.DEFINITE_DETERMINERS) or any(c.dep_ == "poss" for c in tok.children)
+    if headline:
+        proper = False  # Title Case: capitals say nothing about a name
+    return _Mention(tok, start, end, kind, proper, sig, definite, headline=headline)
+
+
+def _proper_name(tok: Token, first: int) -> tuple[int, int, bool]:
+    """A capitalised name: the capitalised words to the left of the head noun (from token
+    ``first``), then "of/on X" with capitalised X ("the Treaty on Northern Fisheries").
+
+    Returns:
+        ``(start, end, proper)``: the name's token range and whether it has capitals.
+    """
+    doc = tok.doc
+    start = first
+    while start > 0 and (
+        _is_cap(doc[start - 1])
+        or doc[start - 1].text == "-"
+        or doc[start - 1].like_num
+        and len(doc[start - 1].text) == 4
+    ):
+        if doc[start - 1].text == "-" and not (start > 1 and _is_cap(doc[start - 2])):
+            break
+        start -= 1
+    end = tok.i + 1
+    j = end
+    while (
+        j + 2 < len(doc)
+        and doc[j].lower_ in lx.AGREEMENT_NAME_CONNECTORS
+        and (
+            doc[j + 1].text[:1].isupper()
+            or doc[j + 1].lower_ == "the"
+            and doc[j + 2].text[:1].isupper()
+        )
+        and (doc[j].lower_ != "and" or j > tok.i + 1)
+    ):
+        k = j + 1
+        while k < len(doc) and (_is_cap(doc[k]) or doc[k].lower_ in {"the", "-"}):
+            k += 1
+        end = j = k
+    return start, end, any(doc[i].text[:1].isupper() for i in range(start, end))
+
+
+def _described(tok: Token, first: int) -> tuple[int, int, bool]:
+    """A description: the head noun's modifiers and a short topic or place complement ("the
+    2019 grain deal", "the draft agreements on river rights", "a truce in Valdora").
+
+    Returns:
+        ``(start, end, proper)``: the description's token range and whether a proper name
+        (not a possessive) stands in it.
+    """
+    doc = tok.doc
+    mods = [
+        c
+        for c in tok.lefts
+        if c.dep_ in {"compound", "amod", "nummod", "nmod", "poss"}
+        and not (c.dep_ == "poss" and c.pos_ == "PRON")
+    ]
+    start = min([first] + [min(t.i for t in c.subtree) for c in mods])
+    while doc[start].dep_ in {"det", "punct", "case"} and start < first:
+        start += 1
+    end = tok.i + 1
+    for c in tok.rights:
+        if c.dep_ == "prep" and c.lower_ in lx.AGREEMENT_TOPIC_PREPS:
+            sub = _complement(c)
+            if (
+                sub is not None
+                and len(sub) <= 9
+                and not any(t.text in {",", ";", "("} for t in sub)
+            ):
+                end = max(end, sub[-1].i + 1)
+        elif c.dep_ == "prep" and c.lower_ == "of" and tok.lower_.startswith("memorand"):
+            end = max(end, max(t.i for t in c.subtree) + 1)
+    proper = any(
+        doc[i].text[:1].isupper() and doc[i].pos_ == "PROPN"
+        for i in range(start, end)
+        if i != tok.i
+    ) and not any(doc[i].dep_ == "poss" for i in range(start, end))
+    return start, end, proper
+
+
+def _complement(prep: Token) -> list[Token] | None:
+    """The words of a topic complement; an "in" phrase only up to the place it names."""
+    sub = list(prep.subtree)
+    if prep.lower_ != "in":
+        return sub
+    places = [t for t in sub if t.ent_type_ in {"GPE", "LOC"}]
+    if not places or places[0].i > prep.i + 3:
+        return None
+    return [t for t in sub if t.i <= places[0].i or t.ent_iob_ == "I" and t.i <= places[0].i + 3]
+
+
+def _signature(
+    ctx: DocContext, tok: Token, kind: str, first: int, start: int, end: int
+) -> frozenset[str]:
+    """The words that tell this agreement from others (no weak modifiers, years or actors)."""
+    return frozenset(
         (t.lemma_.lower() if t.pos_ == "NOUN" else t.text.lower())
-        for t in doc[start:end]
+        for t in tok.doc[start:end]
         if t.i != tok.i
         and not (kind == "ceasefire" and t.i < tok.i and t.i >= first)
         and t.pos_ in {"NOUN", "PROPN", "ADJ", "NUM", "VERB"}
@@ -222,11 +264,6 @@ def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
         and t.text != "-"
         and ctx.actors.resolve_token(t) is None
     )
-    dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
-    definite = bool(dets & lx.DEFINITE_DETERMINERS) or any(c.dep_ == "poss" for c in tok.children)
-    if headline:
-        proper = False  # Title Case: capitals say nothing about a name
-    return _Mention(tok, start, end, kind, proper, sig, definite, headline=headline)
 
 
 def _within_line(doc: Doc, start: int, end: int, head: int) -> tuple[int, int]:
@@ -284,20 +321,13 @@ def _irrealis(verb: Token) -> bool:
 
 
 def _status(m: _Mention) -> AgreementStatus:
+    """What the text says happened to the agreement at this mention: its modifiers ("the
+    draft treaty", "the deal signed in May", "the pact in force"), else the verb or noun it
+    depends on ("signed the accord", "the renewal of the deal")."""
     tok = m.head
-    for c in tok.children:
-        low = c.lower_
-        if low == "draft":
-            return AgreementStatus.DRAFT
-        if low in {"proposed", "suggested"}:
-            return AgreementStatus.PROPOSED
-        if c.dep_ == "acl" and c.lemma_ in lx.PROPOSE_VERBS:
-            return AgreementStatus.PROPOSED
-        if c.dep_ == "acl" and c.lemma_ in lx.SIGN_VERBS and c.tag_ == "VBN":
-            return AgreementStatus.SIGNED
-    after = tok.doc[tok.i + 1 : tok.i + 4].text.lower()
-    if _IN_FORCE.match(after):
-        return AgreementStatus.IN_FORCE
+    status = _status_by_modifier(tok)
+    if status is not None:
+        return status
     gov, rel = _governor(tok)
     if gov is None:
         return AgreementStatus.UNKNOWN
@@ -314,6 +344,30 @@ def _status(m: _Mention) -> AgreementStatus:
         return AgreementStatus.UNKNOWN
     if rel == "pobj:under":
         return AgreementStatus.IN_FORCE
+    return _status_by_verb(gov, lemma, rel)
+
+
+def _status_by_modifier(tok: Token) -> AgreementStatus | None:
+    """A status told by the agreement noun's own modifiers or the words after it."""
+    for c in tok.children:
+        low = c.lower_
+        if low == "draft":
+            return AgreementStatus.DRAFT
+        if low in {"proposed", "suggested"}:
+            return AgreementStatus.PROPOSED
+        if c.dep_ == "acl" and c.lemma_ in lx.PROPOSE_VERBS:
+            return AgreementStatus.PROPOSED
+        if c.dep_ == "acl" and c.lemma_ in lx.SIGN_VERBS and c.tag_ == "VBN":
+            return AgreementStatus.SIGNED
+    after = tok.doc[tok.i + 1 : tok.i + 4].text.lower()
+    if _IN_FORCE.match(after):
+        return AgreementStatus.IN_FORCE
+    return None
+
+
+def _status_by_verb(gov: Token, lemma: str, rel: str) -> AgreementStatus:
+    """The status a governing verb gives ("signed", "violated", "pulled out of"); a verb in
+    an irrealis clause ("would sign", "hopes to revive") says it has not happened."""
     irrealis = _irrealis(gov)
     if lemma in lx.PULL_OUT_VERBS and rel in {"pobj:of", "pobj:from", "pobj:out"}:
         return AgreementStatus.TERMINATED if not irrealis else AgreementStatus.UNKNOWN
@@ -357,49 +411,58 @@ def _resolve_np(ctx: DocContext, tok: Token) -> list[str]:
 
 
 def _parties(ctx: DocContext, m: _Mention) -> list[str]:
-    doc = ctx.doc
-    tok = m.head
+    """The agreement's parties: actors in its name ("the Valdora-Ostland Accord", "Ostland's
+    draft agreement"), after "between/with" ("a pact between X and Y"), and the subject or
+    agent of a verb that makes, keeps or ends it ("X and Y signed the deal")."""
     out: list[str] = []
-    # actors inside the name: "NATO-Russia Founding Act", "Russia's draft agreement"
-    for i in range(m.start, m.end):
-        t = doc[i]
+
+    def add(keys: list[str]) -> None:
+        out.extend([k for k in keys if k not in out])
+
+    tok = m.head
+    for t in ctx.doc[m.start : m.end]:
         if t.i < tok.i or t.dep_ == "poss":
             key = ctx.actors.resolve_token(t)
             if key and key not in out:
                 out.append(key)
     for c in tok.children:
         if c.dep_ == "poss":
-            out += [k for k in _resolve_np(ctx, c) if k not in out]
+            add(_resolve_np(ctx, c))
         if c.dep_ == "prep" and c.lower_ in lx.PARTY_PREPS:
             for g in c.children:
                 if g.dep_ == "pobj":
-                    out += [k for k in _resolve_np(ctx, g) if k not in out]
+                    add(_resolve_np(ctx, g))
     gov, rel = _governor(tok)
     if (
         gov is not None
         and gov.pos_ in {"VERB", "AUX"}
         and rel in {"dobj", "nsubjpass"}
-        and gov.lemma_
-        in lx.SIGN_VERBS
-        | lx.IN_FORCE_VERBS
-        | lx.TERMINATE_VERBS
-        | lx.VIOLATE_VERBS
-        | lx.SUSPEND_VERBS
-        | {"join"}
+        and gov.lemma_ in _PARTY_VERBS | {"join"}
     ):
-        for c in gov.children:
-            if c.dep_ == "nsubj" or c.dep_ == "agent":
-                target = (
-                    c
-                    if c.dep_ == "nsubj"
-                    else next((g for g in c.children if g.dep_ == "pobj"), None)
-                )
-                if target is not None:
-                    out += [k for k in _resolve_np(ctx, target) if k not in out]
-            if c.dep_ == "prep" and c.lower_ in {"with", "between"}:
-                for g in c.children:
-                    if g.dep_ == "pobj":
-                        out += [k for k in _resolve_np(ctx, g) if k not in out]
+        for target in _verb_parties(gov):
+            add(_resolve_np(ctx, target))
+    return out
+
+
+#: Verbs whose subject (or agent) is a party of the agreement they make, keep or end.
+_PARTY_VERBS = (
+    lx.SIGN_VERBS | lx.IN_FORCE_VERBS | lx.TERMINATE_VERBS | lx.VIOLATE_VERBS | lx.SUSPEND_VERBS
+)
+
+
+def _verb_parties(gov: Token) -> list[Token]:
+    """Heads of the parties of a verb that makes, keeps or ends an agreement: its subject,
+    the object of "by", of "with" and of "between", in the order of the verb's children."""
+    out: list[Token] = []
+    for c in gov.children:
+        if c.dep_ == "nsubj" or c.dep_ == "agent":
+            target = (
+                c if c.dep_ == "nsubj" else next((g for g in c.children if g.dep_ == "pobj"), None)
+            )
+            if target is not None:
+                out.append(target)
+        if c.dep_ == "prep" and c.lower_ in {"with", "between"}:
+            out.extend(g for g in c.children if g.dep_ == "pobj")
     return out
 
 

@@ -28,6 +28,8 @@ Each resolved reference becomes a :class:`~kg_builder.models.Mention` (so
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from spacy.tokens import Token
 
 from kg_builder.extract import lexicon as lx
@@ -248,14 +250,32 @@ def _person_antecedent(
     return None
 
 
-def _description(
-    ctx: DocContext, tok: Token, titles: dict[str, tuple[set[str], set[str]]]
-) -> tuple[str, int, int] | None:
-    """Resolve a description headed by ``tok``. Returns (key, start, end) token indices."""
-    doc = ctx.doc
-    head = _head_word(doc, tok)
-    singular = tok.tag_ not in ("NNS", "NNPS")
-    person_head = head in lx.TITLE_NOUNS or head in lx.DESCRIPTION_PERSON_NOUNS
+@dataclass(frozen=True)
+class _Description:
+    """A noun phrase that may describe an actor ("the deputy minister", "a source in the
+    port", "the bloc"): its head and the words around it."""
+
+    tok: Token  # the head noun
+    head: str  # its lower-case lemma, hyphenated words joined ("co-chair")
+    left: int  # token range of the noun phrase
+    right: int
+    det: str  # the phrase's first word, lower case ("the", "a", ...)
+    pre: list[Token]  # words before the head, without the article
+    states: set[str]  # states named by demonyms among them
+
+    @property
+    def singular(self) -> bool:
+        return self.tok.tag_ not in ("NNS", "NNPS")
+
+    @property
+    def complement(self) -> bool:
+        """Whether a complement or a possessive restricts it ("a source in the port")."""
+        return self.right > self.tok.i + 1 or any(t.dep_ == "poss" for t in self.pre)
+
+
+def _read_description(tok: Token) -> _Description | None:
+    """The description headed by ``tok``; None when it is someone's ("his deputy")."""
+    doc = tok.doc
     left, right = _np_range(tok)
     if left < tok.sent.start:
         return None
@@ -268,34 +288,66 @@ def _description(
         st = gazetteer.state_by_demonym(mtok.text)
         if st is not None:
             states.add(st.key)
-    complement = right > tok.i + 1 or any(t.dep_ == "poss" for t in pre)
-    if person_head:
-        if any(c.dep_ == "appos" for c in tok.children):
-            return None  # "the spokesman, X,": the name is there
-        if singular and det == "the":
-            key = _person_antecedent(ctx, head, pre, states, doc[left].idx, titles)
-            if key is not None:
-                return key, left, tok.i + 1
-        if not _role(tok):
-            return None
-        if singular and det in ("a", "an") or complement and det in lx.ARTICLES:
-            if not singular and not complement or right - left <= 2 and det in ("a", "an"):
-                return None  # "an official" alone does not single anyone out
-            inner = ctx.actors.mentions_in(doc[tok.i].idx, doc[right - 1].idx + len(doc[right - 1]))
-            if not singular and any(
-                ctx.actors.actors[m.actor].kind != ActorKind.PERSON
-                for m in inner
-                if m.actor in ctx.actors.actors
-            ):
-                return None  # "officials of the Foreign Ministry": members of a known actor
-            return _new_actor(ctx, doc, left, right, singular), left, right
+    return _Description(tok, _head_word(doc, tok), left, right, det, pre, states)
+
+
+def _description(
+    ctx: DocContext, tok: Token, titles: dict[str, tuple[set[str], set[str]]]
+) -> tuple[str, int, int] | None:
+    """Resolve a description headed by ``tok``. Returns (key, start, end) token indices."""
+    d = _read_description(tok)
+    if d is None:
         return None
-    if det != "the":
+    if d.head in lx.TITLE_NOUNS or d.head in lx.DESCRIPTION_PERSON_NOUNS:
+        return _person_description(ctx, d, titles)
+    if d.det != "the":
         return None
+    return _organisation_description(ctx, d)
+
+
+def _person_description(
+    ctx: DocContext, d: _Description, titles: dict[str, tuple[set[str], set[str]]]
+) -> tuple[str, int, int] | None:
+    """ "the deputy minister" → the person named before whose post fits; "a source close to
+    the mayor", "the co-chairs of the panel" acting in the text → a new, unnamed actor."""
+    tok, left, right, det = d.tok, d.left, d.right, d.det
+    if any(c.dep_ == "appos" for c in tok.children):
+        return None  # "the spokesman, X,": the name is there
+    if d.singular and det == "the":
+        key = _person_antecedent(ctx, d.head, d.pre, d.states, ctx.doc[left].idx, titles)
+        if key is not None:
+            return key, left, tok.i + 1
+    if not _role(tok):
+        return None
+    if not (d.singular and det in ("a", "an") or d.complement and det in lx.ARTICLES):
+        return None
+    if not d.singular and not d.complement or right - left <= 2 and det in ("a", "an"):
+        return None  # "an official" alone does not single anyone out
+    if not d.singular and _members_of_known_actor(ctx, d):
+        return None  # "officials of the Health Ministry": members of a known actor
+    return _new_actor(ctx, ctx.doc, left, right, d.singular), left, right
+
+
+def _members_of_known_actor(ctx: DocContext, d: _Description) -> bool:
+    """Whether the phrase from its head on names an actor other than a person."""
+    doc = ctx.doc
+    last = doc[d.right - 1]
+    inner = ctx.actors.mentions_in(doc[d.tok.i].idx, last.idx + len(last))
+    return any(
+        ctx.actors.actors[m.actor].kind != ActorKind.PERSON
+        for m in inner
+        if m.actor in ctx.actors.actors
+    )
+
+
+def _organisation_description(ctx: DocContext, d: _Description) -> tuple[str, int, int] | None:
+    """ "the ministry", "the bloc", "the company" → the most recent actor of a kind the
+    head fits (of the same state, when a demonym says which)."""
+    tok, left = d.tok, d.left
     kinds = lx.DESCRIPTION_ORG_HEADS.get(tok.lower_)
     if kinds is None:
         return None
-    for _, a in _candidates(ctx, doc[left].idx):
+    for _, a in _candidates(ctx, ctx.doc[left].idx):
         if a.kind not in kinds:
             continue
         if tok.lower_ in ("alliance", "bloc"):
@@ -304,7 +356,7 @@ def _description(
                 continue
         if tok.lower_ in lx.MINISTRY_NOUNS and "ministry" not in a.key:
             continue
-        if states and a.part_of not in states and a.key not in states:
+        if d.states and a.part_of not in d.states and a.key not in d.states:
             continue
         return a.key, left, tok.i + 1
     return None

@@ -335,50 +335,53 @@ class _Finder(RoleFinder):
 
     def _nominal(self, n: Token, default_voice: list[str] | None = None) -> None:
         """ "the need for Y to V", "X's demand that Y V", "one of X's demands was that ..."."""
-        act: Token | None = None
-        subj: Token | None = None
-        for c in n.children:
-            if (
-                c.dep_ in ("acl", "advcl", "relcl", "ccomp")
-                and c.pos_ in ("VERB", "AUX")
-                and (
-                    has_to(c)
-                    or any(m.dep_ == "mark" and m.lower_ in ("that", "for") for m in c.children)
-                )
-            ):
-                act = c
-                subj = _child(c, ("nsubj",))
-                break
-        cop = n.head if n.dep_ in _SUBJ else None
-        if n.dep_ == "pobj" and n.head.head.dep_ in _SUBJ and n.head.head.lemma_ == "one":
-            cop = n.head.head.head  # "one of X's demands was that ..."
-        if act is None and cop is not None and cop.lemma_ == "be":
-            act = next(
-                (c for c in cop.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None
-            )
-            if act is not None:
-                subj = _child(act, ("nsubj",))
-            else:
-                attr = _child(cop, ("attr",))
-                if attr is not None and attr.pos_ in ("NOUN", "PROPN"):
-                    act = attr
-        np_obj: Token | None = None
-        if act is None:
-            p = next((c for c in n.children if c.dep_ == "prep" and c.lower_ == "for"), None)
-            np_obj = _child(p, ("pobj", "pcomp")) if p is not None else None
-            if np_obj is None and n.lemma_.lower() in lx.ADDRESSED_DEMAND_NOUNS:
-                p = next(
-                    (
-                        c
-                        for c in n.children
-                        if c.dep_ == "prep" and c.lower_ in lx.DEMAND_NOUN_PREPS
-                    ),
-                    None,
-                )
-                if p is not None and (p.lower_ in ("from", "to") or self._from_keys(n, [])):
-                    np_obj = n
+        act, subj = _nominal_act(n)
+        np_obj = self._nominal_object(n) if act is None else None
         if act is None and np_obj is None:
             return
+        voiced = self._nominal_voice(n, default_voice)
+        if voiced is None:
+            return  # "the talks created conditions for ...": nobody voices it
+        voice, poss, gov = voiced
+        status, extra = self._verdict(gov, poss, voice)
+        if act is not None and act.pos_ in ("VERB", "AUX"):
+            inner = _causative_inner(act)
+            if inner is not None:
+                act, subj = inner
+            to = self.keys(subj, exclude=voice) if subj is not None else []
+            self._emit_acts(act, voice, to or extra, subject=subj, status=status)
+            return
+        obj = act if act is not None else np_obj
+        to = self._from_keys(n, voice) or extra
+        self._add(
+            _Found(voice, to, _np_tokens(obj, self.ctx.text), obj, status=status, nominal=True)
+        )
+
+    def _nominal_object(self, n: Token) -> Token | None:
+        """What a demand noun without a clause asks for: "a call for restraint" → restraint;
+        "a demand to the council", "the request from Y" → the demand itself."""
+        p = next((c for c in n.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+        np_obj = _child(p, ("pobj", "pcomp")) if p is not None else None
+        if np_obj is None and n.lemma_.lower() in lx.ADDRESSED_DEMAND_NOUNS:
+            p = next(
+                (c for c in n.children if c.dep_ == "prep" and c.lower_ in lx.DEMAND_NOUN_PREPS),
+                None,
+            )
+            if p is not None and (p.lower_ in ("from", "to") or self._from_keys(n, [])):
+                np_obj = n
+        return np_obj
+
+    def _nominal_voice(
+        self, n: Token, default_voice: list[str] | None
+    ) -> tuple[list[str], Token | None, Token | None] | None:
+        """Who voices a demand noun: its possessor ("X's demand"), else the subject of the
+        verb that voices it ("X issued an ultimatum"), else the listing actor, "according to
+        X" or the quotation's speaker.
+
+        Returns:
+            ``(voice, possessor, governing verb)``, or None when a verb that voices nothing
+            governs the noun.
+        """
         poss = _child(n, ("poss",))
         if (
             poss is None
@@ -395,31 +398,25 @@ class _Finder(RoleFinder):
         if not voice and gov is not None and gov.lemma_.lower() in lx.DEMAND_VOICING_VERBS:
             voice = self._voice(gov)
         elif not voice and gov is not None and gov.lemma_.lower() != "be":
-            return  # "the talks created conditions for ...": nobody voices it
+            return None
         if not voice:
             voice = default_voice or self._according_to(n.sent) or self._quote_speaker(n)
-        status = DemandStatus.MADE
-        extra: list[str] = []
-        if gov is not None and gov.lemma_.lower() in lx.REJECT_VERBS | lx.ACCEPT_VERBS:
-            status = (
-                DemandStatus.REJECTED
-                if gov.lemma_.lower() in lx.REJECT_VERBS
-                else DemandStatus.ACCEPTED
-            )
-            if poss is not None:
-                extra = self.keys(_child(gov, ("nsubj",)), exclude=voice)
-        if act is not None and act.pos_ in ("VERB", "AUX"):
-            inner = _causative_inner(act)
-            if inner is not None:
-                act, subj = inner
-            to = self.keys(subj, exclude=voice) if subj is not None else []
-            self._emit_acts(act, voice, to or extra, subject=subj, status=status)
-            return
-        obj = act if act is not None else np_obj
-        to = self._from_keys(n, voice) or extra
-        self._add(
-            _Found(voice, to, _np_tokens(obj, self.ctx.text), obj, status=status, nominal=True)
+        return voice, poss, gov
+
+    def _verdict(
+        self, gov: Token | None, poss: Token | None, voice: list[str]
+    ) -> tuple[DemandStatus, list[str]]:
+        """Status of a demand noun under "rejected"/"met" ("Y rejected X's demand"), and the
+        one who rejected or met it (an addressee)."""
+        if gov is None or gov.lemma_.lower() not in lx.REJECT_VERBS | lx.ACCEPT_VERBS:
+            return DemandStatus.MADE, []
+        status = (
+            DemandStatus.REJECTED
+            if gov.lemma_.lower() in lx.REJECT_VERBS
+            else DemandStatus.ACCEPTED
         )
+        extra = self.keys(_child(gov, ("nsubj",)), exclude=voice) if poss is not None else []
+        return status, extra
 
     def _failure(self, n: Token) -> None:
         """ "X warned that failure to V will harm ..." → X demands V."""
@@ -623,6 +620,38 @@ class _Finder(RoleFinder):
 
 
 # ---------------------------------------------------------------------- parse helpers
+
+
+def _nominal_act(n: Token) -> tuple[Token | None, Token | None]:
+    """The act a demand noun asks for and who must do it: its clause ("the need for Y to V",
+    "the demand that Y V") or the clause or noun after a copula ("one of X's demands was that
+    Y V", "the condition is a ceasefire").
+
+    Returns:
+        ``(act, subject)``; the act is a verb or a noun, or None.
+    """
+    for c in n.children:
+        if (
+            c.dep_ in ("acl", "advcl", "relcl", "ccomp")
+            and c.pos_ in ("VERB", "AUX")
+            and (
+                has_to(c)
+                or any(m.dep_ == "mark" and m.lower_ in ("that", "for") for m in c.children)
+            )
+        ):
+            return c, _child(c, ("nsubj",))
+    cop = n.head if n.dep_ in _SUBJ else None
+    if n.dep_ == "pobj" and n.head.head.dep_ in _SUBJ and n.head.head.lemma_ == "one":
+        cop = n.head.head.head  # "one of X's demands was that ..."
+    if cop is None or cop.lemma_ != "be":
+        return None, None
+    act = next((c for c in cop.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
+    if act is not None:
+        return act, _child(act, ("nsubj",))
+    attr = _child(cop, ("attr",))
+    if attr is not None and attr.pos_ in ("NOUN", "PROPN"):
+        return attr, None
+    return None, None
 
 
 def _governor(n: Token) -> Token | None:

@@ -244,64 +244,81 @@ def _witness(ctx: DocContext, tok: Token) -> list[str]:
 
 
 def _participants(ctx: DocContext, tok: Token) -> list[str]:
-    out: list[str] = []
-
-    def add(keys: list[str]) -> None:
-        out.extend(k for k in keys if k not in out)
-
+    """The actors who take part in the meeting ``tok`` names, in order of discovery: a
+    witness of a held meeting, the meeting noun's own modifiers and complements, then the
+    arguments of the verb that holds or attends it."""
+    groups: list[list[str]] = []
     if tok.pos_ != "VERB" and not is_future(tok):
-        add(_witness(ctx, tok))
+        groups.append(_witness(ctx, tok))
+    groups += _noun_participants(ctx, tok)
+    groups += _verb_participants(ctx, tok)
+    out: list[str] = []
+    for keys in groups:
+        out.extend(k for k in keys if k not in out)
+    return out
 
+
+def _noun_participants(ctx: DocContext, tok: Token) -> list[list[str]]:
+    """Actors named around a meeting noun: "Valdora's talks", "talks with X", "a meeting
+    between X and Y", "talks hosted by X"."""
+    groups: list[list[str]] = []
     for c in tok.children:
         if c.dep_ in {"poss", "compound", "nmod"} and c.i < tok.i:
-            add(_np_actors(ctx, c, whole=True))
+            groups.append(_np_actors(ctx, c, whole=True))
         if c.dep_ == "prep" and c.lower_ in lx.MEETING_PARTNER_PREPS:
             for g in c.children:
                 if g.dep_ == "pobj":
-                    add(_np_actors(ctx, g, whole=True))
+                    groups.append(_np_actors(ctx, g, whole=True))
         if c.dep_ == "acl" and c.lemma_ in lx.MEETING_PARTICIPLES:
             for g in c.children:
                 if g.dep_ == "agent":
-                    for p in g.children:
-                        add(_np_actors(ctx, p, whole=True))
+                    groups += [_np_actors(ctx, p, whole=True) for p in g.children]
+    return groups
+
+
+def _verb_participants(ctx: DocContext, tok: Token) -> list[list[str]]:
+    """Actors named by the verb of the meeting (``tok`` itself, or the verb that governs the
+    meeting noun): its subject, agent, object and "with/between" phrase."""
     if tok.pos_ == "VERB":
         verb, rel = tok, "self"
     else:
         verb, rel = _governing_verb(tok)
     if verb is not None and verb.pos_ in {"NOUN", "PROPN"} and rel in {"pobj:in", "pobj:at"}:
-        # "Iran's objective in the talks", "our delegation at the meeting"
-        for c in verb.children:
-            if c.dep_ == "poss":
-                add(_np_actors(ctx, c))
-        return out
+        # "Valdora's aim in the talks", "our delegation at the meeting"
+        return [_np_actors(ctx, c) for c in verb.children if c.dep_ == "poss"]
     if verb is None:
-        return out
+        return []
     attend = (
         rel == "self"
         or verb.lemma_ in lx.ATTEND_VERBS
         or rel in {"pobj:at", "pobj:in", "pobj:during", "pobj:for"}
     )
+    groups = _argument_participants(ctx, verb, rel, attend)
+    if attend and not any(c.dep_ == "nsubj" for c in verb.children) and rel != "nsubj":
+        subj = _subject_of(verb)
+        if subj is not None:
+            groups.append(_np_actors(ctx, subj))
+    return groups
+
+
+def _argument_participants(ctx: DocContext, verb: Token, rel: str, attend: bool) -> list[list[str]]:
+    """The verb's arguments that take part. ``rel`` is how the meeting depends on the verb
+    ("self" when the verb is the meeting); ``attend``: whether its subject takes part."""
+    groups: list[list[str]] = []
     for c in verb.children:
         if (
             (c.dep_ == "nsubj" or c.dep_ == "nsubjpass" and rel.startswith("pobj"))
             and attend
             and rel != "nsubj"
         ):
-            add(_np_actors(ctx, c))
+            groups.append(_np_actors(ctx, c))
         if c.dep_ == "agent" and (attend or rel == "nsubjpass"):
-            for g in c.children:
-                add(_np_actors(ctx, g, whole=True))
+            groups += [_np_actors(ctx, g, whole=True) for g in c.children]
         if c.dep_ == "dobj" and rel == "self":
-            add(_np_actors(ctx, c))
+            groups.append(_np_actors(ctx, c))
         if c.dep_ == "prep" and c.lower_ in {"with", "between"} and (attend or rel == "self"):
-            for g in c.children:
-                if g.dep_ == "pobj":
-                    add(_np_actors(ctx, g, whole=True))
-    if attend and not any(c.dep_ == "nsubj" for c in verb.children) and rel != "nsubj":
-        subj = _subject_of(verb)
-        if subj is not None:
-            add(_np_actors(ctx, subj))
-    return out
+            groups += [_np_actors(ctx, g, whole=True) for g in c.children if g.dep_ == "pobj"]
+    return groups
 
 
 def _place(ctx: DocContext, tok: Token) -> str | None:

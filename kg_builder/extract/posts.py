@@ -64,7 +64,13 @@ def _qualifier(ctx: DocContext, tok: Token) -> str | None:
 
 
 def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | None]:
-    """The title run right before a name, and the qualifier's actor key."""
+    """The title run right before a name, and the qualifier's actor key.
+
+    Walks left from the name over title words ("Deputy Finance Minister Mara Lind"); stops
+    at a qualifier (a demonym, a state or an organisation: "Valdoran", "Valdora's",
+    "ACME"), which becomes the post's organisation unless a preposition makes it part of the
+    title ("Envoy to Valdora").
+    """
     doc = ctx.doc
     i = start.i - 1
     sent_start = start.sent.start
@@ -78,72 +84,22 @@ def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | Non
         if t.lower_ in lx.HONORIFICS:
             i -= 1
             continue
-        if t.text in ("-", "\u2010") and toks and i - 1 >= sent_start and is_title_word(doc[i - 1]):
-            toks.append(t)  # "Director-General" split as "Director", "-", "General"
-            i -= 1
-            continue
-        if t.text == "." and i - 1 >= sent_start and doc[i - 1].lower_ in lx.RANKS:
-            toks.append(t)  # "Lt. Gen." split as "Lt", ".", "Gen."
-            i -= 1
-            continue
-        if (
-            toks
-            and t.lower_ in lx.TITLE_PREPS
-            and i - 1 >= sent_start
-            and doc[i - 1].lower_ in lx.TITLE_NOUNS
-            and not any(x.lower_ in lx.TITLE_NOUNS for x in toks)
-        ):
-            toks.append(t)  # "Secretary of State"
-            i -= 1
-            continue
-        if is_title_word(t) and not _qualifier(ctx, t):
+        q = _qualifier(ctx, t)
+        if _split_title_piece(t, toks, sent_start) or (is_title_word(t) and not q):
             toks.append(t)
             i -= 1
             continue
-        q = _qualifier(ctx, t)
         if q is not None:
-            # "Envoy to Ethiopia", "Ambassador at the UN": a preposition makes it part of the title
-            m = ctx.actors.mention_at(t.idx, t.idx + len(t))
-            j = i
-            if m is not None:
-                while j - 1 >= sent_start and doc[j - 1].idx >= m.span.start:
-                    j -= 1
-            k = j - 1
-            if k >= sent_start and doc[k].lower_ == "the":
-                k -= 1
-            if (
-                k - 1 >= sent_start
-                and doc[k].lower_ in lx.TITLE_PREPS
-                and doc[k - 1].lower_ in lx.TITLE_NOUNS
-            ):
-                toks.extend(reversed(doc[k : i + 1]))
-                i = k - 1
+            first, go_on = _around_qualifier(ctx, t, sent_start, bool(toks))
+            if first is not None:
+                toks.extend(reversed(doc[first : i + 1]))
+            if go_on and first is not None:
+                i = first - 1
                 continue
-            # "Local ILA president": a title word before the organisation keeps it in the title
-            if (
-                toks
-                and j - 1 >= sent_start
-                and doc[j - 1].lower_ in lx.TITLE_MODIFIERS
-                and doc[j - 1].text[:1].isupper()
-            ):
-                toks.extend(reversed(doc[j - 1 : i + 1]))
-                org = q
-                break
             org = q
             break
-        if t.text[:1].isupper() and t.pos_ == "PROPN" and toks and t.ent_type_ in ("LOC", ""):
-            toks.append(t)  # "Middle East envoy"
-            i -= 1
-            continue
-        if (
-            t.text[:1].isupper()
-            and t.pos_ in ("PROPN", "NOUN")
-            and not toks
-            and i == start.i - 1
-            and i - 1 >= sent_start
-            and doc[i - 1].lower_ in lx.TITLE_MODIFIERS
-        ):
-            toks.append(t)  # an unknown head after known title words ("Affairs Chief")
+        if _name_word_in_title(t, toks, start):
+            toks.append(t)
             i -= 1
             continue
         break
@@ -151,6 +107,78 @@ def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | Non
     while toks and toks[0].lower_ in lx.TITLE_PREPS | {"the"}:
         toks.pop(0)
     return toks, org
+
+
+def _split_title_piece(t: Token, toks: list[Token], sent_start: int) -> bool:
+    """A piece of a title the tokenizer split off: the hyphen of "Director-General", the
+    stop of "Lt. Gen.", the preposition of "Secretary of State" (``toks``: the title words
+    found so far, right to left)."""
+    doc = t.doc
+    i = t.i
+    if i - 1 < sent_start:
+        return False
+    if t.text in ("-", "\u2010") and toks and is_title_word(doc[i - 1]):
+        return True
+    if t.text == "." and doc[i - 1].lower_ in lx.RANKS:
+        return True
+    return bool(
+        toks
+        and t.lower_ in lx.TITLE_PREPS
+        and doc[i - 1].lower_ in lx.TITLE_NOUNS
+        and not any(x.lower_ in lx.TITLE_NOUNS for x in toks)
+    )
+
+
+def _around_qualifier(
+    ctx: DocContext, t: Token, sent_start: int, after_title: bool
+) -> tuple[int | None, bool]:
+    """How the title run goes on at a qualifier ``t`` (the whole mention it is part of).
+
+    Returns:
+        ``(first, go_on)``: the first token of the words to add to the title (None: none)
+        and whether the walk goes on left of them. "Envoy to (the) Valdora": the
+        preposition makes the qualifier part of the title, go on; "Local ACME president"
+        (``after_title``): a title word before the organisation joins the title, stop.
+    """
+    doc = ctx.doc
+    m = ctx.actors.mention_at(t.idx, t.idx + len(t))
+    j = t.i
+    if m is not None:
+        while j - 1 >= sent_start and doc[j - 1].idx >= m.span.start:
+            j -= 1
+    k = j - 1
+    if k >= sent_start and doc[k].lower_ == "the":
+        k -= 1
+    if (
+        k - 1 >= sent_start
+        and doc[k].lower_ in lx.TITLE_PREPS
+        and doc[k - 1].lower_ in lx.TITLE_NOUNS
+    ):
+        return k, True
+    if (
+        after_title
+        and j - 1 >= sent_start
+        and doc[j - 1].lower_ in lx.TITLE_MODIFIERS
+        and doc[j - 1].text[:1].isupper()
+    ):
+        return j - 1, False
+    return None, False
+
+
+def _name_word_in_title(t: Token, toks: list[Token], start: Token) -> bool:
+    """A capitalised word inside a title: a place ("Arctic envoy") or an unknown head
+    after known title words ("Affairs Chief")."""
+    if t.text[:1].isupper() and t.pos_ == "PROPN" and toks and t.ent_type_ in ("LOC", ""):
+        return True
+    i = t.i
+    return (
+        t.text[:1].isupper()
+        and t.pos_ in ("PROPN", "NOUN")
+        and not toks
+        and i == start.i - 1
+        and i - 1 >= start.sent.start
+        and t.doc[i - 1].lower_ in lx.TITLE_MODIFIERS
+    )
 
 
 def _has_head(toks: list[Token]) -> bool:

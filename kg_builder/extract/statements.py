@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Token
 from kg_builder.extract import lexicon as lx
 from kg_builder.extract.context import DocContext, span_of
 from kg_builder.extract.dates import first_date, is_future
-from kg_builder.extract.tree import ancestors, is_root
+from kg_builder.extract.tree import ancestors, climb, is_root
 from kg_builder.models import ActorKind, Statement
 
 _OPENERS = {"“": "”", "«": "»", "„": "”", "‘": "’"}
@@ -184,42 +184,62 @@ def _is_reporting(tok: Token) -> bool:
 
 def _subject(verb: Token) -> Token | None:
     """The speaker token of a reporting verb, climbing through participles and xcomps."""
-    # "the statement quoted X as saying" / "X was quoted as saying"
-    if verb.lemma_ == "say" and verb.dep_ in {"advcl", "pcomp", "xcomp", "prep"}:
-        head = verb.head if verb.head.lemma_ != "as" else verb.head.head
-        if head.lemma_ == "quote":
-            verb = head
+    verb = _quoting_verb(verb)
     if verb.lemma_ == "quote":
-        for c in verb.children:
-            if c.dep_ == "dobj":
-                return c
-        for c in verb.children:
-            if c.dep_ == "nsubjpass":
-                return c
+        quoted = _quoted_speaker(verb)
+        if quoted is not None:
+            return quoted
     seen = 0
     cur = verb
     while seen < 4:
-        for c in cur.children:
-            if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"that", "which"}:
-                return c
-            if c.dep_ == "agent":
-                for g in c.children:
-                    if g.dep_ == "pobj":
-                        return g
-        if c_rel := _relative_antecedent(cur):
-            return c_rel
+        subj = _own_subject(cur)
+        if subj is not None:
+            return subj
         if cur.dep_ == "acl" and cur.head.pos_ in {"NOUN", "PROPN"}:
             return cur.head  # "a clause declaring ...", "a banner reading ..."
         if cur.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and not is_root(cur):
-            cur = cur.head
-            # "X said a ceasefire would be temporary, insisting ...": the participle hangs
-            # off the reported clause; its implied subject is the reporter's
-            while cur.dep_ == "ccomp" and not _is_reporting(cur) and _is_reporting(cur.head):
-                cur = cur.head
+            # "X said a truce would be short, insisting ...": the participle hangs off the
+            # reported clause; its implied subject is the reporter's
+            cur = climb(
+                cur.head,
+                lambda t: t.dep_ == "ccomp" and not _is_reporting(t) and _is_reporting(t.head),
+            )
             seen += 1
             continue
         break
     return None
+
+
+def _quoting_verb(verb: Token) -> Token:
+    """ "the statement quoted X as saying", "X was quoted as saying": the verb "quote"."""
+    if verb.lemma_ == "say" and verb.dep_ in {"advcl", "pcomp", "xcomp", "prep"}:
+        head = verb.head if verb.head.lemma_ != "as" else verb.head.head
+        if head.lemma_ == "quote":
+            return head
+    return verb
+
+
+def _quoted_speaker(quote: Token) -> Token | None:
+    """Who "quote" quotes: its object ("quoted X"), else its passive subject."""
+    for c in quote.children:
+        if c.dep_ == "dobj":
+            return c
+    for c in quote.children:
+        if c.dep_ == "nsubjpass":
+            return c
+    return None
+
+
+def _own_subject(verb: Token) -> Token | None:
+    """A verb's own subject, the agent of a passive, or the antecedent of a relative."""
+    for c in verb.children:
+        if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"that", "which"}:
+            return c
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return _relative_antecedent(verb)
 
 
 def _relative_antecedent(verb: Token) -> Token | None:
