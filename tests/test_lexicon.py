@@ -17,15 +17,18 @@ from pathlib import Path
 from spacy.glossary import GLOSSARY
 
 from kg_builder.extract import lexicon as lx
+from kg_builder.extract.context import PARTS
 
 EXTRACT = Path(lx.__file__).parent
 LEXICON_PY = EXTRACT / "lexicon.py"
 LEXICONS_CSV = EXTRACT / lx.LEXICONS_CSV
 LOADERS = {"_words", "_ordered", "_mapping", "_multimap", "_numbers"}
 
-#: A word as a rule compares it (letters, maybe a final stop, a hyphen or an apostrophe);
-#: dependency labels, tags and entity labels (spaCy's glossary) are grammar, not words.
+#: A word as a rule compares it (letters, maybe a final stop, a hyphen or an apostrophe).
 _WORD = re.compile(r"[^\W\d_][\w.'\u2019\-]*")
+#: Strings that are not cue words: dependency labels, tags and entity labels (spaCy's
+#: glossary) are grammar; the parts of the extraction context name stage contracts.
+_NOT_CUES = frozenset(GLOSSARY) | frozenset(PARTS)
 
 
 def _rows() -> list[dict[str, str]]:
@@ -146,7 +149,7 @@ def _words_in(node: ast.AST) -> list[str]:
         if isinstance(e, ast.Constant)
         and isinstance(e.value, str)
         and _WORD.fullmatch(e.value)
-        and e.value not in GLOSSARY
+        and e.value not in _NOT_CUES
     ]
 
 
@@ -160,8 +163,17 @@ def cue_lists_outside_the_lexicon(source: str, name: str = "<source>") -> list[s
         if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None
         for n in ast.walk(stmt.value)
     }
+    exports = {
+        id(n)
+        for stmt in tree.body
+        if isinstance(stmt, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in stmt.targets)
+        for n in ast.walk(stmt.value)
+    }
     found = []
     for node in ast.walk(tree):
+        if id(node) in exports:
+            continue
         words = _words_in(node)
         if len(words) >= (2 if id(node) in module_level else 3):
             found.append(f"{name}:{node.lineno}: {words}")

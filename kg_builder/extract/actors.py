@@ -24,7 +24,7 @@ from spacy.tokens import Span as SpacySpan
 
 from kg_builder.extract import bodies
 from kg_builder.extract import lexicon as lx
-from kg_builder.extract.context import DocContext, span_of_tokens
+from kg_builder.extract.context import DocContext, Stage, span_of_tokens
 from kg_builder.extract.posts import is_title_word
 from kg_builder.extract.tree import climb
 from kg_builder.models import Actor, ActorKind, Mention
@@ -704,4 +704,7 @@ def find_actors(ctx: DocContext) -> None:
     b.commit()
 
 
-__all__ = ["find_actors"]
+#: The actors stage: reads the parse, fills ``ctx.actors`` with actors and named mentions.
+STAGE = Stage("actors", find_actors, requires=("doc",), assigns=("actors",))
+
+__all__ = ["STAGE", "find_actors"]

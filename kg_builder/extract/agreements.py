@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from kg_builder.extract import lexicon as lx
-from kg_builder.extract.context import DocContext, span_of
+from kg_builder.extract.context import DocContext, Stage, span_of
 from kg_builder.extract.dates import first_date, year_mentions
 from kg_builder.extract.tree import climb
 from kg_builder.models import Agreement, AgreementStatus
@@ -713,3 +713,17 @@ def _cluster_status(mentions: list[_Mention]) -> AgreementStatus:
     if realised:
         return realised[0]
     return known[0] if known else AgreementStatus.UNKNOWN
+
+
+def add_agreements(ctx: DocContext) -> None:
+    """Run :func:`find_agreements` and keep the result as ``ctx.agreements``."""
+    ctx.agreements = find_agreements(ctx)
+
+
+#: The agreements stage: agreements, their status, parties and date.
+STAGE = Stage(
+    "agreements",
+    add_agreements,
+    requires=("article", "doc", "actors", "coreference"),
+    assigns=("agreements",),
+)

@@ -34,7 +34,7 @@ from spacy.tokens import Token
 
 from kg_builder.extract import lexicon as lx
 from kg_builder.extract import posts
-from kg_builder.extract.context import DocContext, span_of_tokens
+from kg_builder.extract.context import DocContext, Stage, span_of_tokens
 from kg_builder.extract.tree import climb
 from kg_builder.models import Actor, ActorKind, Mention
 from kg_builder.nlp import gazetteer
@@ -436,3 +436,7 @@ def resolve(ctx: DocContext) -> None:
         actor = ctx.actors.actors[key]
         if span.text != actor.name:
             ctx.actors.add_actor(Actor(key, actor.name, actor.kind, (span.text,)))
+
+
+#: The coreference stage: adds mentions of pronouns and descriptions to ``ctx.actors``.
+STAGE = Stage("coreference", resolve, requires=("doc", "actors"), assigns=("coreference",))

@@ -36,7 +36,7 @@ from kg_builder.extract.clauses import (
     negated,
     opens_enumeration,
 )
-from kg_builder.extract.context import DocContext
+from kg_builder.extract.context import DocContext, Stage
 from kg_builder.extract.demand_roles import RoleFinder
 from kg_builder.extract.demand_roles import child as _child
 from kg_builder.extract.demand_roles import merge_keys as _merge
@@ -744,3 +744,17 @@ def _text(toks: list[Token]) -> str:
     toks = sorted(toks, key=lambda t: t.i)
     out = "".join(t.text_with_ws for t in toks).strip()
     return re.sub(r"\s+", " ", out)
+
+
+def add_demands(ctx: DocContext) -> None:
+    """Run :func:`find_demands` and keep the result as ``ctx.demands``."""
+    ctx.demands = find_demands(ctx)
+
+
+#: The demands stage: demands, their demanders and addressees.
+STAGE = Stage(
+    "demands",
+    add_demands,
+    requires=("article", "doc", "actors", "coreference"),
+    assigns=("demands",),
+)

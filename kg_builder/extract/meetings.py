@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from kg_builder.extract import lexicon as lx
-from kg_builder.extract.context import DocContext, span_of
+from kg_builder.extract.context import DocContext, Stage, span_of
 from kg_builder.extract.dates import first_date, is_future
 from kg_builder.extract.tree import is_root
 from kg_builder.models import ActorKind, Meeting
@@ -578,3 +578,17 @@ def find_meetings(ctx: DocContext) -> tuple[Meeting, ...]:
             )
         )
     return tuple(out)
+
+
+def add_meetings(ctx: DocContext) -> None:
+    """Run :func:`find_meetings` and keep the result as ``ctx.meetings``."""
+    ctx.meetings = find_meetings(ctx)
+
+
+#: The meetings stage: meetings, their date, place and participants.
+STAGE = Stage(
+    "meetings",
+    add_meetings,
+    requires=("article", "doc", "actors", "coreference"),
+    assigns=("meetings",),
+)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from kg_builder.extract import lexicon as lx
-from kg_builder.extract.context import DocContext, span_of_tokens
+from kg_builder.extract.context import DocContext, Stage, span_of_tokens
 from kg_builder.models import ActorKind, Post
 from kg_builder.nlp import gazetteer
 
@@ -335,3 +335,12 @@ def find_posts(ctx: DocContext) -> tuple[Post, ...]:
             sp = span_of_tokens(doc.char_span(lo, hi, alignment_mode="expand"))
             found[key] = Post(m.actor, title, org_key, sp)
     return tuple(sorted(found.values(), key=lambda p: (p.span.start, p.person, p.title)))
+
+
+def add_posts(ctx: DocContext) -> None:
+    """Run :func:`find_posts` and keep the result as ``ctx.posts``."""
+    ctx.posts = find_posts(ctx)
+
+
+#: The posts stage: the posts held by the persons of the actor table.
+STAGE = Stage("posts", add_posts, requires=("doc", "actors", "coreference"), assigns=("posts",))

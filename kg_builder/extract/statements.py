@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from kg_builder.extract import lexicon as lx
-from kg_builder.extract.context import DocContext, span_of
+from kg_builder.extract.context import DocContext, Stage, span_of
 from kg_builder.extract.dates import first_date, is_future
 from kg_builder.extract.tree import ancestors, climb, is_root
 from kg_builder.models import ActorKind, Statement
@@ -569,3 +569,17 @@ def _statement_date(ctx: DocContext, q: Quote):
     clause = clause[:rel_a] + " " * (rel_b - rel_a) + clause[rel_b:]
     d = first_date(clause, published, is_future(sent.root))
     return d.date if d is not None and d.date is not None else published
+
+
+def add_statements(ctx: DocContext) -> None:
+    """Run :func:`find_statements` and keep the result as ``ctx.statements``."""
+    ctx.statements = find_statements(ctx)
+
+
+#: The statements stage: direct quotations and their speakers.
+STAGE = Stage(
+    "statements",
+    add_statements,
+    requires=("article", "doc", "actors", "coreference"),
+    assigns=("statements",),
+)
