@@ -82,7 +82,7 @@ def test_hypothetical_reaching_is_not_signed(nlp):
 
 def test_generic_uses_of_agreement_are_not_agreements(nlp):
     text = (
-        "The talks have not led to any agreements. Chile is in agreement with Peru on "
+        "The visit did not yield any agreements. Chile is in agreement with Peru on "
         "this point, and a great deal of work remains."
     )
     agreements, _ = run(nlp, text)
@@ -111,9 +111,7 @@ def test_signing_reported_later_beats_negotiation_in_first_mention(nlp):
 
 
 def test_agreement_that_is_an_aim_is_not_signed(nlp):
-    text = (
-        "Kenya's objective in the negotiations is achieving a lasting trade agreement with the EU."
-    )
+    text = "Ghana's aim in the negotiations is reaching a lasting fisheries agreement with Norway."
     [a], _ = run(nlp, text)
     assert a.status is AgreementStatus.UNDER_NEGOTIATION
 
@@ -126,8 +124,8 @@ def test_bringing_back_into_a_deal_is_not_termination(nlp):
 
 def test_title_case_headline_does_not_name_the_agreement(nlp):
     text = (
-        "Kenya Seeks ‘Fair, Lasting’ Deal In Trade Talks\n\nNAIROBI – Kenya wants a "
-        "“fair and lasting” deal with the EU, its trade minister said on Monday."
+        "Ghana Seeks ‘Fair, Lasting’ Deal In Cocoa Talks\n\nACCRA – Ghana wants a "
+        "“fair and lasting” deal with Norway, its trade minister said on Monday."
     )
     agreements, _ = run(nlp, text)
     assert [a.name for a in agreements] == ["fair and lasting deal"]

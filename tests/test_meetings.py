@@ -35,19 +35,16 @@ def test_verb_meeting_with_place_and_past_weekday(nlp):
 
 
 def test_future_talks_are_planned_and_dated_forward(nlp):
-    text = "The foreign ministers of India and Pakistan will hold talks in Geneva on Monday."
+    text = "The foreign ministers of India and Pakistan will hold talks in Lisbon on Monday."
     [(m, parts)] = run(nlp, text)
     assert m.planned
     assert m.date == dt.date(2023, 3, 13)
-    assert m.place == "Geneva"
+    assert m.place == "Lisbon"
     assert parts == ["India", "Pakistan"]
 
 
 def test_possessive_weekday_and_dateline_place(nlp):
-    text = (
-        "OSLO, March 9. The discussions at Wednesday's meeting of Norway and Sweden were "
-        "useful, the ministry said."
-    )
+    text = "OSLO, March 9. Wednesday's meeting of Norway and Sweden went well, the ministry said."
     [(m, parts)] = run(nlp, text)
     assert m.date == dt.date(2023, 3, 8)
     assert m.place == "Oslo"
@@ -66,13 +63,13 @@ def test_definite_mentions_merge_into_one_meeting(nlp):
 
 def test_phone_call_between_two_leaders(nlp):
     text = (
-        "Antony Blinken held a telephone conversation with Chinese Foreign Minister "
-        "Wang Yi on Friday."
+        "Chilean Foreign Minister Ana Rojas held a telephone conversation with Peruvian "
+        "Foreign Minister Luis Vargas on Friday."
     )
     [(m, parts)] = run(nlp, text)
     assert m.kind == "call"
     assert m.date == dt.date(2023, 3, 3)
-    assert {"Antony Blinken", "Wang Yi"} <= set(parts)
+    assert {"Ana Rojas", "Luis Vargas"} <= set(parts)
 
 
 def test_speaker_at_the_meeting_takes_part(nlp):
@@ -89,7 +86,7 @@ def test_talks_in_general_are_not_a_meeting(nlp):
 
 
 def test_press_conference_is_not_a_meeting(nlp):
-    text = "Olaf Scholz said at a press conference on Monday that Germany would help."
+    text = "Mayor Ilse Borrin spoke at a press conference on Monday about the floods."
     assert run(nlp, text) == []
 
 
@@ -109,26 +106,26 @@ def test_modified_back_reference_merges_into_the_dated_meeting(nlp):
 
 
 def test_talks_under_whether_are_not_an_event(nlp):
-    text = "Chile will decide whether it is reasonable to continue talks with Peru."
+    text = "Chile will consider whether it makes sense to resume talks with Peru."
     assert run(nlp, text) == []
 
 
 def test_event_named_by_acronym_and_number_is_a_meeting(nlp):
-    text = "At MC13, India, alongside South Africa, insisted on a permanent solution."
+    text = "At ASF12, Peru, alongside Chile, insisted on a permanent solution."
     [(m, parts)] = run(nlp, text)
-    assert m.name == "MC13"
-    assert "South Africa" in parts
+    assert m.name == "ASF12"
+    assert "Chile" in parts
     assert m.place is None
 
 
 def test_object_of_call_on_attends_the_next_session(nlp):
     text = (
-        "The delegates called on the co-chairs of the drafting committee to present "
-        "a new text at the next session."
+        "The members called on the co-chairs of the budget panel to table a revised plan "
+        "at the next session."
     )
     [(m, parts)] = run(nlp, text)
     assert m.planned
-    assert parts == ["co-chairs of the drafting committee"]
+    assert parts == ["co-chairs of the budget panel"]
 
 
 def test_person_reporting_what_happened_at_the_meeting_took_part(nlp):

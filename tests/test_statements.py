@@ -41,16 +41,16 @@ def test_quote_after_colon_is_attributed_to_subject_before_it(nlp):
 
 
 def test_split_quote_gives_two_fragments_with_one_speaker(nlp):
-    text = '"We will respond," Antony Blinken said, "and we will do it together with allies."'
+    text = '"We will respond," Mara Lindqvist said, "and we will do it together with allies."'
     out = run(nlp, text)
     assert [q for q, _, _ in out] == ["We will respond,", "and we will do it together with allies."]
-    assert all("Blinken" in s for _, s, _ in out)
+    assert all("Lindqvist" in s for _, s, _ in out)
 
 
 def test_apostrophe_inside_curly_quote_does_not_end_it():
-    text = "He said “Russia’s position on the border has not changed at all.”"
+    text = "He said “Chile’s position on the border has not changed at all.”"
     [q] = find_quotes(text)
-    assert text[q.start : q.end] == "Russia’s position on the border has not changed at all."
+    assert text[q.start : q.end] == "Chile’s position on the border has not changed at all."
 
 
 def test_quote_running_over_paragraphs_continues_with_same_speaker(nlp):
@@ -79,11 +79,11 @@ def test_quoted_title_is_not_a_statement(nlp):
 
 def test_quoted_as_saying_names_the_person(nlp):
     text = (
-        '"Our troops remain ready to defend the border," the ministry\'s statement quoted '
-        "General Mark Milley as saying."
+        '"Our troops remain ready to defend the border," the agency\'s report quoted '
+        "Colonel Ivar Tamm as saying."
     )
     [(_, speaker, _)] = run(nlp, text)
-    assert "Milley" in speaker
+    assert "Tamm" in speaker
 
 
 def test_according_to_gives_the_source(nlp):
@@ -97,11 +97,11 @@ def test_according_to_gives_the_source(nlp):
 
 def test_all_quote_sentence_continues_previous_speaker(nlp):
     text = (
-        '"The sanctions are illegal," Iranian Foreign Minister Hossein Amirabdollahian said. '
+        '"The tariffs are unfair," Norwegian Trade Minister Sigrid Haldor said. '
         '"They will not change our policy in any way."'
     )
     out = run(nlp, text)
-    assert len(out) == 2 and all("Amirabdollahian" in s for _, s, _ in out)
+    assert len(out) == 2 and all("Haldor" in s for _, s, _ in out)
 
 
 def test_refusal_reported_with_quote_keeps_speaker(nlp):

@@ -2,7 +2,7 @@
 
 A mention is a noun from :data:`~kg_builder.extract.lexicon.AGREEMENT_NOUNS` (or a known
 treaty acronym) with the words that name it: a capitalised name ("the Harbour Accord", "the
-Treaty on Northern Fisheries"), or modifiers and an "on ..." complement ("the 2019 grain
+Treaty on Northern Fisheries"), or modifiers and an "on ..." complement ("the 2019 fisheries
 deal", "the draft agreements on river rights"). Mentions of one agreement are merged: same
 name, shared naming words ("Kelso Agreements" / "Kelso accords"), an acronym given in
 brackets, or a bare definite description ("the accords", "the deal") pointing back to the
@@ -143,7 +143,7 @@ def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
     if found is None or _skip(tok):
         return None
     if tok.dep_ == "compound" and _noun_kind(tok.head, doc) is not None:
-        return None  # "Framework" in "Framework Convention": the head names it
+        return None  # "Framework" in "Framework Accord": the head names it
     headline = _is_headline(tok, ctx.text)
     kind, first = found
     capital = not headline and (
@@ -201,7 +201,7 @@ def _proper_name(tok: Token, first: int) -> tuple[int, int, bool]:
 
 def _described(tok: Token, first: int) -> tuple[int, int, bool]:
     """A description: the head noun's modifiers and a short topic or place complement ("the
-    2019 grain deal", "the draft agreements on river rights", "a truce in Valdora").
+    2019 fisheries deal", "the draft agreements on river rights", "a truce in Valdora").
 
     Returns:
         ``(start, end, proper)``: the description's token range and whether a proper name
@@ -268,7 +268,7 @@ def _signature(
 
 def _within_line(doc: Doc, start: int, end: int, head: int) -> tuple[int, int]:
     """Clip a name to the line of its head noun: a name never crosses a line break
-    ("ceasefire in Gaza" + a dateline "GAZA CITY" on the next line)."""
+    ("truce in Valdora" + a dateline "VALDORA CITY" on the next line)."""
     for i in range(head + 1, end):
         if doc[i].is_space or "\n" in doc[i - 1].whitespace_:
             end = i
@@ -509,7 +509,7 @@ def _compatible(a: str, b: str) -> bool:
 
 
 def _acronym_after(doc: Doc, m: _Mention) -> str | None:
-    """ "Joint Comprehensive Plan of Action (JCPOA)" → "JCPOA"."""
+    """ "Treaty on Northern Fisheries (TNF)" → "TNF"."""
     i = m.end
     if (
         i + 2 < len(doc)
@@ -560,8 +560,8 @@ def find_agreements(ctx: DocContext) -> tuple[Agreement, ...]:
         (the same named agreement in two articles gets the same key).
 
     Example:
-        "Both sides signed the Paris Agreement in 2015." → ``Agreement(key="paris-agreement",
-        name="Paris Agreement", kind="agreement", status=SIGNED, date="2015")``
+        "Both sides signed the Harbour Accord in 2019." → ``Agreement(key="harbour-accord",
+        name="Harbour Accord", kind="accord", status=SIGNED, date="2019")``
     """
     doc = ctx.doc
     mentions: list[_Mention] = []

@@ -1,8 +1,8 @@
 """Government bodies: ministries, armies, parliaments, administrations of a state.
 
-"Russia's Foreign Ministry", "the Ministry of Defence of Iran", "the Russian Defense
-Ministry", "the Iranian army", "the Biden administration" and, after a qualified first
-mention, "the ministry" alone. A body is keyed ``STATE-FUNCTION`` ("russia-foreign-
+"Chile's Foreign Ministry", "the Ministry of Defence of Peru", "the Chilean Defense
+Ministry", "the Peruvian army", "the Hollis administration" and, after a qualified first
+mention, "the ministry" alone. A body is keyed ``STATE-FUNCTION`` ("chile-foreign-
 ministry") and is ``part_of`` its state; the function comes from
 :data:`~kg_builder.extract.lexicon.BODY_HEADS` and its neighbours.
 Called by :func:`kg_builder.extract.actors.find_actors` with its builder.
@@ -100,7 +100,7 @@ def salient_state(b: ActorRecorder, before: int) -> str | None:
 
 
 def state_of(b: ActorRecorder, toks: list[Token]) -> tuple[str | None, str | None]:
-    """State key and demonym from qualifiers: "Russian", "Russia's", "US", "of Iran"."""
+    """State key and demonym from qualifiers: "Chilean", "Chile's", "US", "of Peru"."""
     for t in toks:
         st = gazetteer.state_by_demonym(t.text)
         if st is not None and t.text[:1].isupper():
@@ -134,7 +134,7 @@ def find_bodies(b: ActorRecorder) -> None:
             _add_administration(b, t, left, mods, state)
             continue
         if state is None and _owned_by_another(mods):
-            continue  # "his troops", "Northern Forces", "NATO forces": not a state's body
+            continue  # "his troops", "Northern Forces", "UN forces": not a state's body
         if t.lower_ in lx.TROOP_NOUNS and _counted_before(doc, left):
             continue
         if state is None:
@@ -147,7 +147,7 @@ def find_bodies(b: ActorRecorder) -> None:
             if state is None:
                 continue
         if fn == "military" and t.lower_ in lx.TROOP_NOUNS and demonym is None:
-            continue  # "NATO forces", "US troops": not read as a state's institution
+            continue  # "UN forces", "US troops": not read as a state's institution
         key = _add_state_body(b, t, fn, left, of_toks, state, demonym)
         if key:
             last_by_fn[fn] = key

@@ -12,14 +12,14 @@ Deliberately small and explainable (no new dependencies):
     diplomatic), and whose state agrees with a demonym in the description;
   - "the ministry", "the alliance", "the bloc", "the group", "the union", "the company",
     "the agency" → the most recent actor of a compatible kind;
-  - a description of an unnamed person or group acting in the text ("an Iranian source
-    told ...", "a security source in Israel said", "the co-chairs of the contact group")
+  - a description of an unnamed person or group acting in the text ("a Peruvian source
+    told ...", "an army source in Lima said", "the co-chairs of the budget panel")
     that no antecedent fits → a new actor named by the description. The mention spans
-    the whole noun phrase, so it wins over the demonym inside it ("Iranian" → Iran).
+    the whole noun phrase, so it wins over the demonym inside it ("Peruvian" → Peru).
 
 Pronoun antecedents are ranked by centering: a candidate earlier in the same sentence,
 else, sentence by sentence backwards, a grammatical subject before other mentions.
-Modifier demonyms ("Israeli" in "Israeli soldier") and plural forms are not antecedents
+Modifier demonyms ("Chilean" in "Chilean soldier") and plural forms are not antecedents
 of "it"; "he/she" only ever refer to persons, "it" never does.
 
 Each resolved reference becomes a :class:`~kg_builder.models.Mention` (so
@@ -87,7 +87,7 @@ def _mention_root(ctx: DocContext, m: Mention) -> Token | None:
 
 
 def _is_modifier(root: Token) -> bool:
-    """A demonym or name modifying a common noun ("Israeli soldier"): not an NP of its own."""
+    """A demonym or name modifying a common noun ("Chilean soldier"): not an NP of its own."""
     return (
         root.dep_ in ("amod", "compound", "nmod")
         and root.head.pos_ == "NOUN"
@@ -141,7 +141,7 @@ def _pronoun(ctx: DocContext, tok: Token, genders: dict[str, str]) -> str | None
             if a.kind not in _NON_PERSON or root is None or _is_modifier(root):
                 continue
             if root.tag_ in ("NNS", "NNPS") and a.kind != ActorKind.STATE:
-                continue  # "NATO members", "the Palestinians": not "it"
+                continue  # "ASEAN members", "the Peruvians": not "it"
             if root.tag_ in ("NNS", "NNPS") and root.lower_ == m.text.lower():
                 continue
             keep.append((m, a))
@@ -161,7 +161,7 @@ def _pronoun(ctx: DocContext, tok: Token, genders: dict[str, str]) -> str | None
 
 
 def _expletive(tok: Token) -> bool:
-    """Non-referring "it": "it is reasonable to ...", "it seems that", "as long as it takes"."""
+    """Non-referring "it": "it is wise to ...", "it seems that", "as long as it takes"."""
     if tok.dep_ == "expl":
         return True
     head = tok.head
@@ -177,7 +177,7 @@ def _expletive(tok: Token) -> bool:
 def _np_range(tok: Token) -> tuple[int, int]:
     """Token range ``[start, end)`` of the noun phrase headed by ``tok``: its left
     dependents (across a split hyphenated head: "co - chairs") and restricting
-    prepositional phrases ("source in Israel", "co-chairs of the contact group")."""
+    prepositional phrases ("source in Lima", "co-chairs of the budget panel")."""
     doc = tok.doc
     first = tok
     while (
@@ -363,7 +363,7 @@ def _organisation_description(ctx: DocContext, d: _Description) -> tuple[str, in
 
 
 def _new_actor(ctx: DocContext, doc, left: int, right: int, singular: bool) -> str:
-    """An unnamed person ("Iranian source") or group ("co-chairs of X") named by its words."""
+    """An unnamed person ("Peruvian source") or group ("co-chairs of X") named by its words."""
     span = doc[left:right]
     words = span.text
     name = words.split(" ", 1)[1] if doc[left].lower_ in lx.ARTICLES and len(span) > 1 else words
@@ -388,9 +388,9 @@ def resolve(ctx: DocContext) -> None:
         ctx: The article after :func:`kg_builder.extract.actors.find_actors`.
 
     Example:
-        "Grushko spoke first. The Russian diplomat said he ..." adds mentions of
-        ``alexander-grushko`` for "The Russian diplomat" and "he"; "An Iranian source
-        told Reuters ..." adds the actor ``iranian-source`` (not Iran).
+        "Deputy Foreign Minister Ana Rojas spoke first. The Chilean diplomat said she
+        ..." adds mentions of ``ana-rojas`` for "The Chilean diplomat" and "she"; "A
+        Peruvian source told reporters ..." adds the actor ``peruvian-source`` (not Peru).
     """
     doc = ctx.doc
     titles = _titles(ctx)

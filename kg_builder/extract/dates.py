@@ -196,8 +196,8 @@ def first_date(
     """The first day-precise date in ``text`` ("on Monday and Tuesday" → Monday).
 
     Example:
-        >>> first_date("from May 9 to 12", dt.date(2025, 5, 8), future=True).value
-        '2025-05-09'
+        >>> first_date("from June 3 to 5", dt.date(2025, 6, 2), future=True).value
+        '2025-06-03'
     """
     for d in find_dates(text, published, future, offset):
         if d.date is not None:

@@ -58,7 +58,7 @@ class RoleFinder:
         return out
 
     def _affiliation(self, person: str) -> list[str]:
-        """States or bodies named in the descriptions of a person ("Iran's FM X")."""
+        """States or bodies named in the descriptions of a person ("Chile's FM X")."""
         found: list[str] = []
         for m in self.ctx.actors.mentions:
             if m.actor != person:

@@ -9,8 +9,8 @@ PLOVER REQUEST/DEMAND read from the dependency parse with general cue lexicons
 * reported obligations: "X said that Y should/must/has to/needs to V", in quotations too;
 * nominal demands: "the need for Y to V", "X's demand that Y V", "one of X's demands was
   that Y V", enumerated lists ("First, ... Second, ...") after "X listed the issues";
-* conditions: "X would consider V, provided that Y V'", "Z depends on the lifting of ...";
-* implied demands: "X warned that failure to V will harm ...".
+* conditions: "X would consider V, provided that Y V'", "Z depends on the release of ...";
+* implied demands: "X said that any failure to V would hurt ...".
 
 The demander is whoever voices the demand (subject of the demand or reporting verb,
 "according to X", the speaker of a quotation), widened to the state or body the person
@@ -129,7 +129,7 @@ class _Finder(RoleFinder):
     def _verb_frames(self, v: Token) -> None:
         lemma = v.lemma_.lower()
         if negated(v) or v.dep_ in ("acl", "relcl", "amod", "compound"):
-            return  # "reasons to expect ...": no speech act
+            return  # "the chance to ask ...": no speech act
         if any(m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS for m in v.children):
             return  # "if Y wants closer ties, ...": a condition, not a demand
         if lemma in lx.OBJECT_INFINITIVE_VERBS and self._object_infinitive(v, lemma):
@@ -188,7 +188,7 @@ class _Finder(RoleFinder):
                 None,
             )
         if inf is not None and addressee is None:
-            addressee = _child(inf, ("nsubj",))  # "wants NATO to guarantee" (ccomp subject)
+            addressee = _child(inf, ("nsubj",))  # "wants Peru to guarantee" (ccomp subject)
             if addressee is None and lemma not in ("call", "appeal"):
                 return False
         if inf is None or negated(inf):
@@ -200,7 +200,7 @@ class _Finder(RoleFinder):
         )
         to = self.keys(addressee, exclude=voice) if addressee is not None else []
         if addressee is not None and not to:
-            return False  # "requires a new constitution to reflect ...": no one is asked
+            return False  # "requires a new charter to cover ...": no one is asked
         self._emit_acts(inf, voice, to, subject=addressee)
         # "urged Y to respect A, uphold B, and show C": a mis-attached conjunct of v
         for c in v.conjuncts:
@@ -211,7 +211,7 @@ class _Finder(RoleFinder):
                 and c.lemma_.lower() not in lx.OBJECT_INFINITIVE_VERBS
                 and not any(x.dep_ == "aux" and x.tag_ == "MD" for x in c.children)
             ):
-                # ("... and will decide": a modal makes it v's own next predicate)
+                # ("... and will then judge": a modal makes it v's own next predicate)
                 self._add(self._make(c, voice, to))
         return True
 
@@ -253,7 +253,7 @@ class _Finder(RoleFinder):
                 obj = _child(p, ("pobj", "pcomp")) if p is not None else None
             if obj is not None:
                 break
-        if obj is None:  # "demands written responses": participle mis-parsed as xcomp
+        if obj is None:  # "demands signed guarantees": participle mis-parsed as xcomp
             obj = next(
                 (
                     c
@@ -314,7 +314,7 @@ class _Finder(RoleFinder):
             return  # "does not have to": no obligation
         subj = _child(clause, _SUBJ)
         if subj is None and clause.dep_ == "acl":
-            subj = clause.head  # "the restrictions needed to be lifted" (mis-parse)
+            subj = clause.head  # "the fees needed to be cut" (mis-parse)
         if subj is not None and subj.lower_ in lx.FIRST_PERSON_PRONOUNS:
             return
         voice = self._clause_voice(clause)
@@ -326,7 +326,7 @@ class _Finder(RoleFinder):
             if not to and subj.pos_ == "PRON" and subj.lower_ not in ("there",):
                 return
             if not to and self.keys(subj):
-                return  # the speaker's own side: "Russia must respond"
+                return  # the speaker's own side: "Chile must respond"
         elif is_passive(v):
             to = self._agent_keys(v)
         self._emit_acts(v, voice, to, subject=subj)
@@ -419,7 +419,7 @@ class _Finder(RoleFinder):
         return status, extra
 
     def _failure(self, n: Token) -> None:
-        """ "X warned that failure to V will harm ..." → X demands V."""
+        """ "X said that any failure to V would hurt ..." → X demands V."""
         act = next((c for c in n.children if c.dep_ in ("acl", "relcl") and has_to(c)), None)
         if act is None or n.dep_ not in _SUBJ:
             return
@@ -441,7 +441,7 @@ class _Finder(RoleFinder):
     # ------------------------------------------------------------------ conditions
 
     def _dependence(self, t: Token) -> None:
-        """ "Z depends on the lifting of sanctions" reported by X → conditional demand."""
+        """ "Z depends on the release of the prisoners" reported by X → conditional demand."""
         if t.lemma_.lower() not in lx.DEPENDENCE_VERBS | lx.DEPENDENCE_ADJECTIVES:
             return
         p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")), None)
@@ -505,7 +505,7 @@ class _Finder(RoleFinder):
     # ------------------------------------------------------------------ enumerations
 
     def _listing_voice(self, sent: SpacySpan) -> list[str]:
-        """The demander of "X listed the key issues:" (carried to "First, ... Second, ...")."""
+        """The demander of "X listed its conditions:" (carried to "First, ... Second, ...")."""
         root = sent.root
         if root.lemma_.lower() not in lx.LISTING_VERBS or negated(root):
             return []
@@ -549,7 +549,7 @@ class _Finder(RoleFinder):
         """One demand for ``act`` and for each coordinated act that shares its subject."""
         acts = [act]
         if with_conj:
-            # "expects X to give ... and will decide ...": a conjunct with its own modal or
+            # "expects X to send ... and will then judge ...": a conjunct with its own modal or
             # tense auxiliary is a new predicate of the matrix subject, not a demanded act
             acts += [
                 c

@@ -104,11 +104,11 @@ SPEECH_LEMMAS: frozenset[str] = _words("SPEECH_LEMMAS")
 MEDIA_REPORTING_VERBS: frozenset[str] = _words("MEDIA_REPORTING_VERBS")
 #: Verbs of saying whose person subject, telling what happened at a meeting, took part in it.
 WITNESS_VERBS: frozenset[str] = _words("WITNESS_VERBS")
-#: Verbs of warning: "warned that failure to V will ..." voices a demand to V.
+#: Verbs of warning: "said that any failure to V would ..." voices a demand to V.
 WARNING_VERBS: frozenset[str] = _words("WARNING_VERBS")
-#: Nouns for what was said: in "according to a statement by X" X is the source.
+#: Nouns for what was said: in "according to a report by X" X is the source.
 SPEECH_NOUNS: frozenset[str] = _words("SPEECH_NOUNS")
-#: Prepositions that name the source of a speech noun ("a statement by X", "remarks from X").
+#: Prepositions that name the source of a speech noun ("a report by X", "remarks from X").
 SOURCE_PREPS_OF_SPEECH: frozenset[str] = _words("SOURCE_PREPS_OF_SPEECH")
 #: Words (as written) that, between two quotations, introduce a new speaker.
 NEW_SPEAKER_CUES: tuple[str, ...] = _ordered("NEW_SPEAKER_CUES")
@@ -241,7 +241,7 @@ ORGANISATION_HEAD_CUES: frozenset[str] = (
     | MEDIA_CUES
     | NGO_CUES
 )
-#: Compass words: "eastern European countries" is a region, not a group that acts.
+#: Compass words: "southern African countries" is a region, not a group that acts.
 COMPASS_WORDS: frozenset[str] = _words("COMPASS_WORDS")
 #: First words of a photo caption or credit line: no mention in it is an actor.
 CAPTION_OPENERS: frozenset[str] = _words("CAPTION_OPENERS")
@@ -301,9 +301,9 @@ INTERROGATIVE_MARKS: frozenset[str] = _words("INTERROGATIVE_MARKS")
 #: Verbs whose noun-phrase object is the thing demanded ("X demanded the release of ...") → the
 #: preposition before it ("" = direct object).
 OBJECT_NP_VERBS: dict[str, tuple[str, ...]] = _multimap("OBJECT_NP_VERBS")
-#: Demand verbs with a bare infinitive of the speaker's own side ("We demand to know").
+#: Demand verbs with a bare infinitive of the speaker's own side ("We demand to see the accounts").
 SELF_INFINITIVE_VERBS: frozenset[str] = _words("SELF_INFINITIVE_VERBS")
-#: Causative verbs: in "the need to make Y V", Y must act.
+#: Causative verbs: in "stressed the need to get Y to pay", Y must act.
 CAUSATIVE_VERBS: frozenset[str] = _words("CAUSATIVE_VERBS")
 #: Modal auxiliaries of obligation ("Y should V").
 OBLIGATION_MODALS: frozenset[str] = _words("OBLIGATION_MODALS")
@@ -329,7 +329,7 @@ ACCEPT_VERBS: frozenset[str] = _words("ACCEPT_VERBS")
 CONDITION_MARKS: frozenset[str] = _words("CONDITION_MARKS")
 #: Words that head a proviso ("provided that", "on condition that").
 PROVISO_MARKS: frozenset[str] = _words("PROVISO_MARKS")
-#: Verbs of dependence: "the deal depends on the release of ...".
+#: Verbs of dependence: "the merger depends on the approval of ...".
 DEPENDENCE_VERBS: frozenset[str] = _words("DEPENDENCE_VERBS")
 #: Adjectives of dependence: "conditional on ...".
 DEPENDENCE_ADJECTIVES: frozenset[str] = _words("DEPENDENCE_ADJECTIVES")
@@ -341,7 +341,7 @@ LISTING_VERBS: frozenset[str] = _words("LISTING_VERBS")
 DEMAND_VOICING_VERBS: frozenset[str] = (
     _words("DEMAND_VOICING_VERBS") | REPORTING_VERBS | LISTING_VERBS
 )
-#: Nouns of failure: "warned that failure to V will ..." implies a demand to V.
+#: Nouns of failure: "said that any failure to V would ..." implies a demand to V.
 FAILURE_NOUNS: frozenset[str] = _words("FAILURE_NOUNS")
 #: Prepositions that name who must act in "a demand from Y", "the release of Y".
 SOURCE_PREPS: frozenset[str] = _words("SOURCE_PREPS")
@@ -360,7 +360,7 @@ GENERIC_AGREEMENT_KINDS: frozenset[str] = _words("GENERIC_AGREEMENT_KINDS")
 AGREEMENT_WEAK_MODIFIERS: frozenset[str] = _words("AGREEMENT_WEAK_MODIFIERS")
 #: Small words inside an agreement's name ("Treaty on the Limitation of ...").
 AGREEMENT_NAME_CONNECTORS: frozenset[str] = _words("AGREEMENT_NAME_CONNECTORS")
-#: Prepositions of an agreement's topic or place ("a deal on grain").
+#: Prepositions of an agreement's topic or place ("a deal on fisheries").
 AGREEMENT_TOPIC_PREPS: frozenset[str] = _words("AGREEMENT_TOPIC_PREPS")
 #: Prepositions that name an agreement's parties ("a pact between X and Y").
 PARTY_PREPS: frozenset[str] = _words("PARTY_PREPS")
@@ -414,7 +414,7 @@ PRESS_WORDS: frozenset[str] = _words("PRESS_WORDS")
 #: Verbs whose subject takes part in the meeting that is their object.
 ATTEND_VERBS: frozenset[str] = _words("ATTEND_VERBS")
 #: Verbs (besides the attend verbs) whose argument is an event named by an acronym ("closed
-#: COP99").
+#: ASF12").
 NAMED_EVENT_VERBS: frozenset[str] = _words("NAMED_EVENT_VERBS")
 #: Prepositions before an event named by an acronym ("at G99").
 EVENT_PREPS: frozenset[str] = _words("EVENT_PREPS")

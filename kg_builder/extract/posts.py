@@ -1,9 +1,9 @@
-"""Posts: who holds which office ("Russian Deputy Foreign Minister Alexander Grushko").
+"""Posts: who holds which office ("Chilean Deputy Foreign Minister Ana Rojas").
 
 Three syntactic shapes are read, each around a person mention found by the actor stage:
 
 * a title run before the name: ``[qualifier] title-words Name`` where the qualifier is a
-  demonym ("Russian"), a possessive state ("Azerbaijan's") or an organisation ("NATO");
+  demonym ("Chilean"), a possessive state ("Peru's") or an organisation ("ASEAN");
 * an apposition after the name: ``Name, [the|a] [qualifier] title [of X],``;
 * a title phrase before the name, set off by a comma: ``the head of X, Name``.
 
@@ -11,8 +11,8 @@ The title keeps the words as written (title-cased, without the person's name and
 qualifier); the organisation is the qualifier's actor key.
 
 Example:
-    >>> # "Russian Deputy Foreign Minister Alexander Grushko said ..." gives
-    >>> # Post("alexander-grushko", "Deputy Foreign Minister", "russia", span)
+    >>> # "Chilean Deputy Foreign Minister Ana Rojas said ..." gives
+    >>> # Post("ana-rojas", "Deputy Foreign Minister", "chile", span)
 """
 
 from __future__ import annotations
@@ -190,7 +190,7 @@ def _has_head(toks: list[Token]) -> bool:
 
 
 def _phrase_title(ctx: DocContext, toks: list[Token]) -> tuple[list[Token], str | None]:
-    """Split a title phrase ("Russia's deputy foreign minister") into title words and org."""
+    """Split a title phrase ("Chile's deputy foreign minister") into title words and org."""
     org = None
     out: list[Token] = []
     skip_until = -1
@@ -209,10 +209,10 @@ def _phrase_title(ctx: DocContext, toks: list[Token]) -> tuple[list[Token], str 
             prev = out[-1] if out else None
             rest = [x for x in toks if x.i > skip_until and not x.is_punct]
             if prev is not None and prev.lower_ == "of" and rest and rest[0].text[:1].isupper():
-                # "the Communist Party of China Central Committee": part of a longer name
+                # "the Workers' Party of Laos Central Committee": part of a longer name
                 out.extend(x for x in toks[n:] if x.i <= skip_until)
             elif prev is not None and prev.lower_ == "of" and org is None:
-                out.pop()  # "Foreign Minister of Iran": the organisation, not the title
+                out.pop()  # "Foreign Minister of Peru": the organisation, not the title
                 org = q
             elif prev is not None and prev.lower_ in lx.TITLE_PREPS:
                 out.extend(x for x in toks[n:] if x.i <= skip_until)

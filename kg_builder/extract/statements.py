@@ -3,7 +3,7 @@
 Quotations are found on the raw text (straight, curly and guillemet marks; single curly
 marks when they enclose speech; quotes that run over paragraphs), then attributed by
 syntax: the subject of a reporting verb governing or next to the quote in its sentence
-("..., Grushko said"; "X said: ..."; "according to X"; "the statement quoted X as
+("..., Rojas said"; "X said: ..."; "according to X"; "the statement quoted X as
 saying"), else the speaker of the previous quotation in the paragraph when the sentence
 is all quotation, else the nearest preceding subject of a reporting verb in the paragraph.
 """
@@ -45,7 +45,7 @@ def find_quotes(text: str) -> list[Quote]:
 
     A paragraph that ends inside a quotation closes that fragment there; the next
     paragraph's opening mark continues it (``continues=True``). Apostrophes inside words
-    ("Russia's", "Russia’s") never end a quotation.
+    ("Chile's", "Chile’s") never end a quotation.
 
     Example:
         >>> [text[q.start:q.end] for q in find_quotes(text := 'He said: "We will go."')]
@@ -196,7 +196,7 @@ def _subject(verb: Token) -> Token | None:
         if subj is not None:
             return subj
         if cur.dep_ == "acl" and cur.head.pos_ in {"NOUN", "PROPN"}:
-            return cur.head  # "a clause declaring ...", "a banner reading ..."
+            return cur.head  # "a letter stating ...", "a banner reading ..."
         if cur.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and not is_root(cur):
             # "X said a truce would be short, insisting ...": the participle hangs off the
             # reported clause; its implied subject is the reporter's
@@ -262,7 +262,7 @@ def _according_to(tokens: list[Token]) -> Token | None:
 
 
 def _by_agent(tok: Token) -> Token:
-    """ "a statement by the Defense Ministry" → the ministry; "his words" → his."""
+    """ "a report by the Health Ministry" → the ministry; "his words" → his."""
     if tok.lemma_ in lx.SPEECH_NOUNS:
         for c in tok.children:
             if c.dep_ == "poss":
@@ -293,7 +293,7 @@ class _Speakers:
         key = actors.resolve_token(tok)
         if key and self._is_person(key):
             return key
-        # "US Ambassador at the UN Linda Thomas-Greenfield": the person named in the
+        # "Chilean Envoy to the OSCE Ana Rojas": the person named in the
         # subject phrase speaks, not the state or body qualifying the title
         person = self._person_in(tok)
         if person:
@@ -328,7 +328,7 @@ class _Speakers:
         for m in self.ctx.actors.mentions_in(span.start_char, span.end_char):
             if self._is_person(m.actor) and m.text.lower() not in lx.SPEAKER_PRONOUNS:
                 return m.actor
-        # "Ambassador at the UN Linda X": the parser glues the name to the title's
+        # "Envoy to the OSCE Ana X": the parser glues the name to the title's
         # complement; a person named right after an organisation there is the speaker
         if tok.lower_ in lx.TITLE_NOUNS:
             for c in tok.children:
@@ -434,8 +434,8 @@ def find_statements(ctx: DocContext) -> tuple[Statement, ...]:
         left out (the knowledge graph only records attributed speech).
 
     Example:
-        ``"We will respond," Lavrov said.`` → ``Statement(quote="We will respond,",
-        speaker="sergey-lavrov", ...)``
+        ``"We will respond," Mara Lindqvist said.`` → ``Statement(quote="We will
+        respond,", speaker="mara-lindqvist", ...)``
     """
     text = ctx.article.text
     doc = ctx.doc

@@ -22,7 +22,7 @@ _HEADING_MAX = 10  # tokens: a shorter line without final punctuation is a headi
 @Language.component(PARAGRAPHS_NAME)
 def paragraph_sentences(doc: Doc) -> Doc:
     """Start a sentence after a paragraph break, and after a line that ends a sentence or
-    is a heading ("Response to proposals"), unless the next line goes on in lower case
+    is a heading ("Reply to the council"), unless the next line goes on in lower case
     (hard-wrapped copy). Runs before the parser, which keeps these boundaries.
 
     Args:

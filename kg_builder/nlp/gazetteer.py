@@ -7,8 +7,8 @@ lexicons of extraction are not here but in :mod:`kg_builder.extract.lexicon`.
 
 Example:
     >>> from kg_builder.nlp import gazetteer
-    >>> gazetteer.state_by_demonym("Russian").key
-    'russia'
+    >>> gazetteer.state_by_demonym("Chilean").key
+    'chile'
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ class Institution:
 
 
 def slug(text: str) -> str:
-    """A lower-case ASCII slug ("Russia's Foreign Ministry" → "russias-foreign-ministry").
+    """A lower-case ASCII slug ("Chile's Foreign Ministry" → "chiles-foreign-ministry").
 
     Args:
         text: Any name.
@@ -229,9 +229,9 @@ def _demonyms() -> dict[str, Entry]:
 
 
 def state_by_demonym(word: str) -> Entry | None:
-    """The state whose demonym is ``word`` ("Russian", "U.S."), case-sensitive.
+    """The state whose demonym is ``word`` ("Chilean", "U.S."), case-sensitive.
 
-    Plural nouns are accepted for demonyms ending in -an/-i ("Americans", "Israelis").
+    Plural nouns are accepted for demonyms ending in -an/-i ("Americans", "Pakistanis").
     """
     d = _demonyms()
     if word in d:
@@ -269,11 +269,11 @@ def _capitals() -> dict[str, Entry]:
 
 
 def state_by_capital(name: str) -> Entry | None:
-    """The state whose capital is ``name`` ("Moscow" → Russia, "Kiev" → Ukraine)."""
+    """The state whose capital is ``name`` ("Lima" → Peru, "Kiev" → Ukraine)."""
     return _capitals().get(name)
 
 
-#: Organisation kinds that have member states ("NATO countries", "EU members").
+#: Organisation kinds that have member states ("ASEAN countries", "EU members").
 MEMBERSHIP_KINDS = frozenset(
     {"InternationalOrganisation", "RegionalOrganisation", "MilitaryAlliance", "Forum"}
 )
@@ -291,7 +291,7 @@ MEMBER_NOUNS = (
 
 
 def _swapped(name: str) -> tuple[str, ...]:
-    """Bilateral names read both ways: "NATO-Russia Council" → "Russia-NATO Council"."""
+    """Bilateral names read both ways: "EU-Japan Council" → "Japan-EU Council"."""
     m = re.match(r"^(\S+?)([-\u2013])(\S+) (.+)$", name)
     return (f"{m[3]}{m[2]}{m[1]} {m[4]}",) if m else ()
 

@@ -21,8 +21,8 @@ def slug(text: str) -> str:
     Text that loses information in the slug (non-Latin scripts, very long names) keeps a
     short hash of the original, so two different names do not collide.
 
-    >>> slug("Russian Deputy Foreign Minister")
-    'russian-deputy-foreign-minister'
+    >>> slug("Chilean Deputy Foreign Minister")
+    'chilean-deputy-foreign-minister'
     >>> slug("Türkiye")
     'turkiye'
     """
