@@ -16,7 +16,7 @@ DEMO_QUERIES := \
   meetings:name,date,location,participant \
   statements:speaker,quote
 
-.PHONY: demo test lint bench score clean
+.PHONY: demo test lint smoke bench score clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,8 +35,25 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# The same checks run in CI (.ci/run) and, if you use it, as a git pre-commit hook
+# (.pre-commit-config.yaml: pre-commit install).
 lint: $(STAMP)
+	$(BIN)/ruff format --check kg_builder tests benchmarks
 	$(BIN)/ruff check kg_builder tests benchmarks
+	$(BIN)/mypy
+
+# The wheel, installed in a clean virtual environment of its own, ingests and validates
+# the sample there: what a user of `pip install kg-builder` gets works without the checkout.
+SMOKE := build/smoke
+smoke: $(STAMP)
+	rm -rf $(SMOKE) && mkdir -p $(SMOKE)
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir $(SMOKE)/dist .
+	$(PYTHON) -m venv $(SMOKE)/venv
+	$(SMOKE)/venv/bin/python -m pip install --quiet "$$(ls $(SMOKE)/dist/kg_builder-*.whl)[model]"
+	cp $(SAMPLE) $(SMOKE)/sample.txt
+	cd $(SMOKE) && venv/bin/kg-builder ingest sample.txt --store store --jobs 1
+	cd $(SMOKE) && venv/bin/kg-builder validate store
+	cd $(SMOKE) && venv/bin/kg-builder query demands --store store --format csv | head -3
 
 score: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python ../shared/eval/score.py ../shared/eval/dev --verbose
@@ -45,4 +62,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 
 clean:
-	rm -rf out $(VENV) .pytest_cache
+	rm -rf out build $(VENV) .pytest_cache

@@ -45,9 +45,11 @@ class Span:
     sent_end: int
 
     def text(self, article_text: str) -> str:
+        """The words of the span in ``article_text``."""
         return article_text[self.start : self.end]
 
     def sentence(self, article_text: str) -> str:
+        """The sentence around the span in ``article_text``."""
         return article_text[self.sent_start : self.sent_end]
 
 

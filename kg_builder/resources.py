@@ -25,10 +25,12 @@ def ontology_dir() -> Path:
 
 
 def ontology_file() -> Path:
+    """The shipped ontology, ``kg-builder.ttl``."""
     return ontology_dir() / "kg-builder.ttl"
 
 
 def shapes_file() -> Path:
+    """The shipped SHACL shapes, ``shapes.ttl``."""
     return ontology_dir() / "shapes.ttl"
 
 

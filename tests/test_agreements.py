@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
-from kg_builder.extract import extract
-from kg_builder.models import AgreementStatus, Article
-from kg_builder.nlp.model import load_nlp
+from kg_builder.models import AgreementStatus
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
-
-
-def run(nlp, text):
-    extraction = extract(Article(id="t", text=text, published=dt.date(2023, 3, 9)), nlp(text))
+def run(extract_text, text):
+    extraction = extract_text(text, dt.date(2023, 3, 9))
     names = {a.key: a.name for a in extraction.actors}
     return extraction.agreements, names
 
 
-def test_named_accord_with_signing_parties_and_year(nlp):
-    [a], names = run(nlp, "Canada and Mexico signed the 2018 Lima Accord on fisheries.")
+def test_named_accord_with_signing_parties_and_year(extract_text):
+    [a], names = run(extract_text, "Canada and Mexico signed the 2018 Lima Accord on fisheries.")
     assert a.name == "Lima Accord"
     assert a.key == "lima-accord"
     assert a.kind == "accord"
@@ -32,102 +23,104 @@ def test_named_accord_with_signing_parties_and_year(nlp):
     assert sorted(names[p] for p in a.parties) == ["Canada", "Mexico"]
 
 
-def test_definite_description_merges_into_named_agreement(nlp):
+def test_definite_description_merges_into_named_agreement(extract_text):
     text = (
         "The Oslo Accords were signed in 1993. Critics say the accords never delivered "
         "a Palestinian state."
     )
-    agreements, _ = run(nlp, text)
+    agreements, _ = run(extract_text, text)
     assert [a.name for a in agreements] == ["Oslo Accords"]
 
 
-def test_acronym_in_brackets_becomes_alias_and_merges(nlp):
+def test_acronym_in_brackets_becomes_alias_and_merges(extract_text):
     text = (
         "Brazil joined the Treaty on the Prohibition of Nuclear Weapons (TPNW) in 2017. "
         "Argentina has not ratified the TPNW."
     )
-    [a], _ = run(nlp, text)
+    [a], _ = run(extract_text, text)
     assert a.name == "Treaty on the Prohibition of Nuclear Weapons"
     assert "TPNW" in a.aliases
 
 
-def test_draft_agreement_with_possessive_party(nlp):
+def test_draft_agreement_with_possessive_party(extract_text):
     text = "Japan's draft agreement on fishing quotas was sent to South Korea."
-    [a], names = run(nlp, text)
+    [a], names = run(extract_text, text)
     assert a.status is AgreementStatus.DRAFT
     assert "fishing quotas" in a.name
     assert "Japan" in [names[p] for p in a.parties]
 
 
-def test_withdrawal_terminates_and_negotiation_is_under_negotiation(nlp):
+def test_withdrawal_terminates_and_negotiation_is_under_negotiation(extract_text):
     text = (
         "France withdrew from the Bonn Treaty in 2019. Germany and Poland are negotiating "
         "a new border treaty."
     )
-    agreements, _ = run(nlp, text)
+    agreements, _ = run(extract_text, text)
     by_name = {a.name: a for a in agreements}
     assert by_name["Bonn Treaty"].status is AgreementStatus.TERMINATED
     assert by_name["new border treaty"].status is AgreementStatus.UNDER_NEGOTIATION
 
 
-def test_violation_is_detected(nlp):
-    [a], _ = run(nlp, "Armenia accused Azerbaijan of violating the Moscow Ceasefire Agreement.")
+def test_violation_is_detected(extract_text):
+    [a], _ = run(
+        extract_text, "Armenia accused Azerbaijan of violating the Moscow Ceasefire Agreement."
+    )
     assert a.status is AgreementStatus.VIOLATED
 
 
-def test_hypothetical_reaching_is_not_signed(nlp):
-    [a], _ = run(nlp, "Kenya hopes a ceasefire deal between Sudan and Chad can be reached soon.")
+def test_hypothetical_reaching_is_not_signed(extract_text):
+    [a], _ = run(
+        extract_text, "Kenya hopes a ceasefire deal between Sudan and Chad can be reached soon."
+    )
     assert a.status is AgreementStatus.UNDER_NEGOTIATION
 
 
-def test_generic_uses_of_agreement_are_not_agreements(nlp):
+def test_generic_uses_of_agreement_are_not_agreements(extract_text):
     text = (
-        "The talks have not led to any agreements. Chile is in agreement with Peru on "
+        "The visit did not yield any agreements. Chile is in agreement with Peru on "
         "this point, and a great deal of work remains."
     )
-    agreements, _ = run(nlp, text)
+    agreements, _ = run(extract_text, text)
     assert agreements == ()
 
 
-def test_same_named_agreement_gets_same_key_in_two_articles(nlp):
-    [a1], _ = run(nlp, "India praised the Paris Agreement.")
-    [a2], _ = run(nlp, "The United States rejoined the Paris Agreement in 2021.")
+def test_same_named_agreement_gets_same_key_in_two_articles(extract_text):
+    [a1], _ = run(extract_text, "India praised the Paris Agreement.")
+    [a2], _ = run(extract_text, "The United States rejoined the Paris Agreement in 2021.")
     assert a1.key == a2.key == "paris-agreement"
 
 
-def test_name_never_crosses_a_line_break(nlp):
+def test_name_never_crosses_a_line_break(extract_text):
     text = "The rebels demanded a lasting ceasefire in Darfur\nKHARTOUM, May 3 - Fighting went on."
-    agreements, _ = run(nlp, text)
+    agreements, _ = run(extract_text, text)
     assert agreements and all("KHARTOUM" not in a.name for a in agreements)
 
 
-def test_signing_reported_later_beats_negotiation_in_first_mention(nlp):
+def test_signing_reported_later_beats_negotiation_in_first_mention(extract_text):
     text = (
         "Talks on the Nile Water Accord resumed on Monday. Egypt and Sudan signed the "
         "Nile Water Accord in 2015."
     )
-    [a], _ = run(nlp, text)
+    [a], _ = run(extract_text, text)
     assert a.status is AgreementStatus.SIGNED
 
 
-def test_agreement_that_is_an_aim_is_not_signed(nlp):
-    text = (
-        "Kenya's objective in the negotiations is achieving a lasting trade agreement with the EU."
-    )
-    [a], _ = run(nlp, text)
+def test_agreement_that_is_an_aim_is_not_signed(extract_text):
+    text = "Ghana's aim in the negotiations is reaching a lasting fisheries agreement with Norway."
+    [a], _ = run(extract_text, text)
     assert a.status is AgreementStatus.UNDER_NEGOTIATION
 
 
-def test_bringing_back_into_a_deal_is_not_termination(nlp):
+def test_bringing_back_into_a_deal_is_not_termination(extract_text):
     text = "Several rounds of talks were held to bring Venezuela back into the oil deal."
-    [a], _ = run(nlp, text)
+    [a], _ = run(extract_text, text)
     assert a.status is not AgreementStatus.TERMINATED
 
 
-def test_title_case_headline_does_not_name_the_agreement(nlp):
+def test_title_case_headline_does_not_name_the_agreement(extract_text):
     text = (
-        "Kenya Seeks ‘Fair, Lasting’ Deal In Trade Talks\n\nNAIROBI – Kenya wants a "
-        "“fair and lasting” deal with the EU, its trade minister said on Monday."
+        "Ghana Seeks ‘Fair, Lasting’ Deal In Cocoa Talks\n\nACCRA – Ghana wants a "
+        "“fair and lasting” deal with Norway, its trade minister said on Monday."
     )
-    agreements, _ = run(nlp, text)
+    agreements, _ = run(extract_text, text)
     assert [a.name for a in agreements] == ["fair and lasting deal"]

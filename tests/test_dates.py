@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from kg_builder.extract.dates import find_dates, first_date, is_future, resolve_weekday
-from kg_builder.nlp.model import load_nlp
 
 THU = dt.date(2022, 1, 13)  # a Thursday
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
 
 
 def test_weekday_in_past_clause_resolves_to_most_recent_day():

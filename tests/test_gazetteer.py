@@ -1,4 +1,4 @@
-"""Gazetteer lookups: states, capitals, demonyms, organisations, media, lexicons."""
+"""Gazetteer lookups: states, capitals, demonyms, organisations, media."""
 
 from kg_builder.models import ActorKind
 from kg_builder.nlp import gazetteer
@@ -37,9 +37,9 @@ def test_ruler_patterns_read_bilateral_names_both_ways():
     assert "Russia-NATO Council" in texts
 
 
-def test_lexicons_are_loaded():
-    assert "minister" in gazetteer.lexicon("TITLE_NOUNS")
-    assert gazetteer.body_words("ministry")["foreign affairs"] == "foreign"
+def test_demonym_states_is_case_blind_and_lists_every_name():
+    names = gazetteer.demonym_states()["french"]
+    assert names[0] == "France" and names == gazetteer.demonym_states()["france"]
 
 
 def test_slug_is_ascii_and_hyphenated():

@@ -4,93 +4,80 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
-from kg_builder.extract import extract
 from kg_builder.extract.meetings import dateline_place
-from kg_builder.models import Article
-from kg_builder.nlp.model import load_nlp
 
 THURSDAY = dt.date(2023, 3, 9)
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
-
-
-def run(nlp, text, published=THURSDAY):
-    extraction = extract(Article(id="t", text=text, published=published), nlp(text))
+def run(extract_text, text, published=THURSDAY):
+    extraction = extract_text(text, published)
     names = {a.key: a.name for a in extraction.actors}
     return [(m, sorted(names.get(p, p) for p in m.participants)) for m in extraction.meetings]
 
 
-def test_verb_meeting_with_place_and_past_weekday(nlp):
+def test_verb_meeting_with_place_and_past_weekday(extract_text):
     text = "German Chancellor Olaf Scholz met French President Emmanuel Macron in Paris on Tuesday."
-    [(m, parts)] = run(nlp, text)
+    [(m, parts)] = run(extract_text, text)
     assert m.date == dt.date(2023, 3, 7)
     assert m.place == "Paris"
     assert parts == ["Emmanuel Macron", "Olaf Scholz"]
     assert not m.planned
 
 
-def test_future_talks_are_planned_and_dated_forward(nlp):
-    text = "The foreign ministers of India and Pakistan will hold talks in Geneva on Monday."
-    [(m, parts)] = run(nlp, text)
+def test_future_talks_are_planned_and_dated_forward(extract_text):
+    text = "The foreign ministers of India and Pakistan will hold talks in Lisbon on Monday."
+    [(m, parts)] = run(extract_text, text)
     assert m.planned
     assert m.date == dt.date(2023, 3, 13)
-    assert m.place == "Geneva"
+    assert m.place == "Lisbon"
     assert parts == ["India", "Pakistan"]
 
 
-def test_possessive_weekday_and_dateline_place(nlp):
-    text = (
-        "OSLO, March 9. The discussions at Wednesday's meeting of Norway and Sweden were "
-        "useful, the ministry said."
-    )
-    [(m, parts)] = run(nlp, text)
+def test_possessive_weekday_and_dateline_place(extract_text):
+    text = "OSLO, March 9. Wednesday's meeting of Norway and Sweden went well, the ministry said."
+    [(m, parts)] = run(extract_text, text)
     assert m.date == dt.date(2023, 3, 8)
     assert m.place == "Oslo"
     assert parts == ["Norway", "Sweden"]
 
 
-def test_definite_mentions_merge_into_one_meeting(nlp):
+def test_definite_mentions_merge_into_one_meeting(extract_text):
     text = (
         "Brazil and Argentina held talks in Brasilia on Monday. The talks lasted four hours, "
         "and Argentina said the meeting was productive."
     )
-    meetings = run(nlp, text)
+    meetings = run(extract_text, text)
     assert len(meetings) == 1
     assert meetings[0][0].date == dt.date(2023, 3, 6)
 
 
-def test_phone_call_between_two_leaders(nlp):
+def test_phone_call_between_two_leaders(extract_text):
     text = (
-        "Antony Blinken held a telephone conversation with Chinese Foreign Minister "
-        "Wang Yi on Friday."
+        "Chilean Foreign Minister Ana Rojas held a telephone conversation with Peruvian "
+        "Foreign Minister Luis Vargas on Friday."
     )
-    [(m, parts)] = run(nlp, text)
+    [(m, parts)] = run(extract_text, text)
     assert m.kind == "call"
     assert m.date == dt.date(2023, 3, 3)
-    assert {"Antony Blinken", "Wang Yi"} <= set(parts)
+    assert {"Ana Rojas", "Luis Vargas"} <= set(parts)
 
 
-def test_speaker_at_the_meeting_takes_part(nlp):
+def test_speaker_at_the_meeting_takes_part(extract_text):
     text = "Emmanuel Macron, speaking at a summit held in Rome on March 2, said Europe must act."
-    [(m, parts)] = run(nlp, text)
+    [(m, parts)] = run(extract_text, text)
     assert m.date == dt.date(2023, 3, 2)
     assert m.place == "Rome"
     assert "Emmanuel Macron" in parts
 
 
-def test_talks_in_general_are_not_a_meeting(nlp):
+def test_talks_in_general_are_not_a_meeting(extract_text):
     text = "Kenya urged Ethiopia to show flexibility in talks."
-    assert run(nlp, text) == []
+    assert run(extract_text, text) == []
 
 
-def test_press_conference_is_not_a_meeting(nlp):
-    text = "Olaf Scholz said at a press conference on Monday that Germany would help."
-    assert run(nlp, text) == []
+def test_press_conference_is_not_a_meeting(extract_text):
+    text = "Mayor Ilse Borrin spoke at a press conference on Monday about the floods."
+    assert run(extract_text, text) == []
 
 
 def test_dateline_place_reads_agency_datelines():
@@ -98,48 +85,48 @@ def test_dateline_place_reads_agency_datelines():
     assert dateline_place("Talks resumed in Nairobi.") is None
 
 
-def test_modified_back_reference_merges_into_the_dated_meeting(nlp):
+def test_modified_back_reference_merges_into_the_dated_meeting(extract_text):
     text = (
         "Serbian and Kosovar leaders met in Brussels on Tuesday. "
         "The Serbian president said that in the three-hour meeting nothing was agreed."
     )
-    meetings = run(nlp, text)
+    meetings = run(extract_text, text)
     assert len(meetings) == 1
     assert meetings[0][0].date == dt.date(2023, 3, 7)
 
 
-def test_talks_under_whether_are_not_an_event(nlp):
-    text = "Chile will decide whether it is reasonable to continue talks with Peru."
-    assert run(nlp, text) == []
+def test_talks_under_whether_are_not_an_event(extract_text):
+    text = "Chile will consider whether it makes sense to resume talks with Peru."
+    assert run(extract_text, text) == []
 
 
-def test_event_named_by_acronym_and_number_is_a_meeting(nlp):
-    text = "At MC13, India, alongside South Africa, insisted on a permanent solution."
-    [(m, parts)] = run(nlp, text)
-    assert m.name == "MC13"
-    assert "South Africa" in parts
+def test_event_named_by_acronym_and_number_is_a_meeting(extract_text):
+    text = "At ASF12, Peru, alongside Chile, insisted on a permanent solution."
+    [(m, parts)] = run(extract_text, text)
+    assert m.name == "ASF12"
+    assert "Chile" in parts
     assert m.place is None
 
 
-def test_object_of_call_on_attends_the_next_session(nlp):
+def test_object_of_call_on_attends_the_next_session(extract_text):
     text = (
-        "The delegates called on the co-chairs of the drafting committee to present "
-        "a new text at the next session."
+        "The members called on the co-chairs of the budget panel to table a revised plan "
+        "at the next session."
     )
-    [(m, parts)] = run(nlp, text)
+    [(m, parts)] = run(extract_text, text)
     assert m.planned
-    assert parts == ["co-chairs of the drafting committee"]
+    assert parts == ["co-chairs of the budget panel"]
 
 
-def test_person_reporting_what_happened_at_the_meeting_took_part(nlp):
+def test_person_reporting_what_happened_at_the_meeting_took_part(extract_text):
     text = (
         "Ministers of Chile and Peru met in Santiago on Monday. Chilean Foreign Minister "
         "Ana Rojas said that at the meeting both sides agreed to reopen the border."
     )
-    [(m, parts)] = run(nlp, text)
+    [(m, parts)] = run(extract_text, text)
     assert "Ana Rojas" in parts
 
 
-def test_meeting_inside_the_subject_gives_no_witness(nlp):
+def test_meeting_inside_the_subject_gives_no_witness(extract_text):
     text = "A source close to the talks said the draft was ready."
-    assert all("source close to the talks" not in parts for _, parts in run(nlp, text))
+    assert all("source close to the talks" not in parts for _, parts in run(extract_text, text))

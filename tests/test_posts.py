@@ -2,84 +2,76 @@
 
 from datetime import date
 
-import pytest
 
-import kg_builder.extract
-from kg_builder.models import Article
-from kg_builder.nlp.model import load_nlp
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
-
-
-def posts(nlp, text):
-    doc = nlp(text)
-    ex = kg_builder.extract.extract(Article(id="t", text=text, published=date(2024, 1, 5)), doc)
+def posts(extract_text, text):
+    ex = extract_text(text, date(2024, 1, 5))
     return {(p.person, p.title, p.organisation) for p in ex.posts}
 
 
-def test_title_before_name_with_demonym(nlp):
-    got = posts(nlp, "Turkish Foreign Minister Hakan Fidan said the talks would resume.")
+def test_title_before_name_with_demonym(extract_text):
+    got = posts(extract_text, "Turkish Foreign Minister Hakan Fidan said the talks would resume.")
     assert ("hakan-fidan", "Foreign Minister", "turkiye") in got
 
 
-def test_title_before_name_with_possessive_state(nlp):
-    got = posts(nlp, "Brazil's Finance Minister Fernando Haddad did not demand new taxes.")
+def test_title_before_name_with_possessive_state(extract_text):
+    got = posts(extract_text, "Brazil's Finance Minister Fernando Haddad did not demand new taxes.")
     assert ("fernando-haddad", "Finance Minister", "brazil") in got
 
 
-def test_title_with_organisation_qualifier(nlp):
-    got = posts(nlp, "WHO Director-General Tedros Adhanom Ghebreyesus warned of a new wave.")
+def test_title_with_organisation_qualifier(extract_text):
+    got = posts(
+        extract_text, "WHO Director-General Tedros Adhanom Ghebreyesus warned of a new wave."
+    )
     assert any(
         p[0] == "tedros-adhanom-ghebreyesus" and "Director-General" in p[1] and p[2] == "who"
         for p in got
     )
 
 
-def test_apposition_after_name(nlp):
-    got = posts(nlp, "Dmitry Peskov, the Kremlin spokesman, said Moscow would respond.")
+def test_apposition_after_name(extract_text):
+    got = posts(extract_text, "Dmitry Peskov, the Kremlin spokesman, said Moscow would respond.")
     assert any(p[0] == "dmitry-peskov" and "Spokesman" in p[1] for p in got)
 
 
-def test_title_with_preposition_is_kept(nlp):
-    got = posts(nlp, "Deputy Secretary of State Kurt Campbell will travel to Manila next week.")
+def test_title_with_preposition_is_kept(extract_text):
+    got = posts(
+        extract_text, "Deputy Secretary of State Kurt Campbell will travel to Manila next week."
+    )
     assert any(p[0] == "kurt-campbell" and p[1] == "Deputy Secretary of State" for p in got)
 
 
-def test_descriptive_noun_before_name_is_not_a_post(nlp):
-    got = posts(nlp, "Kenyan athlete Eliud Kipchoge won the race in Berlin.")
+def test_descriptive_noun_before_name_is_not_a_post(extract_text):
+    got = posts(extract_text, "Kenyan athlete Eliud Kipchoge won the race in Berlin.")
     assert not any(p[0] == "eliud-kipchoge" for p in got)
 
 
-def test_of_before_a_titled_name_is_not_part_of_the_title(nlp):
+def test_of_before_a_titled_name_is_not_part_of_the_title(extract_text):
     got = posts(
-        nlp,
+        extract_text,
         "The agency published remarks of Kenyan Deputy Foreign Minister Grace Mutua on Tuesday.",
     )
     assert ("grace-mutua", "Deputy Foreign Minister", "kenya") in got
 
 
-def test_title_with_prepositional_complement_before_name(nlp):
-    got = posts(nlp, "Kenyan Ambassador at the OSCE John Kamau replied on Monday.")
+def test_title_with_prepositional_complement_before_name(extract_text):
+    got = posts(extract_text, "Kenyan Ambassador at the OSCE John Kamau replied on Monday.")
     assert ("john-kamau", "Ambassador at the OSCE", "kenya") in got
 
 
-def test_name_starting_with_pronoun_word_gets_its_post(nlp):
-    got = posts(nlp, "Ministry spokesperson He Wen said on Monday that exports rose.")
+def test_name_starting_with_pronoun_word_gets_its_post(extract_text):
+    got = posts(extract_text, "Ministry spokesperson He Wen said on Monday that exports rose.")
     assert any(p[0] == "he-wen" and "Spokesperson" in p[1] for p in got)
 
 
-def test_state_inside_a_longer_body_name_stays_in_the_title(nlp):
+def test_state_inside_a_longer_body_name_stays_in_the_title(extract_text):
     got = posts(
-        nlp,
-        "Nguyen Van Nen, a member of the Political Bureau of the Communist Party "
-        "of Vietnam Central Committee, arrived on Monday.",
+        extract_text,
+        "Li Anwei, a member of the Standing Council of the Workers' Party of Laos "
+        "Central Committee, arrived on Monday.",
     )
-    assert any("of Vietnam Central Committee" in p[1] for p in got)
+    assert any("of Laos Central Committee" in p[1] for p in got)
 
 
-def test_spokesman_for_a_leader_does_not_lend_the_leader_his_title(nlp):
-    got = posts(nlp, "A spokesman for Prime Minister Keir Starmer said the memo was old.")
+def test_spokesman_for_a_leader_does_not_lend_the_leader_his_title(extract_text):
+    got = posts(extract_text, "A spokesman for Prime Minister Keir Starmer said the memo was old.")
     assert not any("Spokesman" in p[1] for p in got)

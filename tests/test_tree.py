@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from kg_builder.extract.tree import ancestors, climb, is_root
-from kg_builder.nlp.model import load_nlp
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
 
 
 def test_root_is_found_by_index_not_identity(nlp):

@@ -5,9 +5,9 @@ Sources of mentions, in order of trust:
 1. the gazetteer EntityRuler (added before spaCy's ``ner``): states and their aliases,
    capitals (metonymy), international organisations, media, national institutions;
 2. spaCy's PERSON and ORG entities, classified by cue words (Party, Union, Bank, News...);
-3. token rules: demonyms of actor nouns ("Russian officials" → Russia), plural demonyms
-   ("the Americans"), government bodies ("Russia's Foreign Ministry", "the Ministry of
-   Defence of Iran"), collective actors ("the West", "Western countries"), acronyms
+3. token rules: demonyms of actor nouns ("Chilean officials" → Chile), plural demonyms
+   ("the Peruvians"), government bodies ("Chile's Foreign Ministry", "the Ministry of
+   Defence of Peru"), collective actors ("the West", "Western countries"), acronyms
    introduced in parentheses or spelled by a name's initials, and bare surnames.
 
 A capital or country used only as a place (object of a locative preposition, or a
@@ -23,39 +23,12 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from kg_builder.extract import bodies
-from kg_builder.extract.context import DocContext, span_of_tokens
-from kg_builder.extract.posts import RANKS, TITLE_MODIFIERS, TITLE_NOUNS, is_title_word
+from kg_builder.extract import lexicon as lx
+from kg_builder.extract.context import DocContext, Stage, span_of_tokens
+from kg_builder.extract.posts import is_title_word
 from kg_builder.extract.tree import climb
 from kg_builder.models import Actor, ActorKind, Mention
 from kg_builder.nlp import gazetteer
-
-#: Prepositions whose object is a place, not an actor ("talks in Geneva").
-LOCATIVE_PREPS = gazetteer.lexicon("LOCATIVE_PREPS")
-#: Verbs whose direct object is a destination ("will visit Switzerland").
-LOCATIVE_VERBS = gazetteer.lexicon("LOCATIVE_VERBS")
-
-#: Nouns that denote acting people or institutions; a demonym on them names the state.
-ACTOR_NOUNS = gazetteer.lexicon("ACTOR_NOUNS") | TITLE_NOUNS
-
-
-#: Cue words in an organisation name → its kind.
-PARTY_CUES = gazetteer.lexicon("PARTY_CUES")
-ARMED_CUES = gazetteer.lexicon("ARMED_CUES")
-UNION_CUES = gazetteer.lexicon("UNION_CUES")
-COMPANY_CUES = gazetteer.lexicon("COMPANY_CUES")
-MEDIA_CUES = gazetteer.lexicon("MEDIA_CUES")
-MEDIA_NOUNS = gazetteer.lexicon("MEDIA_NOUNS")
-NGO_NAMES = gazetteer.lexicon("NGO_NAMES")
-NGO_CUES = gazetteer.lexicon("NGO_CUES")
-BODY_CUES = gazetteer.lexicon("BODY_CUES")
-#: Names of documents, events and places that NER tags ORG: not actors.
-NON_ACTOR_CUES = gazetteer.lexicon("NON_ACTOR_CUES")
-SPEECH_LEMMAS = gazetteer.lexicon("SPEECH_LEMMAS")
-REPORTING_LEMMAS = gazetteer.lexicon("REPORTING_LEMMAS")
-_COMPASS = frozenset(
-    {"eastern", "western", "northern", "southern", "central", "north", "south", "east", "west"}
-)
-_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them"})
 
 
 @dataclass
@@ -121,7 +94,7 @@ class _Builder:
         self._covering = None
         d = self.drafts[key]
         text = self.doc[start:end].text
-        if text.lower() not in _PRONOUNS and text != d.name and text not in d.aliases:
+        if text.lower() not in lx.PERSONAL_PRONOUNS and text != d.name and text not in d.aliases:
             d.aliases.append(text)
 
     def unmention(self, start: int, end: int) -> None:
@@ -159,15 +132,13 @@ class _Builder:
                 continue
             has_verb = any(t.pos_ in ("VERB", "AUX") for t in line)
             first = line[0]
-            if first.text in ("\u00a9", "(c)", "Photo", "Photo:") or first.text.startswith(
-                "\u00a9"
-            ):
+            if first.text in lx.CAPTION_OPENERS or first.text.startswith("\u00a9"):
                 self.skip.update(t.i for t in line)
                 continue
             if not has_verb and any(t.ent_type_ == "PERSON" for t in line) and len(line) < 25:
                 self.skip.update(t.i for t in line)
                 continue
-            # dateline: "BRUSSELS, January 13." / "YEREVAN—" / "Ankara:" / "TEHRAN (Tasnim) –"
+            # dateline: "LIMA, March 4." / "OSLO—" / "Nairobi:" / "ACCRA (GNA) –"
             run = [t for t in line[:4] if t.ent_type_ == "GPE" or t.is_upper]
             if run and run[0].i == first.i:
                 end = first.i
@@ -183,7 +154,7 @@ class _Builder:
                         self.skip.update(t.i for t in line)
 
     def scan_acronyms(self) -> None:
-        """ "New Collective Quantified Goal (NCQG)": an acronym of a non-actor name."""
+        """ "Regional Water Sharing Plan (RWSP)": an acronym of a non-actor name."""
         doc = self.doc
         for t in doc:
             if (
@@ -194,10 +165,10 @@ class _Builder:
             ):
                 j = t.i - 1
                 while j >= 0 and (
-                    doc[j].text[:1].isupper() or doc[j].lower_ in ("of", "on", "and")
+                    doc[j].text[:1].isupper() or doc[j].lower_ in lx.NAME_INNER_WORDS
                 ):
                     j -= 1
-                if {x.text for x in doc[j + 1 : t.i]} & NON_ACTOR_CUES:
+                if {x.text for x in doc[j + 1 : t.i]} & lx.NON_ACTOR_CUES:
                     self.non_actor_acronyms.add(doc[t.i + 1].text)
                     self.skip.update(range(j + 1, t.i + 3))
 
@@ -207,16 +178,16 @@ class _Builder:
         for ent in self.doc.ents:
             id_ = ent.ent_id_
             kind, _, ref = id_.partition(":")
-            if kind in ("state", "capital", "org", "media") and self.inside_name(ent):
+            if kind in gazetteer.NAME_ID_KINDS and self.inside_name(ent):
                 continue
             if kind in ("state", "capital"):
                 e = gazetteer.entry(ref)
                 if (
                     kind == "capital"
                     and ent.root.dep_ == "compound"
-                    and ent.root.head.lower_ not in ACTOR_NOUNS
+                    and ent.root.head.lower_ not in lx.ACTOR_NOUNS
                 ):
-                    continue  # "the Vienna talks", "the Warsaw Pact": a place in a name
+                    continue  # "the Lisbon talks", "the Nairobi Declaration": a place in a name
                 if e is not None and not self.locative(ent):
                     self.mention(ent.start, ent.end, self.gaz_actor(e))
             elif kind in ("org", "media"):
@@ -241,8 +212,8 @@ class _Builder:
                 self.organisation(ent)
 
     def inside_name(self, ent: SpacySpan) -> bool:
-        """A gazetteer name inside a longer proper name: "UN Framework Convention",
-        "U.S. Maritime Alliance" (then read as an organisation of its own)."""
+        """A gazetteer name inside a longer proper name: "UN Ocean Treaty", "Chile Dockers
+        Federation" (then read as an organisation of its own)."""
         doc = self.doc
         j = ent.end
         while (
@@ -256,18 +227,10 @@ class _Builder:
         if j == ent.end:
             return False
         words = {t.text for t in doc[ent.end : j]}
-        if words & NON_ACTOR_CUES:
+        if words & lx.NON_ACTOR_CUES:
             self.skip.update(range(ent.start, j))
             return True
-        cues = (
-            PARTY_CUES
-            | UNION_CUES
-            | COMPANY_CUES
-            | MEDIA_CUES
-            | NGO_CUES
-            | {"Alliance", "Association", "Federation", "Chamber", "Council", "Institute"}
-        )
-        if doc[j - 1].text in cues and not words & BODY_CUES:
+        if doc[j - 1].text in lx.ORGANISATION_HEAD_CUES and not words & lx.BODY_CUES:
             start = ent.start
             if start > 0 and doc[start - 1].lower_ == "the":
                 start -= 1
@@ -277,54 +240,69 @@ class _Builder:
 
     def locative(self, ent: SpacySpan) -> bool:
         t = climb(ent.root, lambda t: t.dep_ in ("conj", "appos", "compound"))
-        if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE_PREPS:
+        if t.dep_ == "pobj" and t.head.lower_ in lx.LOCATIVE_PREPS:
             return True
-        return t.dep_ == "dobj" and t.head.lemma_ in LOCATIVE_VERBS
+        return t.dep_ == "dobj" and t.head.lemma_ in lx.LOCATIVE_VERBS
 
     # ------------------------------------------------------------- persons
     def persons(self, ents: list[SpacySpan]) -> None:
-        doc = self.doc
-        names: list[tuple[int, int]] = []
-        for ent in ents:
-            s, e = ent.start, ent.end
-            while s < e and (
-                is_title_word(doc[s])
-                or gazetteer.state_by_demonym(doc[s].text)
-                or doc[s].lower_ in ("the", "mr", "mr.", "ms", "ms.", "mrs.", "dr.")
-            ):
-                s += 1
-            if {doc[i].text for i in range(s, e)} & (
-                PARTY_CUES | ARMED_CUES | UNION_CUES | BODY_CUES
-            ):
-                continue  # an organisation that NER took for a person: see organisation()
-            cut = s
-            while (
-                cut < e
-                and doc[cut].text not in ("'s", "\u2019s")
-                and doc[cut].text not in BODY_CUES | MEDIA_CUES | {"Press"}
-            ):
-                cut += 1
-            e = cut
-            if s >= e or any(
-                not doc[i].text[:1].isupper() and doc[i].text not in ("-", "\u2010")
-                for i in range(s, e)
-            ):
-                continue
-            if any(ch.isdigit() for ch in doc[s:e].text):
-                continue
-            words = {doc[i].text for i in range(s, e)}
-            if words & (PARTY_CUES | ARMED_CUES | UNION_CUES | BODY_CUES):
-                continue  # an organisation that NER took for a person
-            if self.covered(s) is not None:
-                continue
-            nxt = doc[e] if e < len(doc) else None
-            if nxt is not None and nxt.lower_ in ("administration", "government", "era", "deal"):
-                continue  # a name used as modifier: see bodies()
-            root = doc[s:e].root
-            if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i >= e:
-                continue
-            names.append((s, e))
+        """Persons: names of PERSON entities (and names after titles), keyed by their
+        longest form; then bare surnames of the names found."""
+        names = [n for n in map(self.person_name, ents) if n is not None]
         names.extend(self.names_after_titles(names))
+        by_key = self.full_names(names)
+        keyed = sorted(by_key.items())
+        for s, e in names:
+            self.mention_person(s, e, keyed, by_key)
+        self.surnames(keyed)
+
+    def person_name(self, ent: SpacySpan) -> tuple[int, int] | None:
+        """The name in a PERSON entity, without titles, demonyms, honorifics and a
+        possessive; None when it is an organisation or a modifier ("the Hollis era")."""
+        doc = self.doc
+        s, e = ent.start, ent.end
+        while s < e and (
+            is_title_word(doc[s])
+            or gazetteer.state_by_demonym(doc[s].text)
+            or doc[s].lower_ in lx.NAME_PREFIXES
+        ):
+            s += 1
+        if {doc[i].text for i in range(s, e)} & (
+            lx.PARTY_CUES | lx.ARMED_CUES | lx.UNION_CUES | lx.BODY_CUES
+        ):
+            return None  # an organisation that NER took for a person: see organisation()
+        cut = s
+        while (
+            cut < e
+            and doc[cut].text not in ("'s", "\u2019s")
+            and doc[cut].text not in lx.BODY_CUES | lx.MEDIA_CUES | {"Press"}
+        ):
+            cut += 1
+        e = cut
+        if s >= e or any(
+            not doc[i].text[:1].isupper() and doc[i].text not in ("-", "\u2010")
+            for i in range(s, e)
+        ):
+            return None
+        if any(ch.isdigit() for ch in doc[s:e].text):
+            return None
+        words = {doc[i].text for i in range(s, e)}
+        if words & (lx.PARTY_CUES | lx.ARMED_CUES | lx.UNION_CUES | lx.BODY_CUES):
+            return None  # an organisation that NER took for a person
+        if self.covered(s) is not None:
+            return None
+        nxt = doc[e] if e < len(doc) else None
+        if nxt is not None and nxt.lower_ in lx.NAME_MODIFIED_NOUNS:
+            return None  # a name used as modifier: see bodies()
+        root = doc[s:e].root
+        if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i >= e:
+            return None
+        return s, e
+
+    def full_names(self, names: list[tuple[int, int]]) -> dict[str, str]:
+        """Key → full name of every person named with two words or more; a shorter form
+        of a longer name ("Mara Lind" of "Anna Mara Lind") gets no key of its own."""
+        doc = self.doc
         full = {}
         for s, e in names:
             if e - s >= 2:
@@ -334,53 +312,65 @@ class _Builder:
             k = gazetteer.slug(text)
             if not any(self._same_person(text, other) for other in by_key.values()):
                 by_key[k] = text
-        keyed = sorted(by_key.items())
-        for s, e in names:
-            text = doc[s:e].text
-            key = next((k for k, full_name in keyed if self._same_person(text, full_name)), None)
-            if key is None:
-                if not self._single_ok(s, e):
-                    continue
-                key = gazetteer.slug(text)
-                self.actor(key, text, ActorKind.PERSON)
-            else:
-                self.actor(key, by_key[key], ActorKind.PERSON)
-            if not self.sentence_has_verb(doc[s]):
-                continue
-            self.mention(s, e, key)
-        # bare surnames that NER missed or mislabelled ("Grushko" as ORG)
+        return by_key
+
+    def mention_person(
+        self, s: int, e: int, keyed: list[tuple[str, str]], by_key: dict[str, str]
+    ) -> None:
+        """Record the person named by tokens ``[s, e)`` and, in a sentence with a verb,
+        the mention; a single word that no full name explains must look like a name."""
+        doc = self.doc
+        text = doc[s:e].text
+        key = next((k for k, full_name in keyed if self._same_person(text, full_name)), None)
+        if key is None:
+            if not self._single_ok(s, e):
+                return
+            key = gazetteer.slug(text)
+            self.actor(key, text, ActorKind.PERSON)
+        else:
+            self.actor(key, by_key[key], ActorKind.PERSON)
+        if not self.sentence_has_verb(doc[s]):
+            return
+        self.mention(s, e, key)
+
+    def surnames(self, keyed: list[tuple[str, str]]) -> None:
+        """Bare surnames of known persons that NER missed or mislabelled ("Lind" as ORG)."""
         surnames = {}
         for k, full_name in keyed:
             parts = full_name.split()
             surnames.setdefault(parts[-1], k)
             surnames.setdefault(_squash(" ".join(parts[1:])), k)
-        for t in doc:
+        for t in self.doc:
             if not t.text[:1].isupper() or self.covered(t.i) is not None or t.i in self.skip:
                 continue
             key = surnames.get(t.text) or surnames.get(_squash(t.text))
-            if key is None:
-                continue
-            if t.lower_ in _PRONOUNS and (t.is_sent_start or t.i == 0):
-                continue  # "He said" is a pronoun even if a "He Lifeng" is known
-            if (
-                t.lower_ in _PRONOUNS
-                and doc[t.i + 1 : t.i + 2].text[:1].isupper() is False
-                and t.dep_ in ("nsubj",)
-                and t.head.i > t.i
-                and t.i > 0
-                and doc[t.i - 1].text not in (",",)
-            ):
+            if key is None or self._pronoun_not_surname(t):
                 continue
             self.mention(t.i, t.i + 1, key)
 
+    def _pronoun_not_surname(self, t: Token) -> bool:
+        """ "He said" is a pronoun even if a "He Anwen" is known."""
+        if t.lower_ not in lx.PERSONAL_PRONOUNS:
+            return False
+        if t.is_sent_start or t.i == 0:
+            return True
+        doc = self.doc
+        return (
+            doc[t.i + 1 : t.i + 2].text[:1].isupper() is False
+            and t.dep_ in ("nsubj",)
+            and t.head.i > t.i
+            and t.i > 0
+            and doc[t.i - 1].text not in (",",)
+        )
+
     def names_after_titles(self, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Names NER missed right after a title: "Ministry spokesperson He Yadong said"."""
+        """Names NER missed right after a title: "Ministry spokesperson He Anwen said"."""
         doc = self.doc
         taken = {i for s, e in names for i in range(s, e)}
         out = []
         for t in doc:
             if not (
-                t.lower_ in TITLE_NOUNS
+                t.lower_ in lx.TITLE_NOUNS
                 or (
                     t.ent_type_ in ("GPE", "ORG")
                     and t.ent_id_
@@ -416,9 +406,7 @@ class _Builder:
     def _single_ok(self, s: int, e: int) -> bool:
         doc = self.doc
         prev = doc[s - 1] if s > 0 else None
-        if prev is not None and (
-            is_title_word(prev) or prev.lower_.rstrip(".") in ("mr", "ms", "mrs", "dr", "sir")
-        ):
+        if prev is not None and (is_title_word(prev) or prev.lower_.rstrip(".") in lx.HONORIFICS):
             return True
         root = doc[s:e].root
         return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ not in ("be", "have")
@@ -428,101 +416,106 @@ class _Builder:
 
     # ------------------------------------------------------------- organisations
     def organisation(self, ent: SpacySpan, force: bool = False) -> None:
+        """An organisation named by an entity (``force``: read an entity of any label as
+        ORG), its kind told by cue words of the name or, unknown, by its role in the clause."""
         doc = self.doc
         label = "ORG" if force else ent.label_
         s, e = ent.start, ent.end
         if doc[s].lower_ == "the":
             s += 1
-        if s >= e or self.covered(s) is not None or any(i in self.skip for i in range(s, e)):
+        if not self._may_name_organisation(s, e):
             return
         span = doc[s:e]
         text = span.text
-        words = [t.text for t in span]
-        wset = set(words)
-        if any(ch in text for ch in '"“”') or wset & NON_ACTOR_CUES:
-            return
-        if len(span) == 1 and (
-            is_title_word(span[0])
-            or span[0].lower_ in bodies.MINISTRY_FN
-            or span[0].lower_ in RANKS
-        ):
-            return
-        if text in self.non_actor_acronyms:
-            return
         if len(span) == 1 and span[0].is_upper and text in self.acronyms:
             self.mention(s, e, self.acronyms[text])
             return
-        if any(w.lower() in ("ministry", "department") for w in words):
+        if any(t.text.lower() in lx.MINISTRY_NOUNS for t in span):
             return  # read by bodies()
-        kind = None
-        root = span.root
-        if text in NGO_NAMES:
-            kind = ActorKind.NGO
-        elif (
-            wset & MEDIA_CUES
-            or (root.dep_ == "compound" and root.head.lower_ in MEDIA_NOUNS)
-            or (root.dep_ in ("dobj", "dative") and root.head.lemma_ == "tell")
-            or (
-                root.dep_ == "nsubj"
-                and root.head.lemma_ in REPORTING_LEMMAS
-                and root.head.tag_ in ("VBZ", "VBD")
-                and label == "ORG"
-                and root.head.lemma_ != "say"
-            )
-        ):
-            kind = ActorKind.MEDIA_ORGANISATION
-        elif "Party" in wset:
-            kind = ActorKind.POLITICAL_PARTY
-        elif wset & UNION_CUES:
-            kind = ActorKind.UNION
-        elif wset & PARTY_CUES:
-            kind = ActorKind.POLITICAL_PARTY
-        elif wset & COMPANY_CUES:
-            kind = ActorKind.COMPANY
-        elif wset & ARMED_CUES:
-            kind = ActorKind.ARMED_GROUP
-        elif wset & NGO_CUES:
-            kind = ActorKind.NGO
-        elif (
-            label == "GPE"
-            and len(span) == 1
-            and not span[0].is_upper
-            and root.dep_ == "nsubj"
-            and root.head.lemma_ in SPEECH_LEMMAS
-        ):
-            # an unknown "place" that speaks is a person NER mislabelled ("X demanded")
-            key = gazetteer.slug(text)
-            self.actor(key, text, ActorKind.PERSON)
-            self.mention(s, e, key)
-            return
-        elif label != "ORG":
-            return
-        elif wset & BODY_CUES:
-            kind = ActorKind.ORGANISATION
+        kind = self._cue_kind(span, label)
         if kind is None:
-            # an unknown organisation counts only when it acts or is acted upon
-            if root.dep_ not in ("nsubj", "nsubjpass", "dobj", "dative", "appos") and not (
-                root.dep_ == "pobj"
-                and root.head.lower_ in ("with", "by", "from", "against", "between", "to")
-            ):
+            if self._speaking_place(span, label):
+                # an unknown "place" that speaks is a person NER mislabelled ("X demanded")
+                key = gazetteer.slug(text)
+                self.actor(key, text, ActorKind.PERSON)
+                self.mention(s, e, key)
                 return
-            if len(span) == 1 and not span[0].is_upper and len(text) < 3:
+            if label != "ORG":
                 return
-            kind = ActorKind.ORGANISATION
-        if (
-            root.dep_ == "pobj"
-            and root.head.lower_ == "of"
-            and (
-                root.head.head.pos_ == "PROPN"
-                or root.head.head.lower_ in TITLE_NOUNS
-                or root.head.head.lower_ in ("bureau", "committee", "board")
-            )
-        ):
-            return  # "a member of the Political Bureau": named only inside a description
+            kind = self._unknown_kind(span)
+            if kind is None:
+                return
+        if _named_in_description(span.root):
+            return
         key = gazetteer.slug(text)
         self.actor(key, text, kind)
         self.mention(s, e, key)
         self.learn_acronym(s, e, key)
+
+    def _may_name_organisation(self, s: int, e: int) -> bool:
+        """Whether tokens ``[s, e)`` are free and may name an organisation (not a title,
+        a quoted name, a document or an event)."""
+        if s >= e or self.covered(s) is not None or any(i in self.skip for i in range(s, e)):
+            return False
+        span = self.doc[s:e]
+        text = span.text
+        if any(ch in text for ch in '"“”') or {t.text for t in span} & lx.NON_ACTOR_CUES:
+            return False
+        if len(span) == 1 and (
+            is_title_word(span[0])
+            or span[0].lower_ in lx.MINISTRY_FUNCTIONS
+            or span[0].lower_ in lx.RANKS
+        ):
+            return False
+        return text not in self.non_actor_acronyms
+
+    @staticmethod
+    def _cue_kind(span: SpacySpan, label: str) -> ActorKind | None:
+        """The kind an organisation's name tells by its words ("Union", "Bank", "News")."""
+        wset = {t.text for t in span}
+        if span.text in lx.NGO_NAMES:
+            return ActorKind.NGO
+        if wset & lx.MEDIA_CUES or _acts_as_medium(span.root, label):
+            return ActorKind.MEDIA_ORGANISATION
+        if "Party" in wset:
+            return ActorKind.POLITICAL_PARTY
+        for cues, kind in (
+            (lx.UNION_CUES, ActorKind.UNION),
+            (lx.PARTY_CUES, ActorKind.POLITICAL_PARTY),
+            (lx.COMPANY_CUES, ActorKind.COMPANY),
+            (lx.ARMED_CUES, ActorKind.ARMED_GROUP),
+            (lx.NGO_CUES, ActorKind.NGO),
+        ):
+            if wset & cues:
+                return kind
+        return None
+
+    @staticmethod
+    def _speaking_place(span: SpacySpan, label: str) -> bool:
+        """A one-word "place" in lower or title case as the subject of a verb of speech."""
+        root = span.root
+        return (
+            label == "GPE"
+            and len(span) == 1
+            and not span[0].is_upper
+            and root.dep_ == "nsubj"
+            and root.head.lemma_ in lx.SPEECH_LEMMAS
+        )
+
+    @staticmethod
+    def _unknown_kind(span: SpacySpan) -> ActorKind | None:
+        """An organisation without cue words: an institution by its name ("Council"), else
+        one only when it acts or is acted upon."""
+        if {t.text for t in span} & lx.BODY_CUES:
+            return ActorKind.ORGANISATION
+        root = span.root
+        if root.dep_ not in ("nsubj", "nsubjpass", "dobj", "dative", "appos") and not (
+            root.dep_ == "pobj" and root.head.lower_ in lx.ORG_ARGUMENT_PREPS
+        ):
+            return None
+        if len(span) == 1 and not span[0].is_upper and len(span.text) < 3:
+            return None
+        return ActorKind.ORGANISATION
 
     def learn_acronym(self, s: int, e: int, key: str) -> None:
         """ "Full Name (ACR)" and initials: later "ACR" is the same actor."""
@@ -586,9 +579,9 @@ class _Builder:
                 head = head.head
             if head is None:
                 continue
-            # a title before a name ("Russian Deputy Foreign Minister X") names the state;
-            # a description of a non-state actor ("Palestinian resistance group Hamas") does not
-            if head.lower_ in ACTOR_NOUNS or is_title_word(head):
+            # a title before a name ("Chilean Deputy Foreign Minister X") names the state;
+            # a description of a non-state actor ("Peruvian rebel group Red Dawn") does not
+            if head.lower_ in lx.ACTOR_NOUNS or is_title_word(head):
                 if not any(c.lower_ in ("capital", "language") for c in [head]):
                     self.mention(t.i, t.i + 1, self.gaz_actor(st))
             elif head.pos_ == "PROPN" and any(is_title_word(x) for x in doc[t.i + 1 : head.i]):
@@ -598,7 +591,7 @@ class _Builder:
     def collectives(self) -> None:
         doc = self.doc
         lowers = self.ctx.lowers
-        heads = gazetteer.collective_heads()
+        heads = lx.COLLECTIVE_HEADS
         head_nouns = frozenset().union(*heads.values())
         for pattern, key, name in gazetteer.collective_phrases():
             p = pattern.split()
@@ -612,11 +605,11 @@ class _Builder:
                     and doc[i + n].text[:1].isupper()
                     and doc[i + n].pos_ == "PROPN"
                 ):
-                    continue  # "the West Bank"
+                    continue  # "the West Midlands"
                 self.actor(key, name, ActorKind.COLLECTIVE_ACTOR)
                 self.mention(i + (1 if p[0].lower() == "the" else 0), i + n, key)
         for t in doc:
-            # "West" on its own as a noun phrase ("Moscow expects West to ...")
+            # "West" on its own as a noun phrase ("Santiago expects West to ...")
             if (
                 t.text == "West"
                 and t.dep_ in ("nsubj", "dobj", "pobj", "conj", "nsubjpass")
@@ -630,8 +623,8 @@ class _Builder:
                 continue
             for n in (2, 1):
                 mod = " ".join(lowers[t.i - n : t.i]) if t.i - n >= 0 else ""
-                if t.i - n - 1 >= 0 and lowers[t.i - n - 1] in _COMPASS:
-                    break  # "eastern European countries": a region, not a group that acts
+                if t.i - n - 1 >= 0 and lowers[t.i - n - 1] in lx.COMPASS_WORDS:
+                    break  # "southern African countries": a region, not a group that acts
                 if mod in heads and low in heads[mod] and self.covered(t.i) is None:
                     if any(x.like_num for x in t.children):
                         break
@@ -656,6 +649,35 @@ class _Builder:
             table.add_mention(Mention(key, span.text, span_of_tokens(span)))
 
 
+def _acts_as_medium(root: Token, label: str) -> bool:
+    """An organisation that something is told to, or that reports ("X reported"), is a
+    medium; one that says something is not."""
+    if root.dep_ == "compound" and root.head.lower_ in lx.MEDIA_NOUNS:
+        return True
+    if root.dep_ in ("dobj", "dative") and root.head.lemma_ == "tell":
+        return True
+    return (
+        root.dep_ == "nsubj"
+        and root.head.lemma_ in lx.MEDIA_REPORTING_VERBS
+        and root.head.tag_ in ("VBZ", "VBD")
+        and label == "ORG"
+        and root.head.lemma_ != "say"
+    )
+
+
+def _named_in_description(root: Token) -> bool:
+    """ "a member of the Central Board": the body is named only inside a description."""
+    return (
+        root.dep_ == "pobj"
+        and root.head.lower_ == "of"
+        and (
+            root.head.head.pos_ == "PROPN"
+            or root.head.head.lower_ in lx.TITLE_NOUNS
+            or root.head.head.lower_ in lx.MEMBERSHIP_BODY_NOUNS
+        )
+    )
+
+
 def _squash(text: str) -> str:
     return re.sub(r"[\s\-\u2010-\u2015]+", "", text).lower()
 
@@ -667,9 +689,9 @@ def find_actors(ctx: DocContext) -> None:
         ctx: The article and its parse (from :func:`kg_builder.nlp.model.load_nlp`).
 
     Example:
-        "Moscow expects the West to answer, Russian Deputy Foreign Minister Alexander
-        Grushko said." gives actors ``russia`` (mentions "Moscow", "Russian"),
-        ``the-west`` and ``alexander-grushko``.
+        "Santiago expects the West to answer, Chilean Deputy Foreign Minister Ana Rojas
+        said." gives actors ``chile`` (mentions "Santiago", "Chilean"), ``the-west`` and
+        ``ana-rojas``.
     """
     b = _Builder(ctx)
     b.mark_skips()
@@ -682,4 +704,7 @@ def find_actors(ctx: DocContext) -> None:
     b.commit()
 
 
-__all__ = ["TITLE_MODIFIERS", "find_actors"]
+#: The actors stage: reads the parse, fills ``ctx.actors`` with actors and named mentions.
+STAGE = Stage("actors", find_actors, requires=("doc",), assigns=("actors",))
+
+__all__ = ["STAGE", "find_actors"]

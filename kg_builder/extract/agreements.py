@@ -1,13 +1,13 @@
 """Agreements: treaties, accords, deals, memoranda, ceasefires, (draft) agreements.
 
-A mention is a noun from :data:`AGREEMENT_NOUNS` (or a known treaty acronym) with the
-words that name it: a capitalised name ("the Paris Agreement", "the Joint Comprehensive
-Plan of Action"), or modifiers and an "on ..." complement ("the 2015 nuclear deal", "the
-draft agreements on security guarantees"). Mentions of one agreement are merged: same
-name, shared naming words ("Minsk Agreements" / "Minsk accords"), an acronym given in
-brackets, or a bare definite description ("the accords", "the deal") pointing back to
-the last agreement of a compatible kind. Status, parties and date are read from the
-syntax around each mention.
+A mention is a noun from :data:`~kg_builder.extract.lexicon.AGREEMENT_NOUNS` (or a known
+treaty acronym) with the words that name it: a capitalised name ("the Harbour Accord", "the
+Treaty on Northern Fisheries"), or modifiers and an "on ..." complement ("the 2019 fisheries
+deal", "the draft agreements on river rights"). Mentions of one agreement are merged: same
+name, shared naming words ("Kelso Agreements" / "Kelso accords"), an acronym given in
+brackets, or a bare definite description ("the accords", "the deal") pointing back to the
+last agreement of a compatible kind. Status, parties and date are read from the syntax
+around each mention.
 """
 
 from __future__ import annotations
@@ -17,235 +17,14 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from kg_builder.extract.context import DocContext, span_of
+from kg_builder.extract import lexicon as lx
+from kg_builder.extract.context import DocContext, Stage, span_of
 from kg_builder.extract.dates import first_date, year_mentions
 from kg_builder.extract.tree import climb
 from kg_builder.models import Agreement, AgreementStatus
 
-#: Head nouns (lower-case, singular) → kind.
-AGREEMENT_NOUNS: dict[str, str] = {
-    "agreement": "agreement",
-    "accord": "accord",
-    "treaty": "treaty",
-    "deal": "deal",
-    "pact": "pact",
-    "memorandum": "memorandum",
-    "protocol": "protocol",
-    "convention": "convention",
-    "ceasefire": "ceasefire",
-    "cease-fire": "ceasefire",
-    "truce": "ceasefire",
-    "armistice": "armistice",
-    "understanding": "understanding",
-    "charter": "charter",
-    "framework": "framework",
-    "arrangement": "arrangement",
-    "contract": "contract",
-    "compact": "compact",
-    "covenant": "covenant",
-}
-
-#: Heads that name an agreement only inside a capitalised name ("Founding Act").
-PROPER_ONLY_NOUNS: dict[str, str] = {
-    "act": "act",
-    "initiative": "initiative",
-    "plan": "plan",
-    "declaration": "declaration",
-    "statute": "statute",
-    "communique": "communique",
-    "roadmap": "roadmap",
-}
-
-#: Well-known treaty acronyms and their full names.
-KNOWN_ACRONYMS: dict[str, str] = {
-    "JCPOA": "Joint Comprehensive Plan of Action",
-    "NPT": "Treaty on the Non-Proliferation of Nuclear Weapons",
-    "CTBT": "Comprehensive Nuclear-Test-Ban Treaty",
-    "INF": "Intermediate-Range Nuclear Forces Treaty",
-    "START": "Strategic Arms Reduction Treaty",
-    "CFE": "Treaty on Conventional Armed Forces in Europe",
-    "NAFTA": "North American Free Trade Agreement",
-    "USMCA": "United States-Mexico-Canada Agreement",
-    "UNFCCC": "United Nations Framework Convention on Climate Change",
-    "UNCLOS": "United Nations Convention on the Law of the Sea",
-    "GATT": "General Agreement on Tariffs and Trade",
-    "CPTPP": "Comprehensive and Progressive Agreement for Trans-Pacific Partnership",
-    "RCEP": "Regional Comprehensive Economic Partnership",
-    "AUKUS": "AUKUS",
-}
-
-_GENERIC = frozenset(
-    {
-        "agreement",
-        "accord",
-        "deal",
-        "pact",
-        "treaty",
-        "contract",
-        "arrangement",
-        "understanding",
-        "plan",
-        "act",
-        "initiative",
-        "framework",
-        "compact",
-        "covenant",
-        "charter",
-        "protocol",
-        "memorandum",
-        "convention",
-    }
-)
-_WEAK_MODIFIERS = frozenset(
-    {
-        "draft",
-        "proposed",
-        "final",
-        "possible",
-        "potential",
-        "new",
-        "current",
-        "previous",
-        "such",
-        "full",
-        "good",
-        "immediate",
-        "whole",
-        "entire",
-        "last",
-        "latest",
-        "recent",
-        "same",
-        "this",
-        "that",
-        "original",
-        "future",
-        "existing",
-        "old",
-        "formal",
-        "any",
-        "signed",
-        "actual",
-        "first",
-    }
-)
-_CONNECTORS = frozenset({"of", "on", "for", "between", "and", "the", "to", "in"})
-
-_SIGN = frozenset(
-    {
-        "sign",
-        "conclude",
-        "reach",
-        "strike",
-        "ink",
-        "seal",
-        "broker",
-        "agree",
-        "finalize",
-        "finalise",
-        "clinch",
-        "secure",
-        "achieve",
-        "approve",
-        "ratify",
-        "adopt",
-        "hammer",
-        "forge",
-        "negotiate",
-    }
-)
-_FORCE = frozenset(
-    {
-        "implement",
-        "extend",
-        "renew",
-        "enforce",
-        "honour",
-        "honor",
-        "respect",
-        "observe",
-        "prolong",
-        "uphold",
-        "apply",
-        "comply",
-        "govern",
-    }
-)
-_VIOLATE = frozenset({"violate", "breach", "break", "flout", "contravene"})
-_SUSPEND = frozenset({"suspend", "halt", "freeze", "pause"})
-_TERMINATE = frozenset(
-    {
-        "withdraw",
-        "terminate",
-        "collapse",
-        "expire",
-        "scrap",
-        "abandon",
-        "quit",
-        "exit",
-        "cancel",
-        "annul",
-        "ditch",
-        "nix",
-        "revoke",
-        "leave",
-        "end",
-        "dissolve",
-        "lapse",
-        "tear",
-        "renounce",
-    }
-)
-_PROPOSE = frozenset(
-    {
-        "propose",
-        "offer",
-        "suggest",
-        "submit",
-        "send",
-        "table",
-        "present",
-        "put",
-        "draft",
-        "unveil",
-        "float",
-    }
-)
-_NEGOTIATE = frozenset(
-    {
-        "discuss",
-        "revive",
-        "seek",
-        "pursue",
-        "work",
-        "prepare",
-        "restore",
-        "save",
-        "salvage",
-        "talk",
-        "hope",
-        "want",
-        "need",
-    }
-)
-_NOUN_CUES = {
-    "revival": AgreementStatus.UNDER_NEGOTIATION,
-    "talk": AgreementStatus.UNDER_NEGOTIATION,
-    "negotiation": AgreementStatus.UNDER_NEGOTIATION,
-    "withdrawal": AgreementStatus.TERMINATED,
-    "violation": AgreementStatus.VIOLATED,
-    "breach": AgreementStatus.VIOLATED,
-    "implementation": AgreementStatus.IN_FORCE,
-    "extension": AgreementStatus.IN_FORCE,
-    "renewal": AgreementStatus.IN_FORCE,
-    "suspension": AgreementStatus.SUSPENDED,
-    "signing": AgreementStatus.SIGNED,
-    "collapse": AgreementStatus.TERMINATED,
-    "obligation": AgreementStatus.IN_FORCE,
-}
-_IRREALIS = frozenset(
-    {"will", "would", "could", "can", "may", "might", "should", "must", "shall", "to"}
-)
+#: "in force", "in place", "in effect" after an agreement.
+_IN_FORCE = re.compile("(" + "|".join(lx.IN_FORCE_PHRASES) + r")\b")
 
 
 @dataclass
@@ -297,12 +76,14 @@ def _noun_kind(tok: Token, doc: Doc) -> tuple[str, int] | None:
     ):
         return "ceasefire", tok.i - 2
     base = (
-        low[:-1] if low.endswith("s") and low[:-1] in AGREEMENT_NOUNS | PROPER_ONLY_NOUNS else low
+        low[:-1]
+        if low.endswith("s") and low[:-1] in lx.AGREEMENT_NOUNS | lx.AGREEMENT_NAME_NOUNS
+        else low
     )
-    if base in AGREEMENT_NOUNS:
-        return AGREEMENT_NOUNS[base], tok.i
-    if base in PROPER_ONLY_NOUNS and tok.text[0].isupper() and _capitalised_run(tok, doc) > 0:
-        return PROPER_ONLY_NOUNS[base], tok.i
+    if base in lx.AGREEMENT_NOUNS:
+        return lx.AGREEMENT_NOUNS[base], tok.i
+    if base in lx.AGREEMENT_NAME_NOUNS and tok.text[0].isupper() and _capitalised_run(tok, doc) > 0:
+        return lx.AGREEMENT_NAME_NOUNS[base], tok.i
     return None
 
 
@@ -330,7 +111,7 @@ def _capitalised_run(tok: Token, doc: Doc) -> int:
 def _skip(tok: Token) -> bool:
     """Uses of an agreement noun that do not refer to an agreement."""
     dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
-    if dets & {"any", "no", "every", "each"}:
+    if dets & lx.NON_SPECIFIC_DETERMINERS:
         return True
     if tok.lower_.startswith("understanding") and not (
         tok.lower_.endswith("s")
@@ -357,102 +138,137 @@ def _is_headline(tok: Token, text: str) -> bool:
 
 
 def _mention(tok: Token, doc: Doc, ctx: DocContext) -> _Mention | None:
+    """The agreement an agreement noun names, with the words that name it, if it names one."""
     found = _noun_kind(tok, doc)
     if found is None or _skip(tok):
         return None
     if tok.dep_ == "compound" and _noun_kind(tok.head, doc) is not None:
-        return None  # "Framework" in "Framework Convention": the head names it
+        return None  # "Framework" in "Framework Accord": the head names it
     headline = _is_headline(tok, ctx.text)
     kind, first = found
     capital = not headline and (
         tok.text[:1].isupper() and not tok.is_sent_start or _capitalised_run(tok, doc) > 0
     )
-    start = first
     if capital:
-        # a capitalised name: words to the left, then "of/on X" with capitalised X
-        while start > 0 and (
-            _is_cap(doc[start - 1])
-            or doc[start - 1].text == "-"
-            or doc[start - 1].like_num
-            and len(doc[start - 1].text) == 4
-        ):
-            if doc[start - 1].text == "-" and not (start > 1 and _is_cap(doc[start - 2])):
-                break
-            start -= 1
-        end = tok.i + 1
-        j = end
-        while (
-            j + 2 < len(doc)
-            and doc[j].lower_ in _CONNECTORS
-            and (
-                doc[j + 1].text[:1].isupper()
-                or doc[j + 1].lower_ == "the"
-                and doc[j + 2].text[:1].isupper()
-            )
-            and (doc[j].lower_ != "and" or j > tok.i + 1)
-        ):
-            k = j + 1
-            while k < len(doc) and (_is_cap(doc[k]) or doc[k].lower_ in {"the", "-"}):
-                k += 1
-            end = j = k
-        proper = any(doc[i].text[:1].isupper() for i in range(start, end))
+        start, end, proper = _proper_name(tok, first)
     else:
-        mods = [
-            c
-            for c in tok.lefts
-            if c.dep_ in {"compound", "amod", "nummod", "nmod", "poss"}
-            and not (c.dep_ == "poss" and c.pos_ == "PRON")
-        ]
-        start = min([first] + [min(t.i for t in c.subtree) for c in mods])
-        while doc[start].dep_ in {"det", "punct", "case"} and start < first:
-            start += 1
-        end = tok.i + 1
-        for c in tok.rights:
-            if c.dep_ == "prep" and c.lower_ in {"on", "over", "for", "in"}:
-                sub = list(c.subtree)
-                if c.lower_ == "in":
-                    places = [t for t in sub if t.ent_type_ in {"GPE", "LOC"}]
-                    if not places or places[0].i > c.i + 3:
-                        continue
-                    sub = [
-                        t
-                        for t in sub
-                        if t.i <= places[0].i or t.ent_iob_ == "I" and t.i <= places[0].i + 3
-                    ]
-                if len(sub) <= 9 and not any(t.text in {",", ";", "("} for t in sub):
-                    end = max(end, sub[-1].i + 1)
-            elif c.dep_ == "prep" and c.lower_ == "of" and tok.lower_.startswith("memorand"):
-                end = max(end, max(t.i for t in c.subtree) + 1)
-        proper = any(
-            doc[i].text[:1].isupper() and doc[i].pos_ == "PROPN"
-            for i in range(start, end)
-            if i != tok.i
-        ) and not any(doc[i].dep_ == "poss" for i in range(start, end))
+        start, end, proper = _described(tok, first)
     start, end = _within_line(doc, start, end, tok.i)
-    sig = frozenset(
-        (t.lemma_.lower() if t.pos_ == "NOUN" else t.text.lower())
-        for t in doc[start:end]
-        if t.i != tok.i
-        and not (kind == "ceasefire" and t.i < tok.i and t.i >= first)
-        and t.pos_ in {"NOUN", "PROPN", "ADJ", "NUM", "VERB"}
-        and t.lower_ not in _WEAK_MODIFIERS
-        and t.lower_ not in _CONNECTORS
-        and not (t.like_num and len(t.text) == 4)
-        and t.text != "-"
-        and ctx.actors.resolve_token(t) is None
-    )
+    sig = _signature(ctx, tok, kind, first, start, end)
     dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
-    definite = bool(dets & {"the", "this", "that", "these", "those"}) or any(
-        c.dep_ == "poss" for c in tok.children
-    )
+    definite = bool(dets & lx.DEFINITE_DETERMINERS) or any(c.dep_ == "poss" for c in tok.children)
     if headline:
         proper = False  # Title Case: capitals say nothing about a name
     return _Mention(tok, start, end, kind, proper, sig, definite, headline=headline)
 
 
+def _proper_name(tok: Token, first: int) -> tuple[int, int, bool]:
+    """A capitalised name: the capitalised words to the left of the head noun (from token
+    ``first``), then "of/on X" with capitalised X ("the Treaty on Northern Fisheries").
+
+    Returns:
+        ``(start, end, proper)``: the name's token range and whether it has capitals.
+    """
+    doc = tok.doc
+    start = first
+    while start > 0 and (
+        _is_cap(doc[start - 1])
+        or doc[start - 1].text == "-"
+        or doc[start - 1].like_num
+        and len(doc[start - 1].text) == 4
+    ):
+        if doc[start - 1].text == "-" and not (start > 1 and _is_cap(doc[start - 2])):
+            break
+        start -= 1
+    end = tok.i + 1
+    j = end
+    while (
+        j + 2 < len(doc)
+        and doc[j].lower_ in lx.AGREEMENT_NAME_CONNECTORS
+        and (
+            doc[j + 1].text[:1].isupper()
+            or doc[j + 1].lower_ == "the"
+            and doc[j + 2].text[:1].isupper()
+        )
+        and (doc[j].lower_ != "and" or j > tok.i + 1)
+    ):
+        k = j + 1
+        while k < len(doc) and (_is_cap(doc[k]) or doc[k].lower_ in {"the", "-"}):
+            k += 1
+        end = j = k
+    return start, end, any(doc[i].text[:1].isupper() for i in range(start, end))
+
+
+def _described(tok: Token, first: int) -> tuple[int, int, bool]:
+    """A description: the head noun's modifiers and a short topic or place complement ("the
+    2019 fisheries deal", "the draft agreements on river rights", "a truce in Valdora").
+
+    Returns:
+        ``(start, end, proper)``: the description's token range and whether a proper name
+        (not a possessive) stands in it.
+    """
+    doc = tok.doc
+    mods = [
+        c
+        for c in tok.lefts
+        if c.dep_ in {"compound", "amod", "nummod", "nmod", "poss"}
+        and not (c.dep_ == "poss" and c.pos_ == "PRON")
+    ]
+    start = min([first] + [min(t.i for t in c.subtree) for c in mods])
+    while doc[start].dep_ in {"det", "punct", "case"} and start < first:
+        start += 1
+    end = tok.i + 1
+    for c in tok.rights:
+        if c.dep_ == "prep" and c.lower_ in lx.AGREEMENT_TOPIC_PREPS:
+            sub = _complement(c)
+            if (
+                sub is not None
+                and len(sub) <= 9
+                and not any(t.text in {",", ";", "("} for t in sub)
+            ):
+                end = max(end, sub[-1].i + 1)
+        elif c.dep_ == "prep" and c.lower_ == "of" and tok.lower_.startswith("memorand"):
+            end = max(end, max(t.i for t in c.subtree) + 1)
+    proper = any(
+        doc[i].text[:1].isupper() and doc[i].pos_ == "PROPN"
+        for i in range(start, end)
+        if i != tok.i
+    ) and not any(doc[i].dep_ == "poss" for i in range(start, end))
+    return start, end, proper
+
+
+def _complement(prep: Token) -> list[Token] | None:
+    """The words of a topic complement; an "in" phrase only up to the place it names."""
+    sub = list(prep.subtree)
+    if prep.lower_ != "in":
+        return sub
+    places = [t for t in sub if t.ent_type_ in {"GPE", "LOC"}]
+    if not places or places[0].i > prep.i + 3:
+        return None
+    return [t for t in sub if t.i <= places[0].i or t.ent_iob_ == "I" and t.i <= places[0].i + 3]
+
+
+def _signature(
+    ctx: DocContext, tok: Token, kind: str, first: int, start: int, end: int
+) -> frozenset[str]:
+    """The words that tell this agreement from others (no weak modifiers, years or actors)."""
+    return frozenset(
+        (t.lemma_.lower() if t.pos_ == "NOUN" else t.text.lower())
+        for t in tok.doc[start:end]
+        if t.i != tok.i
+        and not (kind == "ceasefire" and t.i < tok.i and t.i >= first)
+        and t.pos_ in {"NOUN", "PROPN", "ADJ", "NUM", "VERB"}
+        and t.lower_ not in lx.AGREEMENT_WEAK_MODIFIERS
+        and t.lower_ not in lx.AGREEMENT_NAME_CONNECTORS
+        and not (t.like_num and len(t.text) == 4)
+        and t.text != "-"
+        and ctx.actors.resolve_token(t) is None
+    )
+
+
 def _within_line(doc: Doc, start: int, end: int, head: int) -> tuple[int, int]:
     """Clip a name to the line of its head noun: a name never crosses a line break
-    ("ceasefire in Gaza" + a dateline "GAZA CITY" on the next line)."""
+    ("truce in Valdora" + a dateline "VALDORA CITY" on the next line)."""
     for i in range(head + 1, end):
         if doc[i].is_space or "\n" in doc[i - 1].whitespace_:
             end = i
@@ -481,74 +297,37 @@ def _governor(tok: Token) -> tuple[Token | None, str]:
     return None, rel
 
 
-#: Nouns of aims: "the objective is achieving X", "our goal is to reach X" (not reached).
-_GOAL_NOUNS = frozenset(
-    {
-        "objective",
-        "goal",
-        "aim",
-        "purpose",
-        "intention",
-        "target",
-        "priority",
-        "ambition",
-        "plan",
-        "hope",
-        "task",
-        "mission",
-    }
-)
-
-
 def _goal_complement(verb: Token) -> bool:
     """Whether ``verb`` complements a copula whose subject is an aim noun."""
-    if any(c.dep_ == "nsubj" and c.lemma_.lower() in _GOAL_NOUNS for c in verb.children):
+    if any(c.dep_ == "nsubj" and c.lemma_.lower() in lx.GOAL_NOUNS for c in verb.children):
         return True  # "the objective is achieving X", parsed as a progressive
     head = verb.head
     if verb.dep_ not in {"attr", "xcomp", "ccomp", "acomp", "advcl"} or head.lemma_ != "be":
         return False
-    return any(c.dep_ == "nsubj" and c.lemma_.lower() in _GOAL_NOUNS for c in head.children)
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in lx.GOAL_NOUNS for c in head.children)
 
 
 def _irrealis(verb: Token) -> bool:
     if _goal_complement(verb):
         return True
     marks = {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass", "neg", "mark"}}
-    if marks & (_IRREALIS | {"until", "if", "unless", "before", "once", "whether"}) or any(
+    if marks & (lx.IRREALIS_AUXILIARIES | lx.IRREALIS_MARKS) or any(
         c.dep_ == "neg" for c in verb.children
     ):
         return True
-    if verb.dep_ in {"ccomp", "xcomp"} and verb.head.lemma_ in _PROPOSE | {
-        "want",
-        "hope",
-        "urge",
-        "call",
-        "demand",
-        "ask",
-        "seek",
-        "need",
-        "expect",
-        "aim",
-    }:
+    if verb.dep_ in {"ccomp", "xcomp"} and verb.head.lemma_ in lx.PROPOSE_VERBS | lx.DESIRE_VERBS:
         return True
     return verb.dep_ in {"xcomp", "advcl", "acl"} and verb.tag_ == "VB"
 
 
 def _status(m: _Mention) -> AgreementStatus:
+    """What the text says happened to the agreement at this mention: its modifiers ("the
+    draft treaty", "the deal signed in May", "the pact in force"), else the verb or noun it
+    depends on ("signed the accord", "the renewal of the deal")."""
     tok = m.head
-    for c in tok.children:
-        low = c.lower_
-        if low == "draft":
-            return AgreementStatus.DRAFT
-        if low in {"proposed", "suggested"}:
-            return AgreementStatus.PROPOSED
-        if c.dep_ == "acl" and c.lemma_ in _PROPOSE:
-            return AgreementStatus.PROPOSED
-        if c.dep_ == "acl" and c.lemma_ in _SIGN and c.tag_ == "VBN":
-            return AgreementStatus.SIGNED
-    after = tok.doc[tok.i + 1 : tok.i + 4].text.lower()
-    if re.match(r"(in force|in place|in effect)\b", after):
-        return AgreementStatus.IN_FORCE
+    status = _status_by_modifier(tok)
+    if status is not None:
+        return status
     gov, rel = _governor(tok)
     if gov is None:
         return AgreementStatus.UNKNOWN
@@ -558,26 +337,50 @@ def _status(m: _Mention) -> AgreementStatus:
     if gov.pos_ in {"NOUN", "PROPN"}:
         if (
             rel == "pobj:under"
-            or lemma in _NOUN_CUES
+            or lemma in lx.STATUS_NOUNS
             and rel in {"pobj:of", "pobj:on", "pobj:from", "pobj:under"}
         ):
-            return _NOUN_CUES.get(lemma, AgreementStatus.IN_FORCE)
+            return lx.STATUS_NOUNS.get(lemma, AgreementStatus.IN_FORCE)
         return AgreementStatus.UNKNOWN
     if rel == "pobj:under":
         return AgreementStatus.IN_FORCE
+    return _status_by_verb(gov, lemma, rel)
+
+
+def _status_by_modifier(tok: Token) -> AgreementStatus | None:
+    """A status told by the agreement noun's own modifiers or the words after it."""
+    for c in tok.children:
+        low = c.lower_
+        if low == "draft":
+            return AgreementStatus.DRAFT
+        if low in {"proposed", "suggested"}:
+            return AgreementStatus.PROPOSED
+        if c.dep_ == "acl" and c.lemma_ in lx.PROPOSE_VERBS:
+            return AgreementStatus.PROPOSED
+        if c.dep_ == "acl" and c.lemma_ in lx.SIGN_VERBS and c.tag_ == "VBN":
+            return AgreementStatus.SIGNED
+    after = tok.doc[tok.i + 1 : tok.i + 4].text.lower()
+    if _IN_FORCE.match(after):
+        return AgreementStatus.IN_FORCE
+    return None
+
+
+def _status_by_verb(gov: Token, lemma: str, rel: str) -> AgreementStatus:
+    """The status a governing verb gives ("signed", "violated", "pulled out of"); a verb in
+    an irrealis clause ("would sign", "hopes to revive") says it has not happened."""
     irrealis = _irrealis(gov)
-    if lemma in {"pull", "walk", "back"} and rel in {"pobj:of", "pobj:from", "pobj:out"}:
+    if lemma in lx.PULL_OUT_VERBS and rel in {"pobj:of", "pobj:from", "pobj:out"}:
         return AgreementStatus.TERMINATED if not irrealis else AgreementStatus.UNKNOWN
-    if lemma in _SIGN:
+    if lemma in lx.SIGN_VERBS:
         if lemma == "negotiate":
             return AgreementStatus.UNDER_NEGOTIATION
         return AgreementStatus.UNDER_NEGOTIATION if irrealis else AgreementStatus.SIGNED
     table = (
-        (_FORCE, AgreementStatus.IN_FORCE),
-        (_VIOLATE, AgreementStatus.VIOLATED),
-        (_SUSPEND, AgreementStatus.SUSPENDED),
-        (_TERMINATE, AgreementStatus.TERMINATED),
-        (_PROPOSE, AgreementStatus.PROPOSED),
+        (lx.IN_FORCE_VERBS, AgreementStatus.IN_FORCE),
+        (lx.VIOLATE_VERBS, AgreementStatus.VIOLATED),
+        (lx.SUSPEND_VERBS, AgreementStatus.SUSPENDED),
+        (lx.TERMINATE_VERBS, AgreementStatus.TERMINATED),
+        (lx.PROPOSE_VERBS, AgreementStatus.PROPOSED),
     )
     for lemmas, status in table:
         if lemma in lemmas:
@@ -586,7 +389,7 @@ def _status(m: _Mention) -> AgreementStatus:
                 if irrealis and status is not AgreementStatus.PROPOSED
                 else status
             )
-    if lemma in _NEGOTIATE:
+    if lemma in lx.NEGOTIATE_VERBS:
         return AgreementStatus.UNDER_NEGOTIATION
     return AgreementStatus.UNKNOWN
 
@@ -608,43 +411,58 @@ def _resolve_np(ctx: DocContext, tok: Token) -> list[str]:
 
 
 def _parties(ctx: DocContext, m: _Mention) -> list[str]:
-    doc = ctx.doc
-    tok = m.head
+    """The agreement's parties: actors in its name ("the Valdora-Ostland Accord", "Ostland's
+    draft agreement"), after "between/with" ("a pact between X and Y"), and the subject or
+    agent of a verb that makes, keeps or ends it ("X and Y signed the deal")."""
     out: list[str] = []
-    # actors inside the name: "NATO-Russia Founding Act", "Russia's draft agreement"
-    for i in range(m.start, m.end):
-        t = doc[i]
+
+    def add(keys: list[str]) -> None:
+        out.extend([k for k in keys if k not in out])
+
+    tok = m.head
+    for t in ctx.doc[m.start : m.end]:
         if t.i < tok.i or t.dep_ == "poss":
             key = ctx.actors.resolve_token(t)
             if key and key not in out:
                 out.append(key)
     for c in tok.children:
         if c.dep_ == "poss":
-            out += [k for k in _resolve_np(ctx, c) if k not in out]
-        if c.dep_ == "prep" and c.lower_ in {"between", "with", "among"}:
+            add(_resolve_np(ctx, c))
+        if c.dep_ == "prep" and c.lower_ in lx.PARTY_PREPS:
             for g in c.children:
                 if g.dep_ == "pobj":
-                    out += [k for k in _resolve_np(ctx, g) if k not in out]
+                    add(_resolve_np(ctx, g))
     gov, rel = _governor(tok)
     if (
         gov is not None
         and gov.pos_ in {"VERB", "AUX"}
         and rel in {"dobj", "nsubjpass"}
-        and gov.lemma_ in _SIGN | _FORCE | _TERMINATE | _VIOLATE | _SUSPEND | {"join"}
+        and gov.lemma_ in _PARTY_VERBS | {"join"}
     ):
-        for c in gov.children:
-            if c.dep_ == "nsubj" or c.dep_ == "agent":
-                target = (
-                    c
-                    if c.dep_ == "nsubj"
-                    else next((g for g in c.children if g.dep_ == "pobj"), None)
-                )
-                if target is not None:
-                    out += [k for k in _resolve_np(ctx, target) if k not in out]
-            if c.dep_ == "prep" and c.lower_ in {"with", "between"}:
-                for g in c.children:
-                    if g.dep_ == "pobj":
-                        out += [k for k in _resolve_np(ctx, g) if k not in out]
+        for target in _verb_parties(gov):
+            add(_resolve_np(ctx, target))
+    return out
+
+
+#: Verbs whose subject (or agent) is a party of the agreement they make, keep or end.
+_PARTY_VERBS = (
+    lx.SIGN_VERBS | lx.IN_FORCE_VERBS | lx.TERMINATE_VERBS | lx.VIOLATE_VERBS | lx.SUSPEND_VERBS
+)
+
+
+def _verb_parties(gov: Token) -> list[Token]:
+    """Heads of the parties of a verb that makes, keeps or ends an agreement: its subject,
+    the object of "by", of "with" and of "between", in the order of the verb's children."""
+    out: list[Token] = []
+    for c in gov.children:
+        if c.dep_ == "nsubj" or c.dep_ == "agent":
+            target = (
+                c if c.dep_ == "nsubj" else next((g for g in c.children if g.dep_ == "pobj"), None)
+            )
+            if target is not None:
+                out.append(target)
+        if c.dep_ == "prep" and c.lower_ in {"with", "between"}:
+            out.extend(g for g in c.children if g.dep_ == "pobj")
     return out
 
 
@@ -654,7 +472,12 @@ def _date(ctx: DocContext, m: _Mention) -> str | None:
     if years:
         return years[0]
     gov, _ = _governor(m.head)
-    if gov is not None and gov.lemma_ in _SIGN and gov.pos_ == "VERB" and not _irrealis(gov):
+    if (
+        gov is not None
+        and gov.lemma_ in lx.SIGN_VERBS
+        and gov.pos_ == "VERB"
+        and not _irrealis(gov)
+    ):
         for c in gov.children:
             if c.dep_ in {"prep", "npadvmod"} and c.lower_ in {"on", "in"}:
                 sub = doc[c.left_edge.i : c.right_edge.i + 1]
@@ -682,11 +505,11 @@ def _slug(s: str) -> str:
 
 
 def _compatible(a: str, b: str) -> bool:
-    return a == b or (a in _GENERIC and b in _GENERIC)
+    return a == b or (a in lx.GENERIC_AGREEMENT_KINDS and b in lx.GENERIC_AGREEMENT_KINDS)
 
 
 def _acronym_after(doc: Doc, m: _Mention) -> str | None:
-    """ "Joint Comprehensive Plan of Action (JCPOA)" → "JCPOA"."""
+    """ "Treaty on Northern Fisheries (TNF)" → "TNF"."""
     i = m.end
     if (
         i + 2 < len(doc)
@@ -701,9 +524,9 @@ def _acronym_after(doc: Doc, m: _Mention) -> str | None:
 def _acronym_mentions(doc: Doc, taken: set[int], acronyms: set[str]) -> list[_Mention]:
     out = []
     for tok in doc:
-        if tok.i in taken or tok.text not in acronyms and tok.text not in KNOWN_ACRONYMS:
+        if tok.i in taken or tok.text not in acronyms and tok.text not in lx.TREATY_ACRONYMS:
             continue
-        if tok.text in KNOWN_ACRONYMS and tok.text not in acronyms:
+        if tok.text in lx.TREATY_ACRONYMS and tok.text not in acronyms:
             if tok.text == "START" and not (tok.i > 0 and doc[tok.i - 1].text == "New"):
                 continue
             if tok.text in {"INF"} and not (
@@ -737,8 +560,8 @@ def find_agreements(ctx: DocContext) -> tuple[Agreement, ...]:
         (the same named agreement in two articles gets the same key).
 
     Example:
-        "Both sides signed the Paris Agreement in 2015." → ``Agreement(key="paris-agreement",
-        name="Paris Agreement", kind="agreement", status=SIGNED, date="2015")``
+        "Both sides signed the Harbour Accord in 2019." → ``Agreement(key="harbour-accord",
+        name="Harbour Accord", kind="accord", status=SIGNED, date="2019")``
     """
     doc = ctx.doc
     mentions: list[_Mention] = []
@@ -776,11 +599,11 @@ def _merge(doc: Doc, mentions: list[_Mention]) -> list[_Cluster]:
         name = _norm_name(m.name(doc))
         if (
             m.acronym
-            and m.acronym in KNOWN_ACRONYMS
+            and m.acronym in lx.TREATY_ACRONYMS
             and m.start == m.head.i
             and m.end - m.start == 1
         ):
-            name = _norm_name(KNOWN_ACRONYMS[m.acronym])
+            name = _norm_name(lx.TREATY_ACRONYMS[m.acronym])
         for c in reversed(clusters):
             names = {_norm_name(x.name(doc)) for x in c.mentions}
             if name in names or (m.acronym and m.acronym in c.acronyms):
@@ -788,8 +611,8 @@ def _merge(doc: Doc, mentions: list[_Mention]) -> list[_Cluster]:
                 break
             if (
                 m.acronym
-                and m.acronym in KNOWN_ACRONYMS
-                and _norm_name(KNOWN_ACRONYMS[m.acronym]) in names
+                and m.acronym in lx.TREATY_ACRONYMS
+                and _norm_name(lx.TREATY_ACRONYMS[m.acronym]) in names
             ):
                 target = c
                 break
@@ -830,7 +653,7 @@ def _agreement(ctx: DocContext, c: _Cluster) -> Agreement:
     body = [m for m in c.mentions if not m.headline] or c.mentions
     named = [m for m in body if m.proper and not (m.acronym and m.end - m.start == 1)]
     full_from_acronym = [
-        KNOWN_ACRONYMS[a] for a in sorted(c.acronyms) if a in KNOWN_ACRONYMS and not named
+        lx.TREATY_ACRONYMS[a] for a in sorted(c.acronyms) if a in lx.TREATY_ACRONYMS and not named
     ]
     if named:
         canonical = max(named, key=lambda m: (m.end - m.start, -m.start)).name(doc)
@@ -890,3 +713,17 @@ def _cluster_status(mentions: list[_Mention]) -> AgreementStatus:
     if realised:
         return realised[0]
     return known[0] if known else AgreementStatus.UNKNOWN
+
+
+def add_agreements(ctx: DocContext) -> None:
+    """Run :func:`find_agreements` and keep the result as ``ctx.agreements``."""
+    ctx.agreements = find_agreements(ctx)
+
+
+#: The agreements stage: agreements, their status, parties and date.
+STAGE = Stage(
+    "agreements",
+    add_agreements,
+    requires=("article", "doc", "actors", "coreference"),
+    assigns=("agreements",),
+)

@@ -1,20 +1,40 @@
-"""What extraction components share while they read one article.
+"""What extraction stages share while they read one article, and how a stage says so.
 
-A component is a function ``(ctx: DocContext) -> tuple[Fact, ...]`` (or ``None`` for
-the actor and coreference stages, which fill ``ctx.actors``). Components read the
-spaCy ``Doc`` and the actor table; they never see RDF.
+A stage is a :class:`Stage`: a function over a :class:`DocContext` that declares what it
+reads (``requires``) and what it adds (``assigns``), in the spirit of spaCy's
+``Language.component(requires=..., assigns=...)``. The names are parts of the context:
+
+* ``article``, ``doc`` — the article and its parse (there from the start);
+* ``actors`` — ``ctx.actors`` holds the article's actors and their named mentions;
+* ``coreference`` — ``ctx.actors`` also holds mentions of pronouns and descriptions;
+* ``posts``, ``statements``, ``agreements``, ``meetings``, ``demands`` — the facts found.
+
+Stages read the spaCy ``Doc`` and the actor table; they never see RDF, and one stage never
+reaches into another's private state: they meet only here.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from kg_builder.models import Actor, Article, Mention, Span
+from kg_builder.errors import ConfigError
+from kg_builder.models import (
+    Actor,
+    Agreement,
+    Article,
+    Demand,
+    Meeting,
+    Mention,
+    Post,
+    Span,
+    Statement,
+)
 
 
 def span_of(doc: Doc, start_char: int, end_char: int) -> Span:
@@ -79,6 +99,7 @@ class ActorTable:
 
     @property
     def mentions(self) -> tuple[Mention, ...]:
+        """Every actor mention found so far, in text order."""
         return tuple(self._mentions)
 
     def mention_at(self, start: int, end: int) -> Mention | None:
@@ -116,11 +137,20 @@ class ActorTable:
 
 @dataclass
 class DocContext:
-    """One article under extraction: its text, its parse, and its actors so far."""
+    """One article under extraction: its text, its parse, its actors and the facts so far.
+
+    Each attribute but the caches is a part a stage may require or assign (see the module
+    docstring); the facts stay empty until their stage has run.
+    """
 
     article: Article
     doc: Doc
     actors: ActorTable = field(default_factory=ActorTable)
+    posts: tuple[Post, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    agreements: tuple[Agreement, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+    demands: tuple[Demand, ...] = ()
     _roots: dict[tuple[int, int], Token | None] = field(default_factory=dict, repr=False)
 
     # ``Doc.text`` and ``Token.lower_`` are rebuilt on every access; components that read
@@ -145,3 +175,79 @@ class DocContext:
             span = self.doc.char_span(start_char, end_char, alignment_mode="expand")
             self._roots[key] = span.root if span is not None and len(span) else None
         return self._roots[key]
+
+
+#: The parts of a :class:`DocContext` there before any stage runs.
+GIVEN = ("article", "doc")
+#: Every part a stage may require or assign (see the module docstring).
+PARTS = (
+    *GIVEN,
+    "actors",
+    "coreference",
+    "posts",
+    "statements",
+    "agreements",
+    "meetings",
+    "demands",
+)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One extraction stage and its contract.
+
+    Attributes:
+        name: Short name ("posts").
+        run: Reads the context and adds to it (``ctx.posts = ...``); returns nothing.
+        requires: Parts of the context it reads, each given or assigned by an earlier stage.
+        assigns: Parts it adds.
+
+    Example:
+        The posts stage reads the actor table and adds the posts::
+
+            Stage("posts", add_posts, requires=("doc", "actors", "coreference"),
+                  assigns=("posts",))
+    """
+
+    name: str
+    run: Callable[[DocContext], None]
+    requires: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ()
+
+    def __call__(self, ctx: DocContext) -> None:
+        """Run the stage on ``ctx``."""
+        self.run(ctx)
+
+
+def check_stages(stages: tuple[Stage, ...]) -> None:
+    """Check that stages can run in this order.
+
+    Args:
+        stages: The stages, in the order they would run.
+
+    Raises:
+        ConfigError: a stage names a part the context does not have, requires a part no
+            earlier stage assigns, or assigns a part another stage assigns (the message
+            names the stage and the part).
+    """
+    have = set(GIVEN)
+    for stage in stages:
+        unknown = [p for p in (*stage.requires, *stage.assigns) if p not in PARTS]
+        if unknown:
+            raise ConfigError(
+                f"extraction stage {stage.name!r} names {', '.join(unknown)}, which is not a "
+                f"part of the context (one of {', '.join(PARTS)})"
+            )
+        missing = [r for r in stage.requires if r not in have]
+        if missing:
+            raise ConfigError(
+                f"extraction stage {stage.name!r} requires {', '.join(missing)}, which no "
+                "earlier stage assigns: put the stage that assigns it first"
+            )
+        twice = [a for a in stage.assigns if a in have]
+        if twice:
+            raise ConfigError(
+                f"extraction stage {stage.name!r} assigns {', '.join(twice)} again: "
+                "keep one stage per part"
+            )
+        have.update(stage.assigns)

@@ -12,14 +12,14 @@ Deliberately small and explainable (no new dependencies):
     diplomatic), and whose state agrees with a demonym in the description;
   - "the ministry", "the alliance", "the bloc", "the group", "the union", "the company",
     "the agency" → the most recent actor of a compatible kind;
-  - a description of an unnamed person or group acting in the text ("an Iranian source
-    told ...", "a security source in Israel said", "the co-chairs of the contact group")
+  - a description of an unnamed person or group acting in the text ("a Peruvian source
+    told ...", "an army source in Lima said", "the co-chairs of the budget panel")
     that no antecedent fits → a new actor named by the description. The mention spans
-    the whole noun phrase, so it wins over the demonym inside it ("Iranian" → Iran).
+    the whole noun phrase, so it wins over the demonym inside it ("Peruvian" → Peru).
 
 Pronoun antecedents are ranked by centering: a candidate earlier in the same sentence,
 else, sentence by sentence backwards, a grammatical subject before other mentions.
-Modifier demonyms ("Israeli" in "Israeli soldier") and plural forms are not antecedents
+Modifier demonyms ("Chilean" in "Chilean soldier") and plural forms are not antecedents
 of "it"; "he/she" only ever refer to persons, "it" never does.
 
 Each resolved reference becomes a :class:`~kg_builder.models.Mention` (so
@@ -28,71 +28,17 @@ Each resolved reference becomes a :class:`~kg_builder.models.Mention` (so
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from spacy.tokens import Token
 
+from kg_builder.extract import lexicon as lx
 from kg_builder.extract import posts
-from kg_builder.extract.context import DocContext, span_of_tokens
+from kg_builder.extract.context import DocContext, Stage, span_of_tokens
 from kg_builder.extract.tree import climb
 from kg_builder.models import Actor, ActorKind, Mention
 from kg_builder.nlp import gazetteer
 
-_MALE = frozenset({"he", "him", "his", "himself"})
-_FEMALE = frozenset({"she", "her", "hers", "herself"})
-_IT = frozenset({"it", "its", "itself"})
-_THEY = frozenset({"they", "them", "their", "theirs", "themselves"})
-
-#: Role heads that fit any person whose post is diplomatic.
-_DIPLOMATIC = frozenset(
-    {
-        "minister",
-        "ambassador",
-        "envoy",
-        "diplomat",
-        "secretary",
-        "negotiator",
-        "representative",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-    }
-)
-#: Description heads for non-person actors → kinds they may refer to.
-_ORG_HEADS: dict[str, frozenset[ActorKind]] = {
-    "ministry": frozenset({ActorKind.GOVERNMENT_BODY}),
-    "department": frozenset({ActorKind.GOVERNMENT_BODY}),
-    "government": frozenset({ActorKind.GOVERNMENT_BODY}),
-    "administration": frozenset({ActorKind.GOVERNMENT_BODY}),
-    "alliance": frozenset({ActorKind.INTERNATIONAL_ORGANISATION}),
-    "bloc": frozenset({ActorKind.INTERNATIONAL_ORGANISATION}),
-    "organisation": frozenset(
-        {ActorKind.INTERNATIONAL_ORGANISATION, ActorKind.ORGANISATION, ActorKind.NGO}
-    ),
-    "organization": frozenset(
-        {ActorKind.INTERNATIONAL_ORGANISATION, ActorKind.ORGANISATION, ActorKind.NGO}
-    ),
-    "group": frozenset(
-        {ActorKind.ARMED_GROUP, ActorKind.POLITICAL_PARTY, ActorKind.INTERNATIONAL_ORGANISATION}
-    ),
-    "movement": frozenset({ActorKind.ARMED_GROUP, ActorKind.POLITICAL_PARTY}),
-    "militants": frozenset({ActorKind.ARMED_GROUP}),
-    "militia": frozenset({ActorKind.ARMED_GROUP}),
-    "rebels": frozenset({ActorKind.ARMED_GROUP}),
-    "party": frozenset({ActorKind.POLITICAL_PARTY}),
-    "union": frozenset({ActorKind.UNION}),
-    "company": frozenset({ActorKind.COMPANY}),
-    "firm": frozenset({ActorKind.COMPANY}),
-    "agency": frozenset(
-        {
-            ActorKind.MEDIA_ORGANISATION,
-            ActorKind.GOVERNMENT_BODY,
-            ActorKind.INTERNATIONAL_ORGANISATION,
-        }
-    ),
-    "court": frozenset({ActorKind.GOVERNMENT_BODY, ActorKind.INTERNATIONAL_ORGANISATION}),
-    "country": frozenset({ActorKind.STATE}),
-}
-#: Alliance-like organisations for "the alliance" / "the bloc".
-_ALLIANCE_KINDS = frozenset({"MilitaryAlliance", "Forum", "RegionalOrganisation"})
 _NON_PERSON = frozenset(
     {
         ActorKind.STATE,
@@ -108,45 +54,8 @@ _NON_PERSON = frozenset(
     }
 )
 _WINDOW = 1500  # characters: antecedents further back are not considered
-
-#: Heads of descriptions of people (besides the title nouns): "a source", "the diplomat".
-PERSON_NOUNS: frozenset[str] = frozenset(
-    {
-        "diplomat",
-        "official",
-        "source",
-        "negotiator",
-        "aide",
-        "insider",
-        "co-chair",
-        "cochair",
-        "envoy",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "representative",
-        "mediator",
-        "delegate",
-        "observer",
-        "analyst",
-        "expert",
-        "activist",
-        "worker",
-        "employee",
-        "staffer",
-        "lawyer",
-        "witness",
-        "resident",
-        "officer",
-        "commander",
-    }
-)
 #: Grammatical roles in which an unnamed description acts or is acted upon.
 _ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
-_ARG_PREPS = frozenset({"by", "on", "from", "with", "to"})
-#: Prepositions whose phrase restricts a description ("a source in Israel").
-_COMPLEMENT_PREPS = frozenset({"of", "in", "from", "at", "for", "with"})
-_POSS_PRONOUNS = frozenset({"his", "her", "its", "their", "our", "my", "your"})
 
 
 def _titles(ctx: DocContext) -> dict[str, tuple[set[str], set[str]]]:
@@ -178,7 +87,7 @@ def _mention_root(ctx: DocContext, m: Mention) -> Token | None:
 
 
 def _is_modifier(root: Token) -> bool:
-    """A demonym or name modifying a common noun ("Israeli soldier"): not an NP of its own."""
+    """A demonym or name modifying a common noun ("Chilean soldier"): not an NP of its own."""
     return (
         root.dep_ in ("amod", "compound", "nmod")
         and root.head.pos_ == "NOUN"
@@ -212,8 +121,8 @@ def _ranked(ctx: DocContext, tok: Token, cands: list[tuple[Mention, Actor]]) -> 
 def _pronoun(ctx: DocContext, tok: Token, genders: dict[str, str]) -> str | None:
     low = tok.lower_
     cands = _candidates(ctx, tok.idx)
-    if low in _MALE or low in _FEMALE:
-        g = "m" if low in _MALE else "f"
+    if low in lx.MALE_PRONOUNS or low in lx.FEMALE_PRONOUNS:
+        g = "m" if low in lx.MALE_PRONOUNS else "f"
         # persons in the same or previous sentence, subjects first, then most recent
         persons = [
             (m, a) for m, a in cands if a.kind == ActorKind.PERSON and genders.get(a.key, g) == g
@@ -225,20 +134,20 @@ def _pronoun(ctx: DocContext, tok: Token, genders: dict[str, str]) -> str | None
         if same:
             return same[0][1].key
         return persons[0][1].key
-    if low in _IT:
+    if low in lx.THING_PRONOUNS:
         keep = []
         for m, a in cands:
             root = _mention_root(ctx, m)
             if a.kind not in _NON_PERSON or root is None or _is_modifier(root):
                 continue
             if root.tag_ in ("NNS", "NNPS") and a.kind != ActorKind.STATE:
-                continue  # "NATO members", "the Palestinians": not "it"
+                continue  # "ASEAN members", "the Peruvians": not "it"
             if root.tag_ in ("NNS", "NNPS") and root.lower_ == m.text.lower():
                 continue
             keep.append((m, a))
         ranked = _ranked(ctx, tok, keep)
         return ranked[0] if ranked else None
-    if low in _THEY:
+    if low in lx.PLURAL_PRONOUNS:
         keep = [
             (m, a)
             for m, a in cands
@@ -252,13 +161,13 @@ def _pronoun(ctx: DocContext, tok: Token, genders: dict[str, str]) -> str | None
 
 
 def _expletive(tok: Token) -> bool:
-    """Non-referring "it": "it is reasonable to ...", "it seems that", "as long as it takes"."""
+    """Non-referring "it": "it is wise to ...", "it seems that", "as long as it takes"."""
     if tok.dep_ == "expl":
         return True
     head = tok.head
     if tok.dep_ not in ("nsubj", "nsubjpass"):
         return False
-    if head.lemma_ in ("seem", "appear", "take", "rain", "matter", "happen"):
+    if head.lemma_ in lx.EXPLETIVE_VERBS:
         return True
     extraposed = any(c.dep_ in ("xcomp", "ccomp", "csubj") and c.i > head.i for c in head.children)
     predicative = any(c.dep_ in ("acomp", "attr") for c in head.children)
@@ -268,7 +177,7 @@ def _expletive(tok: Token) -> bool:
 def _np_range(tok: Token) -> tuple[int, int]:
     """Token range ``[start, end)`` of the noun phrase headed by ``tok``: its left
     dependents (across a split hyphenated head: "co - chairs") and restricting
-    prepositional phrases ("source in Israel", "co-chairs of the contact group")."""
+    prepositional phrases ("source in Lima", "co-chairs of the budget panel")."""
     doc = tok.doc
     first = tok
     while (
@@ -285,7 +194,7 @@ def _np_range(tok: Token) -> tuple[int, int]:
             sub = list(c.subtree)  # "a source close to the talks"
             if len(sub) <= 8:
                 right = sub[-1].i + 1
-        elif c.dep_ == "prep" and c.i == right and c.lower_ in _COMPLEMENT_PREPS:
+        elif c.dep_ == "prep" and c.i == right and c.lower_ in lx.DESCRIPTION_COMPLEMENT_PREPS:
             sub = list(c.subtree)
             if len(sub) <= 8 and not any(
                 t.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp") for t in sub
@@ -309,7 +218,7 @@ def _role(tok: Token) -> bool:
     cur = climb(tok, lambda t: t.dep_ == "conj")
     if cur.dep_ in _ARG_DEPS:
         return True
-    return cur.dep_ == "pobj" and cur.head.lower_ in _ARG_PREPS
+    return cur.dep_ == "pobj" and cur.head.lower_ in lx.DESCRIPTION_ARGUMENT_PREPS
 
 
 def _person_antecedent(
@@ -324,7 +233,7 @@ def _person_antecedent(
     want = {
         m.lower_
         for m in mods
-        if m.lower_ in posts.TITLE_MODIFIERS and m.lower_ not in ("senior", "top", "chief")
+        if m.lower_ in lx.TITLE_MODIFIERS and m.lower_ not in lx.SENIORITY_WORDS
     } | {head}
     for _, a in _candidates(ctx, start):
         if a.kind != ActorKind.PERSON or a.key not in titles:
@@ -334,82 +243,130 @@ def _person_antecedent(
             continue
         if head in words and want <= words | {"senior", "top"}:
             return a.key
-        if head in ("diplomat", "official") and (words & _DIPLOMATIC or head == "official"):
+        if head in ("diplomat", "official") and (
+            words & lx.DIPLOMATIC_TITLES or head == "official"
+        ):
             return a.key
     return None
 
 
-def _description(
-    ctx: DocContext, tok: Token, titles: dict[str, tuple[set[str], set[str]]]
-) -> tuple[str, int, int] | None:
-    """Resolve a description headed by ``tok``. Returns (key, start, end) token indices."""
-    doc = ctx.doc
-    head = _head_word(doc, tok)
-    singular = tok.tag_ not in ("NNS", "NNPS")
-    person_head = head in posts.TITLE_NOUNS or head in PERSON_NOUNS
+@dataclass(frozen=True)
+class _Description:
+    """A noun phrase that may describe an actor ("the deputy minister", "a source in the
+    port", "the bloc"): its head and the words around it."""
+
+    tok: Token  # the head noun
+    head: str  # its lower-case lemma, hyphenated words joined ("co-chair")
+    left: int  # token range of the noun phrase
+    right: int
+    det: str  # the phrase's first word, lower case ("the", "a", ...)
+    pre: list[Token]  # words before the head, without the article
+    states: set[str]  # states named by demonyms among them
+
+    @property
+    def singular(self) -> bool:
+        return self.tok.tag_ not in ("NNS", "NNPS")
+
+    @property
+    def complement(self) -> bool:
+        """Whether a complement or a possessive restricts it ("a source in the port")."""
+        return self.right > self.tok.i + 1 or any(t.dep_ == "poss" for t in self.pre)
+
+
+def _read_description(tok: Token) -> _Description | None:
+    """The description headed by ``tok``; None when it is someone's ("his deputy")."""
+    doc = tok.doc
     left, right = _np_range(tok)
     if left < tok.sent.start:
         return None
     det = doc[left].lower_
-    pre = [t for t in doc[left : tok.i] if t.i != left or det not in ("the", "a", "an")]
-    if any(t.lower_ in _POSS_PRONOUNS for t in pre):
+    pre = [t for t in doc[left : tok.i] if t.i != left or det not in lx.ARTICLES]
+    if any(t.lower_ in lx.POSSESSIVE_PRONOUNS for t in pre):
         return None
     states = set()
     for mtok in pre:
         st = gazetteer.state_by_demonym(mtok.text)
         if st is not None:
             states.add(st.key)
-    complement = right > tok.i + 1 or any(t.dep_ == "poss" for t in pre)
-    if person_head:
-        if any(c.dep_ == "appos" for c in tok.children):
-            return None  # "the spokesman, X,": the name is there
-        if singular and det == "the":
-            key = _person_antecedent(ctx, head, pre, states, doc[left].idx, titles)
-            if key is not None:
-                return key, left, tok.i + 1
-        if not _role(tok):
-            return None
-        if singular and det in ("a", "an") or complement and det in ("the", "a", "an"):
-            if not singular and not complement or right - left <= 2 and det in ("a", "an"):
-                return None  # "an official" alone does not single anyone out
-            inner = ctx.actors.mentions_in(doc[tok.i].idx, doc[right - 1].idx + len(doc[right - 1]))
-            if not singular and any(
-                ctx.actors.actors[m.actor].kind != ActorKind.PERSON
-                for m in inner
-                if m.actor in ctx.actors.actors
-            ):
-                return None  # "officials of the Foreign Ministry": members of a known actor
-            return _new_actor(ctx, doc, left, right, singular), left, right
+    return _Description(tok, _head_word(doc, tok), left, right, det, pre, states)
+
+
+def _description(
+    ctx: DocContext, tok: Token, titles: dict[str, tuple[set[str], set[str]]]
+) -> tuple[str, int, int] | None:
+    """Resolve a description headed by ``tok``. Returns (key, start, end) token indices."""
+    d = _read_description(tok)
+    if d is None:
         return None
-    if det != "the":
+    if d.head in lx.TITLE_NOUNS or d.head in lx.DESCRIPTION_PERSON_NOUNS:
+        return _person_description(ctx, d, titles)
+    if d.det != "the":
         return None
-    kinds = _ORG_HEADS.get(tok.lower_)
+    return _organisation_description(ctx, d)
+
+
+def _person_description(
+    ctx: DocContext, d: _Description, titles: dict[str, tuple[set[str], set[str]]]
+) -> tuple[str, int, int] | None:
+    """ "the deputy minister" → the person named before whose post fits; "a source close to
+    the mayor", "the co-chairs of the panel" acting in the text → a new, unnamed actor."""
+    tok, left, right, det = d.tok, d.left, d.right, d.det
+    if any(c.dep_ == "appos" for c in tok.children):
+        return None  # "the spokesman, X,": the name is there
+    if d.singular and det == "the":
+        key = _person_antecedent(ctx, d.head, d.pre, d.states, ctx.doc[left].idx, titles)
+        if key is not None:
+            return key, left, tok.i + 1
+    if not _role(tok):
+        return None
+    if not (d.singular and det in ("a", "an") or d.complement and det in lx.ARTICLES):
+        return None
+    if not d.singular and not d.complement or right - left <= 2 and det in ("a", "an"):
+        return None  # "an official" alone does not single anyone out
+    if not d.singular and _members_of_known_actor(ctx, d):
+        return None  # "officials of the Health Ministry": members of a known actor
+    return _new_actor(ctx, ctx.doc, left, right, d.singular), left, right
+
+
+def _members_of_known_actor(ctx: DocContext, d: _Description) -> bool:
+    """Whether the phrase from its head on names an actor other than a person."""
+    doc = ctx.doc
+    last = doc[d.right - 1]
+    inner = ctx.actors.mentions_in(doc[d.tok.i].idx, last.idx + len(last))
+    return any(
+        ctx.actors.actors[m.actor].kind != ActorKind.PERSON
+        for m in inner
+        if m.actor in ctx.actors.actors
+    )
+
+
+def _organisation_description(ctx: DocContext, d: _Description) -> tuple[str, int, int] | None:
+    """ "the ministry", "the bloc", "the company" → the most recent actor of a kind the
+    head fits (of the same state, when a demonym says which)."""
+    tok, left = d.tok, d.left
+    kinds = lx.DESCRIPTION_ORG_HEADS.get(tok.lower_)
     if kinds is None:
         return None
-    for _, a in _candidates(ctx, doc[left].idx):
+    for _, a in _candidates(ctx, ctx.doc[left].idx):
         if a.kind not in kinds:
             continue
         if tok.lower_ in ("alliance", "bloc"):
             e = gazetteer.entry(a.key)
-            if e is None or e.org_kind not in _ALLIANCE_KINDS:
+            if e is None or e.org_kind not in lx.ALLIANCE_ORG_KINDS:
                 continue
-        if tok.lower_ in ("ministry", "department") and "ministry" not in a.key:
+        if tok.lower_ in lx.MINISTRY_NOUNS and "ministry" not in a.key:
             continue
-        if states and a.part_of not in states and a.key not in states:
+        if d.states and a.part_of not in d.states and a.key not in d.states:
             continue
         return a.key, left, tok.i + 1
     return None
 
 
 def _new_actor(ctx: DocContext, doc, left: int, right: int, singular: bool) -> str:
-    """An unnamed person ("Iranian source") or group ("co-chairs of X") named by its words."""
+    """An unnamed person ("Peruvian source") or group ("co-chairs of X") named by its words."""
     span = doc[left:right]
     words = span.text
-    name = (
-        words.split(" ", 1)[1]
-        if doc[left].lower_ in ("the", "a", "an") and len(span) > 1
-        else words
-    )
+    name = words.split(" ", 1)[1] if doc[left].lower_ in lx.ARTICLES and len(span) > 1 else words
     name = (
         name[:1].lower() + name[1:]
         if name[:1].isupper() and not gazetteer.state_by_demonym(name.split()[0])
@@ -431,35 +388,44 @@ def resolve(ctx: DocContext) -> None:
         ctx: The article after :func:`kg_builder.extract.actors.find_actors`.
 
     Example:
-        "Grushko spoke first. The Russian diplomat said he ..." adds mentions of
-        ``alexander-grushko`` for "The Russian diplomat" and "he"; "An Iranian source
-        told Reuters ..." adds the actor ``iranian-source`` (not Iran).
+        "Deputy Foreign Minister Ana Rojas spoke first. The Chilean diplomat said she
+        ..." adds mentions of ``ana-rojas`` for "The Chilean diplomat" and "she"; "A
+        Peruvian source told reporters ..." adds the actor ``peruvian-source`` (not Peru).
     """
     doc = ctx.doc
     titles = _titles(ctx)
     genders: dict[str, str] = {}
     for tok in doc:
         low = tok.lower_
-        if tok.pos_ == "PRON" and low in _MALE | _FEMALE | _IT | _THEY:
+        if (
+            tok.pos_ == "PRON"
+            and low in lx.PERSON_PRONOUNS | lx.THING_PRONOUNS | lx.PLURAL_PRONOUNS
+        ):
             if ctx.actors.mention_at(tok.idx, tok.idx + len(tok)) is not None:
                 continue
-            if low in _IT and _expletive(tok):
+            if low in lx.THING_PRONOUNS and _expletive(tok):
                 continue
             key = _pronoun(ctx, tok, genders)
             if key is None:
                 continue
-            if low in _MALE | _FEMALE:
-                genders.setdefault(key, "m" if low in _MALE else "f")
+            if low in lx.PERSON_PRONOUNS:
+                genders.setdefault(key, "m" if low in lx.MALE_PRONOUNS else "f")
             ctx.actors.add_mention(Mention(key, tok.text, span_of_tokens(tok)))
             continue
         if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound":
             continue
         head = _head_word(doc, tok)
-        if not (head in posts.TITLE_NOUNS or head in PERSON_NOUNS or low in _ORG_HEADS):
+        if not (
+            head in lx.TITLE_NOUNS
+            or head in lx.DESCRIPTION_PERSON_NOUNS
+            or low in lx.DESCRIPTION_ORG_HEADS
+        ):
             continue
         if ctx.actors.mention_at(tok.idx, tok.idx + len(tok)) is not None:
             continue
-        if low in _ORG_HEADS and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+        if low in lx.DESCRIPTION_ORG_HEADS and any(
+            c.dep_ == "prep" and c.lower_ == "of" for c in tok.children
+        ):
             continue
         res = _description(ctx, tok, titles)
         if res is None:
@@ -470,3 +436,7 @@ def resolve(ctx: DocContext) -> None:
         actor = ctx.actors.actors[key]
         if span.text != actor.name:
             ctx.actors.add_actor(Actor(key, actor.name, actor.kind, (span.text,)))
+
+
+#: The coreference stage: adds mentions of pronouns and descriptions to ``ctx.actors``.
+STAGE = Stage("coreference", resolve, requires=("doc", "actors"), assigns=("coreference",))

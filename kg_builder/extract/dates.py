@@ -18,72 +18,15 @@ from dataclasses import dataclass
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from kg_builder.extract import lexicon as lx
 from kg_builder.extract.tree import climb
 
-WEEKDAYS: dict[str, int] = {
-    "monday": 0,
-    "tuesday": 1,
-    "wednesday": 2,
-    "thursday": 3,
-    "friday": 4,
-    "saturday": 5,
-    "sunday": 6,
-}
-
-MONTHS: dict[str, int] = {
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-
-#: Auxiliaries and cue words that put a clause in the future.
-FUTURE_CUES: frozenset[str] = frozenset(
-    {
-        "will",
-        "shall",
-        "'ll",
-        "’ll",
-        "upcoming",
-        "forthcoming",
-        "scheduled",
-        "planned",
-        "next",
-        "tomorrow",
-        "expected",
-        "due",
-        "later",
-        "plan",
-        "schedule",
-        "going",
-    }
-)
-
-_MONTH_RE = (
-    r"(?P<month>January|February|March|April|May|June|July|August|September|"
-    r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-)
-_WEEKDAY_RE = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# Month and weekday names as written (capitalised), in the order of the lexicon: full names
+# before their abbreviations, "Sept" before "Sep".
+_MONTH_RE = r"(?P<month>" + "|".join(m.capitalize() for m in lx.MONTHS) + r")\.?"
+_WEEKDAY_RE = r"(?P<weekday>" + "|".join(d.capitalize() for d in lx.WEEKDAYS) + ")"
+_RELATIVE_RE = "|".join(lx.WEEKDAY_RELATIVES)
+_RELDAY_RE = "|".join(lx.RELATIVE_DAYS)
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
@@ -105,11 +48,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ym", re.compile(r"\b" + _MONTH_RE + r",?\s+(?P<year>(?:19|20)\d{2})\b")),
     (
         "weekday",
-        re.compile(
-            r"\b(?:(?P<rel>last|next|this|coming|past)\s+)?" + _WEEKDAY_RE + r"(?:['’]s)?\b"
-        ),
+        re.compile(r"\b(?:(?P<rel>" + _RELATIVE_RE + r")\s+)?" + _WEEKDAY_RE + r"(?:['’]s)?\b"),
     ),
-    ("relday", re.compile(r"\b(?P<relday>yesterday|today|tomorrow|tonight)\b", re.I)),
+    ("relday", re.compile(r"\b(?P<relday>" + _RELDAY_RE + r")\b", re.I)),
 )
 
 
@@ -232,21 +173,20 @@ def _resolve_match(
         day = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         return (day.isoformat(), day) if day else None
     if kind in {"mdy", "dmy"}:
-        month = MONTHS[m["month"].lower().rstrip(".")]
+        month = lx.MONTHS[m["month"].lower().rstrip(".")]
         year = int(m["year"]) if m["year"] else None
         day = resolve_month_day(month, int(m["day"]), published, future, year)
         return (day.isoformat(), day) if day else None
     if kind == "ym":
-        month = MONTHS[m["month"].lower().rstrip(".")]
+        month = lx.MONTHS[m["month"].lower().rstrip(".")]
         return f"{int(m['year']):04d}-{month:02d}", None
     if published is None:
         return None
     if kind == "weekday":
-        day = resolve_weekday(WEEKDAYS[m["weekday"].lower()], published, future, m["rel"])
+        day = resolve_weekday(lx.WEEKDAYS[m["weekday"].lower()], published, future, m["rel"])
         return day.isoformat(), day
     word = m["relday"].lower()
-    shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[word]
-    day = published + dt.timedelta(days=shift)
+    day = published + dt.timedelta(days=lx.RELATIVE_DAYS[word])
     return day.isoformat(), day
 
 
@@ -256,8 +196,8 @@ def first_date(
     """The first day-precise date in ``text`` ("on Monday and Tuesday" → Monday).
 
     Example:
-        >>> first_date("from May 9 to 12", dt.date(2025, 5, 8), future=True).value
-        '2025-05-09'
+        >>> first_date("from June 3 to 5", dt.date(2025, 6, 2), future=True).value
+        '2025-06-03'
     """
     for d in find_dates(text, published, future, offset):
         if d.date is not None:
@@ -283,22 +223,14 @@ def is_future(anchor: Token | SpacySpan) -> bool:
     verb = climb(token, lambda t: t.pos_ not in {"VERB", "AUX"})
     # "the meeting scheduled for Monday": amod/acl participles carry the cue themselves
     for tok in list(token.children) + [token]:
-        if tok.lower_ in {
-            "upcoming",
-            "forthcoming",
-            "next",
-            "planned",
-            "scheduled",
-            "future",
-            "proposed",
-        }:
+        if tok.lower_ in lx.FUTURE_MODIFIERS:
             return True
     clause = [verb] + list(verb.children)
     for tok in clause:
         low = tok.lower_
-        if tok.dep_ in {"aux", "auxpass"} and low in {"will", "shall", "'ll", "’ll"}:
+        if tok.dep_ in {"aux", "auxpass"} and low in lx.FUTURE_AUXILIARIES:
             return True
-        if low in {"scheduled", "planned", "expected", "due", "slated", "set"} and tok.dep_ in {
+        if low in lx.SCHEDULED_WORDS and tok.dep_ in {
             "ROOT",
             "acl",
             "relcl",
@@ -308,38 +240,15 @@ def is_future(anchor: Token | SpacySpan) -> bool:
             "conj",
         }:
             return True
-        if tok.dep_ in {"npadvmod", "advmod"} and low in {"tomorrow", "later", "soon"}:
+        if tok.dep_ in {"npadvmod", "advmod"} and low in lx.FUTURE_ADVERBS:
             return True
-    if verb.lemma_ in {"schedule", "plan", "expect", "set", "slate"} and verb.tag_ == "VBN":
+    if verb.lemma_ in lx.SCHEDULE_VERBS and verb.tag_ == "VBN":
         return True
     # "is to visit", "are going to meet"
     head = verb.head
-    if verb.dep_ == "xcomp" and head.lemma_ in {
-        "be",
-        "go",
-        "plan",
-        "intend",
-        "expect",
-        "schedule",
-        "agree",
-        "decide",
-    }:
+    if verb.dep_ == "xcomp" and head.lemma_ in lx.FUTURE_CONTROL_VERBS:
         if head.lemma_ == "be" or head.tag_ in {"VBZ", "VBP", "VBN", "VBG"}:
             return True
         if any(c.lower_ in {"will", "shall"} for c in head.children):
             return True
-    for tok in verb.subtree:
-        if tok.lower_ == "next" and tok.head.lower_ in {
-            "week",
-            "month",
-            "year",
-            "monday",
-            "tuesday",
-            "wednesday",
-            "thursday",
-            "friday",
-            "saturday",
-            "sunday",
-        }:
-            return True
-    return False
+    return any(tok.lower_ == "next" and tok.head.lower_ in lx.NEXT_UNITS for tok in verb.subtree)

@@ -9,14 +9,20 @@ organisations that only report are never demanders.
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from kg_builder.extract import lexicon as lx
+from kg_builder.extract.clauses import is_passive
 from kg_builder.extract.context import DocContext
 from kg_builder.extract.tree import ancestors
 from kg_builder.models import ActorKind
+from kg_builder.nlp import gazetteer
 
+_QUOTE_OPEN = "\u201c\u00ab\u201e"
+_QUOTE_CLOSE = "\u201d\u00bb"
 QUOTE_MARKS = '\u201c\u00ab\u201e\u201d\u00bb"'
 #: Kinds of actor that report speech but do not voice demands.
 NON_SPEAKERS = (ActorKind.MEDIA_ORGANISATION,)
@@ -29,7 +35,7 @@ class RoleFinder:
         self.ctx = ctx
         self.doc = ctx.doc
         self.text = ctx.article.text
-        self.quotes = lx.quote_regions(self.text)
+        self.quotes = quote_regions(self.text)
         # the same as a set of offsets: _in_quote() is asked for many tokens
         self.quoted_chars = {i for s, e in self.quotes for i in range(s, e)}
 
@@ -52,7 +58,7 @@ class RoleFinder:
         return out
 
     def _affiliation(self, person: str) -> list[str]:
-        """States or bodies named in the descriptions of a person ("Iran's FM X")."""
+        """States or bodies named in the descriptions of a person ("Chile's FM X")."""
         found: list[str] = []
         for m in self.ctx.actors.mentions:
             if m.actor != person:
@@ -77,7 +83,7 @@ class RoleFinder:
                     if a is not None and a.kind not in (ActorKind.PERSON, *NON_SPEAKERS):
                         found.append(k)
                         continue
-                names = lx.demonym_states().get(t.text.casefold())
+                names = gazetteer.demonym_states().get(t.text.casefold())
                 if names:
                     found.extend(self._actor_named(names))
         return list(dict.fromkeys(found))
@@ -99,7 +105,7 @@ class RoleFinder:
         for _ in range(4):
             subjs = [c for c in t.children if c.dep_ == "nsubj"]
             subj = next((c for c in subjs if self.keys(c)), subjs[0] if subjs else None)
-            if subj is None and lx.is_passive(t):
+            if subj is None and is_passive(t):
                 agent = self._agent_keys(t)
                 if agent:
                     keys = agent
@@ -135,9 +141,7 @@ class RoleFinder:
         keys: list[str] = []
         for t in ancestors(v):
             if t.lemma_.lower() in lx.REPORTING_VERBS and not self._in_quote(t):
-                subj = child(t, ("nsubj",)) or (
-                    child(t, ("nsubjpass",)) if lx.is_passive(t) else None
-                )
+                subj = child(t, ("nsubj",)) or (child(t, ("nsubjpass",)) if is_passive(t) else None)
                 if subj is not None:
                     keys = merge_keys(keys, self.keys(subj))
         chain = {v.i, *(a.i for a in v.ancestors)}
@@ -191,7 +195,7 @@ class RoleFinder:
                     and not self._in_quote(v)
                 ):
                     subj = child(v, ("nsubj",))
-                    if subj is not None and subj.lower_ not in lx.FIRST_PERSON:
+                    if subj is not None and subj.lower_ not in lx.FIRST_PERSON_PRONOUNS:
                         keys = self.keys(subj)
                         if keys:
                             return keys
@@ -213,17 +217,17 @@ class RoleFinder:
                     if c.dep_ in ("compound", "poss", "amod", "nmod") and c.i < t.i:
                         k = self.ctx.actors.resolve_token(c)
                         if k is None and c.dep_ in ("amod", "compound"):
-                            names = lx.demonym_states().get(c.text.casefold())
+                            names = gazetteer.demonym_states().get(c.text.casefold())
                             k = next(iter(self._actor_named(names)), None) if names else None
                         if k:
                             break
             if (
                 k is None
                 and t.pos_ == "NOUN"
-                and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in t.children)
+                and any(c.dep_ == "det" and c.lower_ in lx.SINGULAR_DEFINITES for c in t.children)
             ):
                 k = self._description(t, exclude or [])
-            if k is None and t.lemma_ in ("one", "some", "many", "all", "each", "most"):
+            if k is None and t.lemma_ in lx.PARTITIVE_QUANTIFIERS:
                 p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
                 k = (
                     self.ctx.actors.resolve_token(child(p, ("pobj",)))
@@ -246,7 +250,7 @@ class RoleFinder:
     def _pronoun(self, t: Token, exclude: list[str]) -> str | None:
         """Nearest earlier actor compatible with an unresolved pronoun."""
         low = t.lower_
-        if low in lx.FIRST_PERSON:
+        if low in lx.FIRST_PERSON_PRONOUNS:
             if self._in_quote(t):
                 ks = [k for k in self._quote_speaker(t) if k not in exclude]
                 return ks[0] if ks else None
@@ -286,7 +290,7 @@ class RoleFinder:
         if t is None:
             return out
         for c in t.children:
-            if c.dep_ in ("prep", "agent", "dative") and c.lower_ in ("from", "of", "by", "to"):
+            if c.dep_ in ("prep", "agent", "dative") and c.lower_ in lx.SOURCE_PREPS:
                 out += self.keys(child(c, ("pobj",)), exclude=exclude)
         return [k for k in dict.fromkeys(out) if k not in exclude]
 
@@ -305,12 +309,14 @@ class RoleFinder:
 
 
 def child(t: Token | None, deps: tuple[str, ...]) -> Token | None:
+    """The first child of ``t`` whose dependency label is in ``deps``."""
     if t is None:
         return None
     return next((c for c in t.children if c.dep_ in deps), None)
 
 
 def merge_keys(a: list[str], b: list[str]) -> list[str]:
+    """``a`` then the keys of ``b`` not in ``a``, in order."""
     return list(dict.fromkeys([*a, *b]))
 
 
@@ -318,3 +324,40 @@ def sentence_quoted(finder: RoleFinder, sent: SpacySpan) -> bool:
     """Whether most of the sentence lies inside quotation marks."""
     inside = sum(1 for t in sent if finder._in_quote(t))
     return inside * 2 > len(sent)
+
+
+#: The characters :func:`quote_regions` acts on: quotation marks and paragraph breaks.
+_QUOTE_REGION_MARKS = re.compile(f'[{_QUOTE_OPEN}{_QUOTE_CLOSE}"]|\n(?=\n)')
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """Character ranges inside quotation marks (curly, guillemets or straight).
+
+    A quotation opened with a curly mark may be closed by a straight one; an unclosed one
+    ends at the paragraph break unless the next paragraph reopens it.
+    """
+    regions: list[tuple[int, int]] = []
+    start: int | None = None
+    straight: int | None = None
+    for mark in _QUOTE_REGION_MARKS.finditer(text):
+        i, ch = mark.start(), mark.group()
+        if ch in _QUOTE_OPEN and start is None:
+            start = i + 1
+        elif start is not None and (ch in _QUOTE_CLOSE or ch == '"'):
+            regions.append((start, i))  # a curly opening may close with a straight mark
+            start = None
+        elif ch == '"':
+            if straight is None:
+                straight = i + 1
+            else:
+                regions.append((straight, i))
+                straight = None
+        elif (
+            ch == "\n"
+            and text[i : i + 2] == "\n\n"
+            and start is not None
+            and (i + 2 < len(text) and text[i + 2] not in _QUOTE_OPEN)
+        ):
+            regions.append((start, i))
+            start = None
+    return sorted(regions)

@@ -9,8 +9,8 @@ PLOVER REQUEST/DEMAND read from the dependency parse with general cue lexicons
 * reported obligations: "X said that Y should/must/has to/needs to V", in quotations too;
 * nominal demands: "the need for Y to V", "X's demand that Y V", "one of X's demands was
   that Y V", enumerated lists ("First, ... Second, ...") after "X listed the issues";
-* conditions: "X would consider V, provided that Y V'", "Z depends on the lifting of ...";
-* implied demands: "X warned that failure to V will harm ...".
+* conditions: "X would consider V, provided that Y V'", "Z depends on the release of ...";
+* implied demands: "X said that any failure to V would hurt ...".
 
 The demander is whoever voices the demand (subject of the demand or reporting verb,
 "according to X", the speaker of a quotation), widened to the state or body the person
@@ -28,7 +28,15 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from kg_builder.extract import lexicon as lx
-from kg_builder.extract.context import DocContext
+from kg_builder.extract.clauses import (
+    directive_clause,
+    has_to,
+    is_passive,
+    is_question,
+    negated,
+    opens_enumeration,
+)
+from kg_builder.extract.context import DocContext, Stage
 from kg_builder.extract.demand_roles import RoleFinder
 from kg_builder.extract.demand_roles import child as _child
 from kg_builder.extract.demand_roles import merge_keys as _merge
@@ -81,7 +89,7 @@ class _Finder(RoleFinder):
     def run(self) -> tuple[Demand, ...]:
         list_voice: list[str] = []
         for sent in self.doc.sents:
-            if lx.is_question(sent):
+            if is_question(sent):
                 list_voice = []
                 continue
             before = len(self.found)
@@ -97,7 +105,7 @@ class _Finder(RoleFinder):
                     self._dependence(tok)
                 if tok.lemma_.lower() in lx.FAILURE_NOUNS and tok.pos_ == "NOUN":
                     self._failure(tok)
-            if list_voice and lx.opens_enumeration(sent):
+            if list_voice and opens_enumeration(sent):
                 self._enumerated_item(sent, list_voice, before)
             else:
                 list_voice = self._listing_voice(sent)
@@ -120,8 +128,8 @@ class _Finder(RoleFinder):
 
     def _verb_frames(self, v: Token) -> None:
         lemma = v.lemma_.lower()
-        if lx.negated(v) or v.dep_ in ("acl", "relcl", "amod", "compound"):
-            return  # "reasons to expect ...": no speech act
+        if negated(v) or v.dep_ in ("acl", "relcl", "amod", "compound"):
+            return  # "the chance to ask ...": no speech act
         if any(m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS for m in v.children):
             return  # "if Y wants closer ties, ...": a condition, not a demand
         if lemma in lx.OBJECT_INFINITIVE_VERBS and self._object_infinitive(v, lemma):
@@ -141,7 +149,7 @@ class _Finder(RoleFinder):
             return
         if lemma in lx.SELF_INFINITIVE_VERBS:
             for c in v.children:
-                if c.dep_ == "xcomp" and lx.has_to(c) and not lx.negated(c):
+                if c.dep_ == "xcomp" and has_to(c) and not negated(c):
                     self._emit_acts(c, self._voice(v), [], subject=None)
 
     def _object_infinitive(self, v: Token, lemma: str) -> bool:
@@ -150,7 +158,7 @@ class _Finder(RoleFinder):
         for prep in lx.OBJECT_INFINITIVE_VERBS[lemma]:
             if prep == "":
                 addressee = _child(v, ("dobj",))
-                if addressee is None and lx.is_passive(v):
+                if addressee is None and is_passive(v):
                     addressee = _child(v, ("nsubjpass",))
             else:
                 p = next(
@@ -164,9 +172,7 @@ class _Finder(RoleFinder):
             (
                 c
                 for c in v.children
-                if c.dep_ in ("xcomp", "ccomp", "advcl")
-                and c.pos_ in ("VERB", "AUX")
-                and lx.has_to(c)
+                if c.dep_ in ("xcomp", "ccomp", "advcl") and c.pos_ in ("VERB", "AUX") and has_to(c)
             ),
             None,
         )
@@ -177,25 +183,24 @@ class _Finder(RoleFinder):
                     for c in addressee.children
                     if c.dep_ in ("acl", "relcl", "xcomp")
                     and c.pos_ in ("VERB", "AUX")
-                    and lx.has_to(c)
+                    and has_to(c)
                 ),
                 None,
             )
         if inf is not None and addressee is None:
-            addressee = _child(inf, ("nsubj",))  # "wants NATO to guarantee" (ccomp subject)
+            addressee = _child(inf, ("nsubj",))  # "wants Peru to guarantee" (ccomp subject)
             if addressee is None and lemma not in ("call", "appeal"):
                 return False
-        if inf is None or lx.negated(inf):
+        if inf is None or negated(inf):
             return False
         if lemma in ("call", "appeal") and addressee is None:
             return False
-        if lx.is_passive(v):
-            voice = self._agent_keys(v) or self._reporting_voice(v)
-        else:
-            voice = self._voice(v)
+        voice = (
+            (self._agent_keys(v) or self._reporting_voice(v)) if is_passive(v) else self._voice(v)
+        )
         to = self.keys(addressee, exclude=voice) if addressee is not None else []
         if addressee is not None and not to:
-            return False  # "requires a new constitution to reflect ...": no one is asked
+            return False  # "requires a new charter to cover ...": no one is asked
         self._emit_acts(inf, voice, to, subject=addressee)
         # "urged Y to respect A, uphold B, and show C": a mis-attached conjunct of v
         for c in v.conjuncts:
@@ -206,7 +211,7 @@ class _Finder(RoleFinder):
                 and c.lemma_.lower() not in lx.OBJECT_INFINITIVE_VERBS
                 and not any(x.dep_ == "aux" and x.tag_ == "MD" for x in c.children)
             ):
-                # ("... and will decide": a modal makes it v's own next predicate)
+                # ("... and will then judge": a modal makes it v's own next predicate)
                 self._add(self._make(c, voice, to))
         return True
 
@@ -214,21 +219,21 @@ class _Finder(RoleFinder):
         """ "X demanded that Y V", "We expect that Y will V"."""
         done = False
         for c in clauses or [c for c in v.children if c.dep_ == "ccomp"]:
-            if c.pos_ not in ("VERB", "AUX") or lx.has_to(c):
+            if c.pos_ not in ("VERB", "AUX") or has_to(c):
                 continue
             if any(
-                m.lower_ in ("whether", "if", "how", "why", "what", "when")
+                m.lower_ in lx.INTERROGATIVE_MARKS
                 for m in c.children
                 if m.dep_ in ("mark", "advmod")
             ):
                 continue
             if self._in_quote(c) and not self._in_quote(v):
                 continue
-            if not lx.directive_clause(c, lemma):
+            if not directive_clause(c, lemma):
                 continue
             voice = self._voice(v)
             for clause in [c, *[x for x in c.conjuncts if x.pos_ in ("VERB", "AUX")]]:
-                if lx.negated(clause) and lemma not in ("demand", "insist", "require"):
+                if negated(clause) and lemma not in lx.NEGATIVE_DEMAND_VERBS:
                     continue
                 subj = _child(clause, ("nsubj", "expl"))
                 to = self.keys(subj, exclude=voice) if subj is not None else []
@@ -248,13 +253,13 @@ class _Finder(RoleFinder):
                 obj = _child(p, ("pobj", "pcomp")) if p is not None else None
             if obj is not None:
                 break
-        if obj is None:  # "demands written responses": participle mis-parsed as xcomp
+        if obj is None:  # "demands signed guarantees": participle mis-parsed as xcomp
             obj = next(
                 (
                     c
                     for c in v.children
                     if c.dep_ == "xcomp"
-                    and not lx.has_to(c)
+                    and not has_to(c)
                     and c.tag_ in ("VBN", "VBD")
                     and _child(c, ("dobj",))
                 ),
@@ -266,7 +271,7 @@ class _Finder(RoleFinder):
             or obj.lemma_.lower() in (lx.DEMAND_NOUNS | lx.FAILURE_NOUNS)
         ):
             return False
-        if lx.is_passive(v):
+        if is_passive(v):
             return False
         voice = self._voice(v)
         to = (
@@ -296,7 +301,7 @@ class _Finder(RoleFinder):
             h = v.head
             if not (
                 v.dep_ == "xcomp"
-                and lx.has_to(v)
+                and has_to(v)
                 and h.lemma_.lower() in lx.OBLIGATION_SEMI_MODALS
                 and h.pos_ in ("VERB", "AUX")
                 and h.i != v.i
@@ -305,24 +310,24 @@ class _Finder(RoleFinder):
             if _child(h, ("dobj",)) is not None:
                 return
             clause = h
-        if lx.negated(clause) and modal is None:
+        if negated(clause) and modal is None:
             return  # "does not have to": no obligation
         subj = _child(clause, _SUBJ)
         if subj is None and clause.dep_ == "acl":
-            subj = clause.head  # "the restrictions needed to be lifted" (mis-parse)
-        if subj is not None and subj.lower_ in lx.FIRST_PERSON:
+            subj = clause.head  # "the fees needed to be cut" (mis-parse)
+        if subj is not None and subj.lower_ in lx.FIRST_PERSON_PRONOUNS:
             return
         voice = self._clause_voice(clause)
         if not voice:
             return
         to: list[str] = []
-        if subj is not None and not lx.is_passive(v):
+        if subj is not None and not is_passive(v):
             to = self.keys(subj, exclude=voice)
             if not to and subj.pos_ == "PRON" and subj.lower_ not in ("there",):
                 return
             if not to and self.keys(subj):
-                return  # the speaker's own side: "Russia must respond"
-        elif lx.is_passive(v):
+                return  # the speaker's own side: "Chile must respond"
+        elif is_passive(v):
             to = self._agent_keys(v)
         self._emit_acts(v, voice, to, subject=subj)
 
@@ -330,79 +335,15 @@ class _Finder(RoleFinder):
 
     def _nominal(self, n: Token, default_voice: list[str] | None = None) -> None:
         """ "the need for Y to V", "X's demand that Y V", "one of X's demands was that ..."."""
-        act: Token | None = None
-        subj: Token | None = None
-        for c in n.children:
-            if (
-                c.dep_ in ("acl", "advcl", "relcl", "ccomp")
-                and c.pos_ in ("VERB", "AUX")
-                and (
-                    lx.has_to(c)
-                    or any(m.dep_ == "mark" and m.lower_ in ("that", "for") for m in c.children)
-                )
-            ):
-                act = c
-                subj = _child(c, ("nsubj",))
-                break
-        cop = n.head if n.dep_ in _SUBJ else None
-        if n.dep_ == "pobj" and n.head.head.dep_ in _SUBJ and n.head.head.lemma_ == "one":
-            cop = n.head.head.head  # "one of X's demands was that ..."
-        if act is None and cop is not None and cop.lemma_ == "be":
-            act = next(
-                (c for c in cop.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None
-            )
-            if act is not None:
-                subj = _child(act, ("nsubj",))
-            else:
-                attr = _child(cop, ("attr",))
-                if attr is not None and attr.pos_ in ("NOUN", "PROPN"):
-                    act = attr
-        np_obj: Token | None = None
-        if act is None:
-            p = next((c for c in n.children if c.dep_ == "prep" and c.lower_ == "for"), None)
-            np_obj = _child(p, ("pobj", "pcomp")) if p is not None else None
-            if np_obj is None and n.lemma_.lower() in ("demand", "ultimatum", "request"):
-                p = next(
-                    (
-                        c
-                        for c in n.children
-                        if c.dep_ == "prep" and c.lower_ in ("from", "to", "on")
-                    ),
-                    None,
-                )
-                if p is not None and (p.lower_ in ("from", "to") or self._from_keys(n, [])):
-                    np_obj = n
+        act, subj = _nominal_act(n)
+        np_obj = self._nominal_object(n) if act is None else None
         if act is None and np_obj is None:
             return
-        poss = _child(n, ("poss",))
-        if (
-            poss is None
-            and n.dep_ == "pobj"
-            and n.head.lower_ == "of"
-            and n.head.head.pos_ in ("NOUN", "NUM", "PRON")
-        ):
-            poss = _child(n.head.head, ("poss",))  # "X's set of demands", "one of X's ..."
-            gov_np = n.head.head
-        else:
-            gov_np = n
-        voice = self.keys(poss) if poss is not None else []
-        gov = _governor(gov_np)
-        if not voice and gov is not None and gov.lemma_.lower() in lx.NOMINAL_GOVERNORS:
-            voice = self._voice(gov)
-        elif not voice and gov is not None and gov.lemma_.lower() != "be":
+        voiced = self._nominal_voice(n, default_voice)
+        if voiced is None:
             return  # "the talks created conditions for ...": nobody voices it
-        if not voice:
-            voice = default_voice or self._according_to(n.sent) or self._quote_speaker(n)
-        status = DemandStatus.MADE
-        extra: list[str] = []
-        if gov is not None and gov.lemma_.lower() in lx.REJECT_VERBS | lx.ACCEPT_VERBS:
-            status = (
-                DemandStatus.REJECTED
-                if gov.lemma_.lower() in lx.REJECT_VERBS
-                else DemandStatus.ACCEPTED
-            )
-            if poss is not None:
-                extra = self.keys(_child(gov, ("nsubj",)), exclude=voice)
+        voice, poss, gov = voiced
+        status, extra = self._verdict(gov, poss, voice)
         if act is not None and act.pos_ in ("VERB", "AUX"):
             inner = _causative_inner(act)
             if inner is not None:
@@ -416,9 +357,70 @@ class _Finder(RoleFinder):
             _Found(voice, to, _np_tokens(obj, self.ctx.text), obj, status=status, nominal=True)
         )
 
+    def _nominal_object(self, n: Token) -> Token | None:
+        """What a demand noun without a clause asks for: "a call for restraint" → restraint;
+        "a demand to the council", "the request from Y" → the demand itself."""
+        p = next((c for c in n.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+        np_obj = _child(p, ("pobj", "pcomp")) if p is not None else None
+        if np_obj is None and n.lemma_.lower() in lx.ADDRESSED_DEMAND_NOUNS:
+            p = next(
+                (c for c in n.children if c.dep_ == "prep" and c.lower_ in lx.DEMAND_NOUN_PREPS),
+                None,
+            )
+            if p is not None and (p.lower_ in ("from", "to") or self._from_keys(n, [])):
+                np_obj = n
+        return np_obj
+
+    def _nominal_voice(
+        self, n: Token, default_voice: list[str] | None
+    ) -> tuple[list[str], Token | None, Token | None] | None:
+        """Who voices a demand noun: its possessor ("X's demand"), else the subject of the
+        verb that voices it ("X issued an ultimatum"), else the listing actor, "according to
+        X" or the quotation's speaker.
+
+        Returns:
+            ``(voice, possessor, governing verb)``, or None when a verb that voices nothing
+            governs the noun.
+        """
+        poss = _child(n, ("poss",))
+        if (
+            poss is None
+            and n.dep_ == "pobj"
+            and n.head.lower_ == "of"
+            and n.head.head.pos_ in ("NOUN", "NUM", "PRON")
+        ):
+            poss = _child(n.head.head, ("poss",))  # "X's set of demands", "one of X's ..."
+            gov_np = n.head.head
+        else:
+            gov_np = n
+        voice = self.keys(poss) if poss is not None else []
+        gov = _governor(gov_np)
+        if not voice and gov is not None and gov.lemma_.lower() in lx.DEMAND_VOICING_VERBS:
+            voice = self._voice(gov)
+        elif not voice and gov is not None and gov.lemma_.lower() != "be":
+            return None
+        if not voice:
+            voice = default_voice or self._according_to(n.sent) or self._quote_speaker(n)
+        return voice, poss, gov
+
+    def _verdict(
+        self, gov: Token | None, poss: Token | None, voice: list[str]
+    ) -> tuple[DemandStatus, list[str]]:
+        """Status of a demand noun under "rejected"/"met" ("Y rejected X's demand"), and the
+        one who rejected or met it (an addressee)."""
+        if gov is None or gov.lemma_.lower() not in lx.REJECT_VERBS | lx.ACCEPT_VERBS:
+            return DemandStatus.MADE, []
+        status = (
+            DemandStatus.REJECTED
+            if gov.lemma_.lower() in lx.REJECT_VERBS
+            else DemandStatus.ACCEPTED
+        )
+        extra = self.keys(_child(gov, ("nsubj",)), exclude=voice) if poss is not None else []
+        return status, extra
+
     def _failure(self, n: Token) -> None:
-        """ "X warned that failure to V will harm ..." → X demands V."""
-        act = next((c for c in n.children if c.dep_ in ("acl", "relcl") and lx.has_to(c)), None)
+        """ "X said that any failure to V would hurt ..." → X demands V."""
+        act = next((c for c in n.children if c.dep_ in ("acl", "relcl") and has_to(c)), None)
         if act is None or n.dep_ not in _SUBJ:
             return
         gov = climb(
@@ -439,12 +441,12 @@ class _Finder(RoleFinder):
     # ------------------------------------------------------------------ conditions
 
     def _dependence(self, t: Token) -> None:
-        """ "Z depends on the lifting of sanctions" reported by X → conditional demand."""
+        """ "Z depends on the release of the prisoners" reported by X → conditional demand."""
         if t.lemma_.lower() not in lx.DEPENDENCE_VERBS | lx.DEPENDENCE_ADJECTIVES:
             return
         p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")), None)
         obj = _child(p, ("pobj", "pcomp")) if p is not None else None
-        if obj is None or lx.negated(t):
+        if obj is None or negated(t):
             return
         voice = self._clause_voice(t)
         if not voice:
@@ -469,7 +471,7 @@ class _Finder(RoleFinder):
             ):
                 return
             mark = next(m for m in v.children if m.dep_ == "mark")
-        elif mark.lower_ not in ("provided", "providing", "condition"):
+        elif mark.lower_ not in lx.PROVISO_MARKS:
             return
         words = self.doc[max(mark.i - 2, v.sent.start) : mark.i + 1].text.lower()
         if mark.lower_ == "condition" and "on condition" not in words:
@@ -503,9 +505,9 @@ class _Finder(RoleFinder):
     # ------------------------------------------------------------------ enumerations
 
     def _listing_voice(self, sent: SpacySpan) -> list[str]:
-        """The demander of "X listed the key issues:" (carried to "First, ... Second, ...")."""
+        """The demander of "X listed its conditions:" (carried to "First, ... Second, ...")."""
         root = sent.root
-        if root.lemma_.lower() not in lx.LISTING_VERBS or lx.negated(root):
+        if root.lemma_.lower() not in lx.LISTING_VERBS or negated(root):
             return []
         if _child(root, ("dobj",)) is None:
             return []
@@ -547,7 +549,7 @@ class _Finder(RoleFinder):
         """One demand for ``act`` and for each coordinated act that shares its subject."""
         acts = [act]
         if with_conj:
-            # "expects X to give ... and will decide ...": a conjunct with its own modal or
+            # "expects X to send ... and will then judge ...": a conjunct with its own modal or
             # tense auxiliary is a new predicate of the matrix subject, not a demanded act
             acts += [
                 c
@@ -561,7 +563,7 @@ class _Finder(RoleFinder):
                 )
             ]
         for a in acts:
-            if a.i != act.i and lx.negated(a) and not lx.negated(act):
+            if a.i != act.i and negated(a) and not negated(act):
                 continue
             f = self._make(a, voice, to)
             f.status = status
@@ -584,10 +586,10 @@ class _Finder(RoleFinder):
                 continue
             to = [k for k in f.addressees if k not in by]
             inherited = next((last_to[k] for k in by if k in last_to), [])
-            if not inherited and lx.is_passive(f.head):
+            if not inherited and is_passive(f.head):
                 inherited = [k for k in last_any if k not in by]
             inside = [k for k in self._keys_in(f.content) if k not in by]
-            if not to and lx.is_passive(f.head):
+            if not to and is_passive(f.head):
                 to = inherited or inside  # clause with an unexpressed agent
             elif not to:
                 to = inside or inherited  # nominalisation: "withdrawal of Y's troops"
@@ -618,6 +620,38 @@ class _Finder(RoleFinder):
 
 
 # ---------------------------------------------------------------------- parse helpers
+
+
+def _nominal_act(n: Token) -> tuple[Token | None, Token | None]:
+    """The act a demand noun asks for and who must do it: its clause ("the need for Y to V",
+    "the demand that Y V") or the clause or noun after a copula ("one of X's demands was that
+    Y V", "the condition is a ceasefire").
+
+    Returns:
+        ``(act, subject)``; the act is a verb or a noun, or None.
+    """
+    for c in n.children:
+        if (
+            c.dep_ in ("acl", "advcl", "relcl", "ccomp")
+            and c.pos_ in ("VERB", "AUX")
+            and (
+                has_to(c)
+                or any(m.dep_ == "mark" and m.lower_ in ("that", "for") for m in c.children)
+            )
+        ):
+            return c, _child(c, ("nsubj",))
+    cop = n.head if n.dep_ in _SUBJ else None
+    if n.dep_ == "pobj" and n.head.head.dep_ in _SUBJ and n.head.head.lemma_ == "one":
+        cop = n.head.head.head  # "one of X's demands was that ..."
+    if cop is None or cop.lemma_ != "be":
+        return None, None
+    act = next((c for c in cop.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
+    if act is not None:
+        return act, _child(act, ("nsubj",))
+    attr = _child(cop, ("attr",))
+    if attr is not None and attr.pos_ in ("NOUN", "PROPN"):
+        return attr, None
+    return None, None
 
 
 def _governor(n: Token) -> Token | None:
@@ -681,9 +715,7 @@ def _frame_child(c: Token) -> bool:
     if c.dep_ in (*_SUBJ, "expl", "mark", "conj", "cc", "punct", "parataxis", "intj", "preconj"):
         return True
     if c.dep_ == "aux":
-        return c.lemma_.lower() in lx.OBLIGATION_MODALS | {"will", "would", "do"} or (
-            c.lower_ == "to"
-        )
+        return c.lemma_.lower() in lx.OBLIGATION_MODALS | lx.FRAME_AUXILIARIES or (c.lower_ == "to")
     if c.dep_ == "advcl" and any(
         m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS for m in c.children
     ):
@@ -712,3 +744,17 @@ def _text(toks: list[Token]) -> str:
     toks = sorted(toks, key=lambda t: t.i)
     out = "".join(t.text_with_ws for t in toks).strip()
     return re.sub(r"\s+", " ", out)
+
+
+def add_demands(ctx: DocContext) -> None:
+    """Run :func:`find_demands` and keep the result as ``ctx.demands``."""
+    ctx.demands = find_demands(ctx)
+
+
+#: The demands stage: demands, their demanders and addressees.
+STAGE = Stage(
+    "demands",
+    add_demands,
+    requires=("article", "doc", "actors", "coreference"),
+    assigns=("demands",),
+)

@@ -1,7 +1,7 @@
 """Meetings, talks, sessions, summits, calls and visits, held or planned.
 
-A mention is a meeting noun ("talks in Geneva", "Wednesday's meeting of the Council",
-"a telephone conversation with X") or verb ("X met Y", "X will visit Y", "X hosted Y").
+A mention is a meeting noun ("talks in Lisbon", "Friday's meeting of the Board",
+"a phone call with X") or verb ("X met Y", "X will visit Y", "X hosted Y").
 Participants come from the syntax around it: subjects and objects of the meeting verb or
 of the verb that governs the noun ("X held talks with Y"), "between/with X", possessives
 and compounds of the noun, the body whose session it is ("meeting of X"), and people
@@ -18,107 +18,12 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from kg_builder.extract.context import DocContext, span_of
+from kg_builder.extract import lexicon as lx
+from kg_builder.extract.context import DocContext, Stage, span_of
 from kg_builder.extract.dates import first_date, is_future
 from kg_builder.extract.tree import is_root
 from kg_builder.models import ActorKind, Meeting
 
-#: Meeting nouns (lemma) → kind.
-MEETING_NOUNS: dict[str, str] = {
-    "meeting": "meeting",
-    "talk": "talks",
-    "negotiation": "negotiations",
-    "session": "session",
-    "summit": "summit",
-    "conference": "conference",
-    "call": "call",
-    "conversation": "call",
-    "visit": "visit",
-    "round": "talks",
-    "consultation": "consultations",
-    "gathering": "meeting",
-    "meet": "meeting",
-    "summitry": "summit",
-    "tete-a-tete": "meeting",
-    "videoconference": "call",
-    "phone": "call",
-}
-#: Meeting verbs (lemma) → kind.
-MEETING_VERBS: dict[str, str] = {
-    "meet": "meeting",
-    "visit": "visit",
-    "host": "meeting",
-    "negotiate": "negotiations",
-    "confer": "meeting",
-}
-_FAMILY = {
-    "meeting": "m",
-    "talks": "m",
-    "negotiations": "m",
-    "session": "m",
-    "consultations": "m",
-    "round": "m",
-    "summit": "s",
-    "conference": "s",
-    "call": "c",
-    "visit": "v",
-}
-#: Verbs whose subject takes part in the meeting that is their object.
-_ATTEND = frozenset(
-    {
-        "hold",
-        "attend",
-        "join",
-        "engage",
-        "participate",
-        "take",
-        "have",
-        "resume",
-        "continue",
-        "conduct",
-        "gather",
-        "arrive",
-        "open",
-        "chair",
-        "host",
-        "begin",
-        "start",
-        "launch",
-        "convene",
-        "speak",
-        "sit",
-        "travel",
-        "come",
-        "go",
-        "head",
-        "leave",
-        "wrap",
-        "conclude",
-        "end",
-    }
-)
-#: "hours of talks", "a series of meetings": the measure noun stands in for the meeting.
-_MEASURES = frozenset(
-    {"hour", "day", "week", "round", "series", "session", "minute", "month", "year", "marathon"}
-)
-_OTHER_OCCASION = frozenset(
-    {
-        "next",
-        "last",
-        "previous",
-        "another",
-        "earlier",
-        "later",
-        "future",
-        "first",
-        "second",
-        "third",
-        "new",
-        "several",
-        "upcoming",
-        "former",
-    }
-)
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+){0,2})\s*(?:,|:|—|–|\(| -)")
 
@@ -145,11 +50,11 @@ class _Cluster:
 
 
 def dateline_place(text: str) -> str | None:
-    """The place of an agency dateline ("BRUSSELS, January 13. /TASS/." → "Brussels").
+    """The place of an agency dateline ("LISBON, March 4. /LUSA/." → "Lisbon").
 
     Example:
-        >>> dateline_place("GENEVA, May 2 (Reuters) - Talks resumed.")
-        'Geneva'
+        >>> dateline_place("NAIROBI, May 2 (Reuters) - Talks resumed.")
+        'Nairobi'
     """
     for line in text.split("\n")[:12]:
         m = _DATELINE.match(line)
@@ -160,64 +65,49 @@ def dateline_place(text: str) -> str | None:
     return None
 
 
-#: A named event: acronym plus edition number ("COP29", "G20", "APEC-2023").
+#: A named event: acronym plus edition number ("ASF12", "G20", "APEC-2023").
 _EVENT_NAME = re.compile(r"[A-Z]{2,}[+-]?\d{1,4}")
-#: Complementisers that make a clause irrealis ("whether to continue talks").
-_IRREALIS = frozenset({"whether", "if"})
 
 
 def is_named_event(ctx: DocContext, tok: Token) -> bool:
-    """An event named by an acronym and an edition number ("at COP29", "the G20 in Rio"),
+    """An event named by an acronym and an edition number ("at ASF12", "the G20 in Rio"),
     used as a place in time or an event attended, not as an actor.
 
     Example:
-        "At COP29, the bloc took a firm stance" → ``COP29`` is a named event.
+        "At ASF12, the bloc stood firm" → ``ASF12`` is a named event.
     """
     if tok.pos_ not in {"PROPN", "NOUN"} or not _EVENT_NAME.fullmatch(tok.text):
         return False
     if ctx.actors.mention_at(tok.idx, tok.idx + len(tok)) is not None:
         return False
-    if tok.dep_ == "compound" and tok.head.lemma_.lower() in MEETING_NOUNS:
+    if tok.dep_ == "compound" and tok.head.lemma_.lower() in lx.MEETING_NOUNS:
         return False  # "the G20 summit": the summit is the mention
-    if tok.dep_ == "pobj" and tok.head.lower_ in {
-        "at",
-        "during",
-        "to",
-        "ahead",
-        "before",
-        "after",
-        "on",
-        "of",
-        "for",
-    }:
+    if tok.dep_ == "pobj" and tok.head.lower_ in lx.EVENT_PREPS:
         return True
-    return tok.dep_ in {"dobj", "nsubj", "nsubjpass"} and tok.head.lemma_ in _ATTEND | {
-        "attend",
-        "open",
-        "close",
-        "begin",
-        "end",
-    }
+    return (
+        tok.dep_ in {"dobj", "nsubj", "nsubjpass"}
+        and tok.head.lemma_ in lx.ATTEND_VERBS | lx.NAMED_EVENT_VERBS
+    )
 
 
 def _kind(tok: Token) -> str | None:
     lemma = tok.lemma_.lower()
     if tok.pos_ == "VERB":
-        if lemma in MEETING_VERBS:
+        if lemma in lx.MEETING_VERBS:
             if lemma == "negotiate" and any(c.dep_ == "dobj" for c in tok.children):
                 return None  # "negotiate a deal" is about the deal
-            return MEETING_VERBS[lemma]
+            return lx.MEETING_VERBS[lemma]
         if lemma in {"speak", "talk"} and any(
             c.lower_ in {"phone", "telephone"} for c in tok.subtree
         ):
             return "call"
         return None
-    if tok.pos_ not in {"NOUN", "PROPN"} or lemma not in MEETING_NOUNS:
+    if tok.pos_ not in {"NOUN", "PROPN"} or lemma not in lx.MEETING_NOUNS:
         return None
     if lemma == "talk" and tok.tag_ != "NNS":
         return None
-    if lemma in {"call", "conversation", "phone"}:
-        phone = any(c.lower_ in {"phone", "telephone", "video"} for c in tok.children)
+    if lemma in lx.CALL_NOUNS:
+        phone = any(c.lower_ in lx.CALL_MODIFIERS for c in tok.children)
         if lemma == "phone" and not (tok.head.lower_ == "by" or phone):
             return None
         if (
@@ -228,15 +118,15 @@ def _kind(tok: Token) -> str | None:
             return None
         if lemma == "call" and any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children):
             return None  # "a call for restraint" is a demand
-    if any(c.lower_ in {"press", "news", "media"} for c in tok.children):
+    if any(c.lower_ in lx.PRESS_WORDS for c in tok.children):
         return None  # a press conference is not a meeting between actors
     if lemma == "round" and not any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
         return None
-    if tok.dep_ == "compound" and tok.head.lemma_.lower() in MEETING_NOUNS:
+    if tok.dep_ == "compound" and tok.head.lemma_.lower() in lx.MEETING_NOUNS:
         return None
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_ == "round":
         return None  # "round of talks": the round is the mention
-    return MEETING_NOUNS[lemma]
+    return lx.MEETING_NOUNS[lemma]
 
 
 def _np_actors(ctx: DocContext, tok: Token, whole: bool = False) -> list[str]:
@@ -245,7 +135,7 @@ def _np_actors(ctx: DocContext, tok: Token, whole: bool = False) -> list[str]:
     heads = [tok] + list(tok.conjuncts)
     if (
         tok.dep_ in {"nsubj", "nsubjpass"}
-        and tok.lower_ in {"who", "which", "that"}
+        and tok.lower_ in lx.RELATIVE_PRONOUNS
         and tok.head.dep_ == "relcl"
     ):
         heads = [tok.head.head] + list(tok.head.head.conjuncts)
@@ -262,7 +152,7 @@ def _np_actors(ctx: DocContext, tok: Token, whole: bool = False) -> list[str]:
         key = ctx.actors.resolve_token(t)
         if key is None:
             mods = [c for c in t.children if c.dep_ in {"compound", "amod", "poss"}]
-            # "the foreign ministers of India and Pakistan", "envoys from Qatar"
+            # "the foreign ministers of India and Pakistan", "envoys from Norway"
             for c in t.children:
                 if c.dep_ == "prep" and c.lower_ in {"of", "from"}:
                     for g in c.children:
@@ -291,7 +181,7 @@ def _governing_verb(tok: Token) -> tuple[Token | None, str]:
             cur.dep_ == "pobj"
             and cur.head.lower_ == "of"
             and cur.head.head.pos_ == "NOUN"
-            and cur.head.head.lemma_ in _MEASURES
+            and cur.head.head.lemma_ in lx.MEASURE_NOUNS
         ):
             cur = cur.head.head
         else:
@@ -333,34 +223,15 @@ def _subject_of(verb: Token) -> Token | None:
     return None
 
 
-#: Verbs of saying whose subject, telling what happened at a meeting, was there.
-_WITNESS_VERBS = frozenset(
-    {
-        "say",
-        "state",
-        "note",
-        "stress",
-        "point",
-        "tell",
-        "add",
-        "emphasize",
-        "emphasise",
-        "explain",
-        "recall",
-        "report",
-    }
-)
-
-
 def _witness(ctx: DocContext, tok: Token) -> list[str]:
     """A person who reports what was said or done at a held meeting took part in it:
-    "Grushko stated that in the four-hour meeting, ..." → Grushko."""
-    if not any(c.dep_ == "poss" or c.lower_ in {"the", "this", "that"} for c in tok.children):
+    "Rojas said that in the two-hour meeting, ..." → Rojas."""
+    if not any(c.dep_ == "poss" or c.lower_ in lx.SINGULAR_DEFINITES for c in tok.children):
         return []  # only a reference to one particular meeting
     below = tok
     for anc in tok.ancestors:
         via, below = below, anc
-        if anc.pos_ == "VERB" and anc.lemma_.lower() in _WITNESS_VERBS:
+        if anc.pos_ == "VERB" and anc.lemma_.lower() in lx.WITNESS_VERBS:
             if via.dep_ in {"nsubj", "nsubjpass"}:
                 return []  # the meeting is in the subject ("a source close to the talks")
             for c in anc.children:
@@ -373,64 +244,81 @@ def _witness(ctx: DocContext, tok: Token) -> list[str]:
 
 
 def _participants(ctx: DocContext, tok: Token) -> list[str]:
-    out: list[str] = []
-
-    def add(keys: list[str]) -> None:
-        out.extend(k for k in keys if k not in out)
-
+    """The actors who take part in the meeting ``tok`` names, in order of discovery: a
+    witness of a held meeting, the meeting noun's own modifiers and complements, then the
+    arguments of the verb that holds or attends it."""
+    groups: list[list[str]] = []
     if tok.pos_ != "VERB" and not is_future(tok):
-        add(_witness(ctx, tok))
+        groups.append(_witness(ctx, tok))
+    groups += _noun_participants(ctx, tok)
+    groups += _verb_participants(ctx, tok)
+    out: list[str] = []
+    for keys in groups:
+        out.extend(k for k in keys if k not in out)
+    return out
 
+
+def _noun_participants(ctx: DocContext, tok: Token) -> list[list[str]]:
+    """Actors named around a meeting noun: "Valdora's talks", "talks with X", "a meeting
+    between X and Y", "talks hosted by X"."""
+    groups: list[list[str]] = []
     for c in tok.children:
         if c.dep_ in {"poss", "compound", "nmod"} and c.i < tok.i:
-            add(_np_actors(ctx, c, whole=True))
-        if c.dep_ == "prep" and c.lower_ in {"with", "between", "among", "of", "by", "alongside"}:
+            groups.append(_np_actors(ctx, c, whole=True))
+        if c.dep_ == "prep" and c.lower_ in lx.MEETING_PARTNER_PREPS:
             for g in c.children:
                 if g.dep_ == "pobj":
-                    add(_np_actors(ctx, g, whole=True))
-        if c.dep_ == "acl" and c.lemma_ in {"attend", "involve", "host", "chair"}:
+                    groups.append(_np_actors(ctx, g, whole=True))
+        if c.dep_ == "acl" and c.lemma_ in lx.MEETING_PARTICIPLES:
             for g in c.children:
                 if g.dep_ == "agent":
-                    for p in g.children:
-                        add(_np_actors(ctx, p, whole=True))
+                    groups += [_np_actors(ctx, p, whole=True) for p in g.children]
+    return groups
+
+
+def _verb_participants(ctx: DocContext, tok: Token) -> list[list[str]]:
+    """Actors named by the verb of the meeting (``tok`` itself, or the verb that governs the
+    meeting noun): its subject, agent, object and "with/between" phrase."""
     if tok.pos_ == "VERB":
         verb, rel = tok, "self"
     else:
         verb, rel = _governing_verb(tok)
     if verb is not None and verb.pos_ in {"NOUN", "PROPN"} and rel in {"pobj:in", "pobj:at"}:
-        # "Iran's objective in the talks", "our delegation at the meeting"
-        for c in verb.children:
-            if c.dep_ == "poss":
-                add(_np_actors(ctx, c))
-        return out
+        # "Valdora's aim in the talks", "our delegation at the meeting"
+        return [_np_actors(ctx, c) for c in verb.children if c.dep_ == "poss"]
     if verb is None:
-        return out
+        return []
     attend = (
         rel == "self"
-        or verb.lemma_ in _ATTEND
+        or verb.lemma_ in lx.ATTEND_VERBS
         or rel in {"pobj:at", "pobj:in", "pobj:during", "pobj:for"}
     )
+    groups = _argument_participants(ctx, verb, rel, attend)
+    if attend and not any(c.dep_ == "nsubj" for c in verb.children) and rel != "nsubj":
+        subj = _subject_of(verb)
+        if subj is not None:
+            groups.append(_np_actors(ctx, subj))
+    return groups
+
+
+def _argument_participants(ctx: DocContext, verb: Token, rel: str, attend: bool) -> list[list[str]]:
+    """The verb's arguments that take part. ``rel`` is how the meeting depends on the verb
+    ("self" when the verb is the meeting); ``attend``: whether its subject takes part."""
+    groups: list[list[str]] = []
     for c in verb.children:
         if (
             (c.dep_ == "nsubj" or c.dep_ == "nsubjpass" and rel.startswith("pobj"))
             and attend
             and rel != "nsubj"
         ):
-            add(_np_actors(ctx, c))
+            groups.append(_np_actors(ctx, c))
         if c.dep_ == "agent" and (attend or rel == "nsubjpass"):
-            for g in c.children:
-                add(_np_actors(ctx, g, whole=True))
+            groups += [_np_actors(ctx, g, whole=True) for g in c.children]
         if c.dep_ == "dobj" and rel == "self":
-            add(_np_actors(ctx, c))
+            groups.append(_np_actors(ctx, c))
         if c.dep_ == "prep" and c.lower_ in {"with", "between"} and (attend or rel == "self"):
-            for g in c.children:
-                if g.dep_ == "pobj":
-                    add(_np_actors(ctx, g, whole=True))
-    if attend and not any(c.dep_ == "nsubj" for c in verb.children) and rel != "nsubj":
-        subj = _subject_of(verb)
-        if subj is not None:
-            add(_np_actors(ctx, subj))
-    return out
+            groups += [_np_actors(ctx, g, whole=True) for g in c.children if g.dep_ == "pobj"]
+    return groups
 
 
 def _place(ctx: DocContext, tok: Token) -> str | None:
@@ -447,7 +335,7 @@ def _place(ctx: DocContext, tok: Token) -> str | None:
     for c in kids:
         if c.dep_ == "compound" and c.ent_type_ in _PLACE_ENTS:
             return ent_in([c])
-        if c.dep_ == "prep" and c.lower_ in {"in", "at", "to"}:
+        if c.dep_ == "prep" and c.lower_ in lx.MEETING_PLACE_PREPS:
             found = ent_in(list(c.subtree))
             if found:
                 return found
@@ -474,13 +362,13 @@ def _date(ctx: DocContext, tok: Token, planned: bool) -> dt.date | None:
         c for c in tok.children if c.dep_ in {"poss", "compound", "npadvmod", "nmod", "amod"}
     ]
     for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in {"on", "in", "from", "since"}:
+        if c.dep_ == "prep" and c.lower_ in lx.MEETING_DATE_PREPS:
             pieces.append(c)
         if c.dep_ == "acl":
             pieces += [
                 g
                 for g in c.children
-                if g.dep_ in {"prep", "npadvmod"} and g.lower_ not in {"after", "before", "since"}
+                if g.dep_ in {"prep", "npadvmod"} and g.lower_ not in lx.OTHER_TIME_PREPS
             ]
     verb = tok if tok.pos_ == "VERB" else _governing_verb(tok)[0]
     if verb is not None:
@@ -488,7 +376,7 @@ def _date(ctx: DocContext, tok: Token, planned: bool) -> dt.date | None:
             if (
                 c.dep_ in {"npadvmod", "prep", "tmod"}
                 and c.i != tok.i
-                and c.lower_ not in {"after", "before", "since"}
+                and c.lower_ not in lx.OTHER_TIME_PREPS
             ):
                 pieces.append(c)
     for p in pieces:
@@ -501,7 +389,7 @@ def _date(ctx: DocContext, tok: Token, planned: bool) -> dt.date | None:
 
 def _name(doc: Doc, tok: Token, kind: str, place: str | None) -> str:
     if tok.pos_ == "VERB":
-        base = {"visit": "visit", "call": "phone call"}.get(kind, "meeting")
+        base = lx.MEETING_VERB_NAMES.get(kind, "meeting")
         return f"{base} in {place}" if place else base
     left = min(
         [tok.i]
@@ -513,7 +401,7 @@ def _name(doc: Doc, tok: Token, kind: str, place: str | None) -> str:
     )
     right = tok.i + 1
     for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in {"of", "on", "between"} and c.i > tok.i:
+        if c.dep_ == "prep" and c.lower_ in lx.MEETING_NAME_PREPS and c.i > tok.i:
             sub = list(c.subtree)
             if len(sub) <= 8:
                 right = max(right, sub[-1].i + 1)
@@ -529,7 +417,7 @@ def _irrealis(tok: Token) -> bool:
     if any(c.dep_ in {"det", "poss", "compound", "amod", "nummod"} for c in tok.children):
         return False
     for anc in tok.ancestors:
-        if any(c.dep_ == "mark" and c.lower_ in _IRREALIS for c in anc.children):
+        if any(c.dep_ == "mark" and c.lower_ in lx.INDIRECT_QUESTION_MARKS for c in anc.children):
             return True
         if anc.dep_ in {"ROOT"}:
             break
@@ -545,7 +433,7 @@ def _mention(ctx: DocContext, tok: Token) -> _Mention | None:
         planned = is_future(tok)
         place = _place(ctx, tok)
         parts = _participants(ctx, tok)
-        # "At MC13, India, alongside X, insisted ...": the parser often hangs the clause's
+        # "At ASF12, Peru, alongside X, insisted ...": the parser often hangs the clause's
         # subject on the event as an apposition, and "alongside X" on its preposition
         extra = [c for c in tok.children if c.dep_ == "appos"]
         extra += [
@@ -576,11 +464,9 @@ def _mention(ctx: DocContext, tok: Token) -> _Mention | None:
             c.dep_ in {"det", "poss", "compound", "amod", "nummod", "prep"} for c in tok.children
         )
     ):
-        return None  # "sincerity in talks": talks in general, not an event
-    definite = bool(mods & {"the", "this", "that", "these", "those"}) or any(
-        c.dep_ == "poss" for c in tok.children
-    )
-    other = bool(mods & _OTHER_OCCASION)
+        return None  # "patience in talks": talks in general, not an event
+    definite = bool(mods & lx.DEFINITE_DETERMINERS) or any(c.dep_ == "poss" for c in tok.children)
+    other = bool(mods & lx.OTHER_OCCASION_WORDS)
     place = _place(ctx, tok)
     return _Mention(
         tok,
@@ -596,7 +482,7 @@ def _mention(ctx: DocContext, tok: Token) -> _Mention | None:
 
 
 def _refers_back(m: _Mention) -> bool:
-    """A definite or modified reference ("the meeting", "the four-hour meeting",
+    """A definite or modified reference ("the meeting", "the two-hour meeting",
     "Wednesday's talks") that names no other occasion."""
     if m.other or m.tok.pos_ == "VERB":
         return False
@@ -608,10 +494,10 @@ def _salient(m: _Mention, clusters: list[_Cluster]) -> _Cluster | None:
     """The event a back reference points to: a cluster of the same family whose date and
     place do not conflict, preferring one that happened (or is planned, like the mention)
     and is anchored by a date, then the most recent."""
-    fam = _FAMILY.get(m.kind)
+    fam = lx.MEETING_FAMILIES.get(m.kind)
     best: tuple[tuple[int, int, int], _Cluster] | None = None
     for n, c in enumerate(clusters):
-        if _FAMILY.get(c.mentions[0].kind) != fam:
+        if lx.MEETING_FAMILIES.get(c.mentions[0].kind) != fam:
             continue
         cdate, cplace = c.first("date"), c.first("place")
         if m.date and cdate and m.date != cdate or m.place and cplace and m.place != cplace:
@@ -636,9 +522,9 @@ def find_meetings(ctx: DocContext) -> tuple[Meeting, ...]:
         actor are kept (a meeting nobody attends cannot be told apart from the word).
 
     Example:
-        "Russia and the United States held talks in Geneva on Monday." (published Tue
-        11 Jan 2022) → ``Meeting(name="talks in Geneva", kind="talks",
-        date=2022-01-10, place="Geneva", participants=("russia", "united-states"))``
+        "Chile and Peru held talks in Lisbon on Monday." (published Thu 9 Mar 2023) →
+        ``Meeting(name="talks in Lisbon", kind="talks", date=2023-03-06, place="Lisbon",
+        participants=("chile", "peru"))``
     """
     doc = ctx.doc
     mentions = [
@@ -651,7 +537,7 @@ def find_meetings(ctx: DocContext) -> tuple[Meeting, ...]:
         target = None
         for c in reversed(clusters):
             cdate, cplace = c.first("date"), c.first("place")
-            fam = _FAMILY.get(m.kind) == _FAMILY.get(c.mentions[0].kind)
+            fam = lx.MEETING_FAMILIES.get(m.kind) == lx.MEETING_FAMILIES.get(c.mentions[0].kind)
             if m.date and cdate:
                 if m.date == cdate and (fam or m.place == cplace):
                     target = c
@@ -692,3 +578,17 @@ def find_meetings(ctx: DocContext) -> tuple[Meeting, ...]:
             )
         )
     return tuple(out)
+
+
+def add_meetings(ctx: DocContext) -> None:
+    """Run :func:`find_meetings` and keep the result as ``ctx.meetings``."""
+    ctx.meetings = find_meetings(ctx)
+
+
+#: The meetings stage: meetings, their date, place and participants.
+STAGE = Stage(
+    "meetings",
+    add_meetings,
+    requires=("article", "doc", "actors", "coreference"),
+    assigns=("meetings",),
+)

@@ -1,9 +1,9 @@
-"""Posts: who holds which office ("Russian Deputy Foreign Minister Alexander Grushko").
+"""Posts: who holds which office ("Chilean Deputy Foreign Minister Ana Rojas").
 
 Three syntactic shapes are read, each around a person mention found by the actor stage:
 
 * a title run before the name: ``[qualifier] title-words Name`` where the qualifier is a
-  demonym ("Russian"), a possessive state ("Azerbaijan's") or an organisation ("NATO");
+  demonym ("Chilean"), a possessive state ("Peru's") or an organisation ("ASEAN");
 * an apposition after the name: ``Name, [the|a] [qualifier] title [of X],``;
 * a title phrase before the name, set off by a comma: ``the head of X, Name``.
 
@@ -11,37 +11,24 @@ The title keeps the words as written (title-cased, without the person's name and
 qualifier); the organisation is the qualifier's actor key.
 
 Example:
-    >>> # "Russian Deputy Foreign Minister Alexander Grushko said ..." gives
-    >>> # Post("alexander-grushko", "Deputy Foreign Minister", "russia", span)
+    >>> # "Chilean Deputy Foreign Minister Ana Rojas said ..." gives
+    >>> # Post("ana-rojas", "Deputy Foreign Minister", "chile", span)
 """
 
 from __future__ import annotations
 
 from spacy.tokens import Token
 
-from kg_builder.extract.context import DocContext, span_of_tokens
+from kg_builder.extract import lexicon as lx
+from kg_builder.extract.context import DocContext, Stage, span_of_tokens
 from kg_builder.models import ActorKind, Post
 from kg_builder.nlp import gazetteer
-
-#: Head nouns of offices and roles (lower case).
-TITLE_NOUNS = gazetteer.lexicon("TITLE_NOUNS")
-
-#: Words that may stand in a title before its head noun (lower case).
-TITLE_MODIFIERS = gazetteer.lexicon("TITLE_MODIFIERS")
-
-#: Military ranks: titles on their own ("Lt. Gen. X").
-RANKS = gazetteer.lexicon("RANKS")
-
-#: Function words that may sit inside a title ("Secretary of State", "Envoy to Ethiopia").
-TITLE_PREPS = frozenset({"of", "to", "at", "for", "on"})
-_SMALL = frozenset({"of", "to", "at", "for", "on", "the", "and", "in"})
-_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir"})
 
 
 def is_title_word(tok: Token) -> bool:
     """True for a word that can belong to an office title ("Deputy", "Minister", "Gen.")."""
     low = tok.lower_
-    return low in TITLE_NOUNS or low in TITLE_MODIFIERS
+    return low in lx.TITLE_NOUNS or low in lx.TITLE_MODIFIERS
 
 
 def title_case(words: list[str]) -> str:
@@ -55,8 +42,8 @@ def title_case(words: list[str]) -> str:
     """
     out = []
     for i, w in enumerate(words):
-        if w.isupper() or (i and w.lower() in _SMALL) or not w[:1].isalpha():
-            out.append(w if not (i and w.lower() in _SMALL) else w.lower())
+        if w.isupper() or (i and w.lower() in lx.TITLE_SMALL_WORDS) or not w[:1].isalpha():
+            out.append(w if not (i and w.lower() in lx.TITLE_SMALL_WORDS) else w.lower())
         else:
             out.append(w[:1].upper() + w[1:])
     return " ".join(out).replace(" - ", "-").replace(" \u2010 ", "-")
@@ -77,7 +64,13 @@ def _qualifier(ctx: DocContext, tok: Token) -> str | None:
 
 
 def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | None]:
-    """The title run right before a name, and the qualifier's actor key."""
+    """The title run right before a name, and the qualifier's actor key.
+
+    Walks left from the name over title words ("Deputy Finance Minister Mara Lind"); stops
+    at a qualifier (a demonym, a state or an organisation: "Valdoran", "Valdora's",
+    "ACME"), which becomes the post's organisation unless a preposition makes it part of the
+    title ("Envoy to Valdora").
+    """
     doc = ctx.doc
     i = start.i - 1
     sent_start = start.sent.start
@@ -88,101 +81,123 @@ def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | Non
         if t.text in ("'s", "\u2019s", "\u2019", "'") and i - 1 >= sent_start:
             org = _qualifier(ctx, doc[i - 1])
             break
-        if t.lower_ in _HONORIFICS:
-            i -= 1
-            continue
-        if t.text in ("-", "\u2010") and toks and i - 1 >= sent_start and is_title_word(doc[i - 1]):
-            toks.append(t)  # "Director-General" split as "Director", "-", "General"
-            i -= 1
-            continue
-        if t.text == "." and i - 1 >= sent_start and doc[i - 1].lower_ in RANKS:
-            toks.append(t)  # "Lt. Gen." split as "Lt", ".", "Gen."
-            i -= 1
-            continue
-        if (
-            toks
-            and t.lower_ in TITLE_PREPS
-            and i - 1 >= sent_start
-            and doc[i - 1].lower_ in TITLE_NOUNS
-            and not any(x.lower_ in TITLE_NOUNS for x in toks)
-        ):
-            toks.append(t)  # "Secretary of State"
-            i -= 1
-            continue
-        if is_title_word(t) and not _qualifier(ctx, t):
-            toks.append(t)
+        if t.lower_ in lx.HONORIFICS:
             i -= 1
             continue
         q = _qualifier(ctx, t)
-        if q is not None:
-            # "Envoy to Ethiopia", "Ambassador at the UN": a preposition makes it part of the title
-            m = ctx.actors.mention_at(t.idx, t.idx + len(t))
-            j = i
-            if m is not None:
-                while j - 1 >= sent_start and doc[j - 1].idx >= m.span.start:
-                    j -= 1
-            k = j - 1
-            if k >= sent_start and doc[k].lower_ == "the":
-                k -= 1
-            if (
-                k - 1 >= sent_start
-                and doc[k].lower_ in TITLE_PREPS
-                and doc[k - 1].lower_ in TITLE_NOUNS
-            ):
-                toks.extend(reversed(doc[k : i + 1]))
-                i = k - 1
-                continue
-            # "Local ILA president": a title word before the organisation keeps it in the title
-            if (
-                toks
-                and j - 1 >= sent_start
-                and doc[j - 1].lower_ in TITLE_MODIFIERS
-                and doc[j - 1].text[:1].isupper()
-            ):
-                toks.extend(reversed(doc[j - 1 : i + 1]))
-                org = q
-                break
-            org = q
-            break
-        if t.text[:1].isupper() and t.pos_ == "PROPN" and toks and t.ent_type_ in ("LOC", ""):
-            toks.append(t)  # "Middle East envoy"
+        if _split_title_piece(t, toks, sent_start) or (is_title_word(t) and not q):
+            toks.append(t)
             i -= 1
             continue
-        if (
-            t.text[:1].isupper()
-            and t.pos_ in ("PROPN", "NOUN")
-            and not toks
-            and i == start.i - 1
-            and i - 1 >= sent_start
-            and doc[i - 1].lower_ in TITLE_MODIFIERS
-        ):
-            toks.append(t)  # an unknown head after known title words ("Affairs Chief")
+        if q is not None:
+            first, go_on = _around_qualifier(ctx, t, sent_start, bool(toks))
+            if first is not None:
+                toks.extend(reversed(doc[first : i + 1]))
+            if go_on and first is not None:
+                i = first - 1
+                continue
+            org = q
+            break
+        if _name_word_in_title(t, toks, start):
+            toks.append(t)
             i -= 1
             continue
         break
     toks.reverse()
-    while toks and toks[0].lower_ in TITLE_PREPS | {"the"}:
+    while toks and toks[0].lower_ in lx.TITLE_PREPS | {"the"}:
         toks.pop(0)
     return toks, org
 
 
+def _split_title_piece(t: Token, toks: list[Token], sent_start: int) -> bool:
+    """A piece of a title the tokenizer split off: the hyphen of "Director-General", the
+    stop of "Lt. Gen.", the preposition of "Secretary of State" (``toks``: the title words
+    found so far, right to left)."""
+    doc = t.doc
+    i = t.i
+    if i - 1 < sent_start:
+        return False
+    if t.text in ("-", "\u2010") and toks and is_title_word(doc[i - 1]):
+        return True
+    if t.text == "." and doc[i - 1].lower_ in lx.RANKS:
+        return True
+    return bool(
+        toks
+        and t.lower_ in lx.TITLE_PREPS
+        and doc[i - 1].lower_ in lx.TITLE_NOUNS
+        and not any(x.lower_ in lx.TITLE_NOUNS for x in toks)
+    )
+
+
+def _around_qualifier(
+    ctx: DocContext, t: Token, sent_start: int, after_title: bool
+) -> tuple[int | None, bool]:
+    """How the title run goes on at a qualifier ``t`` (the whole mention it is part of).
+
+    Returns:
+        ``(first, go_on)``: the first token of the words to add to the title (None: none)
+        and whether the walk goes on left of them. "Envoy to (the) Valdora": the
+        preposition makes the qualifier part of the title, go on; "Local ACME president"
+        (``after_title``): a title word before the organisation joins the title, stop.
+    """
+    doc = ctx.doc
+    m = ctx.actors.mention_at(t.idx, t.idx + len(t))
+    j = t.i
+    if m is not None:
+        while j - 1 >= sent_start and doc[j - 1].idx >= m.span.start:
+            j -= 1
+    k = j - 1
+    if k >= sent_start and doc[k].lower_ == "the":
+        k -= 1
+    if (
+        k - 1 >= sent_start
+        and doc[k].lower_ in lx.TITLE_PREPS
+        and doc[k - 1].lower_ in lx.TITLE_NOUNS
+    ):
+        return k, True
+    if (
+        after_title
+        and j - 1 >= sent_start
+        and doc[j - 1].lower_ in lx.TITLE_MODIFIERS
+        and doc[j - 1].text[:1].isupper()
+    ):
+        return j - 1, False
+    return None, False
+
+
+def _name_word_in_title(t: Token, toks: list[Token], start: Token) -> bool:
+    """A capitalised word inside a title: a place ("Arctic envoy") or an unknown head
+    after known title words ("Affairs Chief")."""
+    if t.text[:1].isupper() and t.pos_ == "PROPN" and toks and t.ent_type_ in ("LOC", ""):
+        return True
+    i = t.i
+    return (
+        t.text[:1].isupper()
+        and t.pos_ in ("PROPN", "NOUN")
+        and not toks
+        and i == start.i - 1
+        and i - 1 >= start.sent.start
+        and t.doc[i - 1].lower_ in lx.TITLE_MODIFIERS
+    )
+
+
 def _has_head(toks: list[Token]) -> bool:
     words = [t.lower_ for t in toks]
-    if any(w in TITLE_NOUNS for w in words):
+    if any(w in lx.TITLE_NOUNS for w in words):
         return True
     caps = [t for t in toks if t.text[:1].isupper()]
-    return len(caps) >= 3 and sum(w in TITLE_MODIFIERS for w in words) >= 1
+    return len(caps) >= 3 and sum(w in lx.TITLE_MODIFIERS for w in words) >= 1
 
 
 def _phrase_title(ctx: DocContext, toks: list[Token]) -> tuple[list[Token], str | None]:
-    """Split a title phrase ("Russia's deputy foreign minister") into title words and org."""
+    """Split a title phrase ("Chile's deputy foreign minister") into title words and org."""
     org = None
     out: list[Token] = []
     skip_until = -1
     for n, t in enumerate(toks):
         if t.i <= skip_until:
             continue
-        if t.lower_ in ("a", "an", "the") and not out:
+        if t.lower_ in lx.ARTICLES and not out:
             continue
         if t.text in ("'s", "\u2019s"):
             continue
@@ -194,18 +209,18 @@ def _phrase_title(ctx: DocContext, toks: list[Token]) -> tuple[list[Token], str 
             prev = out[-1] if out else None
             rest = [x for x in toks if x.i > skip_until and not x.is_punct]
             if prev is not None and prev.lower_ == "of" and rest and rest[0].text[:1].isupper():
-                # "the Communist Party of China Central Committee": part of a longer name
+                # "the Workers' Party of Laos Central Committee": part of a longer name
                 out.extend(x for x in toks[n:] if x.i <= skip_until)
             elif prev is not None and prev.lower_ == "of" and org is None:
-                out.pop()  # "Foreign Minister of Iran": the organisation, not the title
+                out.pop()  # "Foreign Minister of Peru": the organisation, not the title
                 org = q
-            elif prev is not None and prev.lower_ in TITLE_PREPS:
+            elif prev is not None and prev.lower_ in lx.TITLE_PREPS:
                 out.extend(x for x in toks[n:] if x.i <= skip_until)
             elif org is None:
                 org = q
             continue
         out.append(t)
-    while out and out[-1].lower_ in TITLE_PREPS | {"the", ","}:
+    while out and out[-1].lower_ in lx.TITLE_PREPS | {"the", ","}:
         out.pop()
     return out, org
 
@@ -229,7 +244,7 @@ def _appositions(ctx: DocContext, first: Token, last: Token) -> list[list[Token]
         phrase: list[Token] = []
         if j < sent.end and (
             doc[j].pos_ in ("ADP", "SCONJ", "PRON", "VERB", "AUX")
-            or doc[j].lower_ in ("which", "who", "whose")
+            or doc[j].lower_ in lx.RELATIVE_WORDS
         ):
             j = sent.end
         while (
@@ -248,11 +263,11 @@ def _appositions(ctx: DocContext, first: Token, last: Token) -> list[list[Token]
             j >= sent.start
             and doc[j].text not in (",", ".", ";", ":", "(", ")")
             and doc[j].pos_ not in ("VERB", "AUX", "ADP")
-            or (j >= sent.start and doc[j].lower_ in TITLE_PREPS)
+            or (j >= sent.start and doc[j].lower_ in lx.TITLE_PREPS)
         ):
             phrase.insert(0, doc[j])
             j -= 1
-        while phrase and phrase[0].lower_ in TITLE_PREPS:
+        while phrase and phrase[0].lower_ in lx.TITLE_PREPS:
             phrase.pop(0)
         phrases.append(phrase)
     return [p for p in phrases if p]
@@ -290,9 +305,9 @@ def find_posts(ctx: DocContext) -> tuple[Post, ...]:
             span is None
             or not len(span)
             or not span[0].text[:1].isupper()
-            or span[0].lower_ in ("the", "a", "an")
+            or span[0].lower_ in lx.ARTICLES
             or len(span) == 1
-            and span[0].lower_ in ("he", "she", "him", "his", "her")
+            and span[0].lower_ in lx.POST_PRONOUNS
         ):
             continue
         candidates: list[tuple[list[Token], str | None]] = []
@@ -304,13 +319,13 @@ def find_posts(ctx: DocContext) -> tuple[Post, ...]:
             if (
                 words
                 and words[-1].lower_ not in ("'s",)
-                and any(w.lower_ in TITLE_NOUNS for w in words)
+                and any(w.lower_ in lx.TITLE_NOUNS for w in words)
                 and len(words) <= 14
             ):
                 candidates.append((words, porg))
         for words, org_key in candidates:
             title = title_case([w.text for w in words])
-            if not title or title.lower() in _HONORIFICS:
+            if not title or title.lower() in lx.HONORIFICS:
                 continue
             key = (m.actor, title.lower())
             if key in found:
@@ -320,3 +335,12 @@ def find_posts(ctx: DocContext) -> tuple[Post, ...]:
             sp = span_of_tokens(doc.char_span(lo, hi, alignment_mode="expand"))
             found[key] = Post(m.actor, title, org_key, sp)
     return tuple(sorted(found.values(), key=lambda p: (p.span.start, p.person, p.title)))
+
+
+def add_posts(ctx: DocContext) -> None:
+    """Run :func:`find_posts` and keep the result as ``ctx.posts``."""
+    ctx.posts = find_posts(ctx)
+
+
+#: The posts stage: the posts held by the persons of the actor table.
+STAGE = Stage("posts", add_posts, requires=("doc", "actors", "coreference"), assigns=("posts",))

@@ -3,7 +3,7 @@
 Quotations are found on the raw text (straight, curly and guillemet marks; single curly
 marks when they enclose speech; quotes that run over paragraphs), then attributed by
 syntax: the subject of a reporting verb governing or next to the quote in its sentence
-("..., Grushko said"; "X said: ..."; "according to X"; "the statement quoted X as
+("..., Rojas said"; "X said: ..."; "according to X"; "the statement quoted X as
 saying"), else the speaker of the previous quotation in the paragraph when the sentence
 is all quotation, else the nearest preceding subject of a reporting verb in the paragraph.
 """
@@ -15,174 +15,17 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from kg_builder.extract.context import DocContext, span_of
+from kg_builder.extract import lexicon as lx
+from kg_builder.extract.context import DocContext, Stage, span_of
 from kg_builder.extract.dates import first_date, is_future
-from kg_builder.extract.posts import TITLE_NOUNS
-from kg_builder.extract.tree import ancestors, is_root
+from kg_builder.extract.tree import ancestors, climb, is_root
 from kg_builder.models import ActorKind, Statement
 
-#: Verbs whose subject is the source of a quotation (lemmas).
-REPORTING_VERBS: frozenset[str] = frozenset(
-    {
-        "say",
-        "tell",
-        "add",
-        "note",
-        "stress",
-        "emphasize",
-        "emphasise",
-        "state",
-        "declare",
-        "warn",
-        "insist",
-        "argue",
-        "claim",
-        "write",
-        "ask",
-        "announce",
-        "explain",
-        "point",
-        "quote",
-        "remark",
-        "comment",
-        "observe",
-        "assert",
-        "affirm",
-        "reaffirm",
-        "reiterate",
-        "repeat",
-        "confirm",
-        "deny",
-        "admit",
-        "acknowledge",
-        "concede",
-        "maintain",
-        "contend",
-        "suggest",
-        "propose",
-        "urge",
-        "demand",
-        "reply",
-        "respond",
-        "answer",
-        "retort",
-        "counter",
-        "continue",
-        "conclude",
-        "predict",
-        "promise",
-        "vow",
-        "pledge",
-        "threaten",
-        "caution",
-        "complain",
-        "lament",
-        "recall",
-        "report",
-        "tweet",
-        "post",
-        "mention",
-        "underline",
-        "underscore",
-        "highlight",
-        "allege",
-        "accuse",
-        "charge",
-        "believe",
-        "think",
-        "chant",
-        "shout",
-        "cry",
-        "exclaim",
-        "call",
-        "describe",
-        "denounce",
-        "condemn",
-        "brand",
-        "label",
-        "dub",
-        "term",
-        "characterize",
-        "characterise",
-        "criticize",
-        "criticise",
-        "welcome",
-        "praise",
-        "hail",
-        "reject",
-        "dismiss",
-        "estimate",
-        "forecast",
-        "indicate",
-        "inform",
-        "assure",
-        "recommend",
-        "advise",
-        "order",
-        "instruct",
-        "appeal",
-        "plead",
-        "beg",
-        "wonder",
-        "question",
-        "elaborate",
-        "clarify",
-        "specify",
-        "summarize",
-        "summarise",
-        "boast",
-        "joke",
-        "quip",
-        "muse",
-        "whisper",
-        "yell",
-        "scream",
-        "proclaim",
-        "pronounce",
-        "testify",
-        "publish",
-        "broadcast",
-        "express",
-        "voice",
-        "speak",
-    }
-)
-
-#: Reporting verbs that tell what a quote is about rather than introduce speech; a short
-#: quote that is their object is a characterisation, which may still be a scare quote.
-CHARACTERISING_VERBS: frozenset[str] = frozenset(
-    {
-        "call",
-        "describe",
-        "denounce",
-        "condemn",
-        "brand",
-        "label",
-        "dub",
-        "term",
-        "characterize",
-        "characterise",
-        "criticize",
-        "criticise",
-        "welcome",
-        "praise",
-        "hail",
-        "reject",
-        "dismiss",
-        "believe",
-        "think",
-        "express",
-        "voice",
-        "speak",
-    }
-)
-
-_PRONOUN_SPEAKERS = frozenset(
-    {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me"}
-)
 _OPENERS = {"“": "”", "«": "»", "„": "”", "‘": "’"}
 _CLOSERS_DOUBLE = {"”", "»", '"'}
 _MIN_WORDS = 4
+#: A word that, between two quotations, introduces a new speaker.
+_NEW_SPEAKER = re.compile(r"\b(" + "|".join(lx.NEW_SPEAKER_CUES) + r")\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +45,7 @@ def find_quotes(text: str) -> list[Quote]:
 
     A paragraph that ends inside a quotation closes that fragment there; the next
     paragraph's opening mark continues it (``continues=True``). Apostrophes inside words
-    ("Russia's", "Russia’s") never end a quotation.
+    ("Chile's", "Chile’s") never end a quotation.
 
     Example:
         >>> [text[q.start:q.end] for q in find_quotes(text := 'He said: "We will go."')]
@@ -334,54 +177,74 @@ def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
 def _is_reporting(tok: Token) -> bool:
     return (
         tok.pos_ in {"VERB", "AUX"}
-        and tok.lemma_.lower() in REPORTING_VERBS
+        and tok.lemma_.lower() in lx.QUOTE_VERBS
         or (tok.lemma_.lower() == "point" and any(c.lower_ == "out" for c in tok.children))
     )
 
 
 def _subject(verb: Token) -> Token | None:
     """The speaker token of a reporting verb, climbing through participles and xcomps."""
-    # "the statement quoted X as saying" / "X was quoted as saying"
-    if verb.lemma_ == "say" and verb.dep_ in {"advcl", "pcomp", "xcomp", "prep"}:
-        head = verb.head if verb.head.lemma_ != "as" else verb.head.head
-        if head.lemma_ == "quote":
-            verb = head
+    verb = _quoting_verb(verb)
     if verb.lemma_ == "quote":
-        for c in verb.children:
-            if c.dep_ == "dobj":
-                return c
-        for c in verb.children:
-            if c.dep_ == "nsubjpass":
-                return c
+        quoted = _quoted_speaker(verb)
+        if quoted is not None:
+            return quoted
     seen = 0
     cur = verb
     while seen < 4:
-        for c in cur.children:
-            if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"that", "which"}:
-                return c
-            if c.dep_ == "agent":
-                for g in c.children:
-                    if g.dep_ == "pobj":
-                        return g
-        if c_rel := _relative_antecedent(cur):
-            return c_rel
+        subj = _own_subject(cur)
+        if subj is not None:
+            return subj
         if cur.dep_ == "acl" and cur.head.pos_ in {"NOUN", "PROPN"}:
-            return cur.head  # "a clause declaring ...", "a banner reading ..."
+            return cur.head  # "a letter stating ...", "a banner reading ..."
         if cur.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and not is_root(cur):
-            cur = cur.head
-            # "X said a ceasefire would be temporary, insisting ...": the participle hangs
-            # off the reported clause; its implied subject is the reporter's
-            while cur.dep_ == "ccomp" and not _is_reporting(cur) and _is_reporting(cur.head):
-                cur = cur.head
+            # "X said a truce would be short, insisting ...": the participle hangs off the
+            # reported clause; its implied subject is the reporter's
+            cur = climb(
+                cur.head,
+                lambda t: t.dep_ == "ccomp" and not _is_reporting(t) and _is_reporting(t.head),
+            )
             seen += 1
             continue
         break
     return None
 
 
+def _quoting_verb(verb: Token) -> Token:
+    """ "the statement quoted X as saying", "X was quoted as saying": the verb "quote"."""
+    if verb.lemma_ == "say" and verb.dep_ in {"advcl", "pcomp", "xcomp", "prep"}:
+        head = verb.head if verb.head.lemma_ != "as" else verb.head.head
+        if head.lemma_ == "quote":
+            return head
+    return verb
+
+
+def _quoted_speaker(quote: Token) -> Token | None:
+    """Who "quote" quotes: its object ("quoted X"), else its passive subject."""
+    for c in quote.children:
+        if c.dep_ == "dobj":
+            return c
+    for c in quote.children:
+        if c.dep_ == "nsubjpass":
+            return c
+    return None
+
+
+def _own_subject(verb: Token) -> Token | None:
+    """A verb's own subject, the agent of a passive, or the antecedent of a relative."""
+    for c in verb.children:
+        if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"that", "which"}:
+            return c
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return _relative_antecedent(verb)
+
+
 def _relative_antecedent(verb: Token) -> Token | None:
     if verb.dep_ == "relcl" and any(
-        c.dep_ == "nsubj" and c.lower_ in {"who", "which", "that"} for c in verb.children
+        c.dep_ == "nsubj" and c.lower_ in lx.RELATIVE_PRONOUNS for c in verb.children
     ):
         return verb.head
     return None
@@ -399,12 +262,12 @@ def _according_to(tokens: list[Token]) -> Token | None:
 
 
 def _by_agent(tok: Token) -> Token:
-    """ "a statement by the Defense Ministry" → the ministry; "his words" → his."""
-    if tok.lemma_ in {"statement", "word", "report", "remark", "comment", "source"}:
+    """ "a report by the Health Ministry" → the ministry; "his words" → his."""
+    if tok.lemma_ in lx.SPEECH_NOUNS:
         for c in tok.children:
             if c.dep_ == "poss":
                 return c
-            if c.dep_ == "prep" and c.lower_ in {"by", "from", "of"}:
+            if c.dep_ == "prep" and c.lower_ in lx.SOURCE_PREPS_OF_SPEECH:
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return g
@@ -430,7 +293,7 @@ class _Speakers:
         key = actors.resolve_token(tok)
         if key and self._is_person(key):
             return key
-        # "US Ambassador at the UN Linda Thomas-Greenfield": the person named in the
+        # "Chilean Envoy to the OSCE Ana Rojas": the person named in the
         # subject phrase speaks, not the state or body qualifying the title
         person = self._person_in(tok)
         if person:
@@ -463,11 +326,11 @@ class _Speakers:
         hi = max((t.right_edge.i for t in parts if t.dep_ == "appos"), default=tok.i)
         span = self.doc[lo : hi + 1]
         for m in self.ctx.actors.mentions_in(span.start_char, span.end_char):
-            if self._is_person(m.actor) and m.text.lower() not in _PRONOUN_SPEAKERS:
+            if self._is_person(m.actor) and m.text.lower() not in lx.SPEAKER_PRONOUNS:
                 return m.actor
-        # "Ambassador at the UN Linda X": the parser glues the name to the title's
+        # "Envoy to the OSCE Ana X": the parser glues the name to the title's
         # complement; a person named right after an organisation there is the speaker
-        if tok.lower_ in TITLE_NOUNS:
+        if tok.lower_ in lx.TITLE_NOUNS:
             for c in tok.children:
                 if c.dep_ != "prep":
                     continue
@@ -548,7 +411,7 @@ def _keep(text: str, q: Quote, speaker_cued: bool, doc: Doc, spk: _Speakers) -> 
             head.i != r.i
             and _is_reporting(head)
             and not spk.inside_quote(head)
-            and head.lemma_ not in CHARACTERISING_VERBS
+            and head.lemma_ not in lx.CHARACTERISING_VERBS
             and r.dep_ in {"dobj", "ccomp", "oprd"}
         ):
             return True
@@ -571,8 +434,8 @@ def find_statements(ctx: DocContext) -> tuple[Statement, ...]:
         left out (the knowledge graph only records attributed speech).
 
     Example:
-        ``"We will respond," Lavrov said.`` → ``Statement(quote="We will respond,",
-        speaker="sergey-lavrov", ...)``
+        ``"We will respond," Mara Lindqvist said.`` → ``Statement(quote="We will
+        respond,", speaker="mara-lindqvist", ...)``
     """
     text = ctx.article.text
     doc = ctx.doc
@@ -586,7 +449,7 @@ def find_statements(ctx: DocContext) -> tuple[Statement, ...]:
         if not _keep(text, q, cued, doc, spk):
             continue
         speaker = spk.resolve(tok)
-        if speaker is None and tok is not None and tok.lower_ in _PRONOUN_SPEAKERS:
+        if speaker is None and tok is not None and tok.lower_ in lx.SPEAKER_PRONOUNS:
             speaker = _latest_speaker(spk, said, q, text, para, _pronoun_kinds(tok))
         if speaker is None and not cued:
             prev_para = _paragraph_start(text, said[-1][0]) if said else -1
@@ -620,7 +483,7 @@ def find_statements(ctx: DocContext) -> tuple[Statement, ...]:
 def _pronoun_kinds(tok: Token) -> tuple[bool, bool]:
     """(persons allowed, non-persons allowed) as the speaker a pronoun may stand for."""
     low = tok.lower_
-    if low in {"he", "she", "him", "her", "i", "me"}:
+    if low in lx.PERSON_SPEAKER_PRONOUNS:
         return True, False
     if low == "it":
         return False, True
@@ -655,7 +518,7 @@ def _latest_speaker(
             and any(_is_reporting(a) for a in t.ancestors)
         ):
             subj = _subject(t)
-            if subj is None or subj.lower_ in _PRONOUN_SPEAKERS:
+            if subj is None or subj.lower_ in lx.SPEAKER_PRONOUNS:
                 continue
             key = spk.resolve(subj)
             if key and fits(key):
@@ -686,9 +549,7 @@ def _previous_paragraph(text: str, para: int) -> int:
 
 def _has_own_cue(between: str) -> bool:
     """Whether text between two quotations introduces a new speaker (a reporting clause)."""
-    return bool(re.search(r"\b(said|says|told|added|asked|according)\b", between)) and bool(
-        re.search(r"\b[A-Z][a-z]+", between)
-    )
+    return bool(_NEW_SPEAKER.search(between)) and bool(re.search(r"\b[A-Z][a-z]+", between))
 
 
 def _statement_date(ctx: DocContext, q: Quote):
@@ -708,3 +569,17 @@ def _statement_date(ctx: DocContext, q: Quote):
     clause = clause[:rel_a] + " " * (rel_b - rel_a) + clause[rel_b:]
     d = first_date(clause, published, is_future(sent.root))
     return d.date if d is not None and d.date is not None else published
+
+
+def add_statements(ctx: DocContext) -> None:
+    """Run :func:`find_statements` and keep the result as ``ctx.statements``."""
+    ctx.statements = find_statements(ctx)
+
+
+#: The statements stage: direct quotations and their speakers.
+STAGE = Stage(
+    "statements",
+    add_statements,
+    requires=("article", "doc", "actors", "coreference"),
+    assigns=("statements",),
+)

@@ -30,7 +30,7 @@ _SOFT_BREAKS = frozenset({",", ";", ":", "\u2014", "\u2013", "-", "|", "and", "o
 @Language.component(PARAGRAPHS_NAME)
 def paragraph_sentences(doc: Doc) -> Doc:
     """Start a sentence after a paragraph break, and after a line that ends a sentence or
-    is a heading ("Response to proposals"), unless the next line goes on in lower case
+    is a heading ("Reply to the council"), unless the next line goes on in lower case
     (hard-wrapped copy). Runs before the parser, which keeps these boundaries.
 
     Args:

@@ -1,13 +1,14 @@
 """Gazetteers: states, capitals, demonyms, organisations, media and national institutions.
 
-The CSV files under ``kg_builder/data`` are read once (see ``data/README.md`` for their
-sources). Every entry gets a stable actor key: states and organisations from the
-gazetteer (``russia``, ``united-states``, ``nato``), media from ``media.csv``.
+The CSV files under ``kg_builder/nlp/data`` are read once (see ``data/README.md`` for
+their sources). Every entry gets a stable actor key: states and organisations from the
+gazetteer (``russia``, ``united-states``, ``nato``), media from ``media.csv``. The cue
+lexicons of extraction are not here but in :mod:`kg_builder.extract.lexicon`.
 
 Example:
-    >>> from kg_builder import gazetteer
-    >>> gazetteer.state_by_demonym("Russian").key
-    'russia'
+    >>> from kg_builder.nlp import gazetteer
+    >>> gazetteer.state_by_demonym("Chilean").key
+    'chile'
 """
 
 from __future__ import annotations
@@ -99,32 +100,8 @@ class Institution:
     kind: ActorKind
 
 
-@functools.cache
-def lexicon(name: str) -> frozenset[str]:
-    """A cue lexicon of ``data/lexicons.csv`` (rows ``lexicon,entry``).
-
-    Args:
-        name: Lexicon name, e.g. ``"TITLE_NOUNS"``.
-
-    Returns:
-        Its entries; empty if there is no such lexicon.
-    """
-    return frozenset(r["entry"] for r in _rows("lexicons.csv") if r["lexicon"] == name)
-
-
-@functools.cache
-def body_words(kind: str) -> dict[str, str]:
-    """Government-body words of ``data/bodies.csv`` → the function they are keyed by.
-
-    Args:
-        kind: ``"head"`` (army → military), ``"pair"`` (armed forces → military) or
-            ``"ministry"`` (foreign affairs → foreign).
-    """
-    return {r["phrase"]: r["function"] for r in _rows("bodies.csv") if r["kind"] == kind}
-
-
 def slug(text: str) -> str:
-    """A lower-case ASCII slug ("Russia's Foreign Ministry" → "russias-foreign-ministry").
+    """A lower-case ASCII slug ("Chile's Foreign Ministry" → "chiles-foreign-ministry").
 
     Args:
         text: Any name.
@@ -213,14 +190,6 @@ def collective_phrases() -> tuple[tuple[str, str, str], ...]:
 
 
 @functools.lru_cache(maxsize=1)
-def collective_heads() -> dict[str, frozenset[str]]:
-    """Modifier → plural heads that make a collective actor ("Western" → countries, powers...)."""
-    return {
-        r["modifier"].lower(): frozenset(_split(r["head"])) for r in _rows("collective_heads.csv")
-    }
-
-
-@functools.lru_cache(maxsize=1)
 def _by_key() -> dict[str, Entry]:
     return {e.key: e for e in states() + organisations() + media()}
 
@@ -228,6 +197,26 @@ def _by_key() -> dict[str, Entry]:
 def entry(key: str) -> Entry | None:
     """The gazetteer entry with actor key ``key``, if any."""
     return _by_key().get(key)
+
+
+@functools.lru_cache(maxsize=1)
+def demonym_states() -> dict[str, tuple[str, ...]]:
+    """Map lower-cased demonyms and state names to every name of that state.
+
+    Unlike :func:`state_by_demonym`, this is case-blind and keeps shared demonyms (the first
+    state in file order wins).
+
+    Returns:
+        ``{"french": ("France", "French Republic", ...), "france": (...), ...}``, read from
+        ``countries.csv``.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for row in _rows("countries.csv"):
+        names = tuple(n for n in [row["name"], *row.get("aliases", "").split("|")] if n)
+        for form in [*row.get("demonyms", "").split("|"), *names]:
+            if form:
+                out.setdefault(form.casefold(), names)
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -241,9 +230,9 @@ def _demonyms() -> dict[str, Entry]:
 
 
 def state_by_demonym(word: str) -> Entry | None:
-    """The state whose demonym is ``word`` ("Russian", "U.S."), case-sensitive.
+    """The state whose demonym is ``word`` ("Chilean", "U.S."), case-sensitive.
 
-    Plural nouns are accepted for demonyms ending in -an/-i ("Americans", "Israelis").
+    Plural nouns are accepted for demonyms ending in -an/-i ("Americans", "Pakistanis").
     """
     d = _demonyms()
     if word in d:
@@ -281,11 +270,11 @@ def _capitals() -> dict[str, Entry]:
 
 
 def state_by_capital(name: str) -> Entry | None:
-    """The state whose capital is ``name`` ("Moscow" → Russia, "Kiev" → Ukraine)."""
+    """The state whose capital is ``name`` ("Lima" → Peru, "Kiev" → Ukraine)."""
     return _capitals().get(name)
 
 
-#: Organisation kinds that have member states ("NATO countries", "EU members").
+#: Organisation kinds that have member states ("ASEAN countries", "EU members").
 MEMBERSHIP_KINDS = frozenset(
     {"InternationalOrganisation", "RegionalOrganisation", "MilitaryAlliance", "Forum"}
 )
@@ -303,9 +292,14 @@ MEMBER_NOUNS = (
 
 
 def _swapped(name: str) -> tuple[str, ...]:
-    """Bilateral names read both ways: "NATO-Russia Council" → "Russia-NATO Council"."""
+    """Bilateral names read both ways: "EU-Japan Council" → "Japan-EU Council"."""
     m = re.match(r"^(\S+?)([-\u2013])(\S+) (.+)$", name)
     return (f"{m[3]}{m[2]}{m[1]} {m[4]}",) if m else ()
+
+
+#: Kinds of pattern id (see :func:`ruler_patterns`) that name an actor of the gazetteer; the
+#: other kind, ``inst``, names a national institution, read as a body of its state.
+NAME_ID_KINDS = ("state", "capital", "org", "media")
 
 
 def ruler_patterns() -> list[dict[str, Any]]:

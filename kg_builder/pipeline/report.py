@@ -44,4 +44,5 @@ class IngestReport:
 
     @property
     def articles_per_second(self) -> float:
+        """Articles stored per second of the run."""
         return self.stored / self.seconds if self.seconds else 0.0

@@ -94,12 +94,14 @@ class Heartbeat:
         self.cells = cells if cells is not None else [0.0, 0.0, 0.0]
 
     def set(self, index: int, stage: str) -> None:
+        """Say that article ``index`` now enters ``stage``."""
         self.cells[2] = 0.0  # never read a new stage with the previous stage's start
         self.cells[0] = float(index)
         self.cells[1] = float(STAGES.index(stage))
         self.cells[2] = time.monotonic()
 
     def clear(self) -> None:
+        """Say that the worker is idle."""
         self.cells[2] = 0.0
         self.cells[1] = 0.0
 

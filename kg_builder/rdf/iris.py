@@ -21,8 +21,8 @@ def slug(text: str) -> str:
     Text that loses information in the slug (non-Latin scripts, very long names) keeps a
     short hash of the original, so two different names do not collide.
 
-    >>> slug("Russian Deputy Foreign Minister")
-    'russian-deputy-foreign-minister'
+    >>> slug("Chilean Deputy Foreign Minister")
+    'chilean-deputy-foreign-minister'
     >>> slug("Türkiye")
     'turkiye'
     """
@@ -49,19 +49,24 @@ class IriMinter:
         self.base = base
 
     def article(self, article_id: str) -> str:
+        """The article's IRI (also the name of its graph)."""
         return f"{self.base}article/{segment(article_id)}"
 
     def actor(self, key: str) -> str:
+        """A shared actor's IRI, from its key."""
         return f"{self.base}actor/{slug(key)}"
 
     def agreement(self, key: str) -> str:
+        """An agreement's IRI, from its key."""
         return f"{self.base}agreement/{slug(key)}"
 
     def post(self, organisation_key: str | None, title: str) -> str:
+        """A post's IRI: its organisation (or ``unknown``) and its title."""
         org = slug(organisation_key) if organisation_key else "unknown"
         return f"{self.base}post/{org}/{slug(title)}"
 
     def place(self, name: str) -> str:
+        """A place's IRI, from its name."""
         return f"{self.base}place/{slug(name)}"
 
     def fact(self, article_iri: str, kind: str, n: int) -> str:

@@ -37,6 +37,7 @@ class Report:
     violations: tuple[Violation, ...] = ()
 
     def summary(self, limit: int = 5) -> str:
+        """The first ``limit`` violations, one per line, for a person."""
         lines = [f"{v.focus} {v.path}: {v.message}" for v in self.violations[:limit]]
         if len(self.violations) > limit:
             lines.append(f"... and {len(self.violations) - limit} more")

@@ -38,6 +38,7 @@ def os_reason(exc: BaseException) -> str:
 
 
 def size_reason(size: int | None, limit: int, what: str = "the file") -> str:
+    """Why a file or line is refused for its size, and the option that raises the limit."""
     shown = f" ({size:,} bytes)" if size is not None else ""
     return (
         f"{what} is over the limit of {limit:,} bytes{shown}: if it really is one article, "
@@ -63,6 +64,7 @@ def read_bytes(path: Path, max_bytes: int) -> bytes | str:
 
 
 def binary_reason(data: bytes) -> str | None:
+    """Why ``data`` looks like a binary file, or None if it looks like text."""
     if b"\x00" in data:
         return (
             "not a text file (it contains NUL bytes; UTF-16 text needs a byte-order mark): "
@@ -149,10 +151,12 @@ def _detect(data: bytes) -> str | None:
 
 
 def normalise_newlines(text: str) -> str:
+    """``\\r\\n`` and lone ``\\r`` as ``\\n``."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def utf8_reason(line: bytes, exc: UnicodeDecodeError) -> str:
+    """Where a JSON line is not UTF-8, and how to re-encode it."""
     return (
         f"not valid UTF-8 (byte 0x{line[exc.start]:02x} at byte {exc.start + 1} of the line): "
         "JSON Lines must be UTF-8; re-encode the file, e.g. iconv -f WINDOWS-1252 -t UTF-8"

@@ -159,6 +159,7 @@ def _sidecar(path: Path, options: ReadOptions) -> dict[str, Any] | InputError:
 
 
 def read_txt(path: Path, options: ReadOptions) -> Article | InputError:
+    """A ``.txt`` article with the metadata of its sidecar ``NAME.json``, if any."""
     origin = str(path)
     data = read_bytes(path, options.max_bytes)
     if isinstance(data, str):
@@ -178,6 +179,7 @@ def read_txt(path: Path, options: ReadOptions) -> Article | InputError:
 
 
 def read_html(path: Path, options: ReadOptions) -> Article | InputError:
+    """A saved news page: text and metadata from trafilatura, a sidecar overriding."""
     origin = str(path)
     data = read_bytes(path, options.max_bytes)
     if isinstance(data, str):
@@ -254,6 +256,7 @@ def _extract_html(data: bytes) -> tuple[str, dict[str, Any]] | InputError:
 def read_jsonl_file(
     path: Path, options: ReadOptions, *, compressed: bool
 ) -> Iterator[Article | InputError]:
+    """Every article (or error) of a ``.jsonl``/``.jsonl.gz`` file, line by line."""
     origin = str(path)
     if os.path.islink(path) and not path.exists():
         yield InputError(
@@ -278,6 +281,7 @@ def read_jsonl_file(
 def read_jsonl_stream(
     stream: BinaryIO, origin: str, options: ReadOptions, *, compressed: bool = False
 ) -> Iterator[Article | InputError]:
+    """Every article (or error) of JSON Lines read from a binary stream."""
     lines = _jsonl_lines(stream, options.max_bytes)
     line_no = 0
     any_line = False

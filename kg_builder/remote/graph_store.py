@@ -46,6 +46,7 @@ class GraphStore:
         return self._path + "?" + (self._query + "&" if self._query else "") + param
 
     def close(self) -> None:
+        """Close the connection to the server."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None

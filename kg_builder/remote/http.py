@@ -74,6 +74,7 @@ def with_retries(config: EndpointConfig, attempt: Callable[[], T], what: str = "
 
 
 def server_message(body: bytes) -> str:
+    """The server's own words from an error body (text of an HTML page), shortened."""
     text = body.decode("utf-8", "replace")
     if "<html" in text[:1000].lower():
         text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
@@ -128,6 +129,7 @@ def status_error(
 
 
 def retry_after(value: str | None) -> float:
+    """Seconds from an HTTP ``Retry-After`` header (0 when absent or a date)."""
     try:
         return max(0.0, float(value)) if value else 0.0
     except ValueError:  # an HTTP date: rare, fall back to the backoff
@@ -135,6 +137,7 @@ def retry_after(value: str | None) -> float:
 
 
 def describe_os_error(exc: BaseException) -> str:
+    """A connection failure in words (refused, timed out, name not found ...)."""
     if isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError):
         exc = exc.reason if isinstance(exc.reason, BaseException) else exc
     if isinstance(exc, TimeoutError):

@@ -113,6 +113,7 @@ class PushReport:
 
     @property
     def triples_per_second(self) -> float:
+        """Triples sent per second of the push."""
         return self.triples / self.seconds if self.seconds > 0 else 0.0
 
 

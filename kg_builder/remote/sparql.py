@@ -96,6 +96,7 @@ def sparql_json(config: EndpointConfig, sparql: str) -> dict[str, Any]:
 
 
 def result_rows(data: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Column names and rows of string values from SPARQL JSON results."""
     if "boolean" in data:
         return ["boolean"], [["true" if data["boolean"] else "false"]]
     columns = [str(v) for v in data.get("head", {}).get("vars", [])]

@@ -1,0 +1,1 @@
+"""Reference data the language model's gazetteer is built from (see README.md here)."""
