@@ -512,6 +512,15 @@ class FactRecord:
     roles: tuple[tuple[str, ActorRef], ...] = ()
 
 
+#: The order in which a fact's roles are listed.
+ROLES = ("demander", "speaker", "holder", "addressee", "participant", "party", "actor")
+
+
+def _role_order(pair: tuple[str, ActorRef]) -> tuple[int, ActorRef]:
+    role, ref = pair
+    return (ROLES.index(role) if role in ROLES else len(ROLES), ref)
+
+
 #: The order facts are listed in on a page.
 FACT_KINDS = ("demand", "agreement", "meeting", "statement", "post", "mention")
 
@@ -547,7 +556,7 @@ def facts(
             int(r["end"]),
             r["exact"],
             r["sentence"],
-            tuple(sorted(roles[r["fact"]], key=lambda p: (p[0], p[1]))),
+            tuple(sorted(roles[r["fact"]], key=_role_order)),
         )
         for r in sorted(fact_rows, key=lambda r: tuple(r.values()))
     }
