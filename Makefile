@@ -43,9 +43,11 @@ demo: $(STAMP) browser
 	@for qc in $(DEMO_QUERIES); do q=$${qc%%:*}; echo; echo "== $$q"; \
 	  $(BIN)/kg-builder query $$q --store $(STORE) --columns $${qc#*:} || exit $$?; done
 	$(BIN)/kg-builder export --store $(STORE) --format turtle -o out/graph.ttl
-	$(BIN)/kg-builder docs -o out/docs --png out/docs.png
-	$(BIN)/kg-builder plot network --store $(STORE) -o out/network.html --png out/network.png
-	$(BIN)/kg-builder plot timeline --store $(STORE) -o out/timeline.html --png out/timeline.png
+	$(BIN)/kg-builder docs -o out/docs
+	$(BIN)/kg-builder plot network --store $(STORE) -o out/network.html
+	$(BIN)/kg-builder plot timeline --store $(STORE) -o out/timeline.html
+	$(BIN)/kg-builder screenshot out/docs/index.html out/network.html out/timeline.html \
+	  -o out/docs.png -o out/network.png -o out/timeline.png
 	@echo; echo "Open in a browser: out/docs/index.html, out/network.html, out/timeline.html" \
 	  "(screenshots: out/docs.png, out/network.png, out/timeline.png)."; \
 	  echo "Read the article beside its facts: $(BIN)/kg-builder serve --store $(STORE)," \

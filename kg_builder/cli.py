@@ -477,10 +477,6 @@ def serve(
 
 
 OutputFileOpt = Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")]
-PngOpt = Annotated[
-    Path | None,
-    typer.Option(help="Also save a picture of the page as PNG (needs Chromium)."),
-]
 ActorFilterOpt = Annotated[
     list[str] | None,
     typer.Option("--actor", help="Only facts involving this actor (name, alias or key); repeat."),
@@ -519,12 +515,8 @@ def _view_source(store, endpoint, user, password, token):
     return StoreSource(store)
 
 
-def _wrote(picture, png: Path | None, *, full_height: bool = False) -> None:
+def _wrote(picture) -> None:
     err.print(f"{picture.title}: {picture.summary} → {picture.path}", soft_wrap=True)
-    if png is not None:
-        from kg_builder.view.browser import screenshot
-
-        err.print(f"picture → {screenshot(picture.path, png, full_height=full_height)}")
 
 
 @plot_app.command("network")
@@ -537,7 +529,6 @@ def plot_network(
     start: FromOpt = None,
     end: ToOpt = None,
     max_actors: Annotated[int, typer.Option(help="Show at most this many actors.")] = 60,
-    png: PngOpt = None,
     user: UserOpt = None,
     password: PasswordOpt = None,
     token: TokenOpt = None,
@@ -554,7 +545,7 @@ def plot_network(
         source = _view_source(store, endpoint, user, password, token)
         filters = Filters(tuple(actor or ()), tuple(article or ()), start, end)
         picture = draw(source, output, filters, max_actors=max_actors)
-        _wrote(picture, png)
+        _wrote(picture)
     except KgBuilderError as exc:
         raise _fail(exc) from None
 
@@ -568,7 +559,6 @@ def plot_timeline(
     article: ArticleFilterOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
-    png: PngOpt = None,
     user: UserOpt = None,
     password: PasswordOpt = None,
     token: TokenOpt = None,
@@ -585,7 +575,7 @@ def plot_timeline(
         source = _view_source(store, endpoint, user, password, token)
         filters = Filters(tuple(actor or ()), tuple(article or ()), start, end)
         picture = draw(source, output, filters)
-        _wrote(picture, png, full_height=True)
+        _wrote(picture)
     except KgBuilderError as exc:
         raise _fail(exc) from None
 
@@ -601,7 +591,6 @@ def docs(
     shapes: Annotated[
         Path | None, typer.Option(help="SHACL shapes instead of the shipped ones.")
     ] = None,
-    png: PngOpt = None,
 ) -> None:
     """Write the ontology's documentation as one HTML page (pyLODE).
 
@@ -612,13 +601,44 @@ def docs(
 
     try:
         page = build_docs(output, ontology, shapes)
-        err.print(f"ontology documentation → {page}")
-        if png is not None:
-            from kg_builder.view.browser import screenshot
-
-            err.print(f"picture → {screenshot(page, png)}")
     except KgBuilderError as exc:
         raise _fail(exc) from None
+    err.print(f"ontology documentation → {page}")
+
+
+@app.command()
+def screenshot(
+    pages: Annotated[
+        list[str], typer.Argument(help="HTML files or URLs (a page of `serve`, say).")
+    ],
+    output: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="PNG file for each page, in order (default: "
+            "beside each HTML file, .png for .html).",
+        ),
+    ] = None,
+    width: Annotated[int, typer.Option(help="Window width in pixels.")] = 1280,
+    height: Annotated[int, typer.Option(help="Window height in pixels.")] = 900,
+    full_page: Annotated[
+        bool, typer.Option(help="Grow the window to the whole page (at most 4,000 pixels).")
+    ] = False,
+) -> None:
+    """Save PNG pictures of pages as headless Chromium draws them.
+
+    The pictures of `plot`, the page of `docs`, or any page `serve` shows; kg-builder's
+    pictures are taken once laid out. Needs Chromium and chromedriver.
+    """
+    from kg_builder.view.browser import screenshots
+
+    try:
+        written = screenshots(pages, output, width=width, height=height, full_height=full_page)
+    except KgBuilderError as exc:
+        raise _fail(exc) from None
+    for page, png in zip(pages, written, strict=True):
+        err.print(f"{page} → {png}", soft_wrap=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

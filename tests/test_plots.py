@@ -259,16 +259,25 @@ def test_pictures_from_an_endpoint_match_those_from_the_store(
     assert there.replace(str(remote), str(source)) == here
 
 
-def test_plot_commands_write_html_and_png(sample_store: Path, tmp_path: Path, browser) -> None:
+def test_plot_commands_write_html_and_screenshot_takes_their_pictures(
+    sample_store: Path, tmp_path: Path, browser
+) -> None:
     runner = CliRunner()
+    pages = []
     for kind in ("network", "timeline"):
-        html, png = tmp_path / f"{kind}.html", tmp_path / f"{kind}.png"
-        result = runner.invoke(
-            app, ["plot", kind, "--store", str(sample_store), "-o", str(html), "--png", str(png)]
-        )
+        html = tmp_path / f"{kind}.html"
+        result = runner.invoke(app, ["plot", kind, "--store", str(sample_store), "-o", str(html)])
         assert result.exit_code == Exit.OK, result.stderr
         assert html.is_file() and str(html) in result.stderr
-        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        pages.append(str(html))
+    result = runner.invoke(app, ["screenshot", *pages, "--width", "1000"])
+    assert result.exit_code == Exit.OK, result.stderr
+    for page in pages:
+        png = Path(page).with_suffix(".png").read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert int.from_bytes(png[16:20], "big") == 1000  # the IHDR width
+    result = runner.invoke(app, ["screenshot", *pages, "-o", str(tmp_path / "one.png")])
+    assert result.exit_code == Exit.USAGE and "2 page(s) but 1 PNG" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import urllib.parse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -128,8 +130,8 @@ class Browser:
         from selenium.webdriver.support.ui import WebDriverWait
 
         url = page_url(target)
-        self.driver.set_window_size(*self.size)
         self.driver.get(url)
+        self._viewport(*self.size)
         if ready:
             try:
                 WebDriverWait(self.driver, timeout).until(
@@ -140,6 +142,15 @@ class Browser:
                 raise ConfigError(
                     f"{url} was not drawn within {timeout:g} s" + (f": {error}" if error else "")
                 ) from None
+
+    def _viewport(self, width: int, height: int) -> None:
+        """Size the window so that the page itself gets ``width`` x ``height`` pixels."""
+        inner = self.run("return [window.innerWidth, window.innerHeight]")
+        outer = self.driver.get_window_size()
+        if inner != [width, height]:
+            self.driver.set_window_size(
+                width + outer["width"] - inner[0], height + outer["height"] - inner[1]
+            )
 
     def run(self, script: str, *args: Any) -> Any:
         """Run JavaScript in the page; its ``return`` value."""
@@ -162,7 +173,7 @@ class Browser:
         out = Path(path)
         if full_height:
             height = self.run("return document.documentElement.scrollHeight")
-            self.driver.set_window_size(self.size[0], max(self.size[1], min(int(height), most)))
+            self._viewport(self.size[0], max(self.size[1], min(int(height), most)))
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -176,25 +187,47 @@ class Browser:
 READY = "body[data-ready], #toc, body > main"
 
 
-def screenshot(
-    page: str | Path,
-    png: str | Path,
+def png_path(page: str | Path) -> Path:
+    """Where the picture of a page goes by default: beside an HTML file, with ``.png``."""
+    text = str(page)
+    if text.startswith(("http://", "https://")):
+        name = urllib.parse.urlsplit(text).path.strip("/").replace("/", "-") or "index"
+        return Path(f"{name}.png")
+    path = Path(text.removeprefix("file://"))
+    return path.with_suffix(".png")
+
+
+def screenshots(
+    pages: Sequence[str | Path],
+    outputs: Sequence[str | Path] | None = None,
     *,
     width: int = 1280,
     height: int = 900,
     ready: str = READY,
     full_height: bool = False,
-) -> Path:
-    """Open ``page`` in headless Chromium, wait until it is drawn, save it as ``png``.
+) -> list[Path]:
+    """Open each page in one headless Chromium, wait until it is drawn, save it as PNG.
+
+    Args:
+        pages: HTML files or URLs.
+        outputs: A PNG path for each page (default: :func:`png_path`).
+        width, height: The window, in pixels.
+        ready: CSS selector that matches once a page is drawn (kg-builder's own pages set
+            ``body[data-ready]`` when their picture is laid out).
+        full_height: Grow the window to each page's height (at most 4,000 pixels).
 
     Example:
-        >>> screenshot("out/network.html", "out/network.png")             # doctest: +SKIP
-        PosixPath('out/network.png')
+        >>> screenshots(["out/network.html"])                               # doctest: +SKIP
+        [PosixPath('out/network.png')]
 
     Raises:
-        ConfigError: Chromium is missing, the page was not drawn, or ``png`` cannot be
-            written.
+        ConfigError: Chromium is missing, a page was not drawn, or a PNG cannot be written.
     """
+    targets = [Path(o) for o in outputs] if outputs else [png_path(p) for p in pages]
+    if len(targets) != len(pages):
+        raise ConfigError(f"{len(pages)} page(s) but {len(targets)} PNG file(s)")
     with Browser(width, height) as browser:
-        browser.open(page, ready=ready)
-        return browser.screenshot(png, full_height=full_height)
+        for page, target in zip(pages, targets, strict=True):
+            browser.open(page, ready=ready)
+            browser.screenshot(target, full_height=full_height)
+    return targets

@@ -357,9 +357,16 @@ class DocumentationPage(OntPub):
         return t
 
     def _add_shape_constraints(self) -> None:
+        entities = {
+            child.attributes.get("id"): child
+            for section in self.content.children
+            if isinstance(section, div) and section.attributes.get("id") == "classes"
+            for child in section.children
+            if isinstance(child, div)
+        }
         for iri in sorted(set(self.ont.subjects(RDF.type, OWL.Class)), key=str):
             shapes = shapes_of_class(self.shapes, iri) if isinstance(iri, URIRef) else []
-            entity = self._entity(iri)
+            entity = entities.get(self.fids.get(str(iri)))
             if not shapes or entity is None:
                 continue
             cell = td()
@@ -374,13 +381,6 @@ class DocumentationPage(OntPub):
                 cell.add(self._shape_table(node_shape))
             entity_table = next(c for c in entity.children if isinstance(c, table))
             entity_table.add(tr(th("Shape constraints"), cell))
-
-    def _entity(self, iri):
-        fid = self.fids.get(str(iri))
-        if not fid:
-            return None
-        found = self.content.get(id=fid)
-        return found[0] if found else None
 
     # ---- value shapes
 

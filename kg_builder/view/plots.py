@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -516,12 +517,35 @@ def timeline_spec(events: tuple[TimelineEvent, ...]) -> dict:
 
 @functools.cache
 def _vega_bundle() -> str:
-    """Vega, Vega-Lite and vega-embed in one script (from vl-convert), for altair's version."""
+    """Vega, Vega-Lite and vega-embed in one script (from vl-convert), for altair's version.
+
+    vl-convert builds the bundle on every call (seconds), so it is kept in the user's cache
+    folder (``$XDG_CACHE_HOME/kg-builder``, else ``~/.cache/kg-builder``), one file per
+    vl-convert and Vega-Lite version; without a writable cache it is built each time.
+    """
+    import importlib.metadata
+
     import altair as alt
     import vl_convert
 
     major, minor = alt.VEGALITE_VERSION.split(".")[:2]
-    return vl_convert.javascript_bundle(vl_version=f"v{major}_{minor}")
+    version = f"v{major}_{minor}"
+    name = f"vega-embed-{importlib.metadata.version('vl-convert-python')}-{version}.js"
+    home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    cached = Path(home) / "kg-builder" / name
+    try:
+        return cached.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    bundle = vl_convert.javascript_bundle(vl_version=version)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.part")
+        partial.write_text(bundle, encoding="utf-8")
+        partial.replace(cached)  # whole or not at all, even with two writers
+    except OSError:
+        pass
+    return bundle
 
 
 def timeline_html(
