@@ -211,7 +211,8 @@ def _merge_actors(refs: Iterable[ActorRef]) -> tuple[ActorRef, ...]:
         if old is None:
             by_iri[ref.iri] = ref
         else:
-            kind = old.kind if ref.kind == "Actor" else ref.kind
+            kinds = sorted({old.kind, ref.kind} - {"Actor"}) or ["Actor"]
+            kind = kinds[0]
             by_iri[ref.iri] = ActorRef(min(old.name, ref.name), ref.iri, kind)
     return tuple(sorted(by_iri.values()))
 
@@ -243,7 +244,7 @@ def actors(source: Source, iris: Iterable[str] = ()) -> tuple[ActorInfo, ...]:
             aliases[iri].add(row["alias"])
         if row["wikidata"]:
             wikidata[iri] = min(row["wikidata"], wikidata.get(iri, row["wikidata"]))
-        counts[iri] = max(counts[iri], int(row["articles"] or 0))
+        counts[iri] = int(row["articles"] or 0)
     found = []
     for iri, those in names.items():
         name = min(those)
@@ -339,11 +340,10 @@ class _Gather:
     actors: dict[str, list[ActorRef]] = field(default_factory=lambda: defaultdict(list))
     sentences: set[str] = field(default_factory=set)
 
-    def add(self, row: dict[str, str], roles: tuple[str, ...]) -> None:
+    def add(self, row: dict[str, str], roles: tuple[str, ...], canon: dict[str, ActorRef]) -> None:
         for role in roles:
-            ref = _actor(row, role)
-            if ref is not None:
-                self.actors[role].append(ref)
+            if row.get(role):
+                self.actors[role].append(canon[row[role]])
         if row.get("sentence"):
             self.sentences.add(row["sentence"])
 
@@ -352,13 +352,17 @@ class _Gather:
 
 
 def _gather(table: Table, roles: tuple[str, ...]) -> list[_Gather]:
-    """One :class:`_Gather` per (fact, article), in a stable order."""
+    """One :class:`_Gather` per (fact, article), in a stable order. An actor is the same
+    ref wherever it appears (its smallest name across the rows)."""
+    rows = list(_rows(table))
+    found = (_actor(row, role) for row in rows for role in roles)
+    canon = {ref.iri: ref for ref in _merge_actors(r for r in found if r is not None)}
     facts: dict[tuple[str, str], _Gather] = {}
-    for row in _rows(table):
+    for row in rows:
         key = (row["fact"], row["article_id"])
         if key not in facts:
             facts[key] = _Gather(row)
-        facts[key].add(row, roles)
+        facts[key].add(row, roles, canon)
     return [facts[k] for k in sorted(facts)]
 
 

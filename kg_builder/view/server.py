@@ -22,6 +22,7 @@ from kg_builder.errors import KgBuilderError
 from kg_builder.remote.endpoint import EndpointConfig
 from kg_builder.remote.serve import check_port_free, oxigraph_process, server_url
 from kg_builder.view import pages
+from kg_builder.view.render import render
 from kg_builder.view.source import EndpointSource, Source
 
 log = logging.getLogger(__name__)
@@ -61,76 +62,81 @@ def page_for(source: Source, path: str) -> tuple[int, str]:
 
 
 def _message_page(title: str, text: str) -> str:
-    from kg_builder.view.render import render
-
     return render("message.html", title=title, text=text)
 
 
-def _handler(source: Source, upstream: tuple[str, int]) -> type[http.server.BaseHTTPRequestHandler]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        server_version = "kg-builder"
+class SiteHandler(http.server.BaseHTTPRequestHandler):
+    """Pages for ``/article/…`` and ``/actor/…`` from ``source``; everything else is passed
+    to the Oxigraph server at ``upstream`` (set by :func:`handler`)."""
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            log.debug("%s " + format, self.address_string(), *args)
+    server_version = "kg-builder"
+    source: Source
+    upstream: tuple[str, int]
 
-        def do_GET(self) -> None:  # noqa: N802 (the http.server API)
-            path = urllib.parse.urlsplit(self.path).path
-            if path in ("/article", "/actor"):
-                self._answer(301, b"", headers={"Location": path + "/"})
-            elif path.startswith(PAGES):
-                self._page(path)
-            else:
-                self._forward()
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        log.debug("%s " + format, self.address_string(), *args)
 
-        def _page(self, path: str) -> None:
-            try:
-                status, html = page_for(source, path)
-            except KgBuilderError as exc:
-                status, html = 502, _message_page("The graph could not be read", str(exc))
-            self._answer(status, html.encode("utf-8"), "text/html; charset=utf-8")
+    def do_GET(self) -> None:  # noqa: N802 (the http.server API)
+        path = urllib.parse.urlsplit(self.path).path
+        if path in ("/article", "/actor"):
+            self._answer(301, b"", headers={"Location": path + "/"})
+        elif path.startswith(PAGES):
+            self._page(path)
+        else:
+            self._forward()
 
-        def _answer(
-            self,
-            status: int,
-            body: bytes,
-            content_type: str = "text/plain; charset=utf-8",
-            headers: dict[str, str] | None = None,
-        ) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+    def _page(self, path: str) -> None:
+        try:
+            status, html = page_for(self.source, path)
+        except KgBuilderError as exc:
+            status, html = 502, _message_page("The graph could not be read", str(exc))
+        self._answer(status, html.encode("utf-8"), "text/html; charset=utf-8")
 
-        def _forward(self) -> None:
-            if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-                self._answer(411, b"send the request with a Content-Length")
-                return
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else None
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
-            conn = http.client.HTTPConnection(*upstream, timeout=600)
-            try:
-                conn.request(self.command, self.path, body=body, headers=headers)
-                resp = conn.getresponse()
-                self.send_response(resp.status, resp.reason)
-                for name, value in resp.getheaders():
-                    if name.lower() not in _HOP_BY_HOP:
-                        self.send_header(name, value)
-                self.end_headers()  # HTTP/1.0: without a length, the body ends with the connection
-                while chunk := resp.read(_CHUNK):
-                    self.wfile.write(chunk)
-            except OSError as exc:
-                log.warning("oxigraph did not answer %s %s: %s", self.command, self.path, exc)
-            finally:
-                conn.close()
+    def _answer(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str = "text/plain; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
-        do_POST = do_PUT = do_DELETE = do_HEAD = _forward  # noqa: N815
+    def _forward(self) -> None:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self._answer(411, b"send the request with a Content-Length")
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+        conn = http.client.HTTPConnection(*self.upstream, timeout=600)
+        try:
+            conn.request(self.command, self.path, body=body, headers=headers)
+            resp = conn.getresponse()
+            self.send_response(resp.status, resp.reason)
+            for name, value in resp.getheaders():
+                if name.lower() not in _HOP_BY_HOP:
+                    self.send_header(name, value)
+            self.end_headers()  # HTTP/1.0: without a length, the body ends with the connection
+            while chunk := resp.read(_CHUNK):
+                self.wfile.write(chunk)
+        except OSError as exc:
+            log.warning("oxigraph did not answer %s %s: %s", self.command, self.path, exc)
+        finally:
+            conn.close()
 
-    return Handler
+    do_POST = do_PUT = do_DELETE = do_HEAD = _forward  # noqa: N815
+
+
+def handler(source: Source, upstream: tuple[str, int]) -> type[SiteHandler]:
+    """The request handler of a site: pages from ``source``, the rest to ``upstream``."""
+    return type("Handler", (SiteHandler,), {"source": source, "upstream": upstream})
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -186,7 +192,7 @@ def run_site(
                 (_Server,),
                 {"address_family": socket.AF_INET6 if ":" in host else socket.AF_INET},
             )
-            httpd = server_class((host.strip("[]"), port), _handler(source, ("127.0.0.1", inner)))
+            httpd = server_class((host.strip("[]"), port), handler(source, ("127.0.0.1", inner)))
             thread = threading.Thread(
                 target=httpd.serve_forever, name="kg-builder-serve", daemon=True
             )
