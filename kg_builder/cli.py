@@ -559,6 +559,9 @@ def plot_timeline(
     article: ArticleFilterOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
+    max_events: Annotated[
+        int, typer.Option(help="Show at most this many rows (the latest).")
+    ] = 500,
     user: UserOpt = None,
     password: PasswordOpt = None,
     token: TokenOpt = None,
@@ -574,7 +577,7 @@ def plot_timeline(
     try:
         source = _view_source(store, endpoint, user, password, token)
         filters = Filters(tuple(actor or ()), tuple(article or ()), start, end)
-        picture = draw(source, output, filters)
+        picture = draw(source, output, filters, max_events=max_events)
         _wrote(picture)
     except KgBuilderError as exc:
         raise _fail(exc) from None

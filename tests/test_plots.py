@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from kg_builder.view.plots import (
     plot_network,
     plot_timeline,
     timeline_events,
+    timeline_html,
 )
 from kg_builder.view.source import EndpointSource, StoreSource
 
@@ -296,3 +298,14 @@ def test_plot_command_refuses_bad_options(sample_store: Path, tmp_path, args, me
     assert result.exit_code == Exit.USAGE
     assert message in result.stderr
     assert not out.exists()
+
+
+def test_timeline_keeps_the_latest_events_when_told_to(tmp_path) -> None:
+    source = MemorySource(MADE_UP)
+    html, summary = timeline_html(source, max_events=2)
+    assert "the latest 2 of 4 events" in html
+    assert summary == "0 meetings, 1 demand, 1 agreement, 0 statements"
+    shown = json.dumps("Valdoria Accord: signed → suspended (parties: Ruvia, Valdoria)")
+    assert shown in html  # the chart's data, as JSON in the page
+    with pytest.raises(ConfigError, match="at least 1"):
+        timeline_html(source, max_events=0)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from kg_builder.errors import ConfigError
 from kg_builder.view.data import (
     ActorRef,
     DemandRecord,
@@ -257,6 +258,8 @@ def network_html(
         ConfigError: an actor filter that names no actor, a bad date.
         QueryError, StoreError, EndpointError: the graph could not be read.
     """
+    if max_actors < 1:
+        raise ConfigError(f"the most actors to show must be at least 1, not {max_actors}")
     filters = filters or Filters()
     demand_links = _demand_links(demands(source, filters))
     meeting_links = _meeting_links(meetings(source, filters))
@@ -549,20 +552,38 @@ def _vega_bundle() -> str:
 
 
 def timeline_html(
-    source: Source, filters: Filters | None = None, *, title: str = "What happened when"
+    source: Source,
+    filters: Filters | None = None,
+    *,
+    max_events: int = 500,
+    title: str = "What happened when",
 ) -> tuple[str, str]:
     """The timeline picture as an HTML page, and a summary of what it shows.
 
+    Args:
+        source: The graph.
+        filters: Which facts to show.
+        max_events: Show at most this many rows: the latest (undated ones last).
+        title: The page's title.
+
     Raises:
-        ConfigError: an actor filter that names no actor, a bad date.
+        ConfigError: an actor filter that names no actor, a bad date, ``max_events`` < 1.
         QueryError, StoreError, EndpointError: the graph could not be read.
     """
+    if max_events < 1:
+        raise ConfigError(f"the most events to show must be at least 1, not {max_events}")
     filters = filters or Filters()
-    events = timeline_events(source, filters)
+    every = timeline_events(source, filters)
+    dated = [e for e in every if e.date]
+    events = tuple(
+        dated[-max_events:] + [e for e in every if not e.date][: max(0, max_events - len(dated))]
+    )
     counts = Counter(e.kind for e in events)
     summary = ", ".join(_count(counts[k], k) for k in EVENT_COLOURS)
+    cut = f"the latest {len(events)} of {len(every)} events" if len(events) < len(every) else ""
     about = (
-        _subtitle(source, filters, summary) + " Hover over a row for the sentence it was read from."
+        _subtitle(source, filters, ", ".join(filter(None, (summary, cut))))
+        + " Hover over a row for the sentence it was read from."
     )
     spec = timeline_spec(events)
     html = render(
@@ -571,7 +592,9 @@ def timeline_html(
     return html, summary
 
 
-def plot_timeline(source: Source, output: str | Path, filters: Filters | None = None) -> Picture:
+def plot_timeline(
+    source: Source, output: str | Path, filters: Filters | None = None, *, max_events: int = 500
+) -> Picture:
     """Write the timeline of meetings, demands, agreements and statements to ``output``.
 
     Give ``Filters(actors=(...))`` for one actor's story, ``Filters(articles=(...))`` for
@@ -586,5 +609,5 @@ def plot_timeline(source: Source, output: str | Path, filters: Filters | None = 
         QueryError, StoreError, EndpointError: the graph could not be read.
     """
     title = "What happened when"
-    html, summary = timeline_html(source, filters, title=title)
+    html, summary = timeline_html(source, filters, max_events=max_events, title=title)
     return Picture(write_text(output, html), title, summary)
