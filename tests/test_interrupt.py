@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,16 +28,9 @@ def test_interrupted_ingest_stores_whole_articles_only(tmp_path: Path) -> None:
     src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     store = tmp_path / "store"
     cmd = [
-        sys.executable,
-        "-m",
-        "kg_builder",
-        "ingest",
-        str(src),
-        "--store",
-        str(store),
-        "--batch-size",
-        "4",
-    ]
+        sys.executable, "-m", "kg_builder", "-v", "ingest", str(src), "--store", str(store),
+        "--batch-size", "4",
+    ]  # fmt: skip
     proc = subprocess.Popen(
         cmd,
         stdout=subprocess.PIPE,
@@ -45,12 +38,20 @@ def test_interrupted_ingest_stores_whole_articles_only(tmp_path: Path) -> None:
         text=True,
         env=dict(os.environ, PYTHONPATH=str(ROOT)),
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (store / "CURRENT").exists():
-        time.sleep(0.5)
-    time.sleep(8)  # let a few batches commit
-    proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=120)
+    watchdog = threading.Timer(300, proc.kill)  # a hung run fails the test, never the suite
+    watchdog.start()
+    try:
+        # The event: the run logs (-v) each batch it has written; wait for the third.
+        seen = []
+        for line in proc.stderr:
+            seen.append(line)
+            if "batch 2 written" in line:
+                break
+        proc.send_signal(signal.SIGINT)
+        rest, more = proc.communicate(timeout=120)
+    finally:
+        watchdog.cancel()
+    stderr = "".join(seen) + more
     assert proc.returncode == 130, stderr
     assert "interrupted" in stderr
 
@@ -62,7 +63,7 @@ def test_interrupted_ingest_stores_whole_articles_only(tmp_path: Path) -> None:
     subset = tmp_path / "subset.jsonl"
     subset.write_text("".join(json.dumps(r) + "\n" for r in records if r["id"] in ids))
     subprocess.run(
-        [*cmd[:4], str(subset), "--store", str(tmp_path / "clean")],
+        [*cmd[:5], str(subset), "--store", str(tmp_path / "clean")],
         check=True,
         env=dict(os.environ, PYTHONPATH=str(ROOT)),
         capture_output=True,

@@ -21,3 +21,21 @@ def test_loaded_pipeline_has_the_gazetteer_before_ner() -> None:
 def test_unknown_model_is_a_config_error_naming_it() -> None:
     with pytest.raises(ConfigError, match="no_such_model_zz"):
         load_nlp("no_such_model_zz")
+
+
+def test_no_sentence_reaches_the_parser_longer_than_the_cap() -> None:
+    from kg_builder.nlp.components import MAX_SENTENCE_TOKENS
+
+    nlp = load_nlp()
+    text = "The envoy said the " + ", ".join(["grain"] * 700) + " must move."
+    doc = nlp(text)
+    assert max(len(s) for s in doc.sents) <= MAX_SENTENCE_TOKENS
+    cut = [s for s in doc.sents][0]
+    assert cut[-1].text == ","  # cut after a comma, not inside a word run
+
+
+def test_ordinary_paragraphs_are_not_cut() -> None:
+    nlp = load_nlp()
+    sentence = "Ministers from both countries met in Lisbon on Friday to discuss trade."
+    doc = nlp(" ".join([sentence] * 30))  # one paragraph, 30 sentences, ~420 tokens
+    assert [s.text for s in doc.sents] == [sentence] * 30

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.errors import ConfigError
-from kg_builder.pipeline.run import IngestOptions, ingest
+from kg_builder.pipeline import IngestOptions, ingest
 from kg_builder.store import graph_counts, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,7 +163,7 @@ def test_same_input_gives_the_same_quads_in_separate_processes(tmp_path: Path) -
 
 def test_problems_are_reported_as_they_happen(tmp_path: Path) -> None:
     """A failure or warning reaches on_problem before later batches are stored."""
-    from kg_builder.pipeline.run import Failure
+    from kg_builder.pipeline import Failure
 
     src = _jsonl(tmp_path / "a.jsonl", GOOD, "{broken", GOOD2, dict(GOOD2, id="g3"))
     events: list = []

@@ -17,6 +17,13 @@ from kg_builder.nlp import gazetteer
 RULER_NAME = "kgb_gazetteer"
 PARAGRAPHS_NAME = "kgb_paragraphs"
 _HEADING_MAX = 10  # tokens: a shorter line without final punctuation is a heading
+#: Longest sentence handed to the parser, in tokens. Longer runs without a sentence end
+#: are lists, tables or run-ons (4 lines of 41,558 in the open corpus); parsers do badly on
+#: them, and the cost of some extraction rules grows with the square of sentence length.
+MAX_SENTENCE_TOKENS = 200
+_SENTENCE_ENDS = frozenset({".", "!", "?"})
+#: Where an over-long sentence is best cut: after these tokens.
+_SOFT_BREAKS = frozenset({",", ";", ":", "\u2014", "\u2013", "-", "|", "and", "or"})
 
 
 @Language.component(PARAGRAPHS_NAME)
@@ -56,7 +63,26 @@ def paragraph_sentences(doc: Doc) -> Doc:
                 tok.is_sent_start = True
             line_len = 0
         line_len += 1
+    _cap_sentence_length(doc)
     return doc
+
+
+def _cap_sentence_length(doc: Doc, limit: int = MAX_SENTENCE_TOKENS) -> None:
+    """Start a sentence in any run of ``limit`` tokens without a sentence end.
+
+    The cut goes after the last comma, semicolon, dash or conjunction in the second half
+    of the run, else at the limit itself.
+    """
+    start, soft = 0, -1
+    for i, tok in enumerate(doc):
+        if i > start and (tok.is_sent_start or doc[i - 1].text in _SENTENCE_ENDS):
+            start, soft = i, -1
+        if i - start + 1 >= limit:
+            cut = soft if start + limit // 2 < soft <= i else i
+            doc[cut].is_sent_start = True
+            start, soft = cut, -1
+        if tok.lower_ in _SOFT_BREAKS:
+            soft = i + 1
 
 
 def add_to_pipeline(nlp: Language) -> None:

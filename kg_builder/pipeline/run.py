@@ -1,190 +1,266 @@
-"""The batch: read → parse → extract → emit → validate → store, with a summary.
+"""The run: read → parse → extract → emit → validate → store, with a report.
 
-Bad input never stops the batch: each failure is counted and named (file and line),
-every good article is stored. Configuration problems (model, ontology, shapes, base IRI,
+Bad input never stops the run: each failure is counted and named (file and line), every
+good article is stored. Configuration problems (model, ontology, shapes, base IRI,
 store) fail at once, before any article is read.
 
-Work per article (spaCy, extraction, emission) and the batch's SHACL validation run
-in ``jobs`` worker processes; the parent only writes to the store, one load per batch
-with Ctrl-C held back (see :func:`kg_builder.store.embedded.replace_graphs`), so every article is
-either fully stored or absent. Memory stays flat: at most ``jobs * 2`` batches are in
-flight. ``benchmarks/stages.py`` shows where the time goes.
+:class:`IngestRun` reads the sources in the parent process, cuts them into numbered
+batches, and keeps ``jobs`` worker processes (:class:`~kg_builder.pipeline.pool.WorkerPool`)
+busy with them; the parent only writes to the store, batch after batch in input order
+(so the later of two articles with the same id wins), one load per batch with Ctrl-C held
+back (see :func:`kg_builder.store.replace_graphs`), so every article is either fully
+stored or absent. At most ``2 × jobs`` batches are read ahead of the store, so memory does
+not grow with the input. An article that crashes or hangs its worker fails alone: the
+rest of its batch is sent again (article by article when the culprit is not known).
+``benchmarks/stages.py`` shows where the time goes.
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing as mp
+import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from kg_builder.errors import ConfigError, InputError
+from kg_builder.errors import InputError
 from kg_builder.models import Article
-from kg_builder.rdf import vocab
-from kg_builder.rdf.emit import emit_triples
+from kg_builder.pipeline.options import IngestOptions, check_options
+from kg_builder.pipeline.pool import Lost, Task, WorkerPool
+from kg_builder.pipeline.report import ArticleTiming, Failure, IngestReport
+from kg_builder.pipeline.worker import WHOLE_BATCH, Outcome, over_budget_reason
 from kg_builder.rdf.iris import IriMinter
-from kg_builder.rdf.ntriples import to_ntriples
-from kg_builder.rdf.shapes import load_shapes
-from kg_builder.rdf.validate import validate_batch
-from kg_builder.read import ReadOptions, iter_articles
+from kg_builder.read import iter_articles
 from kg_builder.store import PENDING_FILE, GraphWrite, open_store, replace_graphs
 
-
-@dataclass(frozen=True, slots=True)
-class IngestOptions:
-    """Every knob of a run, in one frozen object.
-
-    Attributes:
-        base: Base IRI of minted nodes.
-        model: spaCy model name (None: the installed English model).
-        batch_size: Articles per worker batch and per store transaction.
-        jobs: Worker processes (1 = in this process).
-        read: Input options (field names, size limit).
-        shapes: A SHACL shapes file instead of the shipped one.
-    """
-
-    base: str = vocab.DEFAULT_BASE
-    model: str | None = None
-    batch_size: int = 32
-    jobs: int = 1
-    read: ReadOptions = field(default_factory=ReadOptions)
-    shapes: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """An input that was not stored, and why."""
-
-    origin: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class IngestReport:
-    """What a run did. ``failed`` holds unreadable inputs and non-conforming articles."""
-
-    stored: int
-    failed: tuple[Failure, ...]
-    warnings: tuple[str, ...]
-    triples: int
-    seconds: float
-    interrupted: bool = False
-
-    @property
-    def articles_per_second(self) -> float:
-        return self.stored / self.seconds if self.seconds else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    article_id: str
-    origin: str
-    graph: str
-    ntriples: str | None
-    triples: int
-    reason: str | None
-
+log = logging.getLogger(__name__)
 
 #: Flush the store's in-memory write buffers to disk every this many batch transactions.
 #: Without it the writer's RSS grew with the store (RocksDB memtables): measured 0.6 GB
 #: after 1,600 articles and 2 GB after 9,600; flushing every 10 batches kept it at ~0.2 GB.
 FLUSH_EVERY = 10
+#: Seconds between two looks at the workers while waiting for answers.
+POLL_SECONDS = 0.5
 
-# ---- work done in each worker process
-
-_WORKER: dict = {}
-
-
-def _init_worker(options: IngestOptions) -> None:
-    from kg_builder.nlp.model import load_nlp
-
-    nlp = load_nlp(options.model)
-    _WORKER["nlp"] = nlp
-    _WORKER["model"] = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}"
-    _WORKER["shapes"] = load_shapes(options.shapes)
-    _WORKER["minter"] = IriMinter(options.base)
-    _WORKER["options"] = options
+ProgressFn = Callable[[int, int], None]
+ProblemFn = Callable[[Failure | str], None]
+TimingFn = Callable[[ArticleTiming], None]
 
 
-def _emit(article: Article, doc) -> tuple | str:
-    """The article's triples, or why there are none (a bug must not sink the batch)."""
-    from kg_builder.extract import extract
+@dataclass(slots=True)
+class _Batch:
+    """An input batch on its way to the store; complete when every article has an outcome."""
 
-    try:
-        return emit_triples(
-            extract(article, doc), base=_WORKER["options"].base, model=_WORKER["model"]
-        )
-    except Exception as exc:
-        return f"extraction failed ({type(exc).__name__}: {exc}); please report"
+    articles: list[Article]
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
 
-
-def _process(articles: list[Article]) -> list[_Outcome]:
-    """Parse, extract and emit each article, validate the batch, serialise what conforms."""
-    nlp, minter = _WORKER["nlp"], _WORKER["minter"]
-    docs = nlp.pipe((a.text for a in articles), batch_size=len(articles) or 1)
-    emitted = [_emit(a, doc) for a, doc in zip(articles, docs, strict=True)]
-    reports = iter(
-        validate_batch([t for t in emitted if not isinstance(t, str)], _WORKER["shapes"])
-    )
-    outcomes = []
-    for article, triples in zip(articles, emitted, strict=True):
-        iri = minter.article(article.id)
-        if isinstance(triples, str):
-            outcomes.append(_Outcome(article.id, article.origin, iri, None, 0, triples))
-            continue
-        report = next(reports)
-        if report.conforms:
-            outcome = _Outcome(
-                article.id, article.origin, iri, to_ntriples(triples), len(triples), None
-            )
-        else:
-            reason = "graph does not conform to the SHACL shapes, not stored:\n"
-            outcome = _Outcome(article.id, article.origin, iri, None, 0, reason + report.summary())
-        outcomes.append(outcome)
-    return outcomes
+    @property
+    def complete(self) -> bool:
+        return len(self.outcomes) == len(self.articles)
 
 
-# ---- the run
+class IngestRun:
+    """One ingest of ``sources`` into the store at ``store_path``.
 
-
-def _batches(
-    items: Iterable[Article | InputError], size: int, on_error: Callable[[InputError], None]
-) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for item in items:
-        if isinstance(item, InputError):
-            on_error(item)
-            continue
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def check_options(options: IngestOptions) -> None:
-    """Fail at once on a bad option, model, ontology or shapes file.
-
-    Raises:
-        ConfigError: with what is wrong and how to fix it.
+    Use :func:`ingest`; this class holds the run's state (counts, failures, the batches in
+    flight) so that each step is a method with a name instead of a closure.
     """
-    if options.batch_size < 1:
-        raise ConfigError(f"--batch-size must be at least 1, not {options.batch_size}")
-    if options.jobs < 1:
-        raise ConfigError(f"--jobs must be at least 1, not {options.jobs}")
-    try:
-        IriMinter(options.base)
-    except ValueError as exc:
-        raise ConfigError(f"--base: {exc}") from exc
-    load_shapes(options.shapes)
-    from kg_builder.nlp.model import load_nlp
 
-    load_nlp(options.model)
+    def __init__(
+        self,
+        sources: Sequence[str | Path],
+        store_path: str | Path,
+        options: IngestOptions,
+        *,
+        stdin: BinaryIO | None = None,
+        progress: ProgressFn | None = None,
+        on_problem: ProblemFn | None = None,
+        on_article: TimingFn | None = None,
+    ) -> None:
+        self.sources = sources
+        self.store_path = Path(store_path)
+        self.options = options
+        self.stdin = stdin
+        self.progress = progress
+        self.on_problem = on_problem
+        self.on_article = on_article
+        self.minter = IriMinter(options.base)
+        self.failed: list[Failure] = []
+        self.warnings: list[str] = []
+        self.stored = self.triples = self.transactions = 0
+        self._seen_ids: dict[str, str] = {}
+        self._seen_texts: dict[bytes, str] = {}
+        self._batches: dict[int, _Batch] = {}  # read, not yet written, by sequence number
+        self._retry: deque[Task] = deque()  # parts of lost tasks, sent before new input
+        self._next_seq = 0  # sequence number of the next batch read
+        self._next_write = 0  # sequence number of the next batch to write
+        self._input_done = False
+
+    # ------------------------------------------------------------------ the run
+
+    def execute(self) -> IngestReport:
+        """Run to the end (or to Ctrl-C) and report."""
+        started = time.perf_counter()
+        self.store = open_store(self.store_path)
+        interrupted = False
+        pool = WorkerPool(self.options, self.options.jobs)
+        try:
+            self._drive(pool, self._read())
+            pool.close()
+        except KeyboardInterrupt:
+            interrupted = True
+            pool.terminate()
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            self.store.flush()
+        if self.stored == 0 and not self.failed and not interrupted:
+            where = ", ".join(map(str, self.sources)) or "(no input)"
+            self.failed.append(Failure(where, "no articles found"))
+        return IngestReport(
+            self.stored,
+            tuple(self.failed),
+            tuple(self.warnings),
+            self.triples,
+            time.perf_counter() - started,
+            interrupted,
+        )
+
+    def _drive(self, pool: WorkerPool, batches: Iterator[list[Article]]) -> None:
+        """Keep the workers busy and write finished batches in order, until all is written."""
+        window = 2 * self.options.jobs
+        while True:
+            while pool.idle():
+                task = self._next_task(batches, window)
+                if task is None:
+                    break
+                pool.submit(task)
+            if not pool.busy() and self._next_write == self._next_seq and self._input_done:
+                return
+            done, lost = pool.collect(POLL_SECONDS)
+            for task, outcomes in done:
+                self._batches[task.seq].outcomes.update((o.index, o) for o in outcomes)
+            for item in lost:
+                self._recover(item)
+            self._write_ready()
+
+    def _next_task(self, batches: Iterator[list[Article]], window: int) -> Task | None:
+        if self._retry:
+            return self._retry.popleft()
+        if self._input_done or self._next_seq - self._next_write >= window:
+            return None
+        batch = next(batches, None)
+        if batch is None:
+            self._input_done = True
+            return None
+        seq = self._next_seq
+        self._next_seq += 1
+        self._batches[seq] = _Batch(batch)
+        return Task(seq, list(enumerate(batch)))
+
+    # ------------------------------------------------------------------ input
+
+    def _read(self) -> Iterator[list[Article]]:
+        """The input in batches; unreadable inputs are reported as they are met."""
+        batch: list[Article] = []
+        for item in iter_articles(self.sources, self.options.read, stdin=self.stdin):
+            if isinstance(item, InputError):
+                self._fail(Failure(item.origin, item.reason))
+                continue
+            self._note_duplicates(item)
+            batch.append(item)
+            if len(batch) >= self.options.batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def _note_duplicates(self, article: Article) -> None:
+        if article.id in self._seen_ids:
+            self._warn(
+                f"{article.origin}: article id {article.id!r} also at "
+                f"{self._seen_ids[article.id]}; the later one wins"
+            )
+        self._seen_ids[article.id] = article.origin
+        digest = hashlib.blake2b(article.text.encode("utf-8", "replace"), digest_size=16).digest()
+        other = self._seen_texts.setdefault(digest, article.id)
+        if other != article.id:
+            self._warn(f"{article.origin}: article {article.id!r} has the same text as {other!r}")
+
+    # ------------------------------------------------------------------ lost work
+
+    def _recover(self, lost: Lost) -> None:
+        """Blame the article a dead or stuck worker was on; send the others again."""
+        task = lost.task
+        if lost.stage == "idle":  # the worker died before it began: nobody to blame
+            self._retry.appendleft(task)
+            return
+        culprit = lost.index
+        if culprit == WHOLE_BATCH and len(task.items) == 1:
+            culprit = task.items[0][0]
+        rest = [(i, a) for i, a in task.items if i != culprit]
+        if culprit != WHOLE_BATCH:
+            article = dict(task.items)[culprit]
+            note = f"; {lost.why}"
+            reason = over_budget_reason(article, lost.stage, round(lost.seconds), note)
+            if "died" in lost.why:
+                reason = (
+                    f"article {article.id!r}: {lost.why} in stage '{lost.stage}'; the run "
+                    "went on without it. Please report this article."
+                )
+            batch = self._batches[task.seq]
+            graph = self.minter.article(article.id)
+            batch.outcomes[culprit] = Outcome(
+                culprit, article.id, article.origin, graph, None, 0, reason
+            )
+            if rest:
+                self._retry.appendleft(Task(task.seq, rest, alone=task.alone))
+        else:  # a batch-wide stage: try each article alone to find the one
+            for item in reversed(rest):
+                self._retry.appendleft(Task(task.seq, [item], alone=True))
+        log.warning("a worker was replaced: %s (stage %s)", lost.why, lost.stage)
+
+    # ------------------------------------------------------------------ output
+
+    def _write_ready(self) -> None:
+        """Write every finished batch that is next in input order."""
+        while (batch := self._batches.get(self._next_write)) is not None and batch.complete:
+            del self._batches[self._next_write]
+            self._next_write += 1
+            self._write(sorted(batch.outcomes.values(), key=lambda o: o.index))
+
+    def _write(self, outcomes: list[Outcome]) -> None:
+        writes = []
+        for o in outcomes:
+            if self.on_article:
+                timing = ArticleTiming(o.article_id, o.origin, o.ntriples is not None, o.seconds)
+                self.on_article(timing)
+            if o.ntriples is None:
+                self._fail(Failure(o.origin or o.article_id, o.reason or "failed"))
+            else:
+                writes.append(GraphWrite(o.graph, o.ntriples))
+                self.triples += o.triples
+        self.stored += replace_graphs(self.store, writes, journal=self.store_path / PENDING_FILE)
+        self.transactions += 1
+        if self.transactions % FLUSH_EVERY == 0:
+            self.store.flush()  # keeps the writer's memory flat, see FLUSH_EVERY
+        log.info("batch %d written: %d stored in all", self._next_write - 1, self.stored)
+        if self.progress:
+            self.progress(self.stored, len(self.failed))
+
+    def _fail(self, failure: Failure) -> None:
+        self.failed.append(failure)
+        if self.on_problem:
+            self.on_problem(failure)
+
+    def _warn(self, warning: str) -> None:
+        self.warnings.append(warning)
+        if self.on_problem:
+            self.on_problem(warning)
 
 
 def ingest(
@@ -193,8 +269,9 @@ def ingest(
     options: IngestOptions | None = None,
     *,
     stdin: BinaryIO | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    on_problem: Callable[[Failure | str], None] | None = None,
+    progress: ProgressFn | None = None,
+    on_problem: ProblemFn | None = None,
+    on_article: TimingFn | None = None,
 ) -> IngestReport:
     """Read, extract, validate and store every article of ``sources``.
 
@@ -203,9 +280,11 @@ def ingest(
         store_path: The embedded store (created if missing).
         options: Run options.
         stdin: Stream for "-" (default: the process's stdin).
-        progress: Called with (stored, failed) after each batch.
+        progress: Called with (stored, failed) after each batch is written.
         on_problem: Called with each failure (a :class:`Failure`) and each warning (a
             string) as it happens; the report lists them all again at the end.
+        on_article: Called with each article's :class:`ArticleTiming` as its batch is
+            written (stored or not).
 
     Returns:
         The run's report; it never raises for bad input.
@@ -213,105 +292,21 @@ def ingest(
     Raises:
         ConfigError: bad options, model, ontology or shapes (before any work).
         StoreError: the store cannot be opened or written.
+
+    Example:
+        >>> report = ingest(["examples/"], "out/store", IngestOptions(jobs=1))  # doctest: +SKIP
+        >>> report.stored, [f.reason for f in report.failed]  # doctest: +SKIP
+        (1, [])
     """
     options = options or IngestOptions()
     check_options(options)
-    started = time.perf_counter()
-    store = open_store(store_path)
-    failed: list[Failure] = []
-    warnings: list[str] = []
-    seen_ids: dict[str, str] = {}
-    seen_texts: dict[bytes, str] = {}
-    stored = triples = transactions = 0
-
-    def fail(failure: Failure) -> None:
-        failed.append(failure)
-        if on_problem:
-            on_problem(failure)
-
-    def warn(warning: str) -> None:
-        warnings.append(warning)
-        if on_problem:
-            on_problem(warning)
-
-    def on_error(err: InputError) -> None:
-        fail(Failure(err.origin, err.reason))
-
-    def note_duplicates(article: Article) -> None:
-        if article.id in seen_ids:
-            warn(
-                f"{article.origin}: article id {article.id!r} also at "
-                f"{seen_ids[article.id]}; the later one wins"
-            )
-        seen_ids[article.id] = article.origin
-        digest = hashlib.blake2b(article.text.encode("utf-8", "replace"), digest_size=16).digest()
-        other = seen_texts.setdefault(digest, article.id)
-        if other != article.id:
-            warn(f"{article.origin}: article {article.id!r} has the same text as {other!r}")
-
-    def write(outcomes: list[_Outcome]) -> None:
-        nonlocal stored, triples
-        writes = []
-        for o in outcomes:
-            if o.ntriples is None:
-                fail(Failure(o.origin or o.article_id, o.reason or "failed"))
-            else:
-                writes.append(GraphWrite(o.graph, o.ntriples))
-                triples += o.triples
-        stored += replace_graphs(store, writes, journal=Path(store_path) / PENDING_FILE)
-        nonlocal transactions
-        transactions += 1
-        if transactions % FLUSH_EVERY == 0:
-            store.flush()  # keeps the writer's memory flat, see FLUSH_EVERY
-        if progress:
-            progress(stored, len(failed))
-
-    def tracked() -> Iterator[list[Article]]:
-        for batch in _batches(
-            iter_articles(sources, options.read, stdin=stdin), options.batch_size, on_error
-        ):
-            for article in batch:
-                note_duplicates(article)
-            yield batch
-
-    interrupted = False
-    try:
-        if options.jobs == 1:
-            _init_worker(options)
-            for batch in tracked():
-                write(_process(batch))
-        else:
-            _run_parallel(tracked(), options, write)
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        store.flush()
-    if stored == 0 and not failed and not interrupted:
-        failed.append(Failure(", ".join(map(str, sources)) or "(no input)", "no articles found"))
-    return IngestReport(
-        stored, tuple(failed), tuple(warnings), triples, time.perf_counter() - started, interrupted
+    run = IngestRun(
+        sources,
+        store_path,
+        options,
+        stdin=stdin,
+        progress=progress,
+        on_problem=on_problem,
+        on_article=on_article,
     )
-
-
-def _run_parallel(
-    batches: Iterator[list[Article]],
-    options: IngestOptions,
-    write: Callable[[list[_Outcome]], None],
-) -> None:
-    """Process batches in worker processes, in input order, with bounded look-ahead."""
-    ctx = mp.get_context("fork")
-    pool = ctx.Pool(options.jobs, initializer=_init_worker, initargs=(options,))
-    pending: deque = deque()
-    try:
-        for batch in batches:
-            pending.append(pool.apply_async(_process, (batch,)))
-            while len(pending) >= options.jobs * 2:
-                write(pending.popleft().get())
-        while pending:
-            write(pending.popleft().get())
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
+    return run.execute()

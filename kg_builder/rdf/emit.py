@@ -131,15 +131,22 @@ class _Builder:
 
     def emit_posts(self) -> None:
         names = {a.key: a.name for a in self.x.actors}
+        described: set[str] = set()
         for n, p in enumerate(self.x.posts, 1):
-            post = URIRef(self.m.post(p.organisation, p.title))
-            self.add(post, RDF.type, V.Post)
-            self.lit(post, V.postTitle, p.title)
-            label = f"{p.title} of {names[p.organisation]}" if p.organisation in names else p.title
-            self.lit(post, V.name, label)
-            self.lit(post, RDFS.label, label)
-            if p.organisation:
-                self.add(post, V.postIn, self.actor(p.organisation))
+            iri = self.m.post(p.organisation, p.title)
+            post = URIRef(iri)
+            # Titles that differ only in case or punctuation ("Vice-President", "Vice
+            # President") are one post: the first spelling names it.
+            if iri not in described:
+                described.add(iri)
+                self.add(post, RDF.type, V.Post)
+                self.lit(post, V.postTitle, p.title)
+                org = names.get(p.organisation) if p.organisation else None
+                label = f"{p.title} of {org}" if org else p.title
+                self.lit(post, V.name, label)
+                self.lit(post, RDFS.label, label)
+                if p.organisation:
+                    self.add(post, V.postIn, self.actor(p.organisation))
             person = self.actor(p.person)
             self.add(person, V.holds, post)
             holding = URIRef(self.m.fact(self.article, "post", n))
