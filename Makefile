@@ -16,7 +16,10 @@ DEMO_QUERIES := \
   meetings:name,date,location,participant \
   statements:speaker,quote
 
-.PHONY: demo test lint smoke bench score clean
+# Headless Chromium renders the pictures and pages in the tests and the demo's screenshots.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test lint smoke bench score clean browser readme-pictures
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,15 +27,33 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[model,dev]"
 	touch $(STAMP)
 
-demo: $(STAMP)
+# Chromium and chromedriver from Debian, installed once (skipped when both are on PATH).
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif command -v apt-get >/dev/null; then \
+	  echo "installing Chromium and chromedriver (Debian packages chromium, chromium-driver)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install \
+	    -y -qq --no-install-recommends chromium chromium-driver >/dev/null; \
+	else echo "warning: no apt-get here: install Chromium and chromedriver (see README)" >&2; fi
+
+demo: $(STAMP) browser
 	rm -rf $(STORE)
 	$(BIN)/kg-builder ingest $(SAMPLE) --store $(STORE)
 	$(BIN)/kg-builder validate $(STORE)
 	@for qc in $(DEMO_QUERIES); do q=$${qc%%:*}; echo; echo "== $$q"; \
 	  $(BIN)/kg-builder query $$q --store $(STORE) --columns $${qc#*:} || exit $$?; done
 	$(BIN)/kg-builder export --store $(STORE) --format turtle -o out/graph.ttl
+	$(BIN)/kg-builder docs -o out/docs
+	$(BIN)/kg-builder plot network --store $(STORE) -o out/network.html
+	$(BIN)/kg-builder plot timeline --store $(STORE) -o out/timeline.html
+	$(BIN)/kg-builder screenshot out/docs/index.html out/network.html out/timeline.html \
+	  -o out/docs.png -o out/network.png -o out/timeline.png
+	@echo; echo "Open in a browser: out/docs/index.html, out/network.html, out/timeline.html" \
+	  "(screenshots: out/docs.png, out/network.png, out/timeline.png)."; \
+	  echo "Read the article beside its facts: $(BIN)/kg-builder serve --store $(STORE)," \
+	  "then http://127.0.0.1:7878/article/"
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 # The same checks run in CI (.ci/run) and, if you use it, as a git pre-commit hook
@@ -60,6 +81,11 @@ score: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
+
+# The README's screenshots (docs/img/*.png), remade from the demo and a served article page.
+readme-pictures: demo
+	@command -v pngquant >/dev/null || $(SUDO) apt-get install -y -qq --no-install-recommends pngquant >/dev/null
+	$(BIN)/python docs/pictures.py $(STORE) docs/img
 
 clean:
 	rm -rf out build $(VENV) .pytest_cache

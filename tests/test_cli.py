@@ -32,9 +32,23 @@ def store(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.mark.parametrize("command", ["ingest", "query", "export", "validate"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "ingest",
+        "query",
+        "export",
+        "validate",
+        "push",
+        "serve",
+        "docs",
+        "screenshot",
+        "plot network",
+        "plot timeline",
+    ],
+)
 def test_every_command_has_help(command: str) -> None:
-    result = run(command, "--help")
+    result = run(*command.split(), "--help")
     assert result.exit_code == 0 and "Usage" in result.stdout
 
 

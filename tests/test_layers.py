@@ -1,6 +1,6 @@
 """The package's layering: folders follow the data flow, and imports only go down.
 
-read/nlp → extract → rdf → store → pipeline/remote → cli. A module may import from its
+read/nlp → extract → rdf → store → pipeline/remote → view → cli. A module may import from its
 own package and from packages in lower layers; never from a higher layer or from a
 different package of its own layer. Imports under ``if TYPE_CHECKING:`` are for the type
 checker only and are not counted. No module imports another module's ``_private`` names,
@@ -29,8 +29,9 @@ LAYERS = {
     "store": 4,
     "pipeline": 5,
     "remote": 5,
-    "cli": 6,
-    "__main__": 7,
+    "view": 6,
+    "cli": 7,
+    "__main__": 8,
 }
 
 

@@ -15,6 +15,7 @@ fails with "another process holds it") and accepts SPARQL updates from the brows
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import shutil
 import signal
@@ -24,7 +25,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -106,6 +107,81 @@ def server_url(host: str, port: int) -> str:
     return f"http://{host}:{port}/"
 
 
+class Running:
+    """An ``oxigraph`` server process and its log (see :func:`oxigraph_process`)."""
+
+    def __init__(self, proc: subprocess.Popen, log, url: str):
+        self.proc = proc
+        self.log = log
+        self.url = url
+
+    def wait(self, stop: threading.Event | None = None) -> int:
+        """Block until ``stop`` is set (or, without ``stop``, until the server ends).
+
+        Returns:
+            0 once stopped on request, or when Ctrl-C reached the server first.
+
+        Raises:
+            StoreError: the server stopped on its own.
+        """
+        while True:
+            if stop is not None:
+                if stop.wait(0.2):
+                    return 0
+            else:
+                try:
+                    self.proc.wait(timeout=0.5)
+                except subprocess.TimeoutExpired:
+                    continue
+            if self.proc.poll() is not None:
+                if self.proc.returncode in (-signal.SIGINT, 130):  # Ctrl-C reached it first
+                    return 0
+                raise StoreError(
+                    f"oxigraph stopped on its own (exit code {self.proc.returncode}): "
+                    f"{_tail(self.log)}"
+                )
+
+
+@contextlib.contextmanager
+def oxigraph_process(
+    store_path: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    *,
+    read_only: bool = True,
+    union_default_graph: bool = False,
+    startup_timeout: float = 30.0,
+    stop_timeout: float = 10.0,
+) -> Iterator[Running]:
+    """Start ``oxigraph`` over the store, wait until it answers HTTP, and stop it (SIGTERM,
+    then SIGKILL after ``stop_timeout`` seconds) when the ``with`` block ends.
+
+    Example:
+        >>> with oxigraph_process("data/store", port=7879) as server:    # doctest: +SKIP
+        ...     print(server.url)
+        http://127.0.0.1:7879/
+
+    Raises:
+        ConfigError: ``oxigraph`` is missing, or the port is in use.
+        StoreError: no store at ``store_path``, the store is locked by a writer, or the
+            server did not start within ``startup_timeout``.
+    """
+    path = Path(store_path)
+    if read_only and not path.is_dir():
+        raise StoreError(f"no store at {path}: run `kg-builder ingest ... --store {path}` first")
+    argv = serve_command(
+        path, host, port, read_only=read_only, union_default_graph=union_default_graph
+    )
+    check_port_free(host, port)
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        try:
+            _wait_ready(proc, host, port, startup_timeout, log, path)
+            yield Running(proc, log, server_url(host, port))
+        finally:
+            _terminate(proc, stop_timeout)
+
+
 def run_server(
     store_path: str | Path,
     host: str = "127.0.0.1",
@@ -136,43 +212,25 @@ def run_server(
         StoreError: no store at ``store_path``, the store is locked by a writer, the server
             did not start within ``startup_timeout``, or it stopped on its own.
     """
-    path = Path(store_path)
-    if read_only and not path.is_dir():
-        raise StoreError(f"no store at {path}: run `kg-builder ingest ... --store {path}` first")
-    argv = serve_command(
-        path, host, port, read_only=read_only, union_default_graph=union_default_graph
-    )
-    _check_port_free(host, port)
-    url = server_url(host, port)
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-        try:
-            _wait_ready(proc, host, port, startup_timeout, log, path)
+    try:
+        with oxigraph_process(
+            store_path,
+            host,
+            port,
+            read_only=read_only,
+            union_default_graph=union_default_graph,
+            startup_timeout=startup_timeout,
+            stop_timeout=stop_timeout,
+        ) as server:
             if ready_callback is not None:
-                ready_callback(url)
-            while True:
-                if stop is not None:
-                    if stop.wait(0.2):
-                        break
-                else:
-                    try:
-                        proc.wait(timeout=0.5)
-                    except subprocess.TimeoutExpired:
-                        continue
-                if proc.poll() is not None:
-                    if proc.returncode in (-signal.SIGINT, 130):  # Ctrl-C reached it first
-                        return 0
-                    raise StoreError(
-                        f"oxigraph stopped on its own (exit code {proc.returncode}): {_tail(log)}"
-                    )
-        except KeyboardInterrupt:
-            pass
-        finally:
-            _terminate(proc, stop_timeout)
-    return 0
+                ready_callback(server.url)
+            return server.wait(stop)
+    except KeyboardInterrupt:
+        return 0
 
 
-def _check_port_free(host: str, port: int) -> None:
+def check_port_free(host: str, port: int) -> None:
+    """Raise :class:`ConfigError` ("choose another port") when ``host:port`` is taken."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         if sys.platform != "win32":

@@ -79,8 +79,21 @@ def select(store_path: str | Path, query: str) -> Table:
         QueryError: the query is missing, does not parse, or is not a SELECT.
         StoreError: there is no store at ``store_path``.
     """
-    store = open_store(store_path, read_only=True)
-    result = run_query(store, load_query(query))
+    return select_sparql(open_store(store_path, read_only=True), load_query(query))
+
+
+def select_sparql(store: ox.Store, sparql: str) -> Table:
+    """Run the text of a SELECT query on an open store.
+
+    Example:
+        >>> select_sparql(open_store("out/store", read_only=True),
+        ...               "SELECT ?g WHERE { GRAPH ?g {} }").columns      # doctest: +SKIP
+        ('g',)
+
+    Raises:
+        QueryError: the query does not parse, or is not a SELECT.
+    """
+    result = run_query(store, sparql)
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError("only SELECT queries can be shown as a table; use `export` for graphs")
     columns = tuple(v.value for v in result.variables)
