@@ -46,7 +46,9 @@ def pushed(tmp_path_factory):
     if DEV.is_dir():
         sources.append(_articles(tmp))
     assert run("ingest", *sources, "--store", store).exit_code == Exit.OK
-    server = OxigraphServer(tmp / "remote").start()
+    # The shipped queries read the union of the graphs (article, entity, ontology), which
+    # is the default graph of `kg-builder query`; the server is started the same way.
+    server = OxigraphServer(tmp / "remote", union_default_graph=True).start()
     result = run("push", "--store", store, "--endpoint", server.url)
     assert result.exit_code == Exit.OK, result.stderr
     yield store, server, tmp

@@ -31,7 +31,8 @@ from kg_builder.rdf.ntriples import to_ntriples
 from kg_builder.rdf.shapes import load_shapes
 from kg_builder.rdf.validate import validate_batch
 from kg_builder.read import ReadOptions, iter_articles
-from kg_builder.store import PENDING_FILE, GraphWrite, open_store, replace_graphs
+from kg_builder.store import PENDING_FILE, GraphWrite, open_store
+from kg_builder.store.entities import write_articles
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +259,9 @@ def ingest(
             else:
                 writes.append(GraphWrite(o.graph, o.ntriples))
                 triples += o.triples
-        stored += replace_graphs(store, writes, journal=Path(store_path) / PENDING_FILE)
+        stored += write_articles(
+            store, writes, journal=Path(store_path) / PENDING_FILE, base=options.base
+        )
         nonlocal transactions
         transactions += 1
         if transactions % FLUSH_EVERY == 0:
