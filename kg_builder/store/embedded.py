@@ -110,7 +110,7 @@ def replace_graphs(
         raise StoreError(f"writing {len(writes)} article graph(s) failed: {exc}") from exc
     earlier = [w.graph for w in writes if store.contains_named_graph(ox.NamedNode(w.graph))]
     try:
-        with _interrupts_held():
+        with interrupts_held():
             if journal is not None:
                 _write_journal(journal, [w.graph for w in writes])
             if earlier:
@@ -145,20 +145,31 @@ def _as_nquads(write: GraphWrite) -> str:
     return "".join(lines)
 
 
+_HELD = threading.local()
+
+
 @contextlib.contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Hold SIGINT back (POSIX, main thread) until the block ends; it is delivered then."""
+def interrupts_held() -> Iterator[None]:
+    """Hold SIGINT back (POSIX, main thread) until the block ends; it is delivered then.
+
+    Re-entrant: a nested block does not release the signal early, the outermost does.
+    """
     if (
         not hasattr(signal, "pthread_sigmask")
         or threading.current_thread() != threading.main_thread()
     ):
         yield
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    depth = getattr(_HELD, "depth", 0)
+    if depth == 0:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    _HELD.depth = depth + 1
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        _HELD.depth = depth
+        if depth == 0:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def graph_counts(store: ox.Store) -> dict[str, int]:

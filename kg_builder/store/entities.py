@@ -38,7 +38,7 @@ from kg_builder.rdf.entities import canonical_class, canonical_triples
 from kg_builder.rdf.history import threads, tracked_demands
 from kg_builder.rdf.iris import IriMinter
 from kg_builder.rdf.validate import Report, graph_of, validate_graph
-from kg_builder.store.embedded import GraphWrite, replace_graphs
+from kg_builder.store.embedded import GraphWrite, interrupts_held, replace_graphs
 from kg_builder.store.ontology import ensure_ontology
 
 #: Inside a store folder while the entity graph may lag behind the article graphs.
@@ -115,13 +115,15 @@ def write_articles(
         return 0
     articles = [w.graph for w in writes]
     touched = touched_by(store, articles, minter)  # the versions about to be replaced
-    if pending is not None:
-        pending.write_text("".join(f"{a}\n" for a in articles), encoding="utf-8")
-    written = replace_graphs(store, writes, journal=journal)
-    touched |= touched_by(store, articles, minter)
-    update_entities(store, touched, minter)
-    if pending is not None:
-        pending.unlink()
+    # Ctrl-C waits until the entity graph matches the articles (the write is one step).
+    with interrupts_held():
+        if pending is not None:
+            pending.write_text("".join(f"{a}\n" for a in articles), encoding="utf-8")
+        written = replace_graphs(store, writes, journal=journal)
+        touched |= touched_by(store, articles, minter)
+        update_entities(store, touched, minter)
+        if pending is not None:
+            pending.unlink()
     return written
 
 
