@@ -150,26 +150,34 @@ _HELD = threading.local()
 
 @contextlib.contextmanager
 def interrupts_held() -> Iterator[None]:
-    """Hold SIGINT back (POSIX, main thread) until the block ends; it is delivered then.
+    """Hold Ctrl-C (SIGINT) back until the block ends; it takes effect then.
 
-    Re-entrant: a nested block does not release the signal early, the outermost does.
+    Works by a Python-level handler that only records the signal: the operating system
+    may deliver SIGINT to any thread (RocksDB and BLAS run their own), but Python runs
+    handlers in the main thread, so blocking the signal there is not enough. Re-entrant:
+    only the outermost block restores the handler and delivers a held interrupt. Outside
+    the main thread it does nothing (handlers can only be set there).
     """
-    if (
-        not hasattr(signal, "pthread_sigmask")
-        or threading.current_thread() != threading.main_thread()
-    ):
+    if threading.current_thread() != threading.main_thread():
         yield
         return
     depth = getattr(_HELD, "depth", 0)
     if depth == 0:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        _HELD.received = []
+        _HELD.previous = signal.signal(signal.SIGINT, lambda s, _f: _HELD.received.append(s))
     _HELD.depth = depth + 1
     try:
         yield
     finally:
         _HELD.depth = depth
         if depth == 0:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+            previous = _HELD.previous
+            signal.signal(signal.SIGINT, previous)
+            if _HELD.received:
+                if callable(previous):
+                    previous(signal.SIGINT, None)  # default_int_handler raises KeyboardInterrupt
+                elif previous == signal.SIG_DFL:
+                    raise KeyboardInterrupt
 
 
 def graph_counts(store: ox.Store) -> dict[str, int]:
