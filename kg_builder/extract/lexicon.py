@@ -177,6 +177,14 @@ HONORIFICS: frozenset[str] = _words("HONORIFICS")
 #: Words cut from the start of a person entity (a near twin of HONORIFICS plus "the": without
 #: "mrs", "dr", "sir").
 NAME_PREFIXES: frozenset[str] = _words("NAME_PREFIXES")
+#: Particles inside a personal name, lower case ("van der Berg", "bin Khalid", "Le Roux").
+NAME_PARTICLES: frozenset[str] = _words("NAME_PARTICLES")
+#: Occupations written before a name that are not offices ("blogger Ana Lind", "economist X"):
+#: never part of the name, and no post.
+OCCUPATION_NOUNS: frozenset[str] = _words("OCCUPATION_NOUNS")
+#: Capitalised heads of names of places, buildings and events ("Base", "University"): a name
+#: that goes on with one is not a person's.
+NAME_STOP_WORDS: frozenset[str] = _words("NAME_STOP_WORDS")
 #: Title words that rank rather than name an office: "the senior minister" may be any minister.
 SENIORITY_WORDS: frozenset[str] = _words("SENIORITY_WORDS")
 #: Title words of diplomatic posts: "the diplomat" can be any person who holds one.
