@@ -16,13 +16,12 @@ dateline at the start of a line) is not a mention; neither are photo captions.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from kg_builder.extract import bodies
+from kg_builder.extract import bodies, names
 from kg_builder.extract import lexicon as lx
 from kg_builder.extract.context import DocContext, Stage, span_of_tokens
 from kg_builder.extract.posts import is_title_word
@@ -248,26 +247,21 @@ class _Builder:
     def persons(self, ents: list[SpacySpan]) -> None:
         """Persons: names of PERSON entities (and names after titles), keyed by their
         longest form; then bare surnames of the names found."""
-        names = [n for n in map(self.person_name, ents) if n is not None]
-        names.extend(self.names_after_titles(names))
-        by_key = self.full_names(names)
+        spans = [n for n in map(self.person_name, ents) if n is not None]
+        spans.extend(self.names_after_titles(spans))
+        by_key = self.full_names(spans)
         keyed = sorted(by_key.items())
-        for s, e in names:
-            self.mention_person(s, e, keyed, by_key)
-        self.surnames(keyed)
+        forms = names.short_forms(keyed)
+        for s, e in spans:
+            self.mention_person(s, e, keyed, by_key, forms)
+        self.surnames(forms)
 
     def person_name(self, ent: SpacySpan) -> tuple[int, int] | None:
         """The name in a PERSON entity, without titles, demonyms, honorifics and a
         possessive; None when it is an organisation or a modifier ("the Hollis era")."""
         doc = self.doc
-        s, e = ent.start, ent.end
-        while s < e and (
-            is_title_word(doc[s])
-            or gazetteer.state_by_demonym(doc[s].text)
-            or doc[s].lower_ in lx.NAME_PREFIXES
-        ):
-            s += 1
-        if {doc[i].text for i in range(s, e)} & (
+        s, e = self._name_bounds(ent)
+        if s < e and {doc[i].text for i in range(s, e)} & (
             lx.PARTY_CUES | lx.ARMED_CUES | lx.UNION_CUES | lx.BODY_CUES
         ):
             return None  # an organisation that NER took for a person: see organisation()
@@ -279,16 +273,13 @@ class _Builder:
         ):
             cut += 1
         e = cut
-        if s >= e or any(
-            not doc[i].text[:1].isupper() and doc[i].text not in ("-", "\u2010")
-            for i in range(s, e)
-        ):
-            return None
-        if any(ch.isdigit() for ch in doc[s:e].text):
+        if s >= e or not all(_name_token(doc, i, s) for i in range(s, e)):
             return None
         words = {doc[i].text for i in range(s, e)}
-        if words & (lx.PARTY_CUES | lx.ARMED_CUES | lx.UNION_CUES | lx.BODY_CUES):
+        if words & (lx.ARMED_CUES | lx.BODY_CUES | lx.ORGANISATION_HEAD_CUES):
             return None  # an organisation that NER took for a person
+        if doc[e - 1].text in lx.NAME_STOP_WORDS | lx.NON_ACTOR_CUES:
+            return None  # a place or an event named after a person ("Lind Memorial Park")
         if self.covered(s) is not None:
             return None
         nxt = doc[e] if e < len(doc) else None
@@ -297,6 +288,24 @@ class _Builder:
         root = doc[s:e].root
         if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i >= e:
             return None
+        return s, e
+
+    def _name_bounds(self, ent: SpacySpan) -> tuple[int, int]:
+        """The entity grown to the whole name (:func:`names.complete_name`), after a
+        possessor ("the Fund's Ana Lind": the person follows it) and without the titles,
+        demonyms, honorifics and occupations in front."""
+        doc = self.doc
+        s, e = names.complete_name(doc, ent.start, ent.end)
+        poss = next((i for i in range(s, e - 1) if doc[i].text in ("'s", "\u2019s")), None)
+        if poss is not None and doc[poss + 1].text[:1].isupper():
+            s = poss + 1
+        while s < e and (
+            is_title_word(doc[s])
+            or gazetteer.state_by_demonym(doc[s].text)
+            or doc[s].lower_ in lx.NAME_PREFIXES
+            or doc[s].lower_ in lx.OCCUPATION_NOUNS
+        ):
+            s += 1
         return s, e
 
     def full_names(self, names: list[tuple[int, int]]) -> dict[str, str]:
@@ -315,13 +324,20 @@ class _Builder:
         return by_key
 
     def mention_person(
-        self, s: int, e: int, keyed: list[tuple[str, str]], by_key: dict[str, str]
+        self,
+        s: int,
+        e: int,
+        keyed: list[tuple[str, str]],
+        by_key: dict[str, str],
+        forms: names.ShortForms,
     ) -> None:
         """Record the person named by tokens ``[s, e)`` and, in a sentence with a verb,
         the mention; a single word that no full name explains must look like a name."""
         doc = self.doc
         text = doc[s:e].text
         key = next((k for k, full_name in keyed if self._same_person(text, full_name)), None)
+        if key is None and e - s == 1:
+            key = forms.lookup(text)
         if key is None:
             if not self._single_ok(s, e):
                 return
@@ -333,20 +349,28 @@ class _Builder:
             return
         self.mention(s, e, key)
 
-    def surnames(self, keyed: list[tuple[str, str]]) -> None:
-        """Bare surnames of known persons that NER missed or mislabelled ("Lind" as ORG)."""
-        surnames = {}
-        for k, full_name in keyed:
-            parts = full_name.split()
-            surnames.setdefault(parts[-1], k)
-            surnames.setdefault(_squash(" ".join(parts[1:])), k)
-        for t in self.doc:
-            if not t.text[:1].isupper() or self.covered(t.i) is not None or t.i in self.skip:
+    def surnames(self, forms: names.ShortForms) -> None:
+        """Short forms of known persons' names that NER missed or mislabelled: a surname
+        ("Lind" as ORG), a surname with its particle ("van der Berg"), a family name written
+        first ("Park" of "Park Min-ho"), a first word no other name shares."""
+        doc = self.doc
+        for t in doc:
+            if not (t.text[:1].isupper() or names.is_particle(t)) or self.covered(t.i) is not None:
                 continue
-            key = surnames.get(t.text) or surnames.get(_squash(t.text))
-            if key is None or self._pronoun_not_surname(t):
-                continue
-            self.mention(t.i, t.i + 1, key)
+            for end in range(min(t.i + 4, t.sent.end), t.i, -1):
+                if not self._free(t.i, end) or not doc[end - 1].text[:1].isupper():
+                    continue
+                first = t.ent_type_ == "PERSON" or t.i > 0 and is_title_word(doc[t.i - 1])
+                key = forms.lookup(doc[t.i : end].text, first=first)
+                if key is None or end - t.i == 1 and self._pronoun_not_surname(t):
+                    continue
+                if self.sentence_has_verb(t):
+                    self.mention(t.i, end, key)
+                break
+
+    def _free(self, start: int, end: int) -> bool:
+        """Whether no mention and no skipped token lies in tokens ``[start, end)``."""
+        return all(self.covered(i) is None and i not in self.skip for i in range(start, end))
 
     def _pronoun_not_surname(self, t: Token) -> bool:
         """ "He said" is a pronoun even if a "He Anwen" is known."""
@@ -401,7 +425,7 @@ class _Builder:
         a, b = text.split(), full_name.split()
         if a == b[-len(a) :]:
             return True
-        return _squash(text) in (_squash(full_name), _squash(" ".join(b[1:])))
+        return names.squash(text) in (names.squash(full_name), names.squash(" ".join(b[1:])))
 
     def _single_ok(self, s: int, e: int) -> bool:
         doc = self.doc
@@ -412,7 +436,15 @@ class _Builder:
         return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ not in ("be", "have")
 
     def sentence_has_verb(self, tok: Token) -> bool:
-        return any(t.pos_ in ("VERB", "AUX") for t in tok.sent)
+        """Whether the sentence of ``tok`` has a verb, or, when the parser cut a line into
+        verbless pieces, the line does (a heading or a caption has none)."""
+        if any(t.pos_ in ("VERB", "AUX") for t in tok.sent):
+            return True
+        text = self.ctx.text
+        start = text.rfind("\n", 0, tok.idx) + 1
+        end = text.find("\n", tok.idx)
+        line = self.doc.char_span(start, len(text) if end < 0 else end, alignment_mode="expand")
+        return line is not None and any(t.pos_ in ("VERB", "AUX") for t in line)
 
     # ------------------------------------------------------------- organisations
     def organisation(self, ent: SpacySpan, force: bool = False) -> None:
@@ -678,8 +710,21 @@ def _named_in_description(root: Token) -> bool:
     )
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"[\s\-\u2010-\u2015]+", "", text).lower()
+def _name_token(doc: Doc, i: int, start: int) -> bool:
+    """Whether token ``i`` can be part of a person's name that starts at ``start``: a
+    capitalised word without digits or brackets, a hyphen inside a word, a lower-case piece
+    after such a hyphen ("Min-ho"), or a particle inside the name ("van der")."""
+    tok = doc[i]
+    text = tok.text
+    if any(ch.isdigit() or ch in "[](){}<>" for ch in text):
+        return False
+    if text[:1].isupper():
+        return True
+    if names.joined_hyphen(doc, i):
+        return True
+    if i > start and names.joined_hyphen(doc, i - 1):
+        return tok.is_alpha
+    return i > start and names.is_particle(tok)
 
 
 def find_actors(ctx: DocContext) -> None:
