@@ -411,6 +411,7 @@ class _Builder:
                 and doc[j].pos_ in ("PROPN", "PRON")
                 and not doc[j].ent_id_
                 and not is_title_word(doc[j])
+                and doc[j].text not in lx.NAME_STOP_WORDS
                 and j not in taken
                 and doc[j].ent_type_ in ("", "PERSON")
             ):
