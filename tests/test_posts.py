@@ -77,7 +77,7 @@ def test_spokesman_for_a_leader_does_not_lend_the_leader_his_title(extract_text)
     assert not any("Spokesman" in p[1] for p in got)
 
 
-# ---------------------------------------------------------------- issue 11: whole titles, own titles
+# ------------------------------------------------ issue 11: whole titles, own titles
 
 
 def test_list_item_title_is_not_the_previous_persons_post(extract_text):
