@@ -78,7 +78,13 @@ def test_short_forms_of_full_names():
     assert forms.lookup("Park", first=False) == "park-min-ho"  # family name written first
     assert forms.lookup("Seo", first=False) is None
     assert forms.lookup("Seo") == "seo-jian"
-    assert forms.lookup("Greta") == "greta-van-der-berg"
+    assert forms.lookup("Greta") is None  # a given name stands alone only for short names
+
+
+def test_surname_shared_by_two_names_stands_for_neither():
+    forms = names.short_forms([("ana-lind", "Ana Lind"), ("ola-lind", "Ola Lind")])
+    assert forms.lookup("Lind") is None
+    assert forms.lookup("Ola Lind") == "ola-lind"
 
 
 def test_first_word_shared_by_two_names_stands_for_neither():

@@ -387,10 +387,10 @@ class _Builder:
             and doc[t.i - 1].text not in (",",)
         )
 
-    def names_after_titles(self, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def names_after_titles(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Names NER missed right after a title: "Ministry spokesperson He Anwen said"."""
         doc = self.doc
-        taken = {i for s, e in names for i in range(s, e)}
+        taken = {i for s, e in spans for i in range(s, e)}
         out = []
         for t in doc:
             if not (
@@ -407,13 +407,9 @@ class _Builder:
             while (
                 j < len(doc)
                 and j - t.i <= 4
-                and doc[j].text[:1].isupper()
                 and doc[j].pos_ in ("PROPN", "PRON")
-                and not doc[j].ent_id_
-                and not is_title_word(doc[j])
-                and doc[j].text not in lx.NAME_STOP_WORDS
+                and names.name_word(doc[j])
                 and j not in taken
-                and doc[j].ent_type_ in ("", "PERSON")
             ):
                 j += 1
             if j - t.i - 1 >= 2 and (j >= len(doc) or not doc[j].text[:1].isupper()):
@@ -426,6 +422,8 @@ class _Builder:
         a, b = text.split(), full_name.split()
         if a == b[-len(a) :]:
             return True
+        if len(a) >= 2 and a[0] == b[0] and _in_order(a[1:], b[1:]):
+            return True  # "Ana Lind" of "Ana K. Lind Berg"
         return names.squash(text) in (names.squash(full_name), names.squash(" ".join(b[1:])))
 
     def _single_ok(self, s: int, e: int) -> bool:
@@ -709,6 +707,12 @@ def _named_in_description(root: Token) -> bool:
             or root.head.head.lower_ in lx.MEMBERSHIP_BODY_NOUNS
         )
     )
+
+
+def _in_order(words: list[str], within: list[str]) -> bool:
+    """Whether ``words`` occur in ``within`` in the same order (not necessarily adjacent)."""
+    it = iter(within)
+    return all(w in it for w in words)
 
 
 def _name_token(doc: Doc, i: int, start: int) -> bool:

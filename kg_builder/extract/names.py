@@ -183,8 +183,9 @@ class ShortForms:
             Roux"), squashed (:func:`squash`) → the person's key.
         family_first: A family name written first, for names whose given name is
             hyphenated with a lower-case syllable ("Park" of "Park Min-ho") → key.
-        firsts: The first word of a full name that no other full name shares → key: a
-            family name written first ("Xi" of "Xi Jinping") or a given name used alone.
+        firsts: The first word of a full name of two words that no other full name
+            shares → key: a family name written first ("Xi" of "Xi Jinping") or a given name
+            used alone.
     """
 
     tails: dict[str, str]
@@ -215,28 +216,30 @@ def short_forms(full_names: list[tuple[str, str]]) -> ShortForms:
         ``short_forms([("greta-van-der-berg", "Greta van der Berg")]).tails`` maps "berg",
         "vanderberg" (and "derberg") to the key.
     """
-    tails: dict[str, str] = {}
+    tails: dict[str, list[str]] = {}
     family: dict[str, list[str]] = {}
     firsts: dict[str, list[str]] = {}
     for key, full in full_names:
-        parts = full.split()
+        parts = [p for p in full.split() if p.lower().rstrip(",") not in lx.NAME_SUFFIXES]
         if len(parts) < 2:
             continue
-        tails.setdefault(squash(full), key)
-        tails.setdefault(squash(parts[-1]), key)
-        tails.setdefault(squash(" ".join(parts[1:])), key)
+        tails.setdefault(squash(full), []).append(key)
+        tails.setdefault(squash(parts[-1]), []).append(key)
+        tails.setdefault(squash(" ".join(parts[1:])), []).append(key)
         for j in range(1, len(parts) - 1):
             if parts[j].lower() in lx.NAME_PARTICLES:
-                tails.setdefault(squash(" ".join(parts[j:])), key)
-            elif len(parts[j]) > 2:
-                # the first of two surnames ("Duque" of "Iván Duque Márquez")
-                tails.setdefault(squash(parts[j]), key)
+                tails.setdefault(squash(" ".join(parts[j:])), []).append(key)
+            elif j == len(parts) - 2 and len(parts[j]) > 2 and parts[j][:1].isupper():
+                # the first of two surnames, alone or with the second ("Duque", "Duque
+                # Márquez" of "Iván Duque Márquez")
+                tails.setdefault(squash(parts[j]), []).append(key)
+                tails.setdefault(squash(" ".join(parts[j:])), []).append(key)
         given = parts[1].split("-")
         if len(parts) == 2 and len(given) == 2 and given[1][:1].islower():
             family.setdefault(squash(parts[0]), []).append(key)
-        if parts[0].lower() not in lx.NAME_PARTICLES:
+        if len(parts) == 2 and parts[0].lower() not in lx.NAME_PARTICLES:
             firsts.setdefault(squash(parts[0]), []).append(key)
-    return ShortForms(tails, _unique(family), _unique(firsts))
+    return ShortForms(_unique(tails), _unique(family), _unique(firsts))
 
 
 def _unique(keys: dict[str, list[str]]) -> dict[str, str]:

@@ -218,8 +218,7 @@ def _phrase_title(ctx: DocContext, toks: list[Token]) -> tuple[list[Token], str 
         if not out and (t.lower_ in lx.ARTICLES or t.pos_ in _NOT_TITLE_OPENERS or t.is_punct):
             continue  # "currently the ambassador", "as well as the administrator"
         if t.text in ("'s", "\u2019s"):
-            if _person_at(ctx, toks[n - 1]) if n else False:
-                out = []  # "Ana Lind's chief of staff": the post is not Lind's
+            out = []  # "Ana Lind's chief of staff": the possessor is not part of the title
             continue
         q = _qualifier(ctx, t) if not is_title_word(t) else None
         if q is not None:
@@ -253,13 +252,6 @@ _NOT_TITLE_OPENERS = frozenset({"ADV", "CCONJ", "SCONJ", "ADP", "PART"})
 _PARTICIPLES = frozenset({"VBG", "VBN"})
 #: Marks that close an apposition.
 _CLOSERS = frozenset({",", ".", ";", ":", "(", ")", "[", "]", "\u2014", "\u2013"})
-
-
-def _person_at(ctx: DocContext, tok: Token) -> bool:
-    """Whether ``tok`` is part of a mention of a person."""
-    key = ctx.actors.resolve_token(tok)
-    actor = ctx.actors.actors.get(key) if key else None
-    return actor is not None and actor.kind == ActorKind.PERSON
 
 
 def _names_another_person(ctx: DocContext, phrase: list[Token], key: str) -> bool:
@@ -345,9 +337,9 @@ def _title_follows(rest: list[Token]) -> bool:
     """Whether the words after "and" are a title of their own: title words up to a title
     noun."""
     for t in rest[:5]:
-        if t.lower_ in lx.TITLE_NOUNS:
+        if t.lower_ in lx.TITLE_NOUNS or t.lower_.rsplit("-", 1)[-1] in lx.TITLE_NOUNS:
             return True
-        if not is_title_word(t):
+        if not (is_title_word(t) or t.lower_ in lx.ARTICLES or t.text[:1].isupper()):
             return False
     return False
 
