@@ -179,6 +179,8 @@ HONORIFICS: frozenset[str] = _words("HONORIFICS")
 NAME_PREFIXES: frozenset[str] = _words("NAME_PREFIXES")
 #: Particles inside a personal name, lower case ("van der Berg", "bin Khalid", "Le Roux").
 NAME_PARTICLES: frozenset[str] = _words("NAME_PARTICLES")
+#: Generational suffixes that end a personal name ("Jr.", "III"): not a surname.
+NAME_SUFFIXES: frozenset[str] = _words("NAME_SUFFIXES")
 #: Occupations written before a name that are not offices ("blogger Ana Lind", "economist X"):
 #: never part of the name, and no post.
 OCCUPATION_NOUNS: frozenset[str] = _words("OCCUPATION_NOUNS")
