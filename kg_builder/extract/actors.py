@@ -454,6 +454,8 @@ class _Builder:
         s, e = ent.start, ent.end
         if doc[s].lower_ == "the":
             s += 1
+        if e - 1 > s and doc[e - 1].text in ("'s", "\u2019s"):
+            e -= 1  # "the Daily Courier's editorial": the name ends before the possessive
         if not self._may_name_organisation(s, e):
             return
         span = doc[s:e]

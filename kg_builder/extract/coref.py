@@ -133,7 +133,9 @@ def _pronoun(ctx: DocContext, tok: Token, genders: dict[str, str]) -> str | None
         same = [(m, a) for m, a in persons if m.span.start >= sent_start]
         if same:
             return same[0][1].key
-        return persons[0][1].key
+        # an earlier sentence: its subject before its other persons ("X was on stage while
+        # Y flew over. He said ..." is X)
+        return _ranked(ctx, tok, persons)[0]
     if low in lx.THING_PRONOUNS:
         keep = []
         for m, a in cands:
