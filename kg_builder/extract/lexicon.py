@@ -295,6 +295,16 @@ COLLECTIVE_HEADS: dict[str, frozenset[str]] = {
     k: frozenset(v) for k, v in _multimap("COLLECTIVE_HEADS").items()
 }
 
+#: Plural nouns of groups of people that act in politics ("protesters", "mediators",
+#: "partners"): as an argument of a verb, the group is a collective actor.
+GROUP_NOUNS: frozenset[str] = _words("GROUP_NOUNS")
+#: Plural nouns of groups too general to name one without a modifier: "like-minded partners",
+#: "shipping companies" are collective actors, bare "partners" is not.
+GENERIC_GROUP_NOUNS: frozenset[str] = _words("GENERIC_GROUP_NOUNS")
+#: Words that count or pick from a group rather than name it ("other partners", "many
+#: Valdorans"): not part of a collective actor's name.
+QUANTIFYING_WORDS: frozenset[str] = _words("QUANTIFYING_WORDS")
+
 # ----------------------------------------------------------------------------------------- demands
 
 #: Verbs whose object is asked to act, with an infinitive ("X urged Y to V") → the preposition
