@@ -593,10 +593,7 @@ class _Builder:
                 continue
             plural = t.text not in st.demonyms
             if plural:
-                has_num = any(c.dep_ == "nummod" or c.like_num for c in t.children)
-                has_the = any(c.lower_ == "the" for c in t.children)
-                if not has_num and (has_the or t.dep_ in ("nsubj", "conj", "nsubjpass")):
-                    self.mention(t.i, t.i + 1, self.gaz_actor(st))
+                self.plural_demonym(t, st)
                 continue
             head = t.head if t.dep_ in ("amod", "compound", "nmod", "conj") else None
             if t.dep_ == "conj" and head is not None:
@@ -620,7 +617,84 @@ class _Builder:
             elif head.pos_ == "PROPN" and any(is_title_word(x) for x in doc[t.i + 1 : head.i]):
                 self.mention(t.i, t.i + 1, self.gaz_actor(st))
 
+    def plural_demonym(self, t: Token, st: gazetteer.Entry) -> None:
+        """ "The Valdorans said" speaks for the state (its side in a negotiation); a people
+        named without the article ("Valdorans deserve peace", "all Valdorans") is a
+        collective actor of its own, not the state."""
+        has_num = any(c.dep_ == "nummod" or c.like_num for c in t.children)
+        if has_num or t.dep_ not in _ARGUMENT_DEPS:
+            return
+        if any(c.lower_ == "the" for c in t.children):
+            self.mention(t.i, t.i + 1, self.gaz_actor(st))
+            return
+        self.add_group(self._group_start(t), t.i + 1)
+
+    def add_group(self, start: int, end: int) -> None:
+        """Record the group named by tokens ``[start, end)`` as a collective actor."""
+        doc = self.doc
+        name = doc[start:end].text
+        if any(ch in name for ch in "[](){}@#"):
+            return
+        first = doc[start]
+        if (
+            first.is_sent_start
+            and first.pos_ != "PROPN"
+            and gazetteer.state_by_demonym(first.text) is None
+        ):
+            name = name[:1].lower() + name[1:]  # "Striking dockworkers" at a sentence start
+        key = gazetteer.slug(name)
+        self.actor(key, name, ActorKind.COLLECTIVE_ACTOR)
+        self.mention(start, end, key)
+
     # ------------------------------------------------------------- collective actors
+    def groups(self) -> None:
+        """Groups of people that act or are acted upon: "the protesters", "striking
+        dockworkers", "like-minded partners" (the subject of a verb, or an object that is
+        not counted: in "police held 40 workers" the workers are people, not a group)."""
+        for t in self.doc:
+            if (
+                t.lower_ not in lx.GROUP_NOUNS | lx.GENERIC_GROUP_NOUNS
+                or t.tag_ != "NNS"
+                or self.covered(t.i) is not None
+                or t.i in self.skip
+            ):
+                continue
+            start = self._group_start(t)
+            if t.lower_ in lx.GENERIC_GROUP_NOUNS and start == t.i:
+                continue  # bare "partners": no group in particular
+            role = climb(t, lambda x: x.dep_ == "conj")
+            counted = any(c.dep_ == "nummod" or c.like_num for c in t.children)
+            if (
+                role.dep_ in ("nsubj", "nsubjpass")
+                or not counted
+                and (
+                    role.dep_ in _ARGUMENT_DEPS
+                    or role.dep_ == "pobj"
+                    and role.head.lower_ in lx.ORG_ARGUMENT_PREPS
+                )
+            ):
+                self.add_group(start, t.i + 1)
+
+    def _group_start(self, t: Token) -> int:
+        """First token of a group's name: the adjectives and nouns right before it that
+        modify it ("Valdoran political prisoners", "like-minded partners"), not
+        determiners, numbers or quantifiers ("other", "many")."""
+        doc = self.doc
+        start = t.i
+        while (
+            start - 1 >= t.sent.start
+            and t.i - start < 4
+            and doc[start - 1].head.i in range(start - 1, t.i + 1)
+            and (doc[start - 1].pos_ in ("ADJ", "NOUN", "PROPN") or _joined(doc, start - 1))
+            and doc[start - 1].lower_ not in lx.QUANTIFYING_WORDS
+            and self.covered(start - 1) is None
+        ):
+            start -= 1
+        while start < t.i and not doc[start].text[:1].isalnum():
+            start += 1
+        return start
+
+    # ------------------------------------------------------------- fixed collective phrases
     def collectives(self) -> None:
         doc = self.doc
         lowers = self.ctx.lowers
@@ -680,6 +754,18 @@ class _Builder:
         for (s, e), key in sorted(self.found.items()):
             span = self.doc[s:e]
             table.add_mention(Mention(key, span.text, span_of_tokens(span)))
+
+
+#: Dependencies of a noun that acts or is acted upon.
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "conj", "dative"})
+
+
+def _joined(doc: Doc, i: int) -> bool:
+    """A hyphen inside a word ("like-minded"), or a word joined to one by it."""
+    tok = doc[i]
+    if tok.text in ("-", "\u2010"):
+        return not tok.whitespace_ and i > 0 and not doc[i - 1].whitespace_
+    return i + 1 < len(doc) and doc[i + 1].text in ("-", "\u2010") and not tok.whitespace_
 
 
 def _acts_as_medium(root: Token, label: str) -> bool:
@@ -753,6 +839,7 @@ def find_actors(ctx: DocContext) -> None:
     bodies.find_bodies(b)
     b.demonyms()
     b.collectives()
+    b.groups()
     b.commit()
 
 
