@@ -349,6 +349,10 @@ def _organisation_description(ctx: DocContext, d: _Description) -> tuple[str, in
     kinds = lx.DESCRIPTION_ORG_HEADS.get(tok.lower_)
     if kinds is None:
         return None
+    if tok.text[:1].isupper() and any(
+        p.text[:1].isupper() and gazetteer.state_by_demonym(p.text) is None for p in d.pre
+    ):
+        return None  # "the Green Party" is a name of its own, not a description
     for _, a in _candidates(ctx, ctx.doc[left].idx):
         if a.kind not in kinds:
             continue
