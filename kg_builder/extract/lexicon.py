@@ -170,6 +170,12 @@ TITLE_MODIFIERS: frozenset[str] = _words("TITLE_MODIFIERS")
 RANKS: frozenset[str] = _words("RANKS")
 #: Prepositions that may sit inside a title ("Secretary of State", "Envoy to the Arctic").
 TITLE_PREPS: frozenset[str] = _words("TITLE_PREPS")
+#: Verbs (lemmas) that give their subject a post named by their complement ("X became prime
+#: minister", "X serves as chief negotiator").
+POST_VERBS: frozenset[str] = _words("POST_VERBS")
+#: Verbs (lemmas) that give a post to their object, or to their subject in the passive ("Y
+#: appointed X envoy", "X was named ambassador").
+APPOINT_VERBS: frozenset[str] = _words("APPOINT_VERBS")
 #: Small words a title keeps in lower case ("Minister of the Interior").
 TITLE_SMALL_WORDS: frozenset[str] = _words("TITLE_SMALL_WORDS")
 #: Honorifics before a name, with and without the full stop.
