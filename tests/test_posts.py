@@ -146,3 +146,21 @@ def test_field_of_two_words_is_one_title(extract_text):
     titles = {p[1] for p in got if p[0] == "ola-nyberg"}
     assert "Minister for Trade and Industry" in titles
     assert "Industry" not in titles
+
+
+def test_post_given_by_a_copula_each_title_apart(extract_text):
+    got = posts(
+        extract_text,
+        "Ola Nyberg became leader of the Green Party and prime minister in July.",
+    )
+    titles = {p[1] for p in got if p[0] == "ola-nyberg"}
+    assert {"Leader of the Green Party", "Prime Minister"} <= titles
+
+
+def test_appointed_person_holds_the_post_not_the_one_who_appoints(extract_text):
+    got = posts(
+        extract_text,
+        "Before resigning, Governor Tomas Berg appointed Ingrid Solberg as secretary of state.",
+    )
+    assert ("ingrid-solberg", "Secretary of State", None) in got
+    assert not any(p[0] == "tomas-berg" and p[1] == "Secretary of State" for p in got)

@@ -388,7 +388,59 @@ def _candidates(ctx: DocContext, m: Mention, span: SpacySpan) -> list[_Candidate
         cand = _apposition_title(ctx, phrase, m.actor)
         if cand is not None:
             out.append(cand)
+    out.extend(_predicate_titles(ctx, span))
     return out
+
+
+def _predicate_titles(ctx: DocContext, span: SpacySpan) -> list[_Candidate]:
+    """Titles a clause gives the person: "X became prime minister", "X serves as chief
+    negotiator", "X was appointed envoy to Y", "Y named X ambassador" (each title of a
+    coordination apart)."""
+    subj = span.root
+    verb = subj.head
+    holds = (
+        subj.dep_ in ("nsubj", "nsubjpass")
+        and verb.lemma_ in lx.POST_VERBS
+        or subj.dep_ == "nsubjpass"
+        and verb.lemma_ in lx.APPOINT_VERBS
+        or subj.dep_ == "dobj"
+        and verb.lemma_ in lx.APPOINT_VERBS
+    )
+    if not holds:
+        return []
+    out: list[_Candidate] = []
+    for head in _complements(verb):
+        for part in [head, *(c for c in head.children if c.dep_ == "conj")]:
+            words = [t for t in part.subtree if not _in_conj(t, part)]
+            cut = next((n for n, t in enumerate(words) if t.i > part.i and t.pos_ == "CCONJ"), None)
+            words = words[:cut]
+            if not words or len(words) > 14 or any(t.pos_ in ("VERB", "AUX") for t in words):
+                continue
+            if _names_another_person(ctx, words, ctx.actors.resolve_token(subj) or ""):
+                continue
+            title, org = _phrase_title(ctx, words)
+            if title and _headed(title) and part.lower_ in lx.TITLE_NOUNS | {"head"}:
+                out.append((title, org))
+    return out
+
+
+def _complements(verb: Token) -> list[Token]:
+    """The nouns that name what a post verb's subject is or becomes: an attribute or object
+    predicate, or the object of "as"."""
+    out = [c for c in verb.children if c.dep_ in ("attr", "oprd") and c.pos_ in ("NOUN", "PROPN")]
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "as":
+            out.extend(g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN"))
+        if c.dep_ == "xcomp" and c.pos_ in ("NOUN", "PROPN"):
+            out.append(c)
+    return out
+
+
+def _in_conj(t: Token, part: Token) -> bool:
+    """Whether ``t`` belongs to a conjunct of ``part`` (another title of the coordination)."""
+    return any(
+        c.dep_ in ("conj", "cc") and c.left_edge.i <= t.i <= c.right_edge.i for c in part.children
+    )
 
 
 def _post_mention(ctx: DocContext, m: Mention) -> SpacySpan | None:
