@@ -151,3 +151,26 @@ def test_general_group_needs_a_modifier(extract_text):
 def test_counted_people_acted_upon_are_not_a_group(extract_text):
     _, actors = run(extract_text, "Police in Oslo detained 40 protesters on Sunday.")
     assert "protesters" not in actors
+
+
+def test_national_agency_is_a_government_body_not_an_ngo(extract_text):
+    _, actors = run(extract_text, "The National Science Foundation will fund the survey.")
+    body = actors["united-states-science-foundation"]
+    assert body.kind == ActorKind.GOVERNMENT_BODY and body.part_of == "united-states"
+
+
+def test_bare_capitalised_department_is_no_state_body(extract_text):
+    _, actors = run(
+        extract_text,
+        "Norway and Chile signed the accord. The Department must disclaim any liability.",
+    )
+    assert not any(a.kind == ActorKind.GOVERNMENT_BODY for a in actors.values())
+
+
+def test_handle_glued_to_a_name_is_not_an_organisation(extract_text):
+    _, actors = run(
+        extract_text,
+        "@oslowatcher：Al Jazeera is more objective when reporting about the fisheries policy "
+        "than most major media outlets.",
+    )
+    assert not any("@" in a.name for a in actors.values())

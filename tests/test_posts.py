@@ -164,3 +164,12 @@ def test_appointed_person_holds_the_post_not_the_one_who_appoints(extract_text):
     )
     assert ("ingrid-solberg", "Secretary of State", None) in got
     assert not any(p[0] == "tomas-berg" and p[1] == "Secretary of State" for p in got)
+
+
+def test_party_member_and_speaker_are_two_phrases(extract_text):
+    got = posts(
+        extract_text,
+        "Saad Katatny, Freedom Party member and the current speaker of parliament, arrived.",
+    )
+    titles = {p[1] for p in got if p[0] == "saad-katatny"}
+    assert titles and not any("Member" in t for t in titles)

@@ -492,8 +492,8 @@ class _Builder:
             return False
         span = self.doc[s:e]
         text = span.text
-        if any(ch in text for ch in '"“”') or {t.text for t in span} & lx.NON_ACTOR_CUES:
-            return False
+        if any(ch in text for ch in '"“”@#') or {t.text for t in span} & lx.NON_ACTOR_CUES:
+            return False  # quoted names, handles and hashtags, documents and events
         if len(span) == 1 and (
             is_title_word(span[0])
             or span[0].lower_ in lx.MINISTRY_FUNCTIONS

@@ -339,7 +339,10 @@ def _title_follows(rest: list[Token]) -> bool:
     for t in rest[:5]:
         if t.lower_ in lx.TITLE_NOUNS or t.lower_.rsplit("-", 1)[-1] in lx.TITLE_NOUNS:
             return True
-        if not (is_title_word(t) or t.lower_ in lx.ARTICLES or t.text[:1].isupper()):
+        # "and the current speaker": articles, adjectives and names may come first
+        if not (
+            is_title_word(t) or t.lower_ in lx.ARTICLES or t.text[:1].isupper() or t.pos_ == "ADJ"
+        ):
             return False
     return False
 
