@@ -109,3 +109,68 @@ def test_heading_line_is_a_sentence_of_its_own(nlp):
 def test_wrapped_line_in_lower_case_continues_the_sentence(nlp):
     text = "The minister said that exports\nrose sharply in May."
     assert len(list(nlp(text).sents)) == 1
+
+
+# ------------------------------------------------------------ issue 11: peoples and groups
+
+
+def test_people_without_the_article_is_a_collective_actor_not_the_state(extract_text):
+    _, actors = run(extract_text, "Norwegians deserve a say in the fisheries deal, Ola said.")
+    assert actors["norwegians"].kind == ActorKind.COLLECTIVE_ACTOR
+    assert "norway" not in actors
+
+
+def test_people_with_the_article_speaks_for_the_state(extract_text):
+    _, actors = run(extract_text, "The Norwegians rejected the offer on Friday.")
+    assert actors["norway"].kind == ActorKind.STATE
+
+
+def test_plural_demonym_in_s_of_any_ending(extract_text):
+    _, actors = run(extract_text, "We urge Turkish Cypriots to return to the talks.")
+    assert actors["turkish-cypriots"].kind == ActorKind.COLLECTIVE_ACTOR
+
+
+def test_group_of_people_acting_is_a_collective_actor(extract_text):
+    _, actors = run(
+        extract_text,
+        "The protesters blocked the harbour road while mediators met the port owners.",
+    )
+    assert actors["protesters"].kind == ActorKind.COLLECTIVE_ACTOR
+    assert actors["mediators"].kind == ActorKind.COLLECTIVE_ACTOR
+
+
+def test_general_group_needs_a_modifier(extract_text):
+    _, actors = run(
+        extract_text,
+        "Norway is working with like-minded partners and thanks its partners for their help.",
+    )
+    assert actors["like-minded-partners"].kind == ActorKind.COLLECTIVE_ACTOR
+    assert "partners" not in actors
+
+
+def test_counted_people_acted_upon_are_not_a_group(extract_text):
+    _, actors = run(extract_text, "Police in Oslo detained 40 protesters on Sunday.")
+    assert "protesters" not in actors
+
+
+def test_national_agency_is_a_government_body_not_an_ngo(extract_text):
+    _, actors = run(extract_text, "The National Science Foundation will fund the survey.")
+    body = actors["united-states-science-foundation"]
+    assert body.kind == ActorKind.GOVERNMENT_BODY and body.part_of == "united-states"
+
+
+def test_bare_capitalised_department_is_no_state_body(extract_text):
+    _, actors = run(
+        extract_text,
+        "Norway and Chile signed the accord. The Department must disclaim any liability.",
+    )
+    assert not any(a.kind == ActorKind.GOVERNMENT_BODY for a in actors.values())
+
+
+def test_handle_glued_to_a_name_is_not_an_organisation(extract_text):
+    _, actors = run(
+        extract_text,
+        "@oslowatcher：Al Jazeera is more objective when reporting about the fisheries policy "
+        "than most major media outlets.",
+    )
+    assert not any("@" in a.name for a in actors.values())

@@ -113,3 +113,12 @@ def test_expletive_it_refers_to_nothing(extract_text):
     text = "Chile sent a note on Monday. It is wise to wait for an answer, Peru said."
     _, ms = mentions(extract_text, text)
     assert ("It", text.index("It is")) not in ms
+
+
+def test_capitalised_name_with_an_org_head_is_not_a_description(extract_text):
+    ex = extract_text(
+        "Labour Party leader Ana Lind spoke first. Tomas Berg, leader of the Green Party, "
+        "disagreed."
+    )
+    labour = next(a for a in ex.actors if a.key == "labour-party")
+    assert "the Green Party" not in labour.aliases

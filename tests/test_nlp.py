@@ -39,3 +39,21 @@ def test_ordinary_paragraphs_are_not_cut() -> None:
     sentence = "Ministers from both countries met in Lisbon on Friday to discuss trade."
     doc = nlp(" ".join([sentence] * 30))  # one paragraph, 30 sentences, ~420 tokens
     assert [s.text for s in doc.sents] == [sentence] * 30
+
+
+def test_a_word_after_a_word_on_one_line_never_starts_a_sentence(nlp):
+    # a long list of titles and names, as in a joint statement's opening line: the parser
+    # may cut it between two capitalised words; the component forbids that before it runs
+    from kg_builder.nlp.components import paragraph_sentences
+
+    text = (
+        "The following statement was released by the Northern Council Special "
+        "Representative for Maritime Affairs and Coastal Security Policy Tomas Berglund, "
+        "and Deputy Harbour Director Ola Nyberg.\n\nBegin text: We welcome the deal."
+    )
+    doc = paragraph_sentences(nlp.make_doc(text))
+    words = [t for t in doc if t.i and t.text[:1].isalpha() and doc[t.i - 1].text[-1].isalnum()]
+    assert words and all(
+        t.is_sent_start is False for t in words if "\n" not in doc[t.i - 1].whitespace_
+    )
+    assert next(t for t in doc if t.text == "Begin").is_sent_start

@@ -16,13 +16,12 @@ dateline at the start of a line) is not a mention; neither are photo captions.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from kg_builder.extract import bodies
+from kg_builder.extract import bodies, names
 from kg_builder.extract import lexicon as lx
 from kg_builder.extract.context import DocContext, Stage, span_of_tokens
 from kg_builder.extract.posts import is_title_word
@@ -248,26 +247,21 @@ class _Builder:
     def persons(self, ents: list[SpacySpan]) -> None:
         """Persons: names of PERSON entities (and names after titles), keyed by their
         longest form; then bare surnames of the names found."""
-        names = [n for n in map(self.person_name, ents) if n is not None]
-        names.extend(self.names_after_titles(names))
-        by_key = self.full_names(names)
+        spans = [n for n in map(self.person_name, ents) if n is not None]
+        spans.extend(self.names_after_titles(spans))
+        by_key = self.full_names(spans)
         keyed = sorted(by_key.items())
-        for s, e in names:
-            self.mention_person(s, e, keyed, by_key)
-        self.surnames(keyed)
+        forms = names.short_forms(keyed)
+        for s, e in spans:
+            self.mention_person(s, e, keyed, by_key, forms)
+        self.surnames(forms)
 
     def person_name(self, ent: SpacySpan) -> tuple[int, int] | None:
         """The name in a PERSON entity, without titles, demonyms, honorifics and a
         possessive; None when it is an organisation or a modifier ("the Hollis era")."""
         doc = self.doc
-        s, e = ent.start, ent.end
-        while s < e and (
-            is_title_word(doc[s])
-            or gazetteer.state_by_demonym(doc[s].text)
-            or doc[s].lower_ in lx.NAME_PREFIXES
-        ):
-            s += 1
-        if {doc[i].text for i in range(s, e)} & (
+        s, e = self._name_bounds(ent)
+        if s < e and {doc[i].text for i in range(s, e)} & (
             lx.PARTY_CUES | lx.ARMED_CUES | lx.UNION_CUES | lx.BODY_CUES
         ):
             return None  # an organisation that NER took for a person: see organisation()
@@ -279,16 +273,13 @@ class _Builder:
         ):
             cut += 1
         e = cut
-        if s >= e or any(
-            not doc[i].text[:1].isupper() and doc[i].text not in ("-", "\u2010")
-            for i in range(s, e)
-        ):
-            return None
-        if any(ch.isdigit() for ch in doc[s:e].text):
+        if s >= e or not all(_name_token(doc, i, s) for i in range(s, e)):
             return None
         words = {doc[i].text for i in range(s, e)}
-        if words & (lx.PARTY_CUES | lx.ARMED_CUES | lx.UNION_CUES | lx.BODY_CUES):
+        if words & (lx.ARMED_CUES | lx.BODY_CUES | lx.ORGANISATION_HEAD_CUES):
             return None  # an organisation that NER took for a person
+        if doc[e - 1].text in lx.NAME_STOP_WORDS | lx.NON_ACTOR_CUES:
+            return None  # a place or an event named after a person ("Lind Memorial Park")
         if self.covered(s) is not None:
             return None
         nxt = doc[e] if e < len(doc) else None
@@ -297,6 +288,24 @@ class _Builder:
         root = doc[s:e].root
         if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i >= e:
             return None
+        return s, e
+
+    def _name_bounds(self, ent: SpacySpan) -> tuple[int, int]:
+        """The entity grown to the whole name (:func:`names.complete_name`), after a
+        possessor ("the Fund's Ana Lind": the person follows it) and without the titles,
+        demonyms, honorifics and occupations in front."""
+        doc = self.doc
+        s, e = names.complete_name(doc, ent.start, ent.end)
+        poss = next((i for i in range(s, e - 1) if doc[i].text in ("'s", "\u2019s")), None)
+        if poss is not None and doc[poss + 1].text[:1].isupper():
+            s = poss + 1
+        while s < e and (
+            is_title_word(doc[s])
+            or gazetteer.state_by_demonym(doc[s].text)
+            or doc[s].lower_ in lx.NAME_PREFIXES
+            or doc[s].lower_ in lx.OCCUPATION_NOUNS
+        ):
+            s += 1
         return s, e
 
     def full_names(self, names: list[tuple[int, int]]) -> dict[str, str]:
@@ -315,13 +324,20 @@ class _Builder:
         return by_key
 
     def mention_person(
-        self, s: int, e: int, keyed: list[tuple[str, str]], by_key: dict[str, str]
+        self,
+        s: int,
+        e: int,
+        keyed: list[tuple[str, str]],
+        by_key: dict[str, str],
+        forms: names.ShortForms,
     ) -> None:
         """Record the person named by tokens ``[s, e)`` and, in a sentence with a verb,
         the mention; a single word that no full name explains must look like a name."""
         doc = self.doc
         text = doc[s:e].text
         key = next((k for k, full_name in keyed if self._same_person(text, full_name)), None)
+        if key is None and e - s == 1:
+            key = forms.lookup(text)
         if key is None:
             if not self._single_ok(s, e):
                 return
@@ -333,20 +349,28 @@ class _Builder:
             return
         self.mention(s, e, key)
 
-    def surnames(self, keyed: list[tuple[str, str]]) -> None:
-        """Bare surnames of known persons that NER missed or mislabelled ("Lind" as ORG)."""
-        surnames = {}
-        for k, full_name in keyed:
-            parts = full_name.split()
-            surnames.setdefault(parts[-1], k)
-            surnames.setdefault(_squash(" ".join(parts[1:])), k)
-        for t in self.doc:
-            if not t.text[:1].isupper() or self.covered(t.i) is not None or t.i in self.skip:
+    def surnames(self, forms: names.ShortForms) -> None:
+        """Short forms of known persons' names that NER missed or mislabelled: a surname
+        ("Lind" as ORG), a surname with its particle ("van der Berg"), a family name written
+        first ("Park" of "Park Min-ho"), a first word no other name shares."""
+        doc = self.doc
+        for t in doc:
+            if not (t.text[:1].isupper() or names.is_particle(t)) or self.covered(t.i) is not None:
                 continue
-            key = surnames.get(t.text) or surnames.get(_squash(t.text))
-            if key is None or self._pronoun_not_surname(t):
-                continue
-            self.mention(t.i, t.i + 1, key)
+            for end in range(min(t.i + 4, t.sent.end), t.i, -1):
+                if not self._free(t.i, end) or not doc[end - 1].text[:1].isupper():
+                    continue
+                first = t.ent_type_ == "PERSON" or t.i > 0 and is_title_word(doc[t.i - 1])
+                key = forms.lookup(doc[t.i : end].text, first=first)
+                if key is None or end - t.i == 1 and self._pronoun_not_surname(t):
+                    continue
+                if self.sentence_has_verb(t):
+                    self.mention(t.i, end, key)
+                break
+
+    def _free(self, start: int, end: int) -> bool:
+        """Whether no mention and no skipped token lies in tokens ``[start, end)``."""
+        return all(self.covered(i) is None and i not in self.skip for i in range(start, end))
 
     def _pronoun_not_surname(self, t: Token) -> bool:
         """ "He said" is a pronoun even if a "He Anwen" is known."""
@@ -363,10 +387,10 @@ class _Builder:
             and doc[t.i - 1].text not in (",",)
         )
 
-    def names_after_titles(self, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def names_after_titles(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Names NER missed right after a title: "Ministry spokesperson He Anwen said"."""
         doc = self.doc
-        taken = {i for s, e in names for i in range(s, e)}
+        taken = {i for s, e in spans for i in range(s, e)}
         out = []
         for t in doc:
             if not (
@@ -383,12 +407,9 @@ class _Builder:
             while (
                 j < len(doc)
                 and j - t.i <= 4
-                and doc[j].text[:1].isupper()
                 and doc[j].pos_ in ("PROPN", "PRON")
-                and not doc[j].ent_id_
-                and not is_title_word(doc[j])
+                and names.name_word(doc[j])
                 and j not in taken
-                and doc[j].ent_type_ in ("", "PERSON")
             ):
                 j += 1
             if j - t.i - 1 >= 2 and (j >= len(doc) or not doc[j].text[:1].isupper()):
@@ -401,7 +422,9 @@ class _Builder:
         a, b = text.split(), full_name.split()
         if a == b[-len(a) :]:
             return True
-        return _squash(text) in (_squash(full_name), _squash(" ".join(b[1:])))
+        if len(a) >= 2 and a[0] == b[0] and _in_order(a[1:], b[1:]):
+            return True  # "Ana Lind" of "Ana K. Lind Berg"
+        return names.squash(text) in (names.squash(full_name), names.squash(" ".join(b[1:])))
 
     def _single_ok(self, s: int, e: int) -> bool:
         doc = self.doc
@@ -412,7 +435,15 @@ class _Builder:
         return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ not in ("be", "have")
 
     def sentence_has_verb(self, tok: Token) -> bool:
-        return any(t.pos_ in ("VERB", "AUX") for t in tok.sent)
+        """Whether the sentence of ``tok`` has a verb, or, when the parser cut a line into
+        verbless pieces, the line does (a heading or a caption has none)."""
+        if any(t.pos_ in ("VERB", "AUX") for t in tok.sent):
+            return True
+        text = self.ctx.text
+        start = text.rfind("\n", 0, tok.idx) + 1
+        end = text.find("\n", tok.idx)
+        line = self.doc.char_span(start, len(text) if end < 0 else end, alignment_mode="expand")
+        return line is not None and any(t.pos_ in ("VERB", "AUX") for t in line)
 
     # ------------------------------------------------------------- organisations
     def organisation(self, ent: SpacySpan, force: bool = False) -> None:
@@ -423,6 +454,8 @@ class _Builder:
         s, e = ent.start, ent.end
         if doc[s].lower_ == "the":
             s += 1
+        if e - 1 > s and doc[e - 1].text in ("'s", "\u2019s"):
+            e -= 1  # "the Daily Courier's editorial": the name ends before the possessive
         if not self._may_name_organisation(s, e):
             return
         span = doc[s:e]
@@ -459,8 +492,8 @@ class _Builder:
             return False
         span = self.doc[s:e]
         text = span.text
-        if any(ch in text for ch in '"“”') or {t.text for t in span} & lx.NON_ACTOR_CUES:
-            return False
+        if any(ch in text for ch in '"“”@#') or {t.text for t in span} & lx.NON_ACTOR_CUES:
+            return False  # quoted names, handles and hashtags, documents and events
         if len(span) == 1 and (
             is_title_word(span[0])
             or span[0].lower_ in lx.MINISTRY_FUNCTIONS
@@ -560,10 +593,7 @@ class _Builder:
                 continue
             plural = t.text not in st.demonyms
             if plural:
-                has_num = any(c.dep_ == "nummod" or c.like_num for c in t.children)
-                has_the = any(c.lower_ == "the" for c in t.children)
-                if not has_num and (has_the or t.dep_ in ("nsubj", "conj", "nsubjpass")):
-                    self.mention(t.i, t.i + 1, self.gaz_actor(st))
+                self.plural_demonym(t, st)
                 continue
             head = t.head if t.dep_ in ("amod", "compound", "nmod", "conj") else None
             if t.dep_ == "conj" and head is not None:
@@ -587,7 +617,84 @@ class _Builder:
             elif head.pos_ == "PROPN" and any(is_title_word(x) for x in doc[t.i + 1 : head.i]):
                 self.mention(t.i, t.i + 1, self.gaz_actor(st))
 
+    def plural_demonym(self, t: Token, st: gazetteer.Entry) -> None:
+        """ "The Valdorans said" speaks for the state (its side in a negotiation); a people
+        named without the article ("Valdorans deserve peace", "all Valdorans") is a
+        collective actor of its own, not the state."""
+        has_num = any(c.dep_ == "nummod" or c.like_num for c in t.children)
+        if has_num or t.dep_ not in _ARGUMENT_DEPS:
+            return
+        if any(c.lower_ == "the" for c in t.children):
+            self.mention(t.i, t.i + 1, self.gaz_actor(st))
+            return
+        self.add_group(self._group_start(t), t.i + 1)
+
+    def add_group(self, start: int, end: int) -> None:
+        """Record the group named by tokens ``[start, end)`` as a collective actor."""
+        doc = self.doc
+        name = doc[start:end].text
+        if any(ch in name for ch in "[](){}@#"):
+            return
+        first = doc[start]
+        if (
+            first.is_sent_start
+            and first.pos_ != "PROPN"
+            and gazetteer.state_by_demonym(first.text) is None
+        ):
+            name = name[:1].lower() + name[1:]  # "Striking dockworkers" at a sentence start
+        key = gazetteer.slug(name)
+        self.actor(key, name, ActorKind.COLLECTIVE_ACTOR)
+        self.mention(start, end, key)
+
     # ------------------------------------------------------------- collective actors
+    def groups(self) -> None:
+        """Groups of people that act or are acted upon: "the protesters", "striking
+        dockworkers", "like-minded partners" (the subject of a verb, or an object that is
+        not counted: in "police held 40 workers" the workers are people, not a group)."""
+        for t in self.doc:
+            if (
+                t.lower_ not in lx.GROUP_NOUNS | lx.GENERIC_GROUP_NOUNS
+                or t.tag_ != "NNS"
+                or self.covered(t.i) is not None
+                or t.i in self.skip
+            ):
+                continue
+            start = self._group_start(t)
+            if t.lower_ in lx.GENERIC_GROUP_NOUNS and start == t.i:
+                continue  # bare "partners": no group in particular
+            role = climb(t, lambda x: x.dep_ == "conj")
+            counted = any(c.dep_ == "nummod" or c.like_num for c in t.children)
+            if (
+                role.dep_ in ("nsubj", "nsubjpass")
+                or not counted
+                and (
+                    role.dep_ in _ARGUMENT_DEPS
+                    or role.dep_ == "pobj"
+                    and role.head.lower_ in lx.ORG_ARGUMENT_PREPS
+                )
+            ):
+                self.add_group(start, t.i + 1)
+
+    def _group_start(self, t: Token) -> int:
+        """First token of a group's name: the adjectives and nouns right before it that
+        modify it ("Valdoran political prisoners", "like-minded partners"), not
+        determiners, numbers or quantifiers ("other", "many")."""
+        doc = self.doc
+        start = t.i
+        while (
+            start - 1 >= t.sent.start
+            and t.i - start < 4
+            and doc[start - 1].head.i in range(start - 1, t.i + 1)
+            and (doc[start - 1].pos_ in ("ADJ", "NOUN", "PROPN") or _joined(doc, start - 1))
+            and doc[start - 1].lower_ not in lx.QUANTIFYING_WORDS
+            and self.covered(start - 1) is None
+        ):
+            start -= 1
+        while start < t.i and not doc[start].text[:1].isalnum():
+            start += 1
+        return start
+
+    # ------------------------------------------------------------- fixed collective phrases
     def collectives(self) -> None:
         doc = self.doc
         lowers = self.ctx.lowers
@@ -649,6 +756,18 @@ class _Builder:
             table.add_mention(Mention(key, span.text, span_of_tokens(span)))
 
 
+#: Dependencies of a noun that acts or is acted upon.
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "conj", "dative"})
+
+
+def _joined(doc: Doc, i: int) -> bool:
+    """A hyphen inside a word ("like-minded"), or a word joined to one by it."""
+    tok = doc[i]
+    if tok.text in ("-", "\u2010"):
+        return not tok.whitespace_ and i > 0 and not doc[i - 1].whitespace_
+    return i + 1 < len(doc) and doc[i + 1].text in ("-", "\u2010") and not tok.whitespace_
+
+
 def _acts_as_medium(root: Token, label: str) -> bool:
     """An organisation that something is told to, or that reports ("X reported"), is a
     medium; one that says something is not."""
@@ -678,8 +797,27 @@ def _named_in_description(root: Token) -> bool:
     )
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"[\s\-\u2010-\u2015]+", "", text).lower()
+def _in_order(words: list[str], within: list[str]) -> bool:
+    """Whether ``words`` occur in ``within`` in the same order (not necessarily adjacent)."""
+    it = iter(within)
+    return all(w in it for w in words)
+
+
+def _name_token(doc: Doc, i: int, start: int) -> bool:
+    """Whether token ``i`` can be part of a person's name that starts at ``start``: a
+    capitalised word without digits or brackets, a hyphen inside a word, a lower-case piece
+    after such a hyphen ("Min-ho"), or a particle inside the name ("van der")."""
+    tok = doc[i]
+    text = tok.text
+    if any(ch.isdigit() or ch in "[](){}<>" for ch in text):
+        return False
+    if text[:1].isupper():
+        return True
+    if names.joined_hyphen(doc, i):
+        return True
+    if i > start and names.joined_hyphen(doc, i - 1):
+        return tok.is_alpha
+    return i > start and names.is_particle(tok)
 
 
 def find_actors(ctx: DocContext) -> None:
@@ -701,6 +839,7 @@ def find_actors(ctx: DocContext) -> None:
     bodies.find_bodies(b)
     b.demonyms()
     b.collectives()
+    b.groups()
     b.commit()
 
 

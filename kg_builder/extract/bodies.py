@@ -157,8 +157,8 @@ def find_bodies(b: ActorRecorder) -> None:
             if fn in last_by_fn:
                 b.mention(_without_article(doc, left), t.i + 1, last_by_fn[fn])
                 continue
-            if not t.text[0].isupper() or fn in lx.STATE_BOUND_FUNCTIONS:
-                continue
+            if not t.text[0].isupper() or fn in lx.STATE_BOUND_FUNCTIONS or fn == "ministry":
+                continue  # a bare "the Ministry" or "the Department": no state, no field
             state = salient_state(b, t.idx)
             if state is None:
                 continue

@@ -133,7 +133,9 @@ def _pronoun(ctx: DocContext, tok: Token, genders: dict[str, str]) -> str | None
         same = [(m, a) for m, a in persons if m.span.start >= sent_start]
         if same:
             return same[0][1].key
-        return persons[0][1].key
+        # an earlier sentence: its subject before its other persons ("X was on stage while
+        # Y flew over. He said ..." is X)
+        return _ranked(ctx, tok, persons)[0]
     if low in lx.THING_PRONOUNS:
         keep = []
         for m, a in cands:
@@ -347,6 +349,10 @@ def _organisation_description(ctx: DocContext, d: _Description) -> tuple[str, in
     kinds = lx.DESCRIPTION_ORG_HEADS.get(tok.lower_)
     if kinds is None:
         return None
+    if tok.text[:1].isupper() and any(
+        p.text[:1].isupper() and gazetteer.state_by_demonym(p.text) is None for p in d.pre
+    ):
+        return None  # "the Green Party" is a name of its own, not a description
     for _, a in _candidates(ctx, ctx.doc[left].idx):
         if a.kind not in kinds:
             continue

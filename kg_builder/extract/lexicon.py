@@ -170,6 +170,12 @@ TITLE_MODIFIERS: frozenset[str] = _words("TITLE_MODIFIERS")
 RANKS: frozenset[str] = _words("RANKS")
 #: Prepositions that may sit inside a title ("Secretary of State", "Envoy to the Arctic").
 TITLE_PREPS: frozenset[str] = _words("TITLE_PREPS")
+#: Verbs (lemmas) that give their subject a post named by their complement ("X became prime
+#: minister", "X serves as chief negotiator").
+POST_VERBS: frozenset[str] = _words("POST_VERBS")
+#: Verbs (lemmas) that give a post to their object, or to their subject in the passive ("Y
+#: appointed X envoy", "X was named ambassador").
+APPOINT_VERBS: frozenset[str] = _words("APPOINT_VERBS")
 #: Small words a title keeps in lower case ("Minister of the Interior").
 TITLE_SMALL_WORDS: frozenset[str] = _words("TITLE_SMALL_WORDS")
 #: Honorifics before a name, with and without the full stop.
@@ -177,6 +183,16 @@ HONORIFICS: frozenset[str] = _words("HONORIFICS")
 #: Words cut from the start of a person entity (a near twin of HONORIFICS plus "the": without
 #: "mrs", "dr", "sir").
 NAME_PREFIXES: frozenset[str] = _words("NAME_PREFIXES")
+#: Particles inside a personal name, lower case ("van der Berg", "bin Khalid", "Le Roux").
+NAME_PARTICLES: frozenset[str] = _words("NAME_PARTICLES")
+#: Generational suffixes that end a personal name ("Jr.", "III"): not a surname.
+NAME_SUFFIXES: frozenset[str] = _words("NAME_SUFFIXES")
+#: Occupations written before a name that are not offices ("blogger Ana Lind", "economist X"):
+#: never part of the name, and no post.
+OCCUPATION_NOUNS: frozenset[str] = _words("OCCUPATION_NOUNS")
+#: Capitalised heads of names of places, buildings and events ("Base", "University"): a name
+#: that goes on with one is not a person's.
+NAME_STOP_WORDS: frozenset[str] = _words("NAME_STOP_WORDS")
 #: Title words that rank rather than name an office: "the senior minister" may be any minister.
 SENIORITY_WORDS: frozenset[str] = _words("SENIORITY_WORDS")
 #: Title words of diplomatic posts: "the diplomat" can be any person who holds one.
@@ -284,6 +300,16 @@ STATE_BOUND_FUNCTIONS: frozenset[str] = _words("STATE_BOUND_FUNCTIONS")
 COLLECTIVE_HEADS: dict[str, frozenset[str]] = {
     k: frozenset(v) for k, v in _multimap("COLLECTIVE_HEADS").items()
 }
+
+#: Plural nouns of groups of people that act in politics ("protesters", "mediators",
+#: "partners"): as an argument of a verb, the group is a collective actor.
+GROUP_NOUNS: frozenset[str] = _words("GROUP_NOUNS")
+#: Plural nouns of groups too general to name one without a modifier: "like-minded partners",
+#: "shipping companies" are collective actors, bare "partners" is not.
+GENERIC_GROUP_NOUNS: frozenset[str] = _words("GENERIC_GROUP_NOUNS")
+#: Words that count or pick from a group rather than name it ("other partners", "many
+#: Valdorans"): not part of a collective actor's name.
+QUANTIFYING_WORDS: frozenset[str] = _words("QUANTIFYING_WORDS")
 
 # ----------------------------------------------------------------------------------------- demands
 

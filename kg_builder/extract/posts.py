@@ -17,12 +17,16 @@ Example:
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from kg_builder.extract import lexicon as lx
 from kg_builder.extract.context import DocContext, Stage, span_of_tokens
-from kg_builder.models import ActorKind, Post
+from kg_builder.models import ActorKind, Mention, Post
 from kg_builder.nlp import gazetteer
+
+#: A title's words and the actor key of its organisation.
+_Candidate = tuple[list[Token], str | None]
 
 
 def is_title_word(tok: Token) -> bool:
@@ -85,7 +89,9 @@ def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | Non
             i -= 1
             continue
         q = _qualifier(ctx, t)
-        if _split_title_piece(t, toks, sent_start) or (is_title_word(t) and not q):
+        if _split_title_piece(t, toks, sent_start) or (
+            is_title_word(t) and not q and t.pos_ != "VERB"
+        ):
             toks.append(t)
             i -= 1
             continue
@@ -124,9 +130,21 @@ def _split_title_piece(t: Token, toks: list[Token], sent_start: int) -> bool:
     return bool(
         toks
         and t.lower_ in lx.TITLE_PREPS
-        and doc[i - 1].lower_ in lx.TITLE_NOUNS
+        and is_title_word(doc[i - 1])
+        and _title_noun_before(doc, i - 1, sent_start)
         and not any(x.lower_ in lx.TITLE_NOUNS for x in toks)
     )
+
+
+def _title_noun_before(doc: Doc, i: int, sent_start: int) -> bool:
+    """Whether a title noun ends the title words that end at token ``i`` ("Secretary of
+    State" before "for ...": "State" is a modifier, "Secretary" the noun before it)."""
+    for j in range(i, max(sent_start, i - 4) - 1, -1):
+        if doc[j].lower_ in lx.TITLE_NOUNS:
+            return True
+        if not (is_title_word(doc[j]) or doc[j].lower_ in lx.TITLE_PREPS):
+            return False
+    return False
 
 
 def _around_qualifier(
@@ -197,9 +215,10 @@ def _phrase_title(ctx: DocContext, toks: list[Token]) -> tuple[list[Token], str 
     for n, t in enumerate(toks):
         if t.i <= skip_until:
             continue
-        if t.lower_ in lx.ARTICLES and not out:
-            continue
+        if not out and (t.lower_ in lx.ARTICLES or t.pos_ in _NOT_TITLE_OPENERS or t.is_punct):
+            continue  # "currently the ambassador", "as well as the administrator"
         if t.text in ("'s", "\u2019s"):
+            out = []  # "Ana Lind's chief of staff": the possessor is not part of the title
             continue
         q = _qualifier(ctx, t) if not is_title_word(t) else None
         if q is not None:
@@ -225,6 +244,31 @@ def _phrase_title(ctx: DocContext, toks: list[Token]) -> tuple[list[Token], str 
     return out, org
 
 
+#: Parts of speech that open the phrase around a title, not the title ("currently the
+#: ambassador", "and prime minister", "as well as the administrator").
+_NOT_TITLE_OPENERS = frozenset({"ADV", "CCONJ", "SCONJ", "ADP", "PART"})
+#: Participles that may follow an apposition ("X, the envoy appointed in May"); a finite verb
+#: after it makes it the subject of a new clause ("X, the council voted").
+_PARTICIPLES = frozenset({"VBG", "VBN"})
+#: Marks that close an apposition.
+_CLOSERS = frozenset({",", ".", ";", ":", "(", ")", "[", "]", "\u2014", "\u2013"})
+
+
+def _names_another_person(ctx: DocContext, phrase: list[Token], key: str) -> bool:
+    """Whether a title phrase holds a name or pronoun of a person other than ``key`` after
+    its last possessive: then it is another list item's title ("X, Minister Y and ...")."""
+    last_poss = max((n for n, t in enumerate(phrase) if t.text in ("'s", "\u2019s")), default=-1)
+    rest = phrase[last_poss + 1 :]
+    if not rest:
+        return False
+    lo, hi = rest[0].idx, rest[-1].idx + len(rest[-1])
+    for m in ctx.actors.mentions_in(lo, hi):
+        actor = ctx.actors.actors.get(m.actor)
+        if actor is not None and actor.kind == ActorKind.PERSON and m.actor != key:
+            return True
+    return False
+
+
 def _appositions(ctx: DocContext, first: Token, last: Token) -> list[list[Token]]:
     """Title phrases next to a name: "Name, a title ...," and "title ..., Name"."""
     doc = ctx.doc
@@ -247,41 +291,177 @@ def _appositions(ctx: DocContext, first: Token, last: Token) -> list[list[Token]
             or doc[j].lower_ in lx.RELATIVE_WORDS
         ):
             j = sent.end
-        while (
-            j < sent.end
-            and doc[j].text not in (",", ".", ";", ":", "(", ")", "\u2014", "\u2013")
-            and doc[j].pos_ not in ("VERB", "AUX")
-        ):
+        while j < sent.end and doc[j].text not in _CLOSERS and doc[j].pos_ not in ("VERB", "AUX"):
             phrase.append(doc[j])
             j += 1
-        phrases.extend(_split_conj(phrase))
+        if (
+            j == sent.end
+            or doc[j].text in _CLOSERS
+            or doc[j].is_space
+            or doc[j].tag_ in _PARTICIPLES
+        ):
+            # an apposition is closed by a mark; "X, the council voted" is a new clause
+            phrases.extend(_split_conj(phrase))
     # before the name: "phrase, Name"
     if first.i - 1 > sent.start and doc[first.i - 1].text == ",":
         j = first.i - 2
         phrase = []
         while (
             j >= sent.start
-            and doc[j].text not in (",", ".", ";", ":", "(", ")")
+            and doc[j].text not in _CLOSERS
             and doc[j].pos_ not in ("VERB", "AUX", "ADP")
-            or (j >= sent.start and doc[j].lower_ in lx.TITLE_PREPS)
+            or (j >= sent.start and (doc[j].lower_ in lx.TITLE_PREPS or is_title_word(doc[j])))
         ):
             phrase.insert(0, doc[j])
             j -= 1
         while phrase and phrase[0].lower_ in lx.TITLE_PREPS:
             phrase.pop(0)
-        phrases.append(phrase)
+        if j < sent.start or doc[j].pos_ not in ("VERB", "AUX"):
+            phrases.append(phrase)  # not the object of a verb ("holding the post of ...")
     return [p for p in phrases if p]
 
 
 def _split_conj(phrase: list[Token]) -> list[list[Token]]:
+    """Two titles joined by "and" ("deputy premier and finance minister"), not a title whose
+    field has two words ("minister for trade and industry")."""
     out: list[list[Token]] = [[]]
     for n, t in enumerate(phrase):
-        nxt = phrase[n + 1] if n + 1 < len(phrase) else None
-        if t.lower_ == "and" and nxt is not None and is_title_word(nxt):
+        if t.lower_ == "and" and _title_follows(phrase[n + 1 :]):
             out.append([])
             continue
         out[-1].append(t)
     return out
+
+
+def _title_follows(rest: list[Token]) -> bool:
+    """Whether the words after "and" are a title of their own: title words up to a title
+    noun."""
+    for t in rest[:5]:
+        if t.lower_ in lx.TITLE_NOUNS or t.lower_.rsplit("-", 1)[-1] in lx.TITLE_NOUNS:
+            return True
+        # "and the current speaker": articles, adjectives and names may come first
+        if not (
+            is_title_word(t) or t.lower_ in lx.ARTICLES or t.text[:1].isupper() or t.pos_ == "ADJ"
+        ):
+            return False
+    return False
+
+
+def _apposition_title(ctx: DocContext, phrase: list[Token], key: str) -> _Candidate | None:
+    """The title in an apposition phrase, if the phrase is one: it names no other person
+    and is headed by a title noun ("the head of the agency", not "official statements")."""
+    if _names_another_person(ctx, phrase, key):
+        return None
+    words, org = _phrase_title(ctx, phrase)
+    if not words or words[-1].lower_ in ("'s",) or len(words) > 14 or not _headed(words):
+        return None
+    return words, org
+
+
+def _headed(words: list[Token]) -> bool:
+    """Whether the title's head (its last word before an "of/for/to ..." complement) is a
+    title noun ("head of the agency", "special assistant to the mayor")."""
+    head = words[-1]
+    for n, w in enumerate(words[1:], start=1):
+        if w.lower_ in lx.TITLE_PREPS:
+            head = words[n - 1]
+            break
+    return head.lower_.rsplit("-", 1)[-1] in lx.TITLE_NOUNS
+
+
+def _membership(title: str, org: str | None, ctx: DocContext) -> bool:
+    """A bare "member", or membership of a party itself ("Member of the Labour Party"; a
+    seat on one of its bodies is a post): not a post."""
+    words = title.split()
+    if words[0].lower() != "member":
+        return False
+    actor = ctx.actors.actors.get(org) if org else None
+    if len(words) == 1:
+        return actor is None or actor.kind == ActorKind.POLITICAL_PARTY
+    return words[-1] in lx.PARTY_CUES
+
+
+def _candidates(ctx: DocContext, m: Mention, span: SpacySpan) -> list[_Candidate]:
+    """Title phrases around one mention of a person: a title run before it, appositions."""
+    out: list[_Candidate] = []
+    toks, org = _title_before(ctx, span[0])
+    if toks and _has_head(toks):
+        out.append((toks, org))
+    for phrase in _appositions(ctx, span[0], span[-1]):
+        cand = _apposition_title(ctx, phrase, m.actor)
+        if cand is not None:
+            out.append(cand)
+    out.extend(_predicate_titles(ctx, span))
+    return out
+
+
+def _predicate_titles(ctx: DocContext, span: SpacySpan) -> list[_Candidate]:
+    """Titles a clause gives the person: "X became prime minister", "X serves as chief
+    negotiator", "X was appointed envoy to Y", "Y named X ambassador" (each title of a
+    coordination apart)."""
+    subj = span.root
+    verb = subj.head
+    holds = (
+        subj.dep_ in ("nsubj", "nsubjpass")
+        and verb.lemma_ in lx.POST_VERBS
+        or subj.dep_ == "nsubjpass"
+        and verb.lemma_ in lx.APPOINT_VERBS
+        or subj.dep_ == "dobj"
+        and verb.lemma_ in lx.APPOINT_VERBS
+    )
+    if not holds:
+        return []
+    out: list[_Candidate] = []
+    for head in _complements(verb):
+        for part in [head, *(c for c in head.children if c.dep_ == "conj")]:
+            words = [t for t in part.subtree if not _in_conj(t, part)]
+            cut = next((n for n, t in enumerate(words) if t.i > part.i and t.pos_ == "CCONJ"), None)
+            words = words[:cut]
+            if not words or len(words) > 14 or any(t.pos_ in ("VERB", "AUX") for t in words):
+                continue
+            if _names_another_person(ctx, words, ctx.actors.resolve_token(subj) or ""):
+                continue
+            title, org = _phrase_title(ctx, words)
+            if title and _headed(title) and part.lower_ in lx.TITLE_NOUNS | {"head"}:
+                out.append((title, org))
+    return out
+
+
+def _complements(verb: Token) -> list[Token]:
+    """The nouns that name what a post verb's subject is or becomes: an attribute or object
+    predicate, or the object of "as"."""
+    out = [c for c in verb.children if c.dep_ in ("attr", "oprd") and c.pos_ in ("NOUN", "PROPN")]
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "as":
+            out.extend(g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN"))
+        if c.dep_ == "xcomp" and c.pos_ in ("NOUN", "PROPN"):
+            out.append(c)
+    return out
+
+
+def _in_conj(t: Token, part: Token) -> bool:
+    """Whether ``t`` belongs to a conjunct of ``part`` (another title of the coordination)."""
+    return any(
+        c.dep_ in ("conj", "cc") and c.left_edge.i <= t.i <= c.right_edge.i for c in part.children
+    )
+
+
+def _post_mention(ctx: DocContext, m: Mention) -> SpacySpan | None:
+    """The tokens of a person's mention that can carry a post (a name, not a pronoun)."""
+    actor = ctx.actors.actors.get(m.actor)
+    if actor is None or actor.kind != ActorKind.PERSON:
+        return None
+    span = ctx.doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+    if (
+        span is None
+        or not len(span)
+        or not span[0].text[:1].isupper()
+        or span[0].lower_ in lx.ARTICLES
+        or len(span) == 1
+        and span[0].lower_ in lx.POST_PRONOUNS
+    ):
+        return None
+    return span
 
 
 def find_posts(ctx: DocContext) -> tuple[Post, ...]:
@@ -294,38 +474,14 @@ def find_posts(ctx: DocContext) -> tuple[Post, ...]:
         Posts in text order, one per (person, title) pair.
     """
     found: dict[tuple[str, str], Post] = {}
-    table = ctx.actors
     doc = ctx.doc
-    for m in table.mentions:
-        actor = table.actors.get(m.actor)
-        if actor is None or actor.kind != ActorKind.PERSON:
+    for m in ctx.actors.mentions:
+        span = _post_mention(ctx, m)
+        if span is None:
             continue
-        span = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
-        if (
-            span is None
-            or not len(span)
-            or not span[0].text[:1].isupper()
-            or span[0].lower_ in lx.ARTICLES
-            or len(span) == 1
-            and span[0].lower_ in lx.POST_PRONOUNS
-        ):
-            continue
-        candidates: list[tuple[list[Token], str | None]] = []
-        toks, org = _title_before(ctx, span[0])
-        if toks and _has_head(toks):
-            candidates.append((toks, org))
-        for phrase in _appositions(ctx, span[0], span[-1]):
-            words, porg = _phrase_title(ctx, phrase)
-            if (
-                words
-                and words[-1].lower_ not in ("'s",)
-                and any(w.lower_ in lx.TITLE_NOUNS for w in words)
-                and len(words) <= 14
-            ):
-                candidates.append((words, porg))
-        for words, org_key in candidates:
+        for words, org_key in _candidates(ctx, m, span):
             title = title_case([w.text for w in words])
-            if not title or title.lower() in lx.HONORIFICS:
+            if not title or title.lower() in lx.HONORIFICS or _membership(title, org_key, ctx):
                 continue
             key = (m.actor, title.lower())
             if key in found:

@@ -24,6 +24,8 @@ from kg_builder.models import ActorKind, Statement
 _OPENERS = {"“": "”", "«": "»", "„": "”", "‘": "’"}
 _CLOSERS_DOUBLE = {"”", "»", '"'}
 _MIN_WORDS = 4
+#: Most characters between the two pieces of a quotation split by its reporting clause.
+_SPLIT_GAP = 60
 #: A word that, between two quotations, introduces a new speaker.
 _NEW_SPEAKER = re.compile(r"\b(" + "|".join(lx.NEW_SPEAKER_CUES) + r")\b")
 
@@ -274,6 +276,12 @@ def _by_agent(tok: Token) -> Token:
     return tok
 
 
+def _possessor_chars(tok: Token) -> set[int]:
+    """Character offsets where the possessors of ``tok`` and of its appositions begin."""
+    heads = [tok] + [c for c in tok.children if c.dep_ == "appos"]
+    return {t.idx for h in heads for c in h.children if c.dep_ == "poss" for t in c.subtree}
+
+
 class _Speakers:
     """Speaker lookup for one article."""
 
@@ -287,8 +295,10 @@ class _Speakers:
         return tok.idx in self.quoted_chars
 
     def resolve(self, tok: Token | None) -> str | None:
+        """The actor a speaker token stands for ("the paper's editorial said": the paper)."""
         if tok is None:
             return None
+        tok = _by_agent(tok)
         actors = self.ctx.actors
         key = actors.resolve_token(tok)
         if key and self._is_person(key):
@@ -300,9 +310,10 @@ class _Speakers:
             return person
         if key:
             return key
-        # a name whose head token is not itself a mention: try its compound name span
+        # a name whose head token is not itself a mention: try its compound name span (not
+        # a possessor: in "his father said" the father speaks, not "his")
         left = min(
-            (c.i for c in tok.children if c.dep_ in {"compound", "amod", "poss"} and c.i < tok.i),
+            (c.i for c in tok.children if c.dep_ in {"compound", "amod"} and c.i < tok.i),
             default=tok.i,
         )
         key = actors.resolve_span(self.doc[left : tok.i + 1])
@@ -325,7 +336,10 @@ class _Speakers:
         lo = min(t.left_edge.i for t in parts)
         hi = max((t.right_edge.i for t in parts if t.dep_ == "appos"), default=tok.i)
         span = self.doc[lo : hi + 1]
+        possessors = _possessor_chars(tok)
         for m in self.ctx.actors.mentions_in(span.start_char, span.end_char):
+            if m.span.start in possessors:
+                continue  # "the minister's aide said": the aide speaks
             if self._is_person(m.actor) and m.text.lower() not in lx.SPEAKER_PRONOUNS:
                 return m.actor
         # "Envoy to the OSCE Ana X": the parser glues the name to the title's
@@ -393,29 +407,30 @@ class _Speakers:
         return None
 
 
-def _keep(text: str, q: Quote, speaker_cued: bool, doc: Doc, spk: _Speakers) -> bool:
+def _keep(text: str, q: Quote, quotes: list[Quote]) -> bool:
+    """Whether the marks enclose a quotation to record: four words or more (the annotation
+    guidelines cite 4-10 words of a quotation; shorter quoted phrases are scare quotes,
+    names and mentioned words: "the so-called 'reform'"), or a short piece of a quotation
+    split by its reporting clause ('"We will," she said, "and soon."'); not a title."""
     inner = text[q.start : q.end]
-    n = _word_count(inner)
-    if n == 0:
-        return False
     if _looks_like_title(inner):
         return False
-    if n >= _MIN_WORDS:
-        return True
-    # short: keep only as the direct object of a (non-characterising) reporting verb
-    toks = _tokens_in(doc, q.start, q.end)
-    roots = [t for t in toks if not (q.start <= t.head.idx < q.end) or is_root(t)]
-    for r in roots:
-        head = r.head
-        if (
-            head.i != r.i
-            and _is_reporting(head)
-            and not spk.inside_quote(head)
-            and head.lemma_ not in lx.CHARACTERISING_VERBS
-            and r.dep_ in {"dobj", "ccomp", "oprd"}
-        ):
-            return True
-    return False
+    return _word_count(inner) >= _MIN_WORDS or any(
+        o != q and _split_pair(text, q, o) for o in quotes
+    )
+
+
+def _split_pair(text: str, a: Quote, b: Quote) -> bool:
+    """Whether two quotations are the pieces of one, around a short reporting clause in
+    the same paragraph, the other of four words or more."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    between = text[first.end : second.start]
+    return (
+        len(between) <= _SPLIT_GAP
+        and "\n" not in between
+        and bool(_NEW_SPEAKER.search(between))
+        and _word_count(text[b.start : b.end]) >= _MIN_WORDS
+    )
 
 
 def _paragraph_start(text: str, pos: int) -> int:
@@ -446,7 +461,7 @@ def find_statements(ctx: DocContext) -> tuple[Statement, ...]:
     for q in quotes:
         para = _paragraph_start(text, q.start)
         tok, cued = spk.attribute(q)
-        if not _keep(text, q, cued, doc, spk):
+        if not _keep(text, q, quotes):
             continue
         speaker = spk.resolve(tok)
         if speaker is None and tok is not None and tok.lower_ in lx.SPEAKER_PRONOUNS:

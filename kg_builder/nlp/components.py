@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from kg_builder.nlp import gazetteer
 
@@ -63,9 +63,20 @@ def paragraph_sentences(doc: Doc) -> Doc:
             ):
                 tok.is_sent_start = True
             line_len = 0
+        elif _inside_clause(prev, tok):
+            tok.is_sent_start = False
         line_len += 1
     _cap_sentence_length(doc)
     return doc
+
+
+def _inside_clause(prev: Token | None, tok: Token) -> bool:
+    """Whether ``tok`` goes on the sentence of ``prev`` on the same line: a word right after
+    a word, with no mark between them, never starts a sentence ("... Foreign Affairs and
+    Security Policy Ana Lind, and ..." is one sentence however long its list of names)."""
+    if prev is None or "\n" in prev.whitespace_ or prev.is_space:
+        return False
+    return prev.text[-1:].isalnum() and tok.text[:1].isalpha()
 
 
 def _cap_sentence_length(doc: Doc, limit: int = MAX_SENTENCE_TOKENS) -> None:

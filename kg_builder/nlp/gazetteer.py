@@ -232,12 +232,12 @@ def _demonyms() -> dict[str, Entry]:
 def state_by_demonym(word: str) -> Entry | None:
     """The state whose demonym is ``word`` ("Chilean", "U.S."), case-sensitive.
 
-    Plural nouns are accepted for demonyms ending in -an/-i ("Americans", "Pakistanis").
+    Plural nouns are accepted ("Americans", "Pakistanis", "Cypriots").
     """
     d = _demonyms()
     if word in d:
         return d[word]
-    if word.endswith("s") and word[:-1] in d and word[-2] in "ni":
+    if word.endswith("s") and word[:-1] in d and word[-2].isalpha():
         return d[word[:-1]]
     return None
 
