@@ -540,7 +540,8 @@ def serve(
         typer.Option(
             "--union-default-graph/--no-union-default-graph",
             help="Queries without GRAPH see all graphs at once (articles, entities, "
-            "ontology), as `kg-builder query` does; the shipped queries need it.",
+            "ontology), as `kg-builder query` does; the shipped queries and the article and "
+            "actor pages need it.",
         ),
     ] = True,
 ) -> None:

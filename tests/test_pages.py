@@ -16,14 +16,17 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from oxigraph_server import free_port
 
-from kg_builder.store.query import Table, select
+from kg_builder.store.entities import rebuild_entities
+from kg_builder.store.ontology import ensure_ontology
+from kg_builder.store.query import Table, select, select_sparql
 from kg_builder.view import data
-from kg_builder.view.data import FactRecord
+from kg_builder.view.data import ActorRef, FactRecord
 from kg_builder.view.pages import actor_path, article_path, fits, segments
-from kg_builder.view.server import run_site
+from kg_builder.view.server import page_for, run_site
 from kg_builder.view.source import StoreSource
 
 pytestmark = pytest.mark.slow
@@ -62,6 +65,63 @@ def test_segments_leave_out_offsets_that_miss_their_words() -> None:
     beyond = fact(20, 99, "to talk.")
     assert not fits(text, wrong) and not fits(text, beyond)
     assert [p.facts for p in segments(text, [wrong, beyond])] == [()]
+
+
+# --------------------------------------------------------------------------- actor addresses
+
+
+def scoped_article(n: int, quote: str) -> str:
+    """An invented article in which an unnamed source (an actor of this article only,
+    described in the article graph) says ``quote``."""
+    art = f"https://example.org/id/article/b{n}"
+    source = f"<{art}/actor/ostrian-source>"
+    start, end = 0, len(quote)
+    return f"""
+    <{art}> {{
+      <{art}> a kgb:Article ; kgb:articleId "b{n}" ; kgb:text "{quote}" ;
+          kgb:mentions {source} .
+      <{art}/description/actor/ostrian-source> a kgb:EntityDescription ;
+          kgb:describes {source} ; kgb:describedAs kgb:Person ;
+          kgb:name "an Ostrian source" ; prov:wasDerivedFrom <{art}> .
+      {source} a kgb:Person ; kgb:name "an Ostrian source" .
+      <{art}/statement/1> a kgb:Statement ; kgb:quote "{quote}" ; kgb:speaker {source} ;
+          prov:wasDerivedFrom <{art}> ; kgb:evidence <{art}/statement/1/evidence> .
+      <{art}/statement/1/evidence> a kgb:Evidence ; kgb:start {start} ; kgb:end {end} ;
+          kgb:exact "{quote}" ; kgb:sentence "{quote}" .
+    }}"""
+
+
+class ScopedSource:
+    """Two invented articles, each with its own unnamed source."""
+
+    def __init__(self) -> None:
+        prefixes = """@prefix kgb: <https://w3id.org/kg-builder/ontology#> .
+        @prefix prov: <http://www.w3.org/ns/prov#> ."""
+        trig = (
+            prefixes + scoped_article(1, "The dam opens.") + scoped_article(2, "The pass is shut.")
+        )
+        self.store = ox.Store()
+        self.store.load(trig.encode(), ox.RdfFormat.TRIG)
+        ensure_ontology(self.store)
+        rebuild_entities(self.store, "https://example.org/id/")
+
+    def select(self, sparql: str) -> Table:
+        return select_sparql(self.store, sparql)
+
+
+def test_an_actor_of_one_article_has_its_own_readable_address() -> None:
+    shared = ActorRef("Ruvia", "https://example.org/id/actor/ruvia")
+    assert shared.key == "ruvia" and actor_path(shared) == "/actor/ruvia"
+    source = ScopedSource()
+    found = data.find_actors(source, "an Ostrian source")
+    assert [actor_path(a) for a in found] == [
+        "/actor/b1/ostrian-source",
+        "/actor/b2/ostrian-source",
+    ]
+    quotes = (("The dam opens.", "The pass"), ("The pass is shut.", "The dam"))
+    for ref, (quote, other) in zip(found, quotes, strict=True):
+        status, html = page_for(source, actor_path(ref))
+        assert status == 200 and quote in html and other not in html
 
 
 # --------------------------------------------------------------------------- the served site

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from oxigraph_server import running
+from oxigraph_server import OxigraphServer
 from typer.testing import CliRunner
 
 from kg_builder.cli import Exit, app
 from kg_builder.errors import ConfigError
 from kg_builder.remote.endpoint import EndpointConfig
+from kg_builder.store.entities import rebuild_entities
+from kg_builder.store.ontology import ensure_ontology
 from kg_builder.store.query import Table, select, select_sparql
 from kg_builder.view import data
 from kg_builder.view.data import Filters
@@ -179,11 +181,14 @@ def test_timeline_is_the_same_every_time(timeline: Path, source, tmp_path) -> No
 
 
 class MemorySource:
-    """Made-up graphs in an in-memory pyoxigraph store."""
+    """Made-up article graphs in an in-memory pyoxigraph store, with the ontology graph and
+    the entity graph that an ingest adds (made by the real code)."""
 
     def __init__(self, trig: str):
         self.store = ox.Store()
         self.store.load(trig.encode(), ox.RdfFormat.TRIG)
+        ensure_ontology(self.store)
+        rebuild_entities(self.store, "https://example.org/id/")
 
     def select(self, sparql: str) -> Table:
         return select_sparql(self.store, sparql)
@@ -193,20 +198,30 @@ class MemorySource:
 
 
 def article_graph(n: int, day: str, status: str, demand_status: str) -> str:
-    """An invented article: the Valdoria Accord in some state, and a demand of Ruvia's."""
+    """An invented article: the Valdoria Accord in some state, and a demand of Ruvia's.
+
+    As the emitter writes it: what the article calls each actor in its own description,
+    the agreement through a report, every fact derived from the article.
+    """
     art = f"<https://example.org/id/article/a{n}>"
+    said = f"https://example.org/id/article/a{n}"
     return f"""
     {art} {{
       {art} a kgb:Article ; kgb:articleId "a{n}" ; kgb:published "{day}"^^xsd:date ;
           kgb:mentions actor:ruvia, actor:valdoria .
-      actor:ruvia a kgb:State ; kgb:name "Ruvia" .
-      actor:valdoria a kgb:State ; kgb:name "Valdoria" .
-      agr:valdoria-accord a kgb:Agreement ; kgb:name "Valdoria Accord" ;
-          kgb:agreementStatus agst:{status} ; kgb:party actor:ruvia, actor:valdoria .
-      <https://example.org/id/article/a{n}/demand/1> a kgb:Demand ;
+      <{said}/description/actor/ruvia> a kgb:EntityDescription ; kgb:describes actor:ruvia ;
+          kgb:describedAs kgb:State ; kgb:name "Ruvia" ; prov:wasDerivedFrom {art} .
+      <{said}/description/actor/valdoria> a kgb:EntityDescription ;
+          kgb:describes actor:valdoria ; kgb:describedAs kgb:State ; kgb:name "Valdoria" ;
+          prov:wasDerivedFrom {art} .
+      <{said}/agreement-report/1> a kgb:AgreementReport ; kgb:agreement agr:valdoria-accord ;
+          kgb:name "Valdoria Accord" ; kgb:agreementKind "accord" ;
+          kgb:agreementStatus agst:{status} ; kgb:party actor:ruvia, actor:valdoria ;
+          prov:wasDerivedFrom {art} .
+      <{said}/demand/1> a kgb:Demand ;
           kgb:content "reopen the border" ;
           kgb:demander actor:ruvia ; kgb:addressee actor:valdoria ;
-          kgb:demandStatus dmst:{demand_status} .
+          kgb:demandStatus dmst:{demand_status} ; prov:wasDerivedFrom {art} .
     }}"""
 
 
@@ -214,6 +229,7 @@ MADE_UP = (
     """@prefix kgb: <https://w3id.org/kg-builder/ontology#> .
 @prefix agst: <https://w3id.org/kg-builder/code/agreement-status/> .
 @prefix dmst: <https://w3id.org/kg-builder/code/demand-status/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix actor: <https://example.org/id/actor/> .
 @prefix agr: <https://example.org/id/agreement/> .
@@ -253,7 +269,8 @@ def test_pictures_from_an_endpoint_match_those_from_the_store(
 ) -> None:
     copy = tmp_path / "store"
     shutil.copytree(sample_store, copy)
-    with running(copy) as server:
+    # The view queries read the union of the graphs as the default graph (README).
+    with OxigraphServer(copy, union_default_graph=True) as server:
         remote = EndpointSource(EndpointConfig.from_url(server.url))
         assert timeline_events(remote) == timeline_events(source)
         here, _ = network_html(source)

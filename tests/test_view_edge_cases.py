@@ -8,6 +8,8 @@ import pyoxigraph as ox
 from typer.testing import CliRunner
 
 from kg_builder.cli import Exit, app
+from kg_builder.store.entities import rebuild_entities
+from kg_builder.store.ontology import ensure_ontology
 from kg_builder.store.query import Table, select_sparql
 from kg_builder.view.data import Filters
 from kg_builder.view.plots import plot_timeline, timeline_events, timeline_html
@@ -17,26 +19,35 @@ READY = "body[data-ready]"
 #: An invented article without a publication day: its demand has no date.
 UNDATED = """@prefix kgb: <https://w3id.org/kg-builder/ontology#> .
 @prefix dmst: <https://w3id.org/kg-builder/code/demand-status/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix actor: <https://example.org/id/actor/> .
+@prefix u1: <https://example.org/id/article/u1/> .
 <https://example.org/id/article/u1> {
   <https://example.org/id/article/u1> a kgb:Article ; kgb:articleId "u1" ;
       kgb:mentions actor:ostria, actor:pellan .
-  actor:ostria a kgb:State ; kgb:name "Ostria" .
-  actor:pellan a kgb:State ; kgb:name "Pellan" .
-  <https://example.org/id/article/u1/demand/1> a kgb:Demand ;
+  u1:description-ostria a kgb:EntityDescription ; kgb:describes actor:ostria ;
+      kgb:describedAs kgb:State ; kgb:name "Ostria" ;
+      prov:wasDerivedFrom <https://example.org/id/article/u1> .
+  u1:description-pellan a kgb:EntityDescription ; kgb:describes actor:pellan ;
+      kgb:describedAs kgb:State ; kgb:name "Pellan" ;
+      prov:wasDerivedFrom <https://example.org/id/article/u1> .
+  u1:demand-1 a kgb:Demand ;
       kgb:content "return the fishing boats" ;
       kgb:demander actor:ostria ; kgb:addressee actor:pellan ;
-      kgb:demandStatus dmst:made .
+      kgb:demandStatus dmst:made ; prov:wasDerivedFrom <https://example.org/id/article/u1> .
 }
 """
 
 
 class UndatedSource:
-    """The undated article, in an in-memory pyoxigraph store."""
+    """The undated article, in an in-memory pyoxigraph store, with the ontology graph and
+    the entity graph that an ingest adds."""
 
     def __init__(self) -> None:
         self.store = ox.Store()
         self.store.load(UNDATED.encode(), ox.RdfFormat.TRIG)
+        ensure_ontology(self.store)
+        rebuild_entities(self.store, "https://example.org/id/")
 
     def select(self, sparql: str) -> Table:
         return select_sparql(self.store, sparql)

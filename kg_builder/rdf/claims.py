@@ -11,16 +11,22 @@ canonical descriptions and histories.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from kg_builder.rdf import vocab as V
 
 #: One RDF triple of rdflib terms.
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
+#: A triple as rdflib gives it (a Graph's triples): what the readers below take.
+GraphTriple = tuple[Node, Node, Node]
+#: The objects of one subject, by property (URIRefs or Literals, as the property says).
+Props = dict[Node, list[Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,27 +51,25 @@ class Tally:
     Each count is a number of descriptions (one per article that describes the entity).
     """
 
-    classes: Counter = field(default_factory=Counter)
-    names: Counter = field(default_factory=Counter)
+    classes: Counter[URIRef] = field(default_factory=Counter)
+    names: Counter[str] = field(default_factory=Counter)
     aliases: set[str] = field(default_factory=set)
-    wikidata: Counter = field(default_factory=Counter)
-    part_of: Counter = field(default_factory=Counter)
-    post_titles: Counter = field(default_factory=Counter)
-    post_in: Counter = field(default_factory=Counter)
+    wikidata: Counter[str] = field(default_factory=Counter)
+    part_of: Counter[URIRef] = field(default_factory=Counter)
+    post_titles: Counter[str] = field(default_factory=Counter)
+    post_in: Counter[URIRef] = field(default_factory=Counter)
 
     def add(self, d: Description) -> None:
         """Count one description."""
         self.classes[d.cls] += 1
         self.names[d.name] += 1
         self.aliases.update(d.aliases)
-        for counter, value in (
-            (self.wikidata, d.wikidata),
-            (self.part_of, d.part_of),
-            (self.post_titles, d.post_title),
-            (self.post_in, d.post_in),
-        ):
-            if value is not None:
-                counter[value] += 1
+        for texts, text in ((self.wikidata, d.wikidata), (self.post_titles, d.post_title)):
+            if text is not None:
+                texts[text] += 1
+        for nodes, node in ((self.part_of, d.part_of), (self.post_in, d.post_in)):
+            if node is not None:
+                nodes[node] += 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +110,9 @@ class EntityData:
     typed: dict[URIRef, set[URIRef]] = field(default_factory=dict)
 
     @classmethod
-    def from_triples(cls, triples: Iterable[tuple]) -> EntityData:
+    def from_triples(cls, triples: Iterable[GraphTriple]) -> EntityData:
         """Read descriptions, reports, holdings, article dates and types from triples."""
-        by_subject: dict = defaultdict(lambda: defaultdict(list))
+        by_subject: dict[Any, Props] = defaultdict(lambda: defaultdict(list))
         for s, p, o in triples:
             by_subject[s][p].append(o)
         data = cls()
@@ -140,12 +144,12 @@ class EntityData:
         return set(self.descriptions) | set(self.claims)
 
 
-def _first(props: dict, p: URIRef):
+def _first(props: Props, p: URIRef) -> Any:
     values = props.get(p, ())
     return min(values) if values else None
 
 
-def _description(node: URIRef, props: dict) -> Description | None:
+def _description(node: URIRef, props: Props) -> Description | None:
     entity, cls, name = _first(props, V.describes), _first(props, V.describedAs), None
     names = props.get(V.name, ())
     if names:
@@ -168,7 +172,7 @@ def _description(node: URIRef, props: dict) -> Description | None:
     )
 
 
-def _claim(node: URIRef, props: dict) -> AgreementClaim | None:
+def _claim(node: URIRef, props: Props) -> AgreementClaim | None:
     agreement, name = _first(props, V.agreement), _first(props, V.name)
     kind, status = _first(props, V.agreementKind), _first(props, V.agreementStatus)
     if agreement is None or name is None or kind is None or status is None:
@@ -200,12 +204,15 @@ class DemandClaim:
     start: int = 0
 
 
-def demand_claims(triples: Iterable[tuple]) -> tuple[list[DemandClaim], dict]:
+def demand_claims(
+    triples: Iterable[GraphTriple],
+) -> tuple[list[DemandClaim], dict[URIRef, ArticleInfo]]:
     """The demands in ``triples`` (with their evidence offsets) and their articles."""
-    by_subject: dict = defaultdict(lambda: defaultdict(list))
+    by_subject: dict[Any, Props] = defaultdict(lambda: defaultdict(list))
     for s, p, o in triples:
         by_subject[s][p].append(o)
-    claims, articles = [], {}
+    claims: list[DemandClaim] = []
+    articles: dict[URIRef, ArticleInfo] = {}
     for s, props in by_subject.items():
         types = props.get(RDF.type, ())
         if V.Demand in types and props.get(V.content) and props.get(V.wasDerivedFrom):
@@ -231,7 +238,7 @@ def demand_claims(triples: Iterable[tuple]) -> tuple[list[DemandClaim], dict]:
     return sorted(claims, key=lambda c: c.demand), articles
 
 
-def shared_only(claim: DemandClaim, is_shared) -> DemandClaim:
+def shared_only(claim: DemandClaim, is_shared: Callable[[URIRef], bool]) -> DemandClaim:
     """The demand with only its shared demanders and addressees (the ones a history can
     follow from article to article)."""
     return replace(

@@ -69,7 +69,7 @@ class _Builder:
         self.facts: dict[str, str] = {}  # fact IRI → the full fact it was minted for
 
     # -- small helpers
-    def add(self, s: URIRef, p: URIRef, o) -> None:
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.triples[s, p, o] = None
 
     def lit(self, s: URIRef, p: URIRef, value: str | None) -> None:
@@ -170,12 +170,12 @@ class _Builder:
             if actor.part_of and actor.part_of in self.actor_iris:
                 self.add(d, V.partOf, self.actor(actor.part_of))
         for mention in self.x.mentions:
-            node = self.fact_iri("mention", mention.span, (mention.actor,), mention)
-            if node is None:
+            said = self.fact_iri("mention", mention.span, (mention.actor,), mention)
+            if said is None:
                 continue
-            self.fact(node, V.ActorMention, mention.span)
-            self.add(node, V.mentionOf, self.actor(mention.actor))
-            self.lit(node, V.surfaceForm, mention.text)
+            self.fact(said, V.ActorMention, mention.span)
+            self.add(said, V.mentionOf, self.actor(mention.actor))
+            self.lit(said, V.surfaceForm, mention.text)
 
     def emit_posts(self) -> None:
         names = {a.key: a.name for a in self.x.actors}

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -47,6 +48,7 @@ from kg_builder.rdf import vocab as V
 from kg_builder.rdf.claims import (
     AgreementClaim,
     EntityData,
+    GraphTriple,
     Tally,
     Triple,
     demand_claims,
@@ -91,13 +93,21 @@ ORGANISATION_CLASSES = frozenset(
 )
 ACTOR_CLASSES = ORGANISATION_CLASSES | {V.Person, V.CollectiveActor}
 
-_DATE_PROPERTY = {XSD.date: V.date, XSD.gYear: V.year, XSD.gYearMonth: V.yearMonth}
+T = TypeVar("T")
+
+_DATE_PROPERTY: dict[URIRef | None, URIRef] = {
+    XSD.date: V.date,
+    XSD.gYear: V.year,
+    XSD.gYearMonth: V.yearMonth,
+}
 
 
 # ---------------------------------------------------------------- the votes
 
 
-def vote(values: Iterable | Counter, tiebreak: Callable = lambda v: v):
+def vote(
+    values: Iterable[T | None] | Counter[T], tiebreak: Callable[[T], Any] = lambda v: v
+) -> T | None:
     """The most frequent value; among equally frequent ones the smallest ``tiebreak(v)``.
 
     ``values`` are the values themselves, or a Counter of them.
@@ -107,8 +117,10 @@ def vote(values: Iterable | Counter, tiebreak: Callable = lambda v: v):
     >>> vote(Counter({"NATO": 2, "North Atlantic Treaty Organization": 2}), _longer_first)
     'North Atlantic Treaty Organization'
     """
-    counts = values if isinstance(values, Counter) else Counter(values)
-    counts = {v: n for v, n in counts.items() if v is not None and n > 0}
+    counts: dict[T, int] = {}
+    for v, n in (values if isinstance(values, Counter) else Counter(values)).items():
+        if v is not None and n > 0:
+            counts[v] = n
     if not counts:
         return None
     return min(counts.items(), key=lambda kv: (-kv[1], tiebreak(kv[0])))[0]
@@ -176,6 +188,8 @@ def _entity(
     keep_post: Callable[[URIRef], bool],
 ) -> list[Triple]:
     cls = canonical_class(tally)
+    if cls is None:  # no description gives a class: nothing to say
+        return []
     name = vote(tally.names, _longer_first)
     out: list[Triple] = [
         (entity, RDF.type, cls),
@@ -189,8 +203,11 @@ def _entity(
         if qid:
             out += [(entity, V.wikidata, Literal(qid)), (entity, V.exactMatch, V.WD[qid])]
         parent = vote(tally.part_of, str)
-        organisations = cls in ORGANISATION_CLASSES and class_of(parent) in ORGANISATION_CLASSES
-        if parent is not None and organisations:
+        if (
+            parent is not None
+            and cls in ORGANISATION_CLASSES
+            and class_of(parent) in ORGANISATION_CLASSES
+        ):
             out.append((entity, V.partOf, parent))
         if cls == V.Person:
             out += [(entity, V.holds, p) for p in sorted(posts) if keep_post(p)]
@@ -225,7 +242,7 @@ def _agreement(
     return out
 
 
-def local_entities(triples: Iterable[tuple]) -> list[Triple]:
+def local_entities(triples: Iterable[GraphTriple]) -> list[Triple]:
     """The canonical descriptions one article graph implies for the entities it refers to
     without describing them (the shared ones): what the entity graph would hold if this
     were the only article. Validating an article graph on its own uses them, as an
@@ -246,7 +263,7 @@ def local_entities(triples: Iterable[tuple]) -> list[Triple]:
     return canonical_triples(data, missing, class_of)
 
 
-def entity_graph(triples: Iterable[tuple], minter: IriMinter) -> list[Triple]:
+def entity_graph(triples: Iterable[GraphTriple], minter: IriMinter) -> list[Triple]:
     """The entity graph of some article graphs, computed in memory.
 
     What a store holding exactly these article graphs keeps in its entity graph

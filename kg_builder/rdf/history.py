@@ -33,7 +33,8 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -80,7 +81,12 @@ def similar(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) / len(a | b) >= SIMILARITY
 
 
-def linked(a: DemandClaim, b: DemandClaim, sig_a=None, sig_b=None) -> bool:
+def linked(
+    a: DemandClaim,
+    b: DemandClaim,
+    sig_a: frozenset[str] | None = None,
+    sig_b: frozenset[str] | None = None,
+) -> bool:
     """Whether two demands are the same demand by one link (see the module docstring)."""
     if not set(a.demanders) & set(b.demanders):
         return False
@@ -95,7 +101,7 @@ def threads(claims: Iterable[DemandClaim]) -> list[list[DemandClaim]]:
     members = sorted({c.demand: c for c in claims if c.demanders}.values(), key=lambda c: c.demand)
     sigs = [signature(c.content) for c in members]
     # Only demands with a (demander, addressee) pair in common can be linked.
-    by_pair: dict[tuple, list[int]] = defaultdict(list)
+    by_pair: dict[tuple[URIRef, URIRef | None], list[int]] = defaultdict(list)
     for i, c in enumerate(members):
         for d in c.demanders:
             for a in c.addressees or (None,):
@@ -126,18 +132,31 @@ def _root(parent: list[int], i: int) -> int:
     return i
 
 
-def _ordered(claims, articles: dict, start=lambda c: 0) -> list:
-    def order(c):
+#: A claim a history orders: a demand or an agreement report.
+Claim = DemandClaim | AgreementClaim
+C = TypeVar("C", bound=Claim)
+
+
+def _zero(claim: Claim) -> int:
+    return 0
+
+
+def _ordered(
+    claims: Iterable[C], articles: dict[URIRef, ArticleInfo], start: Callable[[C], int] = _zero
+) -> list[C]:
+    def order(c: C) -> tuple[str, str, int, str]:
         info = articles.get(c.article) or ArticleInfo(str(c.article))
-        return (*info.order(), start(c), str(getattr(c, "demand", None) or c.report))
+        node = c.demand if isinstance(c, DemandClaim) else c.report
+        return (*info.order(), start(c), str(node))
 
     return sorted(claims, key=order)
 
 
-def _seen(history: URIRef, claims, articles: dict) -> list[Triple]:
-    dates = sorted(
-        {articles[c.article].published for c in claims if c.article in articles} - {None}
-    )
+def _seen(
+    history: URIRef, claims: Iterable[Claim], articles: dict[URIRef, ArticleInfo]
+) -> list[Triple]:
+    published = (articles[c.article].published for c in claims if c.article in articles)
+    dates = sorted({d for d in published if d is not None})
     out: list[Triple] = []
     if dates:
         out += [
@@ -147,7 +166,14 @@ def _seen(history: URIRef, claims, articles: dict) -> list[Triple]:
     return out
 
 
-def _step(history: URIRef, n: int, status: URIRef, basis: URIRef, article, articles) -> list:
+def _step(
+    history: URIRef,
+    n: int,
+    status: URIRef,
+    basis: URIRef,
+    article: URIRef | None,
+    articles: dict[URIRef, ArticleInfo],
+) -> list[Triple]:
     node = URIRef(IriMinter.step_of(history, basis))
     out: list[Triple] = [
         (history, V.step, node),

@@ -30,10 +30,18 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
 
 from kg_builder.errors import StoreError
 from kg_builder.rdf import vocab as V
-from kg_builder.rdf.claims import AgreementClaim, ArticleInfo, DemandClaim, EntityData, Tally
+from kg_builder.rdf.claims import (
+    AgreementClaim,
+    ArticleInfo,
+    DemandClaim,
+    EntityData,
+    Tally,
+    Triple,
+)
 from kg_builder.rdf.entities import canonical_class, canonical_triples
 from kg_builder.rdf.history import threads, tracked_demands
 from kg_builder.rdf.iris import IriMinter
@@ -131,8 +139,7 @@ def rebuild_entities(store: ox.Store, base: str = V.DEFAULT_BASE) -> EntityUpdat
     """Recompute the whole entity graph from every stored article graph."""
     minter = IriMinter(base)
     articles = [
-        r["a"].value
-        for r in store.query(_PREFIXES + "SELECT ?a WHERE { GRAPH ?a { ?a a kgb:Article } }")
+        r["a"].value for r in _select(store, "SELECT ?a WHERE { GRAPH ?a { ?a a kgb:Article } }")
     ]
     store.update(f"DROP SILENT GRAPH <{minter.entity_graph()}>")
     return update_entities(store, touched_by(store, articles, minter), minter)
@@ -145,9 +152,9 @@ def touched_by(store: ox.Store, articles: Sequence[str], minter: IriMinter) -> T
     values = _values(articles)
     q = f"""SELECT DISTINCT ?e WHERE {{ VALUES ?g {{ {values} }}
       GRAPH ?g {{ {{ ?d kgb:describes ?e }} UNION {{ ?r kgb:agreement ?e }} }} }}"""
-    entities = {e for e in _column(store.query(_PREFIXES + q)) if _shared(e, minter)}
+    entities = {e for e in _column(_select(store, q)) if _shared(e, minter)}
     q = f"""SELECT ?e WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?e a kgb:Demand }} }}"""
-    return Touched(entities, _column(store.query(_PREFIXES + q)))
+    return Touched(entities, _column(_select(store, q)))
 
 
 def update_entities(store: ox.Store, touched: Touched, minter: IriMinter) -> EntityUpdate:
@@ -197,22 +204,26 @@ def _shared(node: URIRef, minter: IriMinter) -> bool:
     return not minter.is_article_scoped(node)
 
 
-def _values(iris: Iterable) -> str:
+def _values(iris: Iterable[object]) -> str:
     return " ".join(f"<{i}>" for i in sorted(set(map(str, iris))))
 
 
-def _column(result, name: str = "e") -> set[URIRef]:
+def _column(result: ox.QuerySolutions, name: str = "e") -> set[URIRef]:
     return {URIRef(row[name].value) for row in result}
 
 
-def _rdflib(term):
+def _rdflib(term: ox.NamedNode | ox.Literal) -> URIRef | Literal:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
+    return _literal(term)
+
+
+def _literal(term: ox.Literal) -> Literal:
     datatype = term.datatype.value
     return Literal(term.value, datatype=None if datatype == str(XSD.string) else datatype)
 
 
-def _ox(term):
+def _ox(term: Node) -> ox.NamedNode | ox.Literal:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, Literal) and not term.language:
@@ -222,11 +233,13 @@ def _ox(term):
     raise TypeError(f"not a term of the entity graph: {term!r}")
 
 
-def _select(store: ox.Store, query: str):
-    return store.query(_PREFIXES + query)
+def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    result = store.query(_PREFIXES + query)
+    assert isinstance(result, ox.QuerySolutions)  # every query here is a SELECT
+    return result
 
 
-def _classes_in(store: ox.Store, graph: str, nodes: Iterable) -> dict[URIRef, URIRef]:
+def _classes_in(store: ox.Store, graph: str, nodes: Iterable[URIRef]) -> dict[URIRef, URIRef]:
     nodes = list(nodes)
     if not nodes:
         return {}
@@ -240,7 +253,11 @@ def _classes_in(store: ox.Store, graph: str, nodes: Iterable) -> dict[URIRef, UR
 
 
 def _canonical_classes(data: EntityData) -> dict[URIRef, URIRef]:
-    classes = {e: canonical_class(t) for e, t in data.descriptions.items() if t.classes}
+    classes: dict[URIRef, URIRef] = {}
+    for e, tally in data.descriptions.items():
+        cls = canonical_class(tally)
+        if cls is not None:  # None only for an entity no description gives a class
+            classes[e] = cls
     classes.update({e: V.Agreement for e in data.claims})
     return classes
 
@@ -309,7 +326,7 @@ def _agreement_claims(store: ox.Store, values: str, data: EntityData) -> None:
     if not rows:
         return
     reports = _values(r["r"].value for r in rows)
-    more: dict[str, dict[str, list]] = {}
+    more: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = {}
     q = f"""SELECT ?r ?p ?v WHERE {{ VALUES ?r {{ {reports} }} VALUES ?p {{ kgb:alias kgb:party }}
       GRAPH ?g {{ ?r ?p ?v }} }}"""
     for row in _select(store, q):
@@ -326,7 +343,7 @@ def _agreement_claims(store: ox.Store, values: str, data: EntityData) -> None:
             status=URIRef(row["status"].value),
             aliases=tuple(sorted(v.value for v in extra.get(str(V.alias), ()))),
             parties=tuple(sorted(URIRef(v.value) for v in extra.get(str(V.party), ()))),
-            date=_rdflib(row["date"]) if row["date"] is not None else None,
+            date=_literal(row["date"]) if row["date"] is not None else None,
         )
         data.claims.setdefault(claim.agreement, []).append(claim)
     data.articles.update(_articles(store, {c.article for cs in data.claims.values() for c in cs}))
@@ -348,7 +365,9 @@ def _articles(store: ox.Store, articles: set[URIRef]) -> dict[URIRef, ArticleInf
 # ---------------------------------------------------------------- tracked demands
 
 
-def _tracked_reporting(store: ox.Store, graph: str, demands: set) -> dict[URIRef, set]:
+def _tracked_reporting(
+    store: ox.Store, graph: str, demands: set[URIRef]
+) -> dict[URIRef, set[URIRef]]:
     """The tracked demands that report any of ``demands``, with all their reports."""
     if not demands:
         return {}
@@ -356,18 +375,18 @@ def _tracked_reporting(store: ox.Store, graph: str, demands: set) -> dict[URIRef
       {{ SELECT DISTINCT ?t WHERE {{ VALUES ?d {{ {_values(demands)} }}
           GRAPH <{graph}> {{ ?t kgb:report ?d }} }} }}
       GRAPH <{graph}> {{ ?t kgb:report ?r }} }}"""
-    found: dict[URIRef, set] = {}
+    found: dict[URIRef, set[URIRef]] = {}
     for row in _select(store, q):
         found.setdefault(URIRef(row["t"].value), set()).add(URIRef(row["r"].value))
     return found
 
 
-def _demand_claims(store: ox.Store, demands: set, minter: IriMinter) -> list[DemandClaim]:
+def _demand_claims(store: ox.Store, demands: set[URIRef], minter: IriMinter) -> list[DemandClaim]:
     """The stored demands among ``demands``, with their shared actors only."""
     if not demands:
         return []
     values = _values(demands)
-    actors: dict[URIRef, tuple[set, set]] = {}
+    actors: dict[URIRef, tuple[set[URIRef], set[URIRef]]] = {}
     q = f"""SELECT ?x ?p ?v WHERE {{ VALUES ?x {{ {values} }}
       VALUES ?p {{ kgb:demander kgb:addressee }} GRAPH ?g {{ ?x ?p ?v }} }}"""
     for row in _select(store, q):
@@ -398,7 +417,7 @@ def _demand_claims(store: ox.Store, demands: set, minter: IriMinter) -> list[Dem
     return claims
 
 
-def _demands_of(store: ox.Store, demanders: set) -> set[URIRef]:
+def _demands_of(store: ox.Store, demanders: set[URIRef]) -> set[URIRef]:
     """Every stored demand one of ``demanders`` makes."""
     if not demanders:
         return set()
@@ -409,7 +428,7 @@ def _demands_of(store: ox.Store, demanders: set) -> set[URIRef]:
 
 def _demand_triples(
     store: ox.Store, graph: str, touched: set[URIRef], minter: IriMinter
-) -> tuple[list, set[URIRef]]:
+) -> tuple[list[Triple], set[URIRef]]:
     """The tracked demands of every demand linked, directly or not, to a touched one.
 
     Returns:
@@ -458,7 +477,9 @@ def _subjects(store: ox.Store, graph: str, nodes: set[URIRef]) -> set[URIRef]:
     return set(nodes) | _column(_select(store, q))
 
 
-def _replace(store: ox.Store, graph: str, replaced: set[URIRef], new: list) -> tuple[int, int]:
+def _replace(
+    store: ox.Store, graph: str, replaced: set[URIRef], new: list[Triple]
+) -> tuple[int, int]:
     """Replace every triple about ``replaced`` (and their steps) by ``new``: validate the
     descriptions that change, then remove and add only the triples that differ."""
     name = ox.NamedNode(graph)
@@ -469,7 +490,8 @@ def _replace(store: ox.Store, graph: str, replaced: set[URIRef], new: list) -> t
     fresh: dict[ox.NamedNode, set[ox.Quad]] = {}
     for s, p, o in new:
         subject = ox.NamedNode(str(s))
-        fresh.setdefault(subject, set()).add(ox.Quad(subject, _ox(p), _ox(o), name))
+        quad = ox.Quad(subject, ox.NamedNode(str(p)), _ox(o), name)
+        fresh.setdefault(subject, set()).add(quad)
     changed = {s for s in old.keys() | fresh.keys() if old.get(s) != fresh.get(s)}
     if not changed:
         return 0, 0
@@ -483,7 +505,7 @@ def _replace(store: ox.Store, graph: str, replaced: set[URIRef], new: list) -> t
     return len(added), len(gone)
 
 
-def _check(store: ox.Store, graph: str, new: list, replaced: set[URIRef]) -> None:
+def _check(store: ox.Store, graph: str, new: list[Triple], replaced: set[URIRef]) -> None:
     """Validate new descriptions, given the classes of the nodes they link to.
 
     Linked nodes are given their classes only, so they are judged on their type alone

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,11 +81,12 @@ def matches(phrase: str, text: str) -> bool:
 
 def _rows(store: ox.Store, query: str) -> list[dict[str, str]]:
     result = run_query(store, _PREFIXES + query, union_default_graph=True)
+    assert isinstance(result, ox.QuerySolutions)  # every query here is a SELECT
     columns = [v.value for v in result.variables]
     return [{c: ("" if r[c] is None else str(r[c].value)) for c in columns} for r in result]
 
 
-def _values(iris) -> str:
+def _values(iris: Iterable[str]) -> str:
     return " ".join(f"<{i}>" for i in sorted(iris))
 
 

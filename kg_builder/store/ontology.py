@@ -11,6 +11,8 @@ next ingest.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -22,6 +24,11 @@ from kg_builder.resources import ontology_file
 ONTOLOGY_GRAPH = ONTOLOGY_IRI
 
 _VERSION_IRI = ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI")
+
+#: A quad's object (any RDF term).
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+#: A quad's subject or object.
+_T = TypeVar("_T", ox.NamedNode | ox.BlankNode | ox.Triple, _Term)
 
 
 @functools.lru_cache(maxsize=1)
@@ -35,7 +42,7 @@ def shipped_ontology() -> tuple[ox.Quad, ...]:
     graph = ox.NamedNode(ONTOLOGY_GRAPH)
     names: dict[ox.BlankNode, ox.BlankNode] = {}
 
-    def stable(term):
+    def stable(term: _T) -> _T:
         # The parser names blank nodes at random; number them in the file's order, so
         # that every store holds the same quads (a dump is the same in every run).
         if isinstance(term, ox.BlankNode):
@@ -51,7 +58,7 @@ def shipped_ontology() -> tuple[ox.Quad, ...]:
         raise OntologyError(f"the ontology file {path} cannot be loaded: {exc}") from exc
 
 
-def _version(quads) -> ox.Term | None:
+def _version(quads: Iterable[ox.Quad]) -> _Term | None:
     for q in quads:
         if q.predicate == _VERSION_IRI:
             return q.object
@@ -69,7 +76,9 @@ def ensure_ontology(store: ox.Store) -> bool:
     stored = list(store.quads_for_pattern(None, _VERSION_IRI, None, graph))
     if stored and _version(stored) == _version(shipped):
         count = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
-        if int(next(iter(store.query(count)))["n"].value) == len(shipped):
+        result = store.query(count)
+        assert isinstance(result, ox.QuerySolutions)  # a SELECT
+        if int(next(iter(result))["n"].value) == len(shipped):
             return False
     store.update(f"DROP SILENT GRAPH <{ONTOLOGY_GRAPH}>")
     store.extend(shipped)

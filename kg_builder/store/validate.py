@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from kg_builder.rdf.shapes import load_shapes
@@ -52,5 +54,5 @@ def validate_path(
     return reports
 
 
-def _ntriples(quads) -> str:
+def _ntriples(quads: Iterable[ox.Quad]) -> str:
     return "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)

@@ -25,8 +25,6 @@ from kg_builder.resources import ontology_file
 from kg_builder.store.query import Table
 from kg_builder.view.source import Source
 
-#: The ontology namespace: actor classes are shown by their local name (``State``).
-_KGB = "https://w3id.org/kg-builder/ontology#"
 #: Properties that tie an actor to a fact (the actor filter follows them).
 _ROLE_PROPERTIES = ("demander", "addressee", "participant", "speaker", "party", "holder")
 
@@ -75,7 +73,7 @@ def involving(actor_iris: Iterable[str], properties: Iterable[str] = _ROLE_PROPE
     (``properties``: the ontology's local names of the role properties)."""
     values = " ".join(URIRef(i).n3() for i in actor_iris)
     path = "|".join(f"kgb:{p}" for p in properties)
-    return f"FILTER EXISTS {{ GRAPH ?g {{ VALUES ?focus {{ {values} }} ?fact {path} ?focus }} }}"
+    return f"FILTER EXISTS {{ VALUES ?focus {{ {values} }} ?fact {path} ?focus }}"
 
 
 def is_actor(actor_iris: Iterable[str]) -> str:
@@ -161,23 +159,31 @@ def filter_clauses(source: Source, filters: Filters | None) -> list[str]:
 
 @functools.cache
 def class_labels() -> dict[str, str]:
-    """The ontology's label of each of its classes, by local name (``NGO`` →
-    ``non-governmental organisation``)."""
+    """The ontology's label of each of its classes that has a code, by code
+    (``skos:notation``: ``NGO`` → ``non-governmental organisation``)."""
     from rdflib import Graph
-    from rdflib.namespace import OWL, RDF, RDFS
+    from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
     graph = Graph().parse(ontology_file(), format="turtle")
     labels = {}
     for cls in graph.subjects(RDF.type, OWL.Class):
-        if str(cls).startswith(_KGB):
+        code = graph.value(cls, SKOS.notation)
+        if code is not None:
             label = graph.value(cls, RDFS.label)
-            labels[str(cls)[len(_KGB) :]] = str(label) if label else str(cls)[len(_KGB) :]
+            labels[str(code)] = str(label) if label is not None else str(code)
     return dict(sorted(labels.items()))
 
 
 @dataclass(frozen=True, order=True)
 class ActorRef:
-    """An actor as the views show it: its name first, so that sorting is by name."""
+    """An actor as the views show it: its name first, so that sorting is by name.
+
+    Attributes:
+        name: Its one name across articles, or, where a page shows one article, the name
+            that article gives it.
+        iri: The actor's IRI.
+        kind: The code of its class (``skos:notation``: ``State``), or ``Actor``.
+    """
 
     name: str
     iri: str
@@ -185,23 +191,23 @@ class ActorRef:
 
     @property
     def key(self) -> str:
-        """The part of the IRI after ``/actor/`` (``nato``): the actor page's address."""
+        """The actor page's address: the end of the IRI after ``/actor/`` (``nato``); for
+        an actor that exists in one article only (``…/article/a1/actor/iranian-source``),
+        the article's id before it (``a1/iranian-source``), since another article's
+        "Iranian source" is another actor. The IRI itself if it has no ``/actor/``.
+        """
         head, sep, tail = self.iri.rpartition("/actor/")
-        return tail if sep and tail else self.iri
-
-
-def _kind(classes: Iterable[str]) -> str:
-    kinds = sorted(c[len(_KGB) :] for c in classes if c.startswith(_KGB))
-    return kinds[0] if kinds else "Actor"
+        if not (sep and tail):
+            return self.iri
+        _, scoped, article_id = head.rpartition("/article/")
+        return f"{article_id}/{tail}" if scoped and article_id else tail
 
 
 def _actor(row: dict[str, str], prefix: str) -> ActorRef | None:
     iri = row.get(prefix, "")
     if not iri:
         return None
-    return ActorRef(
-        row.get(f"{prefix}_name", "") or iri, iri, _kind([row.get(f"{prefix}_class", "")])
-    )
+    return ActorRef(row.get(f"{prefix}_name", "") or iri, iri, row.get(f"{prefix}_kind") or "Actor")
 
 
 def _merge_actors(refs: Iterable[ActorRef]) -> tuple[ActorRef, ...]:
@@ -229,18 +235,20 @@ class ActorInfo:
 
 
 def actors(source: Source, iris: Iterable[str] = ()) -> tuple[ActorInfo, ...]:
-    """Every actor in the graph (or only those with these IRIs), sorted by name."""
+    """Every actor in the graph (or only those with these IRIs), sorted by name: its
+    canonical description (one name, kind, aliases, Wikidata id)."""
     iris = sorted(set(iris))
     table = source.select(view_query("actors", is_actor(iris)) if iris else view_query("actors"))
     names: dict[str, set[str]] = defaultdict(set)
-    classes: dict[str, set[str]] = defaultdict(set)
+    kinds: dict[str, set[str]] = defaultdict(set)
     aliases: dict[str, set[str]] = defaultdict(set)
     wikidata: dict[str, str] = {}
     counts: dict[str, int] = defaultdict(int)
     for row in _rows(table):
         iri = row["actor"]
         names[iri].add(row["name"])
-        classes[iri].add(row["class"])
+        if row["kind"]:
+            kinds[iri].add(row["kind"])
         if row["alias"]:
             aliases[iri].add(row["alias"])
         if row["wikidata"]:
@@ -249,7 +257,7 @@ def actors(source: Source, iris: Iterable[str] = ()) -> tuple[ActorInfo, ...]:
     found = []
     for iri, those in names.items():
         name = min(those)
-        ref = ActorRef(name, iri, _kind(classes[iri]))
+        ref = ActorRef(name, iri, min(kinds[iri], default="Actor"))
         others = tuple(sorted((aliases[iri] | those) - {name}))
         found.append(ActorInfo(ref, others, wikidata.get(iri, ""), counts[iri]))
     return tuple(sorted(found, key=lambda a: a.ref))
@@ -310,7 +318,11 @@ class MeetingRecord:
 
 @dataclass(frozen=True)
 class AgreementRecord:
-    """An agreement's status as one article reports it (``date``: the article's day)."""
+    """An agreement's status as one article reports it (``date``: the article's day).
+
+    ``iri`` is the agreement's (the same in every article that reports a named one),
+    ``name`` its one name.
+    """
 
     iri: str
     article_id: str
@@ -423,11 +435,12 @@ def meetings(source: Source, filters: Filters | None = None) -> tuple[MeetingRec
 
 
 def agreements(source: Source, filters: Filters | None = None) -> tuple[AgreementRecord, ...]:
-    """The status of each agreement as each article reports it, oldest first."""
+    """The status of each agreement as each article reports it (one record per report,
+    ``iri`` the agreement's), oldest first."""
     table = source.select(view_query("agreements", *filter_clauses(source, filters)))
     return _by_date(
         AgreementRecord(
-            g.first["fact"],
+            g.first["agreement"],
             g.first["article_id"],
             g.first["date"],
             g.first["name"],

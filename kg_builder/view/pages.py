@@ -52,8 +52,10 @@ def article_path(article_id: str) -> str:
 
 
 def actor_path(actor: ActorRef) -> str:
-    """The site path of an actor's page."""
-    return "/actor/" + urllib.parse.quote(actor.key, safe="")
+    """The site path of an actor's page: ``/actor/nato``, or ``/actor/a1/iranian-source``
+    for an actor that exists in one article only (see :attr:`ActorRef.key`)."""
+    readable = actor.key != actor.iri
+    return "/actor/" + urllib.parse.quote(actor.key, safe="/" if readable else "")
 
 
 def _anchor(fact: FactRecord) -> str:

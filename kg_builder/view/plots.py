@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 STATUS_COLOURS = {"made": "#4e79a7", "accepted": "#59a14f", "rejected": "#e15759"}
 #: Edge colour of "met at a meeting".
 MEETING_COLOUR = "#8c8c8c"
-#: Node colour by the actor's class (local name); others get ``OTHER_COLOUR``.
+#: Node colour by the code of the actor's class (skos:notation); others get ``OTHER_COLOUR``.
 KIND_COLOURS = {
     "State": "#f28e2b",
     "GovernmentBody": "#edc948",

@@ -162,12 +162,16 @@ def run_site(
     *,
     ready_callback: Callable[[str], None] | None = None,
     read_only: bool = True,
-    union_default_graph: bool = False,
+    union_default_graph: bool = True,
     startup_timeout: float = 30.0,
     stop: threading.Event | None = None,
 ) -> int:
     """Serve the store's SPARQL endpoint, query page, and article and actor pages until
     Ctrl-C (or until ``stop`` is set).
+
+    The pages read the graph through the served endpoint with queries over its default
+    graph, as the shipped queries do: without ``union_default_graph`` (the union of the
+    article, entity and ontology graphs) they find nothing.
 
     Example:
         >>> run_site("data/store", ready_callback=print)                 # doctest: +SKIP
