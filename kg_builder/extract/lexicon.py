@@ -343,6 +343,37 @@ DEMAND_VOICING_VERBS: frozenset[str] = (
 )
 #: Nouns of failure: "said that any failure to V would ..." implies a demand to V.
 FAILURE_NOUNS: frozenset[str] = _words("FAILURE_NOUNS")
+#: Phrases of an attribution line that name who issues an official statement ("The following
+#: statement was released by X", "attributable to Spokesperson Y"), lower case.
+ATTRIBUTION_CUES: tuple[str, ...] = _ordered("ATTRIBUTION_CUES")
+#: Nouns of necessity ("the need to V", "the necessity of V-ing"): their possessor needs, it does
+#: not demand, and an infinitive without a subject is the act of whoever states the need.
+NECESSITY_NOUNS: frozenset[str] = _words("NECESSITY_NOUNS")
+#: Verbs by which the subjects bind themselves ("agreed on the need to V", "recognise the need
+#: for V"): the need is their own commitment, not a demand on others.
+COMMITMENT_VERBS: frozenset[str] = _words("COMMITMENT_VERBS")
+#: Demand verbs whose noun-phrase object is only a demand when it names an act another party must
+#: do ("sought the withdrawal of", "wants guarantees"), not a thing to obtain ("seek investment",
+#: "sought the nomination").
+ACQUISITIVE_DEMAND_VERBS: frozenset[str] = _words("ACQUISITIVE_DEMAND_VERBS")
+#: Nouns of acts one party asks another to do: the objects that make "seek" or "want" a demand.
+DEMANDED_ACT_NOUNS: frozenset[str] = _words("DEMANDED_ACT_NOUNS")
+#: Nouns of gatherings: "called for a summit" convenes one, it asks nobody to act.
+CONVENED_EVENT_NOUNS: frozenset[str] = _words("CONVENED_EVENT_NOUNS")
+#: Indefinite pronouns: "someone has to V" states no one's obligation.
+INDEFINITE_PRONOUNS: frozenset[str] = _words("INDEFINITE_PRONOUNS")
+#: Nouns for groups of people or states ("nations", "officials"): an obligation of such a group that
+#: names no actor has an addressee the text leaves unresolved.
+GROUP_NOUNS: frozenset[str] = _words("GROUP_NOUNS") | ACTOR_NOUNS
+#: Nouns of courts and judges: what they order is a ruling, not a demand.
+JUDICIAL_NOUNS: frozenset[str] = _words("JUDICIAL_NOUNS")
+#: Nouns of acts done to someone ("the release of X", "the extradition of X"): X is not who must
+#: act.
+PATIENT_ACT_NOUNS: frozenset[str] = _words("PATIENT_ACT_NOUNS")
+#: Verbs of an obligation that foretells, not demands: "they should expect consequences".
+THREAT_OBLIGATION_VERBS: frozenset[str] = _words("THREAT_OBLIGATION_VERBS")
+#: Quantifiers of a plural noun: "many Valdorans" are people, not their state.
+QUANTIFIERS: frozenset[str] = _words("QUANTIFIERS")
 #: Prepositions that name who must act in "a demand from Y", "the release of Y".
 SOURCE_PREPS: frozenset[str] = _words("SOURCE_PREPS")
 
