@@ -5,6 +5,11 @@ speaker of the quotation the demand stands in, widened to the state or body a pe
 speaks for (their post's organisation). Pronouns and descriptions resolve through the
 actor table (after coreference), then by kind-compatible antecedent. Media
 organisations that only report are never demanders.
+
+In an official statement (a government publisher, or an attribution line such as "The
+following statement was released by X and Y" / "The below is attributable to Spokesperson
+Z"), "we", "our" and "I" outside quotation marks are the issuer, and an obligation stated
+without a reporting verb ("Ostland must release the crew") is the issuer's.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ class RoleFinder:
         self.quotes = quote_regions(self.text)
         # the same as a set of offsets: _in_quote() is asked for many tokens
         self.quoted_chars = {i for s, e in self.quotes for i in range(s, e)}
+        self._issuer: list[str] | None = None
 
     def _widen(self, keys: list[str]) -> list[str]:
         """The demanders plus the state or body each speaks for."""
@@ -113,7 +119,12 @@ class RoleFinder:
                 subj = child(t, ("nsubjpass",))
             if subj is not None:
                 keys = self.keys(subj)
-                if not keys and subj.pos_ != "PRON" or subj.tag_ in ("WDT", "WP"):
+                if (
+                    not keys
+                    and subj.pos_ != "PRON"
+                    or subj.tag_ in ("WDT", "WP")
+                    or self._thing_of_actor(subj)  # "Ostland's violation demands a response"
+                ):
                     return []  # a thing, not an actor, does the asking
                 break
             if t.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl", "pcomp") and t.head.i != t.i:
@@ -127,14 +138,69 @@ class RoleFinder:
             )
         return keys
 
-    def _clause_voice(self, v: Token) -> list[str]:
-        """Who voices a clause that is not itself a speech act (an obligation)."""
+    def _thing_of_actor(self, subj: Token) -> bool:
+        """A common noun that is no actor, named only through its possessor or modifier."""
+        return (
+            subj.pos_ == "NOUN"
+            and self.ctx.actors.resolve_token(subj) is None
+            and subj.lemma_.lower() not in lx.GROUP_NOUNS
+            and subj.lower_ not in lx.GROUP_NOUNS
+        )
+
+    def _clause_voice(self, v: Token, official: bool = True) -> list[str]:
+        """Who voices a clause that is not itself a speech act (an obligation); with
+        ``official``, the issuer of an official statement voices its unreported clauses."""
         keys = self._reporting_voice(v)
         if not keys:
             keys = self._according_to(v.sent)
         if not keys and (self._in_quote(v) or sentence_quoted(self, v.sent)):
             keys = self._quote_speaker(v)
+        elif not keys and official and not self._in_quote(v):
+            keys = self.issuer()  # an official statement speaks in its own voice
         return keys
+
+    # ------------------------------------------------------------------ official statements
+
+    def issuer(self) -> list[str]:
+        """Who issues the article when it is an official statement, else nothing.
+
+        The actors named after an attribution cue in the opening lines ("The following
+        statement was released by X and Y", "attributable to Spokesperson Z"), and the state
+        of a government publisher ("Ministry of Foreign Affairs of Ostland"); both must be
+        actors of the article.
+        """
+        if self._issuer is None:
+            self._issuer = merge_keys(self._byline(), self._publisher_state())
+        return self._issuer
+
+    def _byline(self) -> list[str]:
+        """Actors named after an attribution cue in the article's first sentences."""
+        for n, sent in enumerate(self.doc.sents):
+            if n >= 3:
+                break
+            low = sent.text.lower()
+            at = min((i for i in (low.find(c) for c in lx.ATTRIBUTION_CUES) if i >= 0), default=-1)
+            if at < 0:
+                continue
+            start = sent.start_char + at
+            # to the end of the line: the sentence splitter may stop at an initial ("J.")
+            end = self.text.find("\n", start)
+            end = len(self.text) if end < 0 else end
+            keys = [m.actor for m in self.ctx.actors.mentions_in(start, end)]
+            return [k for k in dict.fromkeys(keys) if self._speaks(k)]
+        return []
+
+    def _publisher_state(self) -> list[str]:
+        """The state whose government body publishes the article ("The White House")."""
+        source = self.ctx.article.source or ""
+        for inst in gazetteer.institutions():
+            if inst.surface in source and inst.state in self.ctx.actors.actors:
+                return [inst.state]
+        return []
+
+    def _speaks(self, key: str) -> bool:
+        actor = self.ctx.actors.actors.get(key)
+        return actor is not None and actor.kind not in NON_SPEAKERS
 
     def _reporting_voice(self, v: Token) -> list[str]:
         """Subjects of the reporting verbs that govern ``v`` ("X said that ... v ...")."""
@@ -209,11 +275,20 @@ class RoleFinder:
             return []
         out: list[str] = []
         for t in [tok, *tok.conjuncts]:
+            if t.lower_ in lx.FIRST_PERSON_PRONOUNS and not self._in_quote(t) and self.issuer():
+                out += [k for k in self.issuer() if k not in (exclude or [])]
+                continue
+            if _people(t):
+                continue  # "Valdorans", "the Valdoran people": a citizenry, not its state
             k = self.ctx.actors.resolve_token(t)
             if k is None and t.pos_ == "PRON":
                 k = self._pronoun(t, exclude or [])
             if k is None:
                 for c in t.children:
+                    if c.dep_ != "poss" and t.lemma_.lower() not in (
+                        lx.GROUP_NOUNS | lx.DEMANDED_ACT_NOUNS
+                    ):
+                        continue  # "the Council resolutions" name no actor; "Council members" do
                     if c.dep_ in ("compound", "poss", "amod", "nmod") and c.i < t.i:
                         k = self.ctx.actors.resolve_token(c)
                         if k is None and c.dep_ in ("amod", "compound"):
@@ -290,6 +365,8 @@ class RoleFinder:
         if t is None:
             return out
         for c in t.children:
+            if c.lower_ == "of" and t.lemma_.lower() in lx.PATIENT_ACT_NOUNS:
+                continue  # "the release of X": X is acted upon
             if c.dep_ in ("prep", "agent", "dative") and c.lower_ in lx.SOURCE_PREPS:
                 out += self.keys(child(c, ("pobj",)), exclude=exclude)
         return [k for k in dict.fromkeys(out) if k not in exclude]
@@ -306,6 +383,22 @@ class RoleFinder:
 
     def _in_quote(self, t: Token) -> bool:
         return t.idx in self.quoted_chars
+
+
+def _people(t: Token) -> bool:
+    """Whether a noun names a people by its demonym ("Valdorans", "the Valdoran people")."""
+    if t.dep_ in ("amod", "compound"):
+        return False
+    if t.lemma_.lower() == "people" and any(
+        c.dep_ in ("amod", "compound") and c.text[:1].isupper() for c in t.children
+    ):
+        return True
+    # "many Valdorans", "young Valdorans"; "the Valdorans" may stand for their government
+    if not any(c.dep_ in ("amod", "nummod") or c.lower_ in lx.QUANTIFIERS for c in t.children):
+        return False
+    low = t.text.casefold()
+    names = gazetteer.demonym_states().get(low) or gazetteer.demonym_states().get(low[:-1])
+    return bool(names) and t.text[:1].isupper() and low not in {n.casefold() for n in names}
 
 
 def child(t: Token | None, deps: tuple[str, ...]) -> Token | None:
