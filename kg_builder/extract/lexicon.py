@@ -383,6 +383,16 @@ SOURCE_PREPS: frozenset[str] = _words("SOURCE_PREPS")
 AGREEMENT_NOUNS: dict[str, str] = _mapping("AGREEMENT_NOUNS")
 #: Heads that name an agreement only inside a capitalised name ("the Harbour Act") → kind.
 AGREEMENT_NAME_NOUNS: dict[str, str] = _mapping("AGREEMENT_NAME_NOUNS")
+#: Words in a name that show an agreement between parties ("Joint Comprehensive Plan", "Founding
+#: Act"), lower case: with them an "Act", "Plan" or "Declaration" is no one side's document.
+JOINT_NAME_CUES: frozenset[str] = _words("JOINT_NAME_CUES")
+#: Modifiers of a "framework" that make it one side's rules ("a regulatory framework").
+ONE_SIDED_MODIFIERS: frozenset[str] = _words("ONE_SIDED_MODIFIERS")
+#: Nouns of decisions of an international body that bind its members ("Security Council
+#: resolution 2259") → kind; an agreement only with the body and a number.
+RESOLUTION_NOUNS: dict[str, str] = _mapping("RESOLUTION_NOUNS")
+#: Words for the bodies whose resolutions bind states ("Council", "Assembly"), lower case.
+RESOLUTION_BODIES: frozenset[str] = _words("RESOLUTION_BODIES")
 #: Well-known treaty acronyms → full name.
 TREATY_ACRONYMS: dict[str, str] = _mapping("TREATY_ACRONYMS")
 #: Agreement kinds that may name the same agreement ("the deal" / "the accord").
@@ -438,6 +448,10 @@ MEETING_FAMILIES: dict[str, str] = _mapping("MEETING_FAMILIES")
 MEETING_VERB_NAMES: dict[str, str] = _mapping("MEETING_VERB_NAMES")
 #: Nouns of a call: a meeting only by phone or video, or with a partner.
 CALL_NOUNS: frozenset[str] = _words("CALL_NOUNS")
+#: Verbs of conversation: "X spoke with Y" (a readout's call), "talked by phone".
+CONVERSATION_VERBS: frozenset[str] = _words("CONVERSATION_VERBS")
+#: Intransitive verbs of coming together: "the ministers gathered in Lisbon" is a meeting.
+GATHERING_VERBS: frozenset[str] = _words("GATHERING_VERBS")
 #: Modifiers that make a call or conversation a meeting at a distance.
 CALL_MODIFIERS: frozenset[str] = _words("CALL_MODIFIERS")
 #: Modifiers of a press event: not a meeting between actors.
