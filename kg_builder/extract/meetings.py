@@ -90,18 +90,29 @@ def is_named_event(ctx: DocContext, tok: Token) -> bool:
     )
 
 
+def _verb_kind(tok: Token) -> str | None:
+    """The kind of meeting a verb tells: "met", "hosted", "spoke with", "gathered"."""
+    lemma = tok.lemma_.lower()
+    if lemma in lx.MEETING_VERBS:
+        if lemma == "negotiate" and any(c.dep_ == "dobj" for c in tok.children):
+            return None  # "negotiate a deal" is about the deal
+        if not _meets_someone(tok):
+            return None  # "meets their demands", "host refugees": no meeting
+        return lx.MEETING_VERBS[lemma]
+    if lemma in lx.CONVERSATION_VERBS and (
+        any(c.lower_ in lx.CALL_MODIFIERS for c in tok.subtree)
+        or any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children)
+    ):
+        return "call"  # "spoke by phone", a readout's "spoke with X"
+    if lemma in lx.GATHERING_VERBS and not any(c.dep_ == "dobj" for c in tok.children):
+        return "meeting"  # "the ministers gathered in Lisbon" ("convened a summit": the noun)
+    return None
+
+
 def _kind(tok: Token) -> str | None:
     lemma = tok.lemma_.lower()
     if tok.pos_ == "VERB":
-        if lemma in lx.MEETING_VERBS:
-            if lemma == "negotiate" and any(c.dep_ == "dobj" for c in tok.children):
-                return None  # "negotiate a deal" is about the deal
-            return lx.MEETING_VERBS[lemma]
-        if lemma in {"speak", "talk"} and any(
-            c.lower_ in {"phone", "telephone"} for c in tok.subtree
-        ):
-            return "call"
-        return None
+        return _verb_kind(tok)
     if tok.pos_ not in {"NOUN", "PROPN"} or lemma not in lx.MEETING_NOUNS:
         return None
     if lemma == "talk" and tok.tag_ != "NNS":
@@ -127,6 +138,25 @@ def _kind(tok: Token) -> str | None:
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_ == "round":
         return None  # "round of talks": the round is the mention
     return lx.MEETING_NOUNS[lemma]
+
+
+def _meets_someone(verb: Token) -> bool:
+    """Whether a meeting verb's object (if any) is someone met or hosted, not a thing
+    satisfied or housed ("meets their demands", "host refugees", "hosting the secretariat"):
+    a person's name, a word for people acting ("delegation", "ministers") or a meeting
+    ("hosted talks")."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return verb.lemma_.lower() != "host" or any(
+            c.dep_ == "prep" and c.lower_ in lx.MEETING_PARTNER_PREPS for c in verb.children
+        )
+    low = obj.lemma_.lower()
+    return (
+        low in lx.MEETING_NOUNS
+        or low in lx.ACTOR_NOUNS
+        or obj.ent_type_ == "PERSON"
+        or (verb.lemma_.lower() != "host" and obj.pos_ == "PROPN")
+    )
 
 
 def _np_actors(ctx: DocContext, tok: Token, whole: bool = False) -> list[str]:
@@ -451,6 +481,12 @@ def _mention(ctx: DocContext, tok: Token) -> _Mention | None:
     if tok.pos_ != "VERB" and _irrealis(tok):
         return None
     if (
+        tok.lemma_.lower() == "consultation"
+        and tok.head.lower_ == "in"
+        and not any(c.dep_ in {"det", "poss", "amod"} for c in tok.children)
+    ):
+        return None  # "determined, in consultation with the Treasury": a procedure
+    if (
         any(c.dep_ == "neg" for c in (tok.head if tok.pos_ != "VERB" else tok).children)
         and tok.pos_ == "VERB"
     ):
@@ -511,6 +547,22 @@ def _salient(m: _Mention, clusters: list[_Cluster]) -> _Cluster | None:
     return best[1] if best else None
 
 
+def _same_parties(m: _Mention, c: _Cluster) -> bool:
+    """A meeting verb whose two or more participants all met already in ``c`` ("X spoke
+    today with Y. ... X and Y also conferred on ..."): the same encounter told again,
+    unless date, place or tense differ."""
+    parts = set(m.participants)
+    have = {p for x in c.mentions for p in x.participants}
+    cdate, cplace = c.first("date"), c.first("place")
+    return (
+        len(parts) >= 2
+        and parts <= have
+        and not (m.date and cdate and m.date != cdate)
+        and not (m.place and cplace and m.place != cplace)
+        and any(x.planned == m.planned for x in c.mentions)
+    )
+
+
 def find_meetings(ctx: DocContext) -> tuple[Meeting, ...]:
     """Meetings the article reports as held or planned, merged per event.
 
@@ -548,6 +600,8 @@ def find_meetings(ctx: DocContext) -> tuple[Meeting, ...]:
                 break
         if target is None and _refers_back(m):
             target = _salient(m, clusters)
+        if target is None and m.tok.pos_ == "VERB":
+            target = next((c for c in reversed(clusters) if _same_parties(m, c)), None)
         if target is None:
             target = _Cluster()
             clusters.append(target)
