@@ -276,8 +276,10 @@ class _Finder(RoleFinder):
             or obj.lemma_.lower() in (lx.DEMAND_NOUNS | lx.FAILURE_NOUNS)
         ):
             return False
-        if is_passive(v):
-            return False
+        if is_passive(v) or any(
+            c.dep_ == "aux" and c.lemma_.lower() in lx.OBLIGATION_MODALS for c in v.children
+        ):
+            return False  # "Y should expect consequences" is no speech act of Y
         if _asks_an_actor(v, obj) or not _demanded_thing(v, lemma, obj):
             return True  # an addressee, a thing to obtain or a gathering: no demanded act here
         voice = self._voice(v)
@@ -669,6 +671,8 @@ class _Finder(RoleFinder):
             inherited = next((last_to[k] for k in by if k in last_to), [])
             if not inherited and is_passive(f.head):
                 inherited = [k for k in last_any if k not in by]
+            if f.needs_addressee:
+                inherited = []  # a statement's own "X must V" names its addressee itself
             inside = [k for k in self._keys_in(_agent_words(f)) if k not in by]
             if not to and is_passive(f.head):
                 to = inherited  # clause with an unexpressed agent; what it names is acted upon
@@ -754,6 +758,7 @@ def _agent_words(f: _Found) -> list[Token]:
             top.i != t.i and top.lemma_.lower() not in lx.GROUP_NOUNS and not top.ent_type_
         ):
             continue  # a modifier of a thing: "the Council resolutions"
+        top = climb(top, lambda x: x.dep_ in ("compound", "nmod", "flat", "appos", "conj"))
         if (
             top.dep_ == "pobj"
             and top.head.lower_ == "of"
