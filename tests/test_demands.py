@@ -340,3 +340,30 @@ def test_pressing_for_ones_own_aims_is_no_demand(run):
 def test_obligations_in_relative_clauses_and_forecasts_are_no_demands(run):
     assert not run("Chile sent the patrol boats Peru needs to guard the coast.").demands
     assert not run("Chile said that Peru should expect consequences.").demands
+
+
+def test_the_calls_of_a_people_are_not_the_speakers_demands(run):
+    assert not run("Chile supports the Peruvians' calls for free elections.").demands
+
+
+def test_reliance_on_a_partner_and_a_denied_plea_are_no_demands(run):
+    assert not run("Chile said it can continue to depend on Norway.").demands
+    assert not run("Chile said that its letter is not a plea for censorship.").demands
+
+
+def test_a_bare_verb_states_no_act(run):
+    assert not run("Chile said the fishing war, which is cruel, must end.").demands
+
+
+def test_a_word_cut_at_its_hyphen_stays_whole(run):
+    ex = run("Chile called for a ceasefire and a de-escalation of the fighting.")
+    assert all(d.content not in ("a de", "de") for d in ex.demands)
+
+
+def test_the_government_is_a_states_not_an_organisations(run):
+    text = (
+        "The OSCE sent monitors to Peru last year. "
+        "Chile urged the government to free the jailed journalists."
+    )
+    ex = run(text)
+    assert _names(ex, _only(ex).addressees) == {"Peru"}

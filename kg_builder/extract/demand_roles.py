@@ -319,7 +319,11 @@ class RoleFinder:
         if lemma in lx.PERSON_ROLE_NOUNS:
             return self._antecedent(t, {ActorKind.PERSON}, exclude)
         if lemma in lx.BODY_ROLE_NOUNS:
-            return self._antecedent(t, set(ActorKind) - {ActorKind.PERSON, *NON_SPEAKERS}, exclude)
+            ok = set(ActorKind) - {ActorKind.PERSON, *NON_SPEAKERS}
+            kinds = lx.DESCRIPTION_ORG_HEADS.get(lemma, frozenset())
+            if ActorKind.GOVERNMENT_BODY in kinds:  # "the government" is a state's, no alliance's
+                ok = {*kinds, ActorKind.STATE}
+            return self._antecedent(t, ok, exclude)
         return None
 
     def _pronoun(self, t: Token, exclude: list[str]) -> str | None:

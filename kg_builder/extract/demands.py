@@ -375,9 +375,7 @@ class _Finder(RoleFinder):
             return False
         low = subj.lower_
         return (
-            subj.lemma_.lower() in lx.GROUP_NOUNS
-            or low in lx.GROUP_NOUNS
-            or (low.endswith("s") and low[:-1] in gazetteer.demonym_states())
+            subj.lemma_.lower() in lx.GROUP_NOUNS or low in lx.GROUP_NOUNS or _demonym_plural(subj)
         )
 
     # ------------------------------------------------------------------ nominal demands
@@ -392,6 +390,8 @@ class _Finder(RoleFinder):
         if voiced is None:
             return  # "the talks created conditions for ...": nobody voices it
         voice, poss, gov = voiced
+        if gov is not None and negated(gov):
+            return  # "is not a plea for X", "did not issue an ultimatum"
         if self._own_need(n, poss, gov, act if subj is None else None, np_obj, voice):
             return
         status, extra = self._verdict(gov, poss, voice)
@@ -474,6 +474,8 @@ class _Finder(RoleFinder):
             gov_np = n.head.head
         else:
             gov_np = n
+        if poss is not None and (self._unresolved_group(poss) or _demonym_plural(poss)):
+            return None  # "the people's calls", "Valdorans' demands": no actor voices them
         voice = self.keys(poss) if poss is not None else []
         gov = _governor(gov_np)
         if not voice and gov is not None and gov.lemma_.lower() in lx.DEMAND_VOICING_VERBS:
@@ -527,8 +529,8 @@ class _Finder(RoleFinder):
             return
         p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")), None)
         obj = _child(p, ("pobj", "pcomp")) if p is not None else None
-        if obj is None or negated(t):
-            return
+        if obj is None or negated(t) or self.ctx.actors.resolve_token(obj) is not None:
+            return  # "can depend on Valdora": reliance on a partner, not a condition
         voice = self._clause_voice(t, official=False)
         if not voice:
             return
@@ -669,20 +671,21 @@ class _Finder(RoleFinder):
                 continue
             to = [k for k in f.addressees if k not in by]
             inherited = next((last_to[k] for k in by if k in last_to), [])
-            if not inherited and is_passive(f.head):
+            passive = is_passive(f.head) or (f.head.dep_ == "conj" and is_passive(f.head.head))
+            if not inherited and passive:
                 inherited = [k for k in last_any if k not in by]
             if f.needs_addressee:
                 inherited = []  # a statement's own "X must V" names its addressee itself
             inside = [k for k in self._keys_in(_agent_words(f)) if k not in by]
-            if not to and is_passive(f.head):
+            if not to and passive:
                 to = inherited  # clause with an unexpressed agent; what it names is acted upon
             elif not to:
                 to = inside or inherited  # nominalisation: "withdrawal of Y's troops"
             elif f.nominal:
                 to = _merge(to, inside)
             to = [k for k in to if k not in by]
-            if f.needs_addressee and not to:
-                continue
+            if f.needs_addressee and not to or len(f.content) < 2 and not f.nominal:
+                continue  # no one asked; a bare verb ("must end") says no act
             for k in by:
                 if to:
                     last_to[k] = to
@@ -767,6 +770,12 @@ def _agent_words(f: _Found) -> list[Token]:
             continue
         out.append(t)
     return out
+
+
+def _demonym_plural(t: Token) -> bool:
+    """ "Valdorans": the people of a state by its demonym, in the plural."""
+    low = t.lower_
+    return low.endswith("s") and low[:-1] in gazetteer.demonym_states()
 
 
 def _joint_subject(v: Token) -> bool:
@@ -904,7 +913,10 @@ def _coordinated_nps(n: Token, text: str) -> list[tuple[Token, list[Token]]]:
     A phrase without a noun of its own (a lone adjective or number) stays with ``n``.
     """
     parts = [n] + [c for c in n.conjuncts if c.i > n.i and c.pos_ in _NOUNISH]
-    if len(parts) == 1:
+    doc = n.doc
+    if len(parts) == 1 or any(  # "a de-escalation": a word the tokenizer cut at its hyphen
+        p.i + 1 < len(doc) and doc[p.i + 1].text == "-" and not p.whitespace_ for p in parts
+    ):
         return [(n, _np_tokens(n, text))]
     taken = {p.i for p in parts}
     out = []
