@@ -131,7 +131,8 @@ def test_title_case_headline_does_not_name_the_agreement(extract_text):
 
 def test_a_states_own_act_plan_or_declaration_is_no_agreement_but_a_joint_one_is(extract_text):
     text = (
-        "Chile passed the Coastal Fisheries Protection Act in May. Its ministry published "
+        "Chile passed the Coastal Fisheries Protection Act in May and enforces the Harbour "
+        "Safety Act (HSA). Its ministry published "
         "the Annual Harbour Plan and the Santiago Declaration on Oceans."
     )
     agreements, _ = run(
@@ -143,11 +144,12 @@ def test_a_states_own_act_plan_or_declaration_is_no_agreement_but_a_joint_one_is
 def test_one_sided_frameworks_and_generic_plurals_are_no_agreements(extract_text):
     text = (
         "The ministry will prepare a regulatory framework for port fees. "
-        "The visits have yielded sister-city agreements across the globe."
+        "The visits have yielded sister-city agreements across the globe. "
+        "Supplier contracts for the new piers more than doubled."
     )
     agreements, _ = run(extract_text, text)
     assert [a.kind for a in agreements if a.kind == "framework"] == []
-    assert all("sister" not in a.name for a in agreements)
+    assert all("sister" not in a.name and "contract" not in a.name for a in agreements)
 
 
 def test_the_broker_of_a_truce_is_no_party(extract_text):

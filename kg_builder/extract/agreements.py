@@ -651,11 +651,12 @@ def _between_parties(ctx: DocContext, c: _Cluster) -> bool:
     """
     if any(m.acronym in lx.TREATY_ACRONYMS for m in c.mentions):
         return True
-    if all(m.head.lower_.rstrip("s") in lx.AGREEMENT_NAME_NOUNS for m in c.mentions):
-        return any(_international_name(ctx, m) for m in c.mentions)
+    named = [m for m in c.mentions if m.head.text != m.acronym]  # not the bare acronyms
+    if named and all(m.head.lower_.rstrip("s") in lx.AGREEMENT_NAME_NOUNS for m in named):
+        return any(_international_name(ctx, m) for m in named)
     told = any(m.parties or m.status is not AgreementStatus.UNKNOWN for m in c.mentions)
-    for m in c.mentions:
-        if m.proper or told:
+    for m in named:
+        if told or m.proper and _capitalised_inside(ctx.doc, m):
             continue
         if m.kind == "framework" or (
             m.head.tag_ == "NNS" and not any(x.dep_ in {"det", "poss"} for x in m.head.children)
@@ -663,6 +664,13 @@ def _between_parties(ctx: DocContext, c: _Cluster) -> bool:
             return False
     return not any(  # "a regulatory framework", "the Presidential Memorandum"
         any(x.lower_ in lx.ONE_SIDED_MODIFIERS for x in m.head.children) for m in c.mentions
+    )
+
+
+def _capitalised_inside(doc: Doc, m: _Mention) -> bool:
+    """Whether a name has a capital that is not just the first word of its sentence."""
+    return any(
+        doc[i].text[:1].isupper() and not doc[i].is_sent_start for i in range(m.start, m.end)
     )
 
 

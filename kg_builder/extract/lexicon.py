@@ -452,6 +452,12 @@ CALL_NOUNS: frozenset[str] = _words("CALL_NOUNS")
 CONVERSATION_VERBS: frozenset[str] = _words("CONVERSATION_VERBS")
 #: Intransitive verbs of coming together: "the ministers gathered in Lisbon" is a meeting.
 GATHERING_VERBS: frozenset[str] = _words("GATHERING_VERBS")
+#: Verbs of a trip: "will travel to Lima on May 3 to meet X" gives the meeting its day and place.
+TRAVEL_VERBS: frozenset[str] = _words("TRAVEL_VERBS")
+#: Prepositions of a trip's destination ("travel to Lima", "arrive in Lima").
+DESTINATION_PREPS: frozenset[str] = _words("DESTINATION_PREPS")
+#: Prepositions that put an act inside a meeting ("spoke with X during the summit").
+WITHIN_EVENT_PREPS: frozenset[str] = _words("WITHIN_EVENT_PREPS")
 #: Modifiers that make a call or conversation a meeting at a distance.
 CALL_MODIFIERS: frozenset[str] = _words("CALL_MODIFIERS")
 #: Modifiers of a press event: not a meeting between actors.

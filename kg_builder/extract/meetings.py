@@ -103,7 +103,8 @@ def _verb_kind(tok: Token) -> str | None:
         any(c.lower_ in lx.CALL_MODIFIERS for c in tok.subtree)
         or any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children)
     ):
-        return "call"  # "spoke by phone", a readout's "spoke with X"
+        # "spoke by phone", a readout's "spoke with X" (not "spoke with X at the summit")
+        return None if _at_a_meeting(tok) else "call"
     if lemma in lx.GATHERING_VERBS and not any(c.dep_ == "dobj" for c in tok.children):
         return "meeting"  # "the ministers gathered in Lisbon" ("convened a summit": the noun)
     return None
@@ -140,6 +141,16 @@ def _kind(tok: Token) -> str | None:
     return lx.MEETING_NOUNS[lemma]
 
 
+def _at_a_meeting(verb: Token) -> bool:
+    """Whether a verb happens at a meeting named by a noun ("spoke with X during the summit")."""
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ in lx.WITHIN_EVENT_PREPS
+        and any(g.lemma_.lower() in lx.MEETING_NOUNS for g in c.children if g.dep_ == "pobj")
+        for c in verb.children
+    )
+
+
 def _meets_someone(verb: Token) -> bool:
     """Whether a meeting verb's object (if any) is someone met or hosted, not a thing
     satisfied or housed ("meets their demands", "host refugees", "hosting the secretariat"):
@@ -153,7 +164,7 @@ def _meets_someone(verb: Token) -> bool:
     low = obj.lemma_.lower()
     return (
         low in lx.MEETING_NOUNS
-        or low in lx.ACTOR_NOUNS
+        or low in lx.GROUP_NOUNS
         or obj.ent_type_ == "PERSON"
         or (verb.lemma_.lower() != "host" and obj.pos_ == "PROPN")
     )
@@ -351,25 +362,61 @@ def _argument_participants(ctx: DocContext, verb: Token, rel: str, attend: bool)
     return groups
 
 
-def _place(ctx: DocContext, tok: Token) -> str | None:
-    def ent_in(tokens: list[Token]) -> str | None:
-        for t in tokens:
-            if t.ent_type_ in _PLACE_ENTS:
-                ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
-                if ent is not None:
-                    return re.sub(r"^the\s+", "", ent.text, flags=re.I)
-        return None
+def _place_ent(ctx: DocContext, tokens: list[Token]) -> str | None:
+    """The first place entity among ``tokens``: not a person the recogniser took for a
+    place, not one of two names joined by a hyphen ("the Valdora-Ostland meeting" names
+    its parties)."""
+    for t in tokens:
+        if t.ent_type_ not in _PLACE_ENTS:
+            continue
+        ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+        if ent is None:
+            continue
+        doc = t.doc
+        hyphen = any(
+            0 <= k < len(doc) and doc[k].text in {"-", "\u2013"} for k in (ent.start - 1, ent.end)
+        )
+        key = ctx.actors.resolve_span(ent)
+        actor = ctx.actors.actors.get(key) if key else None
+        if hyphen or (actor is not None and actor.kind == ActorKind.PERSON):
+            continue
+        return re.sub(r"^the\s+", "", ent.text, flags=re.I)
+    return None
 
+
+def _noun_place(ctx: DocContext, tok: Token) -> str | None:
+    """The place a meeting noun names: "the Lisbon talks", "talks in Lisbon"."""
     kids = list(tok.children)
     kids += [g for c in tok.children if c.dep_ == "acl" for g in c.children]
     for c in kids:
         if c.dep_ == "compound" and c.ent_type_ in _PLACE_ENTS:
-            return ent_in([c])
-        if c.dep_ == "prep" and c.lower_ in lx.MEETING_PLACE_PREPS:
-            found = ent_in(list(c.subtree))
+            found = _place_ent(ctx, [c])
             if found:
                 return found
+        if c.dep_ == "prep" and c.lower_ in lx.MEETING_PLACE_PREPS:
+            found = _place_ent(ctx, list(c.subtree))
+            if found:
+                return found
+    return None
+
+
+def _place(ctx: DocContext, tok: Token) -> str | None:
+    found = _noun_place(ctx, tok)
+    if found:
+        return found
     verb = tok if tok.pos_ == "VERB" else _governing_verb(tok)[0]
+    found = _verb_place(ctx, tok, verb)
+    trip = _verb_and_trip(verb)[1:]
+    for c in trip[0].children if trip and not found else []:
+        if c.dep_ == "prep" and c.lower_ in lx.DESTINATION_PREPS:
+            found = _place_ent(ctx, list(c.subtree))
+            if found:
+                return found
+    return found
+
+
+def _verb_place(ctx: DocContext, tok: Token, verb: Token | None) -> str | None:
+    """The place a meeting's verb gives ("met in Lisbon", "visited Lima")."""
     if verb is not None and verb.pos_ in {"VERB", "AUX"}:
         for c in verb.children:
             if (
@@ -377,12 +424,22 @@ def _place(ctx: DocContext, tok: Token) -> str | None:
                 and c.lower_ in {"in", "at"}
                 and not (c.left_edge.i <= tok.i <= c.right_edge.i)
             ):
-                found = ent_in(list(c.subtree))
+                found = _place_ent(ctx, list(c.subtree))
                 if found:
                     return found
             if c.dep_ == "dobj" and verb.lemma_ == "visit" and c.ent_type_ in _PLACE_ENTS:
-                return ent_in([c])
+                return _place_ent(ctx, [c])
     return None
+
+
+def _verb_and_trip(verb: Token | None) -> list[Token]:
+    """The verb of a meeting and, when it tells the purpose of a trip ("will travel to Lima
+    on May 3 to meet X"), the verb of the trip, which carries its day and place."""
+    if verb is None:
+        return []
+    if verb.dep_ in {"xcomp", "advcl"} and verb.head.lemma_.lower() in lx.TRAVEL_VERBS:
+        return [verb, verb.head]
+    return [verb]
 
 
 def _date(ctx: DocContext, tok: Token, planned: bool) -> dt.date | None:
@@ -401,8 +458,8 @@ def _date(ctx: DocContext, tok: Token, planned: bool) -> dt.date | None:
                 if g.dep_ in {"prep", "npadvmod"} and g.lower_ not in lx.OTHER_TIME_PREPS
             ]
     verb = tok if tok.pos_ == "VERB" else _governing_verb(tok)[0]
-    if verb is not None:
-        for c in verb.children:
+    for v in _verb_and_trip(verb):
+        for c in v.children:
             if (
                 c.dep_ in {"npadvmod", "prep", "tmod"}
                 and c.i != tok.i
