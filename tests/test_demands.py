@@ -367,3 +367,11 @@ def test_the_government_is_a_states_not_an_organisations(run):
     )
     ex = run(text)
     assert _names(ex, _only(ex).addressees) == {"Peru"}
+
+
+def test_a_threat_on_condition_demands_the_condition_not_be_done(run):
+    ex = run("Norway will impose severe costs on Peru if it seizes more trawlers.")
+    d = _only(ex)
+    assert _names(ex, d.demanders) == {"Norway"}
+    assert _names(ex, d.addressees) == {"Peru"}
+    assert d.content == "not seize more trawlers"

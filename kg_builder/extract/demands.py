@@ -60,6 +60,7 @@ class _Found:
     condition: str | None = None
     status: DemandStatus = DemandStatus.MADE
     nominal: bool = False
+    refrain: bool = False  # the demand is not to do the act ("consequences if Y does V")
     needs_addressee: bool = False  # kept only if someone is found to be asked
 
 
@@ -98,6 +99,7 @@ class _Finder(RoleFinder):
             for tok in sent:
                 if tok.pos_ in ("VERB", "AUX"):
                     self._verb_frames(tok)
+                    self._ultimatum(tok)
                     self._obligation(tok)
                     self._dependence(tok)
                     self._proviso(tok)
@@ -523,13 +525,39 @@ class _Finder(RoleFinder):
 
     # ------------------------------------------------------------------ conditions
 
+    def _ultimatum(self, v: Token) -> None:
+        """ "X warned of consequences if Y does V", "X will impose costs on Y if it does V":
+        a threat on condition is a demand that Y not do V."""
+        if negated(v) or not any(
+            c.dep_ == "dobj" and c.lemma_.lower() in lx.CONSEQUENCE_NOUNS for c in v.children
+        ):
+            return
+        for c in v.children:
+            if c.dep_ != "advcl" or not any(
+                m.dep_ == "mark" and m.lower_ in lx.THREAT_CONDITION_MARKS for m in c.children
+            ):
+                continue
+            voice = self._voice(v)
+            subj = _child(c, ("nsubj",))
+            to = self.keys(subj, exclude=voice) if subj is not None else []
+            if not voice or not to or negated(c):
+                continue
+            f = self._make(c, voice, to)
+            f.refrain = True
+            self._add(f)
+
     def _dependence(self, t: Token) -> None:
         """ "Z depends on the release of the prisoners" reported by X → conditional demand."""
         if t.lemma_.lower() not in lx.DEPENDENCE_VERBS | lx.DEPENDENCE_ADJECTIVES:
             return
         p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")), None)
         obj = _child(p, ("pobj", "pcomp")) if p is not None else None
-        if obj is None or negated(t) or self.ctx.actors.resolve_token(obj) is not None:
+        if (
+            obj is None
+            or negated(t)
+            or obj.pos_ == "PRON"
+            or self.ctx.actors.resolve_token(obj) is not None
+        ):
             return  # "can depend on Valdora": reliance on a partner, not a condition
         voice = self._clause_voice(t, official=False)
         if not voice:
@@ -698,7 +726,7 @@ class _Finder(RoleFinder):
                 Demand(
                     demanders=tuple(by),
                     addressees=tuple(dict.fromkeys(to)),
-                    content=_text(toks),
+                    content=_refrain_text(f, toks) if f.refrain else _text(toks),
                     span=Span(start, end, sent.start_char, sent.end_char),
                     conditional=f.conditional,
                     condition=f.condition,
@@ -942,6 +970,15 @@ def _same_line(head: Token, toks: list[Token], text: str) -> list[Token]:
     ``text`` is the text of the head's doc.
     """
     return [t for t in toks if "\n" not in text[min(t.idx, head.idx) : max(t.idx, head.idx)]]
+
+
+def _refrain_text(f: _Found, toks: list[Token]) -> str:
+    """ "not provide arms to X" for the condition "if Y provides arms to X"."""
+    words = [
+        (t.lemma_ + t.whitespace_) if t.i == f.head.i else t.text_with_ws
+        for t in sorted(toks, key=lambda t: t.i)
+    ]
+    return "not " + re.sub(r"\s+", " ", "".join(words).strip())
 
 
 def _text(toks: list[Token]) -> str:

@@ -374,6 +374,11 @@ PATIENT_ACT_NOUNS: frozenset[str] = _words("PATIENT_ACT_NOUNS")
 THREAT_OBLIGATION_VERBS: frozenset[str] = _words("THREAT_OBLIGATION_VERBS")
 #: Quantifiers of a plural noun: "many Valdorans" are people, not their state.
 QUANTIFIERS: frozenset[str] = _words("QUANTIFIERS")
+#: Nouns of what a threat holds out ("consequences", "costs"): with an if-clause, a demand that
+#: the one threatened not do what the clause says.
+CONSEQUENCE_NOUNS: frozenset[str] = _words("CONSEQUENCE_NOUNS")
+#: Subordinators of the condition of a threat ("if", "should").
+THREAT_CONDITION_MARKS: frozenset[str] = _words("THREAT_CONDITION_MARKS")
 #: Prepositions that name who must act in "a demand from Y", "the release of Y".
 SOURCE_PREPS: frozenset[str] = _words("SOURCE_PREPS")
 
