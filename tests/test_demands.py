@@ -375,3 +375,8 @@ def test_a_threat_on_condition_demands_the_condition_not_be_done(run):
     assert _names(ex, d.demanders) == {"Norway"}
     assert _names(ex, d.addressees) == {"Peru"}
     assert d.content == "not seize more trawlers"
+
+
+def test_a_demand_noun_without_a_frame_of_its_own_is_what_is_called_for(run):
+    ex = run("Chile called for fair working conditions that respect the dockers.")
+    assert _only(ex).content == "fair working conditions that respect the dockers"

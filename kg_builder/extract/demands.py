@@ -275,9 +275,11 @@ class _Finder(RoleFinder):
         if (
             obj is None
             or obj.pos_ == "PRON"
-            or obj.lemma_.lower() in (lx.DEMAND_NOUNS | lx.FAILURE_NOUNS)
+            or obj.lemma_.lower() in lx.FAILURE_NOUNS
+            or obj.lemma_.lower() in lx.DEMAND_NOUNS
+            and _demand_noun_frame(obj)
         ):
-            return False
+            return False  # the noun's own frame says what is asked ("a call for X")
         if is_passive(v) or any(
             c.dep_ == "aux" and c.lemma_.lower() in lx.OBLIGATION_MODALS for c in v.children
         ):
@@ -860,6 +862,14 @@ def _demanded_thing(v: Token, lemma: str, obj: Token) -> bool:
     if lemma in lx.ACQUISITIVE_DEMAND_VERBS:
         return any(h.lemma_.lower() in lx.DEMANDED_ACT_NOUNS for h in heads)
     return not obj.like_num  # "(1) the prevention of ...": a list marker
+
+
+def _demand_noun_frame(n: Token) -> bool:
+    """Whether a demand noun says itself what is asked: a clause or "for"/"to" phrase
+    ("a call for talks", "the demand that Y go"), not "fair conditions that hold"."""
+    return _nominal_act(n)[0] is not None or any(
+        c.dep_ == "prep" and c.lower_ in ("for", "to", "on", "from") for c in n.children
+    )
 
 
 def _governor(n: Token) -> Token | None:
