@@ -21,15 +21,17 @@ EVAL = ROOT.parent / "shared" / "eval"
 # Pinned from `python ../shared/eval/score.py ../shared/eval/dev` on 2026-11-30, on all 20
 # dev articles (7 were added to the first 13), which measured actors 0.897, posts 0.835,
 # demands 0.679, agreements 0.850, meetings 0.705, statements 0.938, mean 0.817 (each
-# floor is that figure rounded down to two places).
+# floor is that figure rounded down to two places). Raised on 2026-11-30 after the
+# issue-11 work on demands, meetings and agreements (branch extract-events), which measured
+# demands 0.747, agreements 0.928, meetings 0.766, mean 0.852.
 FLOORS = {
     "actors": 0.89,
     "posts": 0.83,
-    "demands": 0.67,
-    "agreements": 0.85,
-    "meetings": 0.70,
+    "demands": 0.74,
+    "agreements": 0.92,
+    "meetings": 0.76,
     "statements": 0.93,
-    "mean_f1": 0.81,
+    "mean_f1": 0.85,
 }
 
 
