@@ -333,6 +333,13 @@ def test_the_name_of_a_document_names_no_addressee(run):
     assert not _names(ex, _only(ex).addressees)
 
 
+def test_a_state_modifying_the_demanded_act_is_its_agent(run):
+    ex = run("Chile called for EU guarantees of access to the fishing grounds.")
+    assert "EU" in _all_names(ex, _only(ex).addressees)
+    ex = run("Chile called for NATO action to protect the fishing fleet.")
+    assert "NATO" in _all_names(ex, _only(ex).addressees)
+
+
 def test_pressing_for_ones_own_aims_is_no_demand(run):
     assert not run("Chile pressed for its fishing priorities during the talks.").demands
 

@@ -787,9 +787,7 @@ def _agent_words(f: _Found) -> list[Token]:
     out = []
     for t in f.content:
         top = climb(t, lambda x: x.dep_ in ("compound", "nmod", "flat"))
-        if t.i in drop or (
-            top.i != t.i and top.lemma_.lower() not in lx.GROUP_NOUNS and not top.ent_type_
-        ):
+        if t.i in drop or (top.i != t.i and not _agent_modifier(t, top)):
             continue  # a modifier of a thing: "the Council resolutions"
         top = climb(top, lambda x: x.dep_ in ("compound", "nmod", "flat", "appos", "conj"))
         if (
@@ -800,6 +798,17 @@ def _agent_words(f: _Found) -> list[Token]:
             continue
         out.append(t)
     return out
+
+
+def _agent_modifier(t: Token, top: Token) -> bool:
+    """Whether ``t``, a modifier of noun ``top``, may name an actor: a group or named actor
+    ("the Valdoran army", "the Valdora government"), or a state or organisation that does
+    the act ("Valdoran guarantees", "League action"), never the author of a document ("the
+    Council resolutions")."""
+    low = top.lemma_.lower()
+    if low in lx.DOCUMENT_NOUNS:
+        return False
+    return low in lx.GROUP_NOUNS or bool(top.ent_type_) or t.ent_type_ in ("GPE", "ORG")
 
 
 def _demonym_plural(t: Token) -> bool:
@@ -868,7 +877,7 @@ def _demand_noun_frame(n: Token) -> bool:
     """Whether a demand noun says itself what is asked: a clause or "for"/"to" phrase
     ("a call for talks", "the demand that Y go"), not "fair conditions that hold"."""
     return _nominal_act(n)[0] is not None or any(
-        c.dep_ == "prep" and c.lower_ in ("for", "to", "on", "from") for c in n.children
+        c.dep_ == "prep" and c.lower_ in lx.DEMAND_FRAME_PREPS for c in n.children
     )
 
 

@@ -320,6 +320,9 @@ DEMAND_NOUNS: frozenset[str] = _words("DEMAND_NOUNS")
 ADDRESSED_DEMAND_NOUNS: frozenset[str] = _words("ADDRESSED_DEMAND_NOUNS")
 #: Prepositions after an addressed demand noun that name a party.
 DEMAND_NOUN_PREPS: frozenset[str] = _words("DEMAND_NOUN_PREPS")
+#: Prepositions that open what a demand noun asks for ("a call for talks", "a demand to
+#: leave", "pressure on Y", "a plea from Y"): the noun frames a demand of its own.
+DEMAND_FRAME_PREPS: frozenset[str] = _words("DEMAND_FRAME_PREPS")
 #: Verbs whose subject voices the demand noun they govern ("issued an ultimatum", "laid down a
 #: Verbs that say a demand was turned down ("rejected X's demand").
 REJECT_VERBS: frozenset[str] = _words("REJECT_VERBS")
@@ -379,6 +382,9 @@ QUANTIFIERS: frozenset[str] = _words("QUANTIFIERS")
 CONSEQUENCE_NOUNS: frozenset[str] = _words("CONSEQUENCE_NOUNS")
 #: Subordinators of the condition of a threat ("if", "should").
 THREAT_CONDITION_MARKS: frozenset[str] = _words("THREAT_CONDITION_MARKS")
+#: Nouns of documents: "the Council resolutions", "the ministry's report" name their author,
+#: not who must act.
+DOCUMENT_NOUNS: frozenset[str] = _words("DOCUMENT_NOUNS")
 #: Prepositions that name who must act in "a demand from Y", "the release of Y".
 SOURCE_PREPS: frozenset[str] = _words("SOURCE_PREPS")
 
