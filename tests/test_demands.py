@@ -340,6 +340,11 @@ def test_a_state_modifying_the_demanded_act_is_its_agent(run):
     assert "NATO" in _all_names(ex, _only(ex).addressees)
 
 
+def test_a_left_out_comma_keeps_the_space_between_words(run):
+    ex = run("Chile said the fishing grounds should be opened to trawlers, amongst other boats.")
+    assert "trawlers amongst" in _only(ex).content
+
+
 def test_pressing_for_ones_own_aims_is_no_demand(run):
     assert not run("Chile pressed for its fishing priorities during the talks.").demands
 

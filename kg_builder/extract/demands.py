@@ -1002,7 +1002,13 @@ def _refrain_text(f: _Found, toks: list[Token]) -> str:
 
 def _text(toks: list[Token]) -> str:
     toks = sorted(toks, key=lambda t: t.i)
-    out = "".join(t.text_with_ws for t in toks).strip()
+    # a left-out word took the space with it ("land, amongst" without the comma): keep one
+    out = "".join(
+        t.text_with_ws
+        if t.whitespace_ or n + 1 < len(toks) and toks[n + 1].i == t.i + 1
+        else t.text + " "
+        for n, t in enumerate(toks)
+    ).strip()
     return re.sub(r"\s+", " ", out)
 
 
