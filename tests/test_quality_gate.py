@@ -23,11 +23,12 @@ EVAL = ROOT.parent / "shared" / "eval"
 # demands 0.679, agreements 0.850, meetings 0.705, statements 0.938, mean 0.817 (each
 # floor is that figure rounded down to two places). Raised on 2026-11-30 after the
 # issue-11 work on demands, meetings and agreements (branch extract-events), which measured
-# demands 0.747, agreements 0.928, meetings 0.766, mean 0.852.
+# demands 0.747, agreements 0.928, meetings 0.766, mean 0.852; demands raised again after
+# the agent-modifier rule (demands 0.753, mean 0.853).
 FLOORS = {
     "actors": 0.89,
     "posts": 0.83,
-    "demands": 0.74,
+    "demands": 0.75,
     "agreements": 0.92,
     "meetings": 0.76,
     "statements": 0.93,
