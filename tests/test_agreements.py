@@ -124,3 +124,52 @@ def test_title_case_headline_does_not_name_the_agreement(extract_text):
     )
     agreements, _ = run(extract_text, text)
     assert [a.name for a in agreements] == ["fair and lasting deal"]
+
+
+# ---------------------------------------------------------------- issue 11: agreements or not
+
+
+def test_a_states_own_act_plan_or_declaration_is_no_agreement_but_a_joint_one_is(extract_text):
+    text = (
+        "Chile passed the Coastal Fisheries Protection Act in May and enforces the Harbour "
+        "Safety Act (HSA). Its ministry published "
+        "the Annual Harbour Plan and the Santiago Declaration on Oceans."
+    )
+    agreements, _ = run(
+        extract_text, text + " Chile and Peru signed the Joint Fisheries Plan of Action."
+    )
+    assert [a.name for a in agreements] == ["Joint Fisheries Plan of Action"]
+
+
+def test_one_sided_frameworks_and_generic_plurals_are_no_agreements(extract_text):
+    text = (
+        "The ministry will prepare a regulatory framework for port fees. "
+        "The visits have yielded sister-city agreements across the globe. "
+        "Supplier contracts for the new piers more than doubled."
+    )
+    agreements, _ = run(extract_text, text)
+    assert [a.kind for a in agreements if a.kind == "framework"] == []
+    assert all("sister" not in a.name and "contract" not in a.name for a in agreements)
+
+
+def test_the_broker_of_a_truce_is_no_party(extract_text):
+    [a], names = run(
+        extract_text, "Chile welcomed the Norway-brokered truce between the fishing fleets."
+    )
+    assert "Norway" not in {names.get(p, p) for p in a.parties}
+
+
+def test_a_name_keeps_its_inner_of(extract_text):
+    [a], _ = run(
+        extract_text, "Chile builds on the 1998 Harbour Status of Vessels Agreement with Peru."
+    )
+    assert a.name == "Harbour Status of Vessels Agreement"
+
+
+def test_numbered_security_council_resolutions_are_agreements(extract_text):
+    agreements, _ = run(
+        extract_text, "The seizure violates UN Security Council Resolutions 4021 and 4022."
+    )
+    assert [(a.name, a.kind) for a in agreements] == [
+        ("UN Security Council Resolutions 4021 and 4022", "resolution")
+    ]

@@ -205,3 +205,200 @@ def test_plain_conjoined_infinitives_are_both_demanded(run):
     ex = run("Chile urged Peru to open the border and withdraw its troops.")
     contents = sorted(d.content for d in ex.demands)
     assert contents == ["open the border", "withdraw its troops"]
+
+
+# ---------------------------------------------------------------- issue 11: classes of demands
+
+
+def _official(nlp, text: str, source: str | None = None) -> Extraction:
+    """An article with a publisher, as official statements come."""
+    from kg_builder.extract import extract
+    from kg_builder.models import Article
+
+    return extract(Article(id="t", text=text, source=source, published=PUBLISHED), nlp(text))
+
+
+def test_first_person_of_a_statement_is_the_issuer_of_its_attribution_line(nlp):
+    text = (
+        "The following statement was released by the Foreign Ministers of Norway and Chile.\n\n"
+        "We call on Peru to free the detained fishermen."
+    )
+    ex = _official(nlp, text)
+    d = _only(ex)
+    assert _names(ex, d.demanders) == {"Norway", "Chile"}
+    assert _names(ex, d.addressees) == {"Peru"}
+    assert d.content == "free the detained fishermen"
+
+
+def test_government_publisher_is_the_voice_of_we_and_of_unreported_obligations(nlp):
+    text = (
+        "The United States values its ties with Peru. We urge Peru to reopen the harbour. "
+        "Peru must also release the crew at once. The old measures must continue in effect."
+    )
+    ex = _official(nlp, text, source="The White House")
+    assert [d.content for d in ex.demands] == [
+        "reopen the harbour",
+        "also release the crew at once",
+    ]
+    for d in ex.demands:
+        assert _names(ex, d.demanders) == {"United States"}
+        assert _names(ex, d.addressees) == {"Peru"}
+
+
+def test_first_person_in_a_news_report_stays_unresolved(nlp):
+    ex = _official(nlp, "We urge Peru to reopen the harbour.", source="Daily Courier")
+    assert not ex.demands
+
+
+def test_coordinated_objects_are_one_demand_each(run):
+    ex = run(
+        "Chile called for the release of the crew, the return of the trawler "
+        "and an end to the blockade."
+    )
+    assert [d.content for d in ex.demands] == [
+        "the release of the crew",
+        "the return of the trawler",
+        "an end to the blockade",
+    ]
+
+
+def test_a_need_the_speakers_share_is_their_commitment(run):
+    assert not run("Norway and Chile agreed on the need to expand fishing quotas.").demands
+    assert not run("The two ministers stressed the need to work together on ocean policy.").demands
+    ex = run("Norway stressed the need for Peru to release the crew.")
+    assert _names(ex, _only(ex).addressees) == {"Peru"}
+
+
+def test_the_possessor_of_a_need_needs_it_and_demands_nothing(run):
+    assert not run("Chile noted Peru's urgent need for new patrol boats.").demands
+
+
+def test_seeking_a_thing_is_no_demand_but_seeking_an_act_of_another_is(run):
+    assert not run("Peru is seeking investment in its ports.").demands
+    ex = run("Chile sought the withdrawal of Peruvian troops from the border.")
+    assert _only(ex).content.startswith("the withdrawal of Peruvian troops")
+
+
+def test_calling_for_a_gathering_convenes_it(run):
+    assert not run("Chile called for a summit on fisheries in May.").demands
+
+
+def test_the_one_urged_is_never_the_content(run):
+    ex = run("Chile urged partners to take action on the oil spill.")
+    assert all(d.content != "partners" for d in ex.demands)
+
+
+def test_should_before_its_subject_is_a_condition(run):
+    text = (
+        "Norway said it was ready to impose tariffs on Peru, "
+        "should it pursue further seizures of trawlers."
+    )
+    assert not run(text).demands
+
+
+def test_obligations_of_no_one_in_particular_are_no_demands(run):
+    assert not run("Norway said that someone has to pay for the damage.").demands
+    assert not run("Chile said that officials should reopen the port.").demands
+
+
+def test_a_judges_order_is_a_ruling(run):
+    assert not run(
+        "Judge Ana Rojas ordered the defendant remain in custody until the next hearing."
+    ).demands
+
+
+def test_the_possessor_of_a_thing_does_not_demand(run):
+    ex = run("Peru's blockade demands a firm answer from Chile.")
+    assert all("Peru" not in _names(ex, d.demanders) for d in ex.demands)
+
+
+def test_a_people_is_not_its_state(run):
+    ex = run("Many Peruvians urged Chile to reopen the border.")
+    assert all("Peru" not in _names(ex, d.demanders) for d in ex.demands)
+
+
+def test_who_is_released_is_not_who_must_release(run):
+    ex = run("Norway called for the release of the fisherman Luis Vega.")
+    d = _only(ex)
+    assert "Luis Vega" not in _names(ex, d.addressees)
+
+
+def test_passive_obligation_names_what_is_to_be_done(run):
+    ex = run("Chile said the border crossings should be reopened.")
+    assert _only(ex).content == "the border crossings be reopened"
+
+
+def test_the_name_of_a_document_names_no_addressee(run):
+    ex = run("Chile called for the implementation of UN Security Council resolutions on fishing.")
+    assert not _names(ex, _only(ex).addressees)
+
+
+def test_a_state_modifying_the_demanded_act_is_its_agent(run):
+    ex = run("Chile called for EU guarantees of access to the fishing grounds.")
+    assert "EU" in _all_names(ex, _only(ex).addressees)
+    ex = run("Chile called for NATO action to protect the fishing fleet.")
+    assert "NATO" in _all_names(ex, _only(ex).addressees)
+
+
+def test_a_left_out_comma_keeps_the_space_between_words(run):
+    ex = run("Chile said the fishing grounds should be opened to trawlers, amongst other boats.")
+    assert "trawlers amongst" in _only(ex).content
+
+
+def test_pressing_for_ones_own_aims_is_no_demand(run):
+    assert not run("Chile pressed for its fishing priorities during the talks.").demands
+
+
+def test_obligations_in_relative_clauses_and_forecasts_are_no_demands(run):
+    assert not run("Chile sent the patrol boats Peru needs to guard the coast.").demands
+    assert not run("Chile said that Peru should expect consequences.").demands
+
+
+def test_the_calls_of_a_people_are_not_the_speakers_demands(run):
+    assert not run("Chile supports the Peruvians' calls for free elections.").demands
+
+
+def test_reliance_on_a_partner_and_a_denied_plea_are_no_demands(run):
+    assert not run("Chile said it can continue to depend on Norway.").demands
+    assert not run("Chile said that its letter is not a plea for censorship.").demands
+
+
+def test_a_bare_verb_states_no_act(run):
+    assert not run("Chile said the fishing war, which is cruel, must end.").demands
+
+
+def test_a_word_cut_at_its_hyphen_stays_whole(run):
+    ex = run("Chile called for a ceasefire and a de-escalation of the fighting.")
+    assert all(d.content not in ("a de", "de") for d in ex.demands)
+
+
+def test_the_government_is_a_states_not_an_organisations(run):
+    text = (
+        "The OSCE sent monitors to Peru last year. "
+        "Chile urged the government to free the jailed journalists."
+    )
+    ex = run(text)
+    assert _names(ex, _only(ex).addressees) == {"Peru"}
+
+
+def test_a_threat_on_condition_demands_the_condition_not_be_done(run):
+    ex = run("Norway will impose severe costs on Peru if it seizes more trawlers.")
+    d = _only(ex)
+    assert _names(ex, d.demanders) == {"Norway"}
+    assert _names(ex, d.addressees) == {"Peru"}
+    assert d.content == "not seize more trawlers"
+
+
+def test_a_demand_noun_without_a_frame_of_its_own_is_what_is_called_for(run):
+    ex = run("Chile called for fair working conditions that respect the dockers.")
+    assert _only(ex).content == "fair working conditions that respect the dockers"
+
+
+def test_a_people_inside_the_demanded_act_stands_for_its_state(extract_text):
+    # a people's rights are asked of its state, when the article names the state
+    x = extract_text(
+        "Chile and Peru signed a fisheries pact in Lima on Monday. Chile's foreign minister "
+        "called for fair elections that allow all Peruvians to choose their leaders."
+    )
+    (d,) = x.demands
+    assert "peru" in d.addressees

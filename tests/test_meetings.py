@@ -130,3 +130,46 @@ def test_person_reporting_what_happened_at_the_meeting_took_part(extract_text):
 def test_meeting_inside_the_subject_gives_no_witness(extract_text):
     text = "A source close to the talks said the draft was ready."
     assert all("source close to the talks" not in parts for _, parts in run(extract_text, text))
+
+
+# ------------------------------------------------ issue 11: readouts and false friends
+
+
+def test_readout_spoke_with_is_a_call_dated_from_today(extract_text):
+    text = (
+        "Foreign Minister Ana Rojas of Chile spoke today with Peruvian Foreign Minister Luis Vega."
+    )
+    [(m, parts)] = run(extract_text, text)
+    assert m.kind == "call"
+    assert m.date == THURSDAY
+    assert {"Ana Rojas", "Luis Vega"} <= set(parts)
+
+
+def test_this_evening_dates_a_call_on_the_day_of_publication(extract_text):
+    text = "President Ana Rojas of Chile spoke this evening with President Luis Vega of Peru."
+    [(m, _)] = run(extract_text, text)
+    assert m.date == THURSDAY
+
+
+def test_meeting_verbs_in_other_senses_are_no_meetings(extract_text):
+    assert not run(extract_text, "The government of Chile will meet their demands for water.")
+    assert not run(extract_text, "Chile will host thousands of refugees from the north.")
+    text = "Tariffs will be set by the Minister of Trade of Chile, in consultation with Peru."
+    assert not run(extract_text, text)
+
+
+def test_ministers_gathered_in_a_city_met_there(extract_text):
+    text = "The foreign ministers of Chile and Peru gathered in Lima on Monday to discuss fishing."
+    [(m, parts)] = run(extract_text, text)
+    assert m.place == "Lima" and m.date == dt.date(2023, 3, 6)
+    assert parts == ["Chile", "Peru"]
+
+
+def test_the_same_parties_told_again_are_one_meeting(extract_text):
+    text = (
+        "Foreign Minister Ana Rojas of Chile spoke today with Foreign Minister Luis Vega of Peru. "
+        "Rojas and Vega also conferred about fishing quotas."
+    )
+    [(m, parts)] = run(extract_text, text)
+    assert m.date == THURSDAY
+    assert {"Ana Rojas", "Luis Vega"} <= set(parts)

@@ -312,7 +312,7 @@ class _Builder:
         """Key → full name of every person named with two words or more; a shorter form
         of a longer name ("Mara Lind" of "Anna Mara Lind") gets no key of its own."""
         doc = self.doc
-        full = {}
+        full: dict[str, tuple[int, int]] = {}
         for s, e in names:
             if e - s >= 2:
                 full.setdefault(doc[s:e].text, (s, e))

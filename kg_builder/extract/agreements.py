@@ -77,14 +77,28 @@ def _noun_kind(tok: Token, doc: Doc) -> tuple[str, int] | None:
         return "ceasefire", tok.i - 2
     base = (
         low[:-1]
-        if low.endswith("s") and low[:-1] in lx.AGREEMENT_NOUNS | lx.AGREEMENT_NAME_NOUNS
+        if low.endswith("s")
+        and low[:-1] in lx.AGREEMENT_NOUNS | lx.AGREEMENT_NAME_NOUNS | lx.RESOLUTION_NOUNS.keys()
         else low
     )
     if base in lx.AGREEMENT_NOUNS:
         return lx.AGREEMENT_NOUNS[base], tok.i
+    if base in lx.RESOLUTION_NOUNS and _council_resolution(tok, doc):
+        return lx.RESOLUTION_NOUNS[base], tok.i
     if base in lx.AGREEMENT_NAME_NOUNS and tok.text[0].isupper() and _capitalised_run(tok, doc) > 0:
         return lx.AGREEMENT_NAME_NOUNS[base], tok.i
     return None
+
+
+def _council_resolution(tok: Token, doc: Doc) -> bool:
+    """A resolution of an international body, binding on states: "Security Council
+    resolution 2259", "UNSC Resolutions 550 and 789" (a number after it, the body before)."""
+    numbered = tok.i + 1 < len(doc) and doc[tok.i + 1].like_num
+    body = any(
+        t.lower_ in lx.RESOLUTION_BODIES or t.text.isupper() and len(t.text) > 2
+        for t in doc[max(0, tok.i - 4) : tok.i]
+    )
+    return numbered and body
 
 
 def _is_cap(tok: Token) -> bool:
@@ -173,6 +187,7 @@ def _proper_name(tok: Token, first: int) -> tuple[int, int, bool]:
     start = first
     while start > 0 and (
         _is_cap(doc[start - 1])
+        or _inner_connector(doc, start - 1)
         or doc[start - 1].text == "-"
         or doc[start - 1].like_num
         and len(doc[start - 1].text) == 4
@@ -196,7 +211,26 @@ def _proper_name(tok: Token, first: int) -> tuple[int, int, bool]:
         while k < len(doc) and (_is_cap(doc[k]) or doc[k].lower_ in {"the", "-"}):
             k += 1
         end = j = k
+    if doc[end - 1].i == tok.i:  # "Resolutions 550 and 789"
+        while end < len(doc) and (
+            doc[end].like_num
+            or doc[end].lower_ == "and"
+            and end + 1 < len(doc)
+            and doc[end + 1].like_num
+        ):
+            end += 1
     return start, end, any(doc[i].text[:1].isupper() for i in range(start, end))
+
+
+def _inner_connector(doc: Doc, i: int) -> bool:
+    """A small word between capitalised words of one name ("Status of Forces Agreement")."""
+    return (
+        i > 0
+        and doc[i].lower_ in lx.AGREEMENT_NAME_CONNECTORS
+        and doc[i].lower_ != "and"
+        and _is_cap(doc[i - 1])
+        and not doc[i - 1].is_sent_start
+    )
 
 
 def _described(tok: Token, first: int) -> tuple[int, int, bool]:
@@ -421,6 +455,8 @@ def _parties(ctx: DocContext, m: _Mention) -> list[str]:
 
     tok = m.head
     for t in ctx.doc[m.start : m.end]:
+        if _mediator(t) or m.kind in lx.RESOLUTION_NOUNS.values():
+            continue  # "the Valdora-brokered truce", "Council resolution 7": no party
         if t.i < tok.i or t.dep_ == "poss":
             key = ctx.actors.resolve_token(t)
             if key and key not in out:
@@ -442,6 +478,17 @@ def _parties(ctx: DocContext, m: _Mention) -> list[str]:
         for target in _verb_parties(gov):
             add(_resolve_np(ctx, target))
     return out
+
+
+def _mediator(t: Token) -> bool:
+    """A name joined by a hyphen to a participle ("UN-brokered", "Valdora-mediated")."""
+    doc = t.doc
+    return (
+        t.i + 2 < len(doc)
+        and doc[t.i + 1].text == "-"
+        and doc[t.i + 2].tag_ in {"VBN", "VBD"}
+        and not doc[t.i + 1].whitespace_
+    )
 
 
 #: Verbs whose subject (or agent) is a party of the agreement they make, keep or end.
@@ -588,8 +635,53 @@ def find_agreements(ctx: DocContext) -> tuple[Agreement, ...]:
         m.status = _status(m)
         m.parties = _parties(ctx, m)
         m.date = _date(ctx, m)
-    clusters = _merge(doc, mentions)
+    clusters = [c for c in _merge(doc, mentions) if _between_parties(ctx, c)]
     return tuple(_agreement(ctx, c) for c in clusters)
+
+
+def _between_parties(ctx: DocContext, c: _Cluster) -> bool:
+    """Whether a cluster is an agreement between parties, not a document of one side.
+
+    Heads that name an agreement only inside a name ("Act", "Plan", "Initiative",
+    "Declaration") are a state's laws, plans and programmes unless the name shows parties
+    ("Joint ...", "Valdora-Ostland ...", two actors named) or a word for an agreement
+    refers to the same thing ("the grain initiative" also called "the deal"). A common
+    "framework" or a bare plural ("port agreements across the globe") needs a status or
+    parties the text gives; a "regulatory framework" is one side's rules.
+    """
+    if any(m.acronym in lx.TREATY_ACRONYMS for m in c.mentions):
+        return True
+    named = [m for m in c.mentions if m.head.text != m.acronym]  # not the bare acronyms
+    if named and all(m.head.lower_.rstrip("s") in lx.AGREEMENT_NAME_NOUNS for m in named):
+        return any(_international_name(ctx, m) for m in named)
+    told = any(m.parties or m.status is not AgreementStatus.UNKNOWN for m in c.mentions)
+    for m in named:
+        if told or m.proper and _capitalised_inside(ctx.doc, m):
+            continue
+        if m.kind == "framework" or (
+            m.head.tag_ == "NNS" and not any(x.dep_ in {"det", "poss"} for x in m.head.children)
+        ):
+            return False
+    return not any(  # "a regulatory framework", "the Presidential Memorandum"
+        any(x.lower_ in lx.ONE_SIDED_MODIFIERS for x in m.head.children) for m in c.mentions
+    )
+
+
+def _capitalised_inside(doc: Doc, m: _Mention) -> bool:
+    """Whether a name has a capital that is not just the first word of its sentence."""
+    return any(
+        doc[i].text[:1].isupper() and not doc[i].is_sent_start for i in range(m.start, m.end)
+    )
+
+
+def _international_name(ctx: DocContext, m: _Mention) -> bool:
+    """Whether a name shows more than one party: a cue word ("Joint", "Bilateral") or two
+    actors named in it ("the Valdora-Ostland Founding Act")."""
+    words = ctx.doc[m.start : m.end]
+    if any(t.lower_ in lx.JOINT_NAME_CUES for t in words):
+        return True
+    named = {ctx.actors.resolve_token(t) for t in words} - {None}
+    return len(named) >= 2
 
 
 def _merge(doc: Doc, mentions: list[_Mention]) -> list[_Cluster]:

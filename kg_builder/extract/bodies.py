@@ -343,7 +343,7 @@ def function_words(b: ActorRecorder, t: Token) -> str:
             j < len(doc)
             and doc[j].text[:1].isupper()
             and doc[j].pos_ in ("PROPN", "NOUN")
-            and not (b.covered(j) and b.drafts[b.covered(j)].kind == ActorKind.STATE)
+            and not ((k := b.covered(j)) and b.drafts[k].kind == ActorKind.STATE)
         ):
             words.append(doc[j].text)
             j += 1

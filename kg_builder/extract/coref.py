@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from kg_builder.extract import lexicon as lx
 from kg_builder.extract import posts
@@ -207,7 +207,7 @@ def _np_range(tok: Token) -> tuple[int, int]:
     return left, right
 
 
-def _head_word(doc, tok: Token) -> str:
+def _head_word(doc: Doc, tok: Token) -> str:
     """Lower-case lemma of a (possibly hyphen-split) head noun: "co - chairs" → co-chair."""
     lemma = tok.lemma_.lower()
     if tok.i >= 2 and doc[tok.i - 1].text in ("-", "\u2010") and not doc[tok.i - 1].whitespace_:
@@ -368,7 +368,7 @@ def _organisation_description(ctx: DocContext, d: _Description) -> tuple[str, in
     return None
 
 
-def _new_actor(ctx: DocContext, doc, left: int, right: int, singular: bool) -> str:
+def _new_actor(ctx: DocContext, doc: Doc, left: int, right: int, singular: bool) -> str:
     """An unnamed person ("Peruvian source") or group ("co-chairs of X") named by its words."""
     span = doc[left:right]
     words = span.text

@@ -244,6 +244,11 @@ def is_future(anchor: Token | SpacySpan) -> bool:
             return True
     if verb.lemma_ in lx.SCHEDULE_VERBS and verb.tag_ == "VBN":
         return True
+    # "will travel to Lima to meet X": the purpose of a planned trip is planned
+    if verb.dep_ in {"xcomp", "advcl"} and any(
+        c.dep_ == "aux" and c.lower_ in lx.FUTURE_AUXILIARIES for c in verb.head.children
+    ):
+        return True
     # "is to visit", "are going to meet"
     head = verb.head
     if verb.dep_ == "xcomp" and head.lemma_ in lx.FUTURE_CONTROL_VERBS:

@@ -5,6 +5,11 @@ speaker of the quotation the demand stands in, widened to the state or body a pe
 speaks for (their post's organisation). Pronouns and descriptions resolve through the
 actor table (after coreference), then by kind-compatible antecedent. Media
 organisations that only report are never demanders.
+
+In an official statement (a government publisher, or an attribution line such as "The
+following statement was released by X and Y" / "The below is attributable to Spokesperson
+Z"), "we", "our" and "I" outside quotation marks are the issuer, and an obligation stated
+without a reporting verb ("Ostland must release the crew") is the issuer's.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ class RoleFinder:
         self.quotes = quote_regions(self.text)
         # the same as a set of offsets: _in_quote() is asked for many tokens
         self.quoted_chars = {i for s, e in self.quotes for i in range(s, e)}
+        self._issuer: list[str] | None = None
 
     def _widen(self, keys: list[str]) -> list[str]:
         """The demanders plus the state or body each speaks for."""
@@ -50,11 +56,12 @@ class RoleFinder:
             if actor.kind == ActorKind.PERSON:
                 base.extend(self._affiliation(k))
         out: list[str] = []
-        for k in base:
-            while k and k not in out:
-                out.append(k)
-                parent = self.ctx.actors.actors.get(k)
-                k = parent.part_of if parent is not None else None
+        for base_key in base:
+            cur: str | None = base_key
+            while cur and cur not in out:
+                out.append(cur)
+                parent = self.ctx.actors.actors.get(cur)
+                cur = parent.part_of if parent is not None else None
         return out
 
     def _affiliation(self, person: str) -> list[str]:
@@ -113,7 +120,12 @@ class RoleFinder:
                 subj = child(t, ("nsubjpass",))
             if subj is not None:
                 keys = self.keys(subj)
-                if not keys and subj.pos_ != "PRON" or subj.tag_ in ("WDT", "WP"):
+                if (
+                    not keys
+                    and subj.pos_ != "PRON"
+                    or subj.tag_ in ("WDT", "WP")
+                    or self._thing_of_actor(subj)  # "Ostland's violation demands a response"
+                ):
                     return []  # a thing, not an actor, does the asking
                 break
             if t.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl", "pcomp") and t.head.i != t.i:
@@ -127,14 +139,69 @@ class RoleFinder:
             )
         return keys
 
-    def _clause_voice(self, v: Token) -> list[str]:
-        """Who voices a clause that is not itself a speech act (an obligation)."""
+    def _thing_of_actor(self, subj: Token) -> bool:
+        """A common noun that is no actor, named only through its possessor or modifier."""
+        return (
+            subj.pos_ == "NOUN"
+            and self.ctx.actors.resolve_token(subj) is None
+            and subj.lemma_.lower() not in lx.PEOPLE_NOUNS
+            and subj.lower_ not in lx.PEOPLE_NOUNS
+        )
+
+    def _clause_voice(self, v: Token, official: bool = True) -> list[str]:
+        """Who voices a clause that is not itself a speech act (an obligation); with
+        ``official``, the issuer of an official statement voices its unreported clauses."""
         keys = self._reporting_voice(v)
         if not keys:
             keys = self._according_to(v.sent)
         if not keys and (self._in_quote(v) or sentence_quoted(self, v.sent)):
             keys = self._quote_speaker(v)
+        elif not keys and official and not self._in_quote(v):
+            keys = self.issuer()  # an official statement speaks in its own voice
         return keys
+
+    # ------------------------------------------------------------------ official statements
+
+    def issuer(self) -> list[str]:
+        """Who issues the article when it is an official statement, else nothing.
+
+        The actors named after an attribution cue in the opening lines ("The following
+        statement was released by X and Y", "attributable to Spokesperson Z"), and the state
+        of a government publisher ("Ministry of Foreign Affairs of Ostland"); both must be
+        actors of the article.
+        """
+        if self._issuer is None:
+            self._issuer = merge_keys(self._byline(), self._publisher_state())
+        return self._issuer
+
+    def _byline(self) -> list[str]:
+        """Actors named after an attribution cue in the article's first sentences."""
+        for n, sent in enumerate(self.doc.sents):
+            if n >= 3:
+                break
+            low = sent.text.lower()
+            at = min((i for i in (low.find(c) for c in lx.ATTRIBUTION_CUES) if i >= 0), default=-1)
+            if at < 0:
+                continue
+            start = sent.start_char + at
+            # to the end of the line: the sentence splitter may stop at an initial ("J.")
+            end = self.text.find("\n", start)
+            end = len(self.text) if end < 0 else end
+            keys = [m.actor for m in self.ctx.actors.mentions_in(start, end)]
+            return [k for k in dict.fromkeys(keys) if self._speaks(k)]
+        return []
+
+    def _publisher_state(self) -> list[str]:
+        """The state whose government body publishes the article ("The White House")."""
+        source = self.ctx.article.source or ""
+        for inst in gazetteer.institutions():
+            if inst.surface in source and inst.state in self.ctx.actors.actors:
+                return [inst.state]
+        return []
+
+    def _speaks(self, key: str) -> bool:
+        actor = self.ctx.actors.actors.get(key)
+        return actor is not None and actor.kind not in NON_SPEAKERS
 
     def _reporting_voice(self, v: Token) -> list[str]:
         """Subjects of the reporting verbs that govern ``v`` ("X said that ... v ...")."""
@@ -209,11 +276,20 @@ class RoleFinder:
             return []
         out: list[str] = []
         for t in [tok, *tok.conjuncts]:
+            if t.lower_ in lx.FIRST_PERSON_PRONOUNS and not self._in_quote(t) and self.issuer():
+                out += [k for k in self.issuer() if k not in (exclude or [])]
+                continue
+            if _people(t):
+                continue  # "Valdorans", "the Valdoran people": a citizenry, not its state
             k = self.ctx.actors.resolve_token(t)
             if k is None and t.pos_ == "PRON":
                 k = self._pronoun(t, exclude or [])
             if k is None:
                 for c in t.children:
+                    if c.dep_ != "poss" and t.lemma_.lower() not in (
+                        lx.PEOPLE_NOUNS | lx.DEMANDED_ACT_NOUNS
+                    ):
+                        continue  # "the Council resolutions" name no actor; "Council members" do
                     if c.dep_ in ("compound", "poss", "amod", "nmod") and c.i < t.i:
                         k = self.ctx.actors.resolve_token(c)
                         if k is None and c.dep_ in ("amod", "compound"):
@@ -229,11 +305,8 @@ class RoleFinder:
                 k = self._description(t, exclude or [])
             if k is None and t.lemma_ in lx.PARTITIVE_QUANTIFIERS:
                 p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-                k = (
-                    self.ctx.actors.resolve_token(child(p, ("pobj",)))
-                    if (p is not None and child(p, ("pobj",)) is not None)
-                    else None
-                )
+                pobj = child(p, ("pobj",)) if p is not None else None
+                k = self.ctx.actors.resolve_token(pobj) if pobj is not None else None
             if k and k not in (exclude or []):
                 out.append(k)
         return list(dict.fromkeys(out))
@@ -244,7 +317,11 @@ class RoleFinder:
         if lemma in lx.PERSON_ROLE_NOUNS:
             return self._antecedent(t, {ActorKind.PERSON}, exclude)
         if lemma in lx.BODY_ROLE_NOUNS:
-            return self._antecedent(t, set(ActorKind) - {ActorKind.PERSON, *NON_SPEAKERS}, exclude)
+            ok = set(ActorKind) - {ActorKind.PERSON, *NON_SPEAKERS}
+            kinds = lx.DESCRIPTION_ORG_HEADS.get(lemma, frozenset())
+            if ActorKind.GOVERNMENT_BODY in kinds:  # "the government" is a state's, no alliance's
+                ok = {*kinds, ActorKind.STATE}
+            return self._antecedent(t, ok, exclude)
         return None
 
     def _pronoun(self, t: Token, exclude: list[str]) -> str | None:
@@ -290,22 +367,53 @@ class RoleFinder:
         if t is None:
             return out
         for c in t.children:
+            if c.lower_ == "of" and t.lemma_.lower() in lx.PATIENT_ACT_NOUNS:
+                continue  # "the release of X": X is acted upon
             if c.dep_ in ("prep", "agent", "dative") and c.lower_ in lx.SOURCE_PREPS:
                 out += self.keys(child(c, ("pobj",)), exclude=exclude)
         return [k for k in dict.fromkeys(out) if k not in exclude]
 
     def _keys_in(self, toks: list[Token]) -> list[str]:
+        """Actors named inside a demanded act; a people stands for its state there."""
         out: list[str] = []
         for t in sorted(toks, key=lambda x: x.i):
             k = self.ctx.actors.resolve_token(t)
-            if k and k not in out:
-                a = self.ctx.actors.actors.get(k)
-                if a is not None and a.kind not in NON_SPEAKERS:
-                    out.append(k)
+            a = self.ctx.actors.actors.get(k) if k else None
+            if a is not None and a.kind == ActorKind.COLLECTIVE_ACTOR:
+                # "free elections for all Valdorans": a people's rights are asked of its state
+                k = next(iter(self._people_state(t)), k)
+                a = self.ctx.actors.actors.get(k) if k else None
+            if k and k not in out and a is not None and a.kind not in NON_SPEAKERS:
+                out.append(k)
         return out
+
+    def _people_state(self, t: Token) -> list[str]:
+        """The state (named in the article) whose people a demonym plural names."""
+        low = t.text.casefold()
+        demonyms = gazetteer.demonym_states()
+        names = demonyms.get(low) or demonyms.get(low[:-1])
+        return self._actor_named(names) if names else []
 
     def _in_quote(self, t: Token) -> bool:
         return t.idx in self.quoted_chars
+
+
+def _people(t: Token) -> bool:
+    """Whether a noun names a people by its demonym ("Valdorans", "the Valdoran people")."""
+    if t.dep_ in ("amod", "compound"):
+        return False
+    if t.lemma_.lower() == "people" and any(
+        c.dep_ in ("amod", "compound") and c.text[:1].isupper() for c in t.children
+    ):
+        return True
+    # "many Valdorans", "young Valdorans"; "the Valdorans" may stand for their government
+    if not any(c.dep_ in ("amod", "nummod") or c.lower_ in lx.QUANTIFIERS for c in t.children):
+        return False
+    low = t.text.casefold()
+    names = gazetteer.demonym_states().get(low) or gazetteer.demonym_states().get(low[:-1])
+    if not names:
+        return False
+    return t.text[:1].isupper() and low not in {n.casefold() for n in names}
 
 
 def child(t: Token | None, deps: tuple[str, ...]) -> Token | None:

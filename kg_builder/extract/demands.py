@@ -42,6 +42,7 @@ from kg_builder.extract.demand_roles import child as _child
 from kg_builder.extract.demand_roles import merge_keys as _merge
 from kg_builder.extract.tree import climb
 from kg_builder.models import Demand, DemandStatus, Span
+from kg_builder.nlp import gazetteer
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj", "csubjpass")
 _NOUNISH = ("NOUN", "PROPN", "PRON")
@@ -59,6 +60,8 @@ class _Found:
     condition: str | None = None
     status: DemandStatus = DemandStatus.MADE
     nominal: bool = False
+    refrain: bool = False  # the demand is not to do the act ("consequences if Y does V")
+    needs_addressee: bool = False  # kept only if someone is found to be asked
 
 
 def find_demands(ctx: DocContext) -> tuple[Demand, ...]:
@@ -96,6 +99,7 @@ class _Finder(RoleFinder):
             for tok in sent:
                 if tok.pos_ in ("VERB", "AUX"):
                     self._verb_frames(tok)
+                    self._ultimatum(tok)
                     self._obligation(tok)
                     self._dependence(tok)
                     self._proviso(tok)
@@ -132,6 +136,9 @@ class _Finder(RoleFinder):
             return  # "the chance to ask ...": no speech act
         if any(m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS for m in v.children):
             return  # "if Y wants closer ties, ...": a condition, not a demand
+        subj = _child(v, ("nsubj",))
+        if subj is not None and any(t.lower_ in lx.JUDICIAL_NOUNS for t in subj.subtree):
+            return  # "Judge X ordered ...": a ruling, not a demand
         if lemma in lx.OBJECT_INFINITIVE_VERBS and self._object_infinitive(v, lemma):
             return
         if lemma in lx.THAT_CLAUSE_VERBS and self._that_clause(v, lemma):
@@ -268,20 +275,40 @@ class _Finder(RoleFinder):
         if (
             obj is None
             or obj.pos_ == "PRON"
-            or obj.lemma_.lower() in (lx.DEMAND_NOUNS | lx.FAILURE_NOUNS)
+            or obj.lemma_.lower() in lx.FAILURE_NOUNS
+            or obj.lemma_.lower() in lx.DEMAND_NOUNS
+            and _demand_noun_frame(obj)
         ):
-            return False
-        if is_passive(v):
-            return False
+            return False  # the noun's own frame says what is asked ("a call for X")
+        if is_passive(v) or any(
+            c.dep_ == "aux" and c.lemma_.lower() in lx.OBLIGATION_MODALS for c in v.children
+        ):
+            return False  # "Y should expect consequences" is no speech act of Y
+        if _asks_an_actor(v, obj) or not _demanded_thing(v, lemma, obj):
+            return True  # an addressee, a thing to obtain or a gathering: no demanded act here
         voice = self._voice(v)
-        to = (
-            self._from_keys(v, voice)
-            or self._from_keys(obj, voice)
-            or self._from_keys(_child(obj, ("dobj",)), voice)
-        )
-        f = _Found(voice, to, _np_tokens(obj, self.ctx.text), obj, nominal=True)
-        self._conditions(v, f)
-        self._add(f)
+        own = set(self._widen(voice))
+        if any(self.ctx.actors.resolve_token(t) in own for t in obj.subtree if t.i < obj.i):
+            return True  # "called for a new Valdoran strategy": the speaker's own plan
+        # "called for the release of X, an end to Y and free elections": one demand each
+        heads = [obj] + [
+            c  # "for X, Y and Z" with Y hung on the verb after the comma
+            for c in v.children
+            if c.dep_ in ("dep", "appos")
+            and c.pos_ == "NOUN"
+            and c.i > obj.i
+            and c.left_edge.i > 0
+            and self.doc[c.left_edge.i - 1].text == ","
+        ]
+        for part, toks in [x for h in heads for x in _coordinated_nps(h, self.ctx.text)]:
+            to = (
+                self._from_keys(v, voice)
+                or self._from_keys(part, voice)
+                or self._from_keys(_child(part, ("dobj",)), voice)
+            )
+            f = _Found(voice, to, toks, part, nominal=True)
+            self._conditions(v, f)
+            self._add(f)
         return True
 
     # ------------------------------------------------------------------ obligations
@@ -315,9 +342,23 @@ class _Finder(RoleFinder):
         subj = _child(clause, _SUBJ)
         if subj is None and clause.dep_ == "acl":
             subj = clause.head  # "the fees needed to be cut" (mis-parse)
-        if subj is not None and subj.lower_ in lx.FIRST_PERSON_PRONOUNS:
-            return
-        voice = self._clause_voice(clause)
+        if (
+            clause.dep_ == "relcl"
+            or v.lemma_.lower() in lx.THREAT_OBLIGATION_VERBS
+            or any(c.tag_ == "WRB" for c in (*clause.children, *v.children))
+        ):
+            return  # "the aid Y needs to V", "where it needs to be"; "they should expect X"
+        if subj is not None and (
+            subj.lower_ in lx.FIRST_PERSON_PRONOUNS | lx.INDEFINITE_PRONOUNS
+            or _inverted_condition(clause, subj)
+            or self._unresolved_group(subj)
+        ):
+            return  # own resolve, a generic truth, "should it V" (= if it V), "officials should"
+        voice = self._clause_voice(clause, official=False)
+        # an official statement's own "X must V": only when it asks someone (not "the
+        # measures must continue in effect", "tips should be sent to ...")
+        unreported = not voice
+        voice = voice or self._clause_voice(clause)
         if not voice:
             return
         to: list[str] = []
@@ -329,7 +370,19 @@ class _Finder(RoleFinder):
                 return  # the speaker's own side: "Chile must respond"
         elif is_passive(v):
             to = self._agent_keys(v)
-        self._emit_acts(v, voice, to, subject=subj)
+        self._emit_acts(v, voice, to, subject=subj, needs_addressee=unreported)
+
+    def _unresolved_group(self, subj: Token) -> bool:
+        """A group of people or states that names no actor ("officials", "all countries",
+        "Valdorans"): the addressee is named but cannot be given."""
+        if subj.pos_ not in ("NOUN", "PROPN") or self.keys(subj):
+            return False
+        low = subj.lower_
+        return (
+            subj.lemma_.lower() in lx.PEOPLE_NOUNS
+            or low in lx.PEOPLE_NOUNS
+            or _demonym_plural(subj)
+        )
 
     # ------------------------------------------------------------------ nominal demands
 
@@ -343,6 +396,10 @@ class _Finder(RoleFinder):
         if voiced is None:
             return  # "the talks created conditions for ...": nobody voices it
         voice, poss, gov = voiced
+        if gov is not None and negated(gov):
+            return  # "is not a plea for X", "did not issue an ultimatum"
+        if self._own_need(n, poss, gov, act if subj is None else None, np_obj, voice):
+            return
         status, extra = self._verdict(gov, poss, voice)
         if act is not None and act.pos_ in ("VERB", "AUX"):
             inner = _causative_inner(act)
@@ -352,10 +409,42 @@ class _Finder(RoleFinder):
             self._emit_acts(act, voice, to or extra, subject=subj, status=status)
             return
         obj = act if act is not None else np_obj
+        if obj is None:
+            return
         to = self._from_keys(n, voice) or extra
         self._add(
             _Found(voice, to, _np_tokens(obj, self.ctx.text), obj, status=status, nominal=True)
         )
+
+    def _own_need(
+        self,
+        n: Token,
+        poss: Token | None,
+        gov: Token | None,
+        bare_act: Token | None,
+        np_obj: Token | None,
+        voice: list[str],
+    ) -> bool:
+        """Whether a need is its speakers' own, not a demand on another party.
+
+        "Valdora's need for X" (the possessor needs X); "they agreed on / recognise the need
+        for X" (a commitment); "the two ministers stressed the need to V" (a joint subject
+        sets its own task: the infinitive has no subject of its own); "the need for closer
+        Valdoran-Ostlandic ties" stated by Valdora (the speaker is in the need).
+        """
+        if n.lemma_.lower() not in lx.NECESSITY_NOUNS:
+            return False
+        if poss is not None and poss.i in {c.i for c in n.children}:
+            return True
+        committed = gov is not None and gov.lemma_.lower() in lx.COMMITMENT_VERBS
+        if bare_act is not None and _causative_inner(bare_act) is None:
+            return committed or (gov is not None and _joint_subject(gov))
+        if np_obj is not None:
+            if np_obj.dep_ == "pcomp" or np_obj.pos_ == "VERB":  # "the need for improving X"
+                return committed or (gov is not None and _joint_subject(gov))
+            named = {self.ctx.actors.resolve_token(c) for c in np_obj.subtree if c.i < np_obj.i}
+            return committed or bool(named & set(voice))
+        return committed
 
     def _nominal_object(self, n: Token) -> Token | None:
         """What a demand noun without a clause asks for: "a call for restraint" → restraint;
@@ -393,6 +482,8 @@ class _Finder(RoleFinder):
             gov_np = n.head.head
         else:
             gov_np = n
+        if poss is not None and (self._unresolved_group(poss) or _demonym_plural(poss)):
+            return None  # "the people's calls", "Valdorans' demands": no actor voices them
         voice = self.keys(poss) if poss is not None else []
         gov = _governor(gov_np)
         if not voice and gov is not None and gov.lemma_.lower() in lx.DEMAND_VOICING_VERBS:
@@ -440,15 +531,41 @@ class _Finder(RoleFinder):
 
     # ------------------------------------------------------------------ conditions
 
+    def _ultimatum(self, v: Token) -> None:
+        """ "X warned of consequences if Y does V", "X will impose costs on Y if it does V":
+        a threat on condition is a demand that Y not do V."""
+        if negated(v) or not any(
+            c.dep_ == "dobj" and c.lemma_.lower() in lx.CONSEQUENCE_NOUNS for c in v.children
+        ):
+            return
+        for c in v.children:
+            if c.dep_ != "advcl" or not any(
+                m.dep_ == "mark" and m.lower_ in lx.THREAT_CONDITION_MARKS for m in c.children
+            ):
+                continue
+            voice = self._voice(v)
+            subj = _child(c, ("nsubj",))
+            to = self.keys(subj, exclude=voice) if subj is not None else []
+            if not voice or not to or negated(c):
+                continue
+            f = self._make(c, voice, to)
+            f.refrain = True
+            self._add(f)
+
     def _dependence(self, t: Token) -> None:
         """ "Z depends on the release of the prisoners" reported by X → conditional demand."""
         if t.lemma_.lower() not in lx.DEPENDENCE_VERBS | lx.DEPENDENCE_ADJECTIVES:
             return
         p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")), None)
         obj = _child(p, ("pobj", "pcomp")) if p is not None else None
-        if obj is None or negated(t):
-            return
-        voice = self._clause_voice(t)
+        if (
+            obj is None
+            or negated(t)
+            or obj.pos_ == "PRON"
+            or self.ctx.actors.resolve_token(obj) is not None
+        ):
+            return  # "can depend on Valdora": reliance on a partner, not a condition
+        voice = self._clause_voice(t, official=False)
         if not voice:
             return
         subj = _child(t, _SUBJ) or (t.head if t.dep_ == "acomp" else None)
@@ -545,6 +662,7 @@ class _Finder(RoleFinder):
         subject: Token | None,
         with_conj: bool = True,
         status: DemandStatus = DemandStatus.MADE,
+        needs_addressee: bool = False,
     ) -> None:
         """One demand for ``act`` and for each coordinated act that shares its subject."""
         acts = [act]
@@ -567,6 +685,7 @@ class _Finder(RoleFinder):
                 continue
             f = self._make(a, voice, to)
             f.status = status
+            f.needs_addressee = needs_addressee
             self._add(f)
 
     def _make(self, act: Token, voice: list[str], to: list[str]) -> _Found:
@@ -586,16 +705,21 @@ class _Finder(RoleFinder):
                 continue
             to = [k for k in f.addressees if k not in by]
             inherited = next((last_to[k] for k in by if k in last_to), [])
-            if not inherited and is_passive(f.head):
+            passive = is_passive(f.head) or (f.head.dep_ == "conj" and is_passive(f.head.head))
+            if not inherited and passive:
                 inherited = [k for k in last_any if k not in by]
-            inside = [k for k in self._keys_in(f.content) if k not in by]
-            if not to and is_passive(f.head):
-                to = inherited or inside  # clause with an unexpressed agent
+            if f.needs_addressee:
+                inherited = []  # a statement's own "X must V" names its addressee itself
+            inside = [k for k in self._keys_in(_agent_words(f)) if k not in by]
+            if not to and passive:
+                to = inherited  # clause with an unexpressed agent; what it names is acted upon
             elif not to:
                 to = inside or inherited  # nominalisation: "withdrawal of Y's troops"
             elif f.nominal:
                 to = _merge(to, inside)
             to = [k for k in to if k not in by]
+            if f.needs_addressee and not to or len(f.content) < 2 and not f.nominal:
+                continue  # no one asked; a bare verb ("must end") says no act
             for k in by:
                 if to:
                     last_to[k] = to
@@ -608,7 +732,7 @@ class _Finder(RoleFinder):
                 Demand(
                     demanders=tuple(by),
                     addressees=tuple(dict.fromkeys(to)),
-                    content=_text(toks),
+                    content=_refrain_text(f, toks) if f.refrain else _text(toks),
                     span=Span(start, end, sent.start_char, sent.end_char),
                     conditional=f.conditional,
                     condition=f.condition,
@@ -652,6 +776,113 @@ def _nominal_act(n: Token) -> tuple[Token | None, Token | None]:
     if attr is not None and attr.pos_ in ("NOUN", "PROPN"):
         return attr, None
     return None, None
+
+
+def _agent_words(f: _Found) -> list[Token]:
+    """The words of a demanded act that may name who must do it: not the subject of a
+    passive ("the crew be released"), not "there must be ...", not the name of a document
+    ("the UN Council resolutions") and not whom an act is done to ("the release of X")."""
+    head = f.head
+    if any(c.dep_ == "expl" for c in head.children) or (
+        head.dep_ == "attr" and any(c.dep_ == "expl" for c in head.head.children)
+    ):
+        return []
+    drop = {x.i for c in head.children if c.dep_ == "nsubjpass" for x in c.subtree}
+    out = []
+    for t in f.content:
+        top = climb(t, lambda x: x.dep_ in ("compound", "nmod", "flat"))
+        if t.i in drop or (top.i != t.i and not _agent_modifier(t, top)):
+            continue  # a modifier of a thing: "the Council resolutions"
+        top = climb(top, lambda x: x.dep_ in ("compound", "nmod", "flat", "appos", "conj"))
+        if (
+            top.dep_ == "pobj"
+            and top.head.lower_ == "of"
+            and top.head.head.lemma_.lower() in lx.PATIENT_ACT_NOUNS
+        ):
+            continue
+        out.append(t)
+    return out
+
+
+def _agent_modifier(t: Token, top: Token) -> bool:
+    """Whether ``t``, a modifier of noun ``top``, may name an actor: a group or named actor
+    ("the Valdoran army", "the Valdora government"), or a state or organisation that does
+    the act ("Valdoran guarantees", "League action"), never the author of a document ("the
+    Council resolutions")."""
+    low = top.lemma_.lower()
+    if low in lx.DOCUMENT_NOUNS:
+        return False
+    return low in lx.PEOPLE_NOUNS or bool(top.ent_type_) or t.ent_type_ in ("GPE", "ORG")
+
+
+def _demonym_plural(t: Token) -> bool:
+    """ "Valdorans": the people of a state by its demonym, in the plural."""
+    low = t.lower_
+    return low.endswith("s") and low[:-1] in gazetteer.demonym_states()
+
+
+def _joint_subject(v: Token) -> bool:
+    """Whether verb ``v`` (or the verb it hangs on) has a plural or coordinated subject
+    ("they", "the two leaders", "X and Y"): speakers who share the task they state."""
+    for t in (v, v.head):
+        subj = _child(t, ("nsubj",))
+        if subj is not None:
+            return (
+                bool(list(subj.conjuncts))
+                or subj.tag_ in ("NNS", "NNPS")
+                or subj.lower_ in lx.PLURAL_PRONOUNS
+                or subj.lower_ == "we"
+            )
+    return False
+
+
+def _inverted_condition(clause: Token, subj: Token) -> bool:
+    """ "..., should it V": a modal before its subject outside a question opens a condition."""
+    return any(
+        c.dep_ == "aux" and c.lower_ == "should" and c.i < subj.i and c.i < clause.i
+        for c in clause.children
+    ) and not is_question(clause.sent)
+
+
+def _asks_an_actor(v: Token, obj: Token) -> bool:
+    """Whether the direct object of a demand verb is the one asked, with the act in an
+    infinitive ("urged partners to act", "wants the agency to apologise"): not the demand."""
+    if obj.dep_ != "dobj":
+        return False
+    return any(
+        c.dep_ in ("xcomp", "ccomp", "acl", "relcl") and has_to(c)
+        for c in (*v.children, *obj.children)
+        if c.pos_ in ("VERB", "AUX")
+    )
+
+
+def _demanded_thing(v: Token, lemma: str, obj: Token) -> bool:
+    """Whether the noun-phrase object of demand verb ``v`` is something demanded of another.
+
+    "Called for a summit" convenes it; "seek"/"want" obtain a thing ("sought the nomination",
+    "seeking investment") unless the object is an act of another party ("sought the
+    withdrawal of the troops", "wants guarantees").
+    """
+    heads = [obj, *obj.conjuncts]
+    if all(h.lemma_.lower() in lx.CONVENED_EVENT_NOUNS for h in heads):
+        return False
+    subj = _child(v, ("nsubj",))
+    if subj is not None and any(
+        c.dep_ == "poss" and c.lower_ in lx.PLURAL_PRONOUNS | lx.THING_PRONOUNS | {"our"}
+        for c in obj.children
+    ):
+        return False  # "pressed for its own priorities": the speaker's aims
+    if lemma in lx.ACQUISITIVE_DEMAND_VERBS:
+        return any(h.lemma_.lower() in lx.DEMANDED_ACT_NOUNS for h in heads)
+    return not obj.like_num  # "(1) the prevention of ...": a list marker
+
+
+def _demand_noun_frame(n: Token) -> bool:
+    """Whether a demand noun says itself what is asked: a clause or "for"/"to" phrase
+    ("a call for talks", "the demand that Y go"), not "fair conditions that hold"."""
+    return _nominal_act(n)[0] is not None or any(
+        c.dep_ == "prep" and c.lower_ in lx.DEMAND_FRAME_PREPS for c in n.children
+    )
 
 
 def _governor(n: Token) -> Token | None:
@@ -712,6 +943,8 @@ def _act_tokens(v: Token, text: str) -> list[Token]:
 
 def _frame_child(c: Token) -> bool:
     """Whether a dependent of the demanded verb belongs to the frame, not to the act."""
+    if c.dep_ == "nsubjpass":
+        return False  # "the border be reopened": what is to be done names its object
     if c.dep_ in (*_SUBJ, "expl", "mark", "conj", "cc", "punct", "parataxis", "intj", "preconj"):
         return True
     if c.dep_ == "aux":
@@ -723,6 +956,28 @@ def _frame_child(c: Token) -> bool:
     if c.dep_ == "prep" and c.lower_ == "according":
         return True
     return c.dep_ in ("ccomp", "advcl") and c.lemma_.lower() in lx.REPORTING_VERBS
+
+
+def _coordinated_nps(n: Token, text: str) -> list[tuple[Token, list[Token]]]:
+    """The noun phrases coordinated with ``n`` ("X, Y and Z"), each with its own words.
+
+    A phrase without a noun of its own (a lone adjective or number) stays with ``n``.
+    """
+    parts = [n] + [c for c in n.conjuncts if c.i > n.i and c.pos_ in _NOUNISH]
+    doc = n.doc
+    if len(parts) == 1 or any(  # "a de-escalation": a word the tokenizer cut at its hyphen
+        p.i + 1 < len(doc) and doc[p.i + 1].text == "-" and not p.whitespace_ for p in parts
+    ):
+        return [(n, _np_tokens(n, text))]
+    taken = {p.i for p in parts}
+    out = []
+    for p in parts:
+        drop = {x.i for c in p.children if c.i in taken or c.dep_ == "cc" for x in c.subtree}
+        toks = [t for t in _np_tokens(p, text) if t.i not in drop]
+        while toks and (toks[-1].is_punct or toks[-1].dep_ in ("cc", "preconj")):
+            toks.pop()
+        out.append((p, toks))
+    return out
 
 
 def _np_tokens(n: Token, text: str) -> list[Token]:
@@ -740,9 +995,24 @@ def _same_line(head: Token, toks: list[Token], text: str) -> list[Token]:
     return [t for t in toks if "\n" not in text[min(t.idx, head.idx) : max(t.idx, head.idx)]]
 
 
+def _refrain_text(f: _Found, toks: list[Token]) -> str:
+    """ "not provide arms to X" for the condition "if Y provides arms to X"."""
+    words = [
+        (t.lemma_ + t.whitespace_) if t.i == f.head.i else t.text_with_ws
+        for t in sorted(toks, key=lambda t: t.i)
+    ]
+    return "not " + re.sub(r"\s+", " ", "".join(words).strip())
+
+
 def _text(toks: list[Token]) -> str:
     toks = sorted(toks, key=lambda t: t.i)
-    out = "".join(t.text_with_ws for t in toks).strip()
+    # a left-out word took the space with it ("land, amongst" without the comma): keep one
+    out = "".join(
+        t.text_with_ws
+        if t.whitespace_ or n + 1 < len(toks) and toks[n + 1].i == t.i + 1
+        else t.text + " "
+        for n, t in enumerate(toks)
+    ).strip()
     return re.sub(r"\s+", " ", out)
 
 

@@ -346,6 +346,9 @@ DEMAND_NOUNS: frozenset[str] = _words("DEMAND_NOUNS")
 ADDRESSED_DEMAND_NOUNS: frozenset[str] = _words("ADDRESSED_DEMAND_NOUNS")
 #: Prepositions after an addressed demand noun that name a party.
 DEMAND_NOUN_PREPS: frozenset[str] = _words("DEMAND_NOUN_PREPS")
+#: Prepositions that open what a demand noun asks for ("a call for talks", "a demand to
+#: leave", "pressure on Y", "a plea from Y"): the noun frames a demand of its own.
+DEMAND_FRAME_PREPS: frozenset[str] = _words("DEMAND_FRAME_PREPS")
 #: Verbs whose subject voices the demand noun they govern ("issued an ultimatum", "laid down a
 #: Verbs that say a demand was turned down ("rejected X's demand").
 REJECT_VERBS: frozenset[str] = _words("REJECT_VERBS")
@@ -369,6 +372,45 @@ DEMAND_VOICING_VERBS: frozenset[str] = (
 )
 #: Nouns of failure: "said that any failure to V would ..." implies a demand to V.
 FAILURE_NOUNS: frozenset[str] = _words("FAILURE_NOUNS")
+#: Phrases of an attribution line that name who issues an official statement ("The following
+#: statement was released by X", "attributable to Spokesperson Y"), lower case.
+ATTRIBUTION_CUES: tuple[str, ...] = _ordered("ATTRIBUTION_CUES")
+#: Nouns of necessity ("the need to V", "the necessity of V-ing"): their possessor needs, it does
+#: not demand, and an infinitive without a subject is the act of whoever states the need.
+NECESSITY_NOUNS: frozenset[str] = _words("NECESSITY_NOUNS")
+#: Verbs by which the subjects bind themselves ("agreed on the need to V", "recognise the need
+#: for V"): the need is their own commitment, not a demand on others.
+COMMITMENT_VERBS: frozenset[str] = _words("COMMITMENT_VERBS")
+#: Demand verbs whose noun-phrase object is only a demand when it names an act another party must
+#: do ("sought the withdrawal of", "wants guarantees"), not a thing to obtain ("seek investment",
+#: "sought the nomination").
+ACQUISITIVE_DEMAND_VERBS: frozenset[str] = _words("ACQUISITIVE_DEMAND_VERBS")
+#: Nouns of acts one party asks another to do: the objects that make "seek" or "want" a demand.
+DEMANDED_ACT_NOUNS: frozenset[str] = _words("DEMANDED_ACT_NOUNS")
+#: Nouns of gatherings: "called for a summit" convenes one, it asks nobody to act.
+CONVENED_EVENT_NOUNS: frozenset[str] = _words("CONVENED_EVENT_NOUNS")
+#: Indefinite pronouns: "someone has to V" states no one's obligation.
+INDEFINITE_PRONOUNS: frozenset[str] = _words("INDEFINITE_PRONOUNS")
+#: Nouns for groups of people or states ("nations", "officials"): an obligation of such a group that
+#: names no actor has an addressee the text leaves unresolved.
+PEOPLE_NOUNS: frozenset[str] = _words("PEOPLE_NOUNS") | ACTOR_NOUNS
+#: Nouns of courts and judges: what they order is a ruling, not a demand.
+JUDICIAL_NOUNS: frozenset[str] = _words("JUDICIAL_NOUNS")
+#: Nouns of acts done to someone ("the release of X", "the extradition of X"): X is not who must
+#: act.
+PATIENT_ACT_NOUNS: frozenset[str] = _words("PATIENT_ACT_NOUNS")
+#: Verbs of an obligation that foretells, not demands: "they should expect consequences".
+THREAT_OBLIGATION_VERBS: frozenset[str] = _words("THREAT_OBLIGATION_VERBS")
+#: Quantifiers of a plural noun: "many Valdorans" are people, not their state.
+QUANTIFIERS: frozenset[str] = _words("QUANTIFIERS")
+#: Nouns of what a threat holds out ("consequences", "costs"): with an if-clause, a demand that
+#: the one threatened not do what the clause says.
+CONSEQUENCE_NOUNS: frozenset[str] = _words("CONSEQUENCE_NOUNS")
+#: Subordinators of the condition of a threat ("if", "should").
+THREAT_CONDITION_MARKS: frozenset[str] = _words("THREAT_CONDITION_MARKS")
+#: Nouns of documents: "the Council resolutions", "the ministry's report" name their author,
+#: not who must act.
+DOCUMENT_NOUNS: frozenset[str] = _words("DOCUMENT_NOUNS")
 #: Prepositions that name who must act in "a demand from Y", "the release of Y".
 SOURCE_PREPS: frozenset[str] = _words("SOURCE_PREPS")
 
@@ -378,6 +420,16 @@ SOURCE_PREPS: frozenset[str] = _words("SOURCE_PREPS")
 AGREEMENT_NOUNS: dict[str, str] = _mapping("AGREEMENT_NOUNS")
 #: Heads that name an agreement only inside a capitalised name ("the Harbour Act") → kind.
 AGREEMENT_NAME_NOUNS: dict[str, str] = _mapping("AGREEMENT_NAME_NOUNS")
+#: Words in a name that show an agreement between parties ("Joint Comprehensive Plan", "Founding
+#: Act"), lower case: with them an "Act", "Plan" or "Declaration" is no one side's document.
+JOINT_NAME_CUES: frozenset[str] = _words("JOINT_NAME_CUES")
+#: Modifiers of a "framework" that make it one side's rules ("a regulatory framework").
+ONE_SIDED_MODIFIERS: frozenset[str] = _words("ONE_SIDED_MODIFIERS")
+#: Nouns of decisions of an international body that bind its members ("Security Council
+#: resolution 2259") → kind; an agreement only with the body and a number.
+RESOLUTION_NOUNS: dict[str, str] = _mapping("RESOLUTION_NOUNS")
+#: Words for the bodies whose resolutions bind states ("Council", "Assembly"), lower case.
+RESOLUTION_BODIES: frozenset[str] = _words("RESOLUTION_BODIES")
 #: Well-known treaty acronyms → full name.
 TREATY_ACRONYMS: dict[str, str] = _mapping("TREATY_ACRONYMS")
 #: Agreement kinds that may name the same agreement ("the deal" / "the accord").
@@ -433,6 +485,16 @@ MEETING_FAMILIES: dict[str, str] = _mapping("MEETING_FAMILIES")
 MEETING_VERB_NAMES: dict[str, str] = _mapping("MEETING_VERB_NAMES")
 #: Nouns of a call: a meeting only by phone or video, or with a partner.
 CALL_NOUNS: frozenset[str] = _words("CALL_NOUNS")
+#: Verbs of conversation: "X spoke with Y" (a readout's call), "talked by phone".
+CONVERSATION_VERBS: frozenset[str] = _words("CONVERSATION_VERBS")
+#: Intransitive verbs of coming together: "the ministers gathered in Lisbon" is a meeting.
+GATHERING_VERBS: frozenset[str] = _words("GATHERING_VERBS")
+#: Verbs of a trip: "will travel to Lima on May 3 to meet X" gives the meeting its day and place.
+TRAVEL_VERBS: frozenset[str] = _words("TRAVEL_VERBS")
+#: Prepositions of a trip's destination ("travel to Lima", "arrive in Lima").
+DESTINATION_PREPS: frozenset[str] = _words("DESTINATION_PREPS")
+#: Prepositions that put an act inside a meeting ("spoke with X during the summit").
+WITHIN_EVENT_PREPS: frozenset[str] = _words("WITHIN_EVENT_PREPS")
 #: Modifiers that make a call or conversation a meeting at a distance.
 CALL_MODIFIERS: frozenset[str] = _words("CALL_MODIFIERS")
 #: Modifiers of a press event: not a meeting between actors.

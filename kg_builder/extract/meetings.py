@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.tokens import Doc, Token
 
@@ -45,7 +46,7 @@ class _Mention:
 class _Cluster:
     mentions: list[_Mention] = field(default_factory=list)
 
-    def first(self, attr: str):
+    def first(self, attr: str) -> Any:
         return next((getattr(m, attr) for m in self.mentions if getattr(m, attr)), None)
 
 
@@ -90,18 +91,30 @@ def is_named_event(ctx: DocContext, tok: Token) -> bool:
     )
 
 
+def _verb_kind(tok: Token) -> str | None:
+    """The kind of meeting a verb tells: "met", "hosted", "spoke with", "gathered"."""
+    lemma = tok.lemma_.lower()
+    if lemma in lx.MEETING_VERBS:
+        if lemma == "negotiate" and any(c.dep_ == "dobj" for c in tok.children):
+            return None  # "negotiate a deal" is about the deal
+        if not _meets_someone(tok):
+            return None  # "meets their demands", "host refugees": no meeting
+        return lx.MEETING_VERBS[lemma]
+    if lemma in lx.CONVERSATION_VERBS and (
+        any(c.lower_ in lx.CALL_MODIFIERS for c in tok.subtree)
+        or any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children)
+    ):
+        # "spoke by phone", a readout's "spoke with X" (not "spoke with X at the summit")
+        return None if _at_a_meeting(tok) else "call"
+    if lemma in lx.GATHERING_VERBS and not any(c.dep_ == "dobj" for c in tok.children):
+        return "meeting"  # "the ministers gathered in Lisbon" ("convened a summit": the noun)
+    return None
+
+
 def _kind(tok: Token) -> str | None:
     lemma = tok.lemma_.lower()
     if tok.pos_ == "VERB":
-        if lemma in lx.MEETING_VERBS:
-            if lemma == "negotiate" and any(c.dep_ == "dobj" for c in tok.children):
-                return None  # "negotiate a deal" is about the deal
-            return lx.MEETING_VERBS[lemma]
-        if lemma in {"speak", "talk"} and any(
-            c.lower_ in {"phone", "telephone"} for c in tok.subtree
-        ):
-            return "call"
-        return None
+        return _verb_kind(tok)
     if tok.pos_ not in {"NOUN", "PROPN"} or lemma not in lx.MEETING_NOUNS:
         return None
     if lemma == "talk" and tok.tag_ != "NNS":
@@ -127,6 +140,35 @@ def _kind(tok: Token) -> str | None:
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_ == "round":
         return None  # "round of talks": the round is the mention
     return lx.MEETING_NOUNS[lemma]
+
+
+def _at_a_meeting(verb: Token) -> bool:
+    """Whether a verb happens at a meeting named by a noun ("spoke with X during the summit")."""
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ in lx.WITHIN_EVENT_PREPS
+        and any(g.lemma_.lower() in lx.MEETING_NOUNS for g in c.children if g.dep_ == "pobj")
+        for c in verb.children
+    )
+
+
+def _meets_someone(verb: Token) -> bool:
+    """Whether a meeting verb's object (if any) is someone met or hosted, not a thing
+    satisfied or housed ("meets their demands", "host refugees", "hosting the secretariat"):
+    a person's name, a word for people acting ("delegation", "ministers") or a meeting
+    ("hosted talks")."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return verb.lemma_.lower() != "host" or any(
+            c.dep_ == "prep" and c.lower_ in lx.MEETING_PARTNER_PREPS for c in verb.children
+        )
+    low = obj.lemma_.lower()
+    return (
+        low in lx.MEETING_NOUNS
+        or low in lx.PEOPLE_NOUNS
+        or obj.ent_type_ == "PERSON"
+        or (verb.lemma_.lower() != "host" and obj.pos_ == "PROPN")
+    )
 
 
 def _np_actors(ctx: DocContext, tok: Token, whole: bool = False) -> list[str]:
@@ -238,7 +280,7 @@ def _witness(ctx: DocContext, tok: Token) -> list[str]:
                 if c.dep_ == "nsubj":
                     key = ctx.actors.resolve_token(c)
                     actor = ctx.actors.actors.get(key) if key else None
-                    if actor is not None and actor.kind == ActorKind.PERSON:
+                    if key and actor is not None and actor.kind == ActorKind.PERSON:
                         return [key]
     return []
 
@@ -279,9 +321,9 @@ def _noun_participants(ctx: DocContext, tok: Token) -> list[list[str]]:
 def _verb_participants(ctx: DocContext, tok: Token) -> list[list[str]]:
     """Actors named by the verb of the meeting (``tok`` itself, or the verb that governs the
     meeting noun): its subject, agent, object and "with/between" phrase."""
-    if tok.pos_ == "VERB":
-        verb, rel = tok, "self"
-    else:
+    verb: Token | None = tok
+    rel = "self"
+    if tok.pos_ != "VERB":
         verb, rel = _governing_verb(tok)
     if verb is not None and verb.pos_ in {"NOUN", "PROPN"} and rel in {"pobj:in", "pobj:at"}:
         # "Valdora's aim in the talks", "our delegation at the meeting"
@@ -321,25 +363,61 @@ def _argument_participants(ctx: DocContext, verb: Token, rel: str, attend: bool)
     return groups
 
 
-def _place(ctx: DocContext, tok: Token) -> str | None:
-    def ent_in(tokens: list[Token]) -> str | None:
-        for t in tokens:
-            if t.ent_type_ in _PLACE_ENTS:
-                ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
-                if ent is not None:
-                    return re.sub(r"^the\s+", "", ent.text, flags=re.I)
-        return None
+def _place_ent(ctx: DocContext, tokens: list[Token]) -> str | None:
+    """The first place entity among ``tokens``: not a person the recogniser took for a
+    place, not one of two names joined by a hyphen ("the Valdora-Ostland meeting" names
+    its parties)."""
+    for t in tokens:
+        if t.ent_type_ not in _PLACE_ENTS:
+            continue
+        ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+        if ent is None:
+            continue
+        doc = t.doc
+        hyphen = any(
+            0 <= k < len(doc) and doc[k].text in {"-", "\u2013"} for k in (ent.start - 1, ent.end)
+        )
+        key = ctx.actors.resolve_span(ent)
+        actor = ctx.actors.actors.get(key) if key else None
+        if hyphen or (actor is not None and actor.kind == ActorKind.PERSON):
+            continue
+        return re.sub(r"^the\s+", "", ent.text, flags=re.I)
+    return None
 
+
+def _noun_place(ctx: DocContext, tok: Token) -> str | None:
+    """The place a meeting noun names: "the Lisbon talks", "talks in Lisbon"."""
     kids = list(tok.children)
     kids += [g for c in tok.children if c.dep_ == "acl" for g in c.children]
     for c in kids:
         if c.dep_ == "compound" and c.ent_type_ in _PLACE_ENTS:
-            return ent_in([c])
-        if c.dep_ == "prep" and c.lower_ in lx.MEETING_PLACE_PREPS:
-            found = ent_in(list(c.subtree))
+            found = _place_ent(ctx, [c])
             if found:
                 return found
+        if c.dep_ == "prep" and c.lower_ in lx.MEETING_PLACE_PREPS:
+            found = _place_ent(ctx, list(c.subtree))
+            if found:
+                return found
+    return None
+
+
+def _place(ctx: DocContext, tok: Token) -> str | None:
+    found = _noun_place(ctx, tok)
+    if found:
+        return found
     verb = tok if tok.pos_ == "VERB" else _governing_verb(tok)[0]
+    found = _verb_place(ctx, tok, verb)
+    trip = _verb_and_trip(verb)[1:]
+    for c in trip[0].children if trip and not found else []:
+        if c.dep_ == "prep" and c.lower_ in lx.DESTINATION_PREPS:
+            found = _place_ent(ctx, list(c.subtree))
+            if found:
+                return found
+    return found
+
+
+def _verb_place(ctx: DocContext, tok: Token, verb: Token | None) -> str | None:
+    """The place a meeting's verb gives ("met in Lisbon", "visited Lima")."""
     if verb is not None and verb.pos_ in {"VERB", "AUX"}:
         for c in verb.children:
             if (
@@ -347,12 +425,22 @@ def _place(ctx: DocContext, tok: Token) -> str | None:
                 and c.lower_ in {"in", "at"}
                 and not (c.left_edge.i <= tok.i <= c.right_edge.i)
             ):
-                found = ent_in(list(c.subtree))
+                found = _place_ent(ctx, list(c.subtree))
                 if found:
                     return found
             if c.dep_ == "dobj" and verb.lemma_ == "visit" and c.ent_type_ in _PLACE_ENTS:
-                return ent_in([c])
+                return _place_ent(ctx, [c])
     return None
+
+
+def _verb_and_trip(verb: Token | None) -> list[Token]:
+    """The verb of a meeting and, when it tells the purpose of a trip ("will travel to Lima
+    on May 3 to meet X"), the verb of the trip, which carries its day and place."""
+    if verb is None:
+        return []
+    if verb.dep_ in {"xcomp", "advcl"} and verb.head.lemma_.lower() in lx.TRAVEL_VERBS:
+        return [verb, verb.head]
+    return [verb]
 
 
 def _date(ctx: DocContext, tok: Token, planned: bool) -> dt.date | None:
@@ -371,8 +459,8 @@ def _date(ctx: DocContext, tok: Token, planned: bool) -> dt.date | None:
                 if g.dep_ in {"prep", "npadvmod"} and g.lower_ not in lx.OTHER_TIME_PREPS
             ]
     verb = tok if tok.pos_ == "VERB" else _governing_verb(tok)[0]
-    if verb is not None:
-        for c in verb.children:
+    for v in _verb_and_trip(verb):
+        for c in v.children:
             if (
                 c.dep_ in {"npadvmod", "prep", "tmod"}
                 and c.i != tok.i
@@ -451,6 +539,12 @@ def _mention(ctx: DocContext, tok: Token) -> _Mention | None:
     if tok.pos_ != "VERB" and _irrealis(tok):
         return None
     if (
+        tok.lemma_.lower() == "consultation"
+        and tok.head.lower_ == "in"
+        and not any(c.dep_ in {"det", "poss", "amod"} for c in tok.children)
+    ):
+        return None  # "determined, in consultation with the Treasury": a procedure
+    if (
         any(c.dep_ == "neg" for c in (tok.head if tok.pos_ != "VERB" else tok).children)
         and tok.pos_ == "VERB"
     ):
@@ -511,6 +605,22 @@ def _salient(m: _Mention, clusters: list[_Cluster]) -> _Cluster | None:
     return best[1] if best else None
 
 
+def _same_parties(m: _Mention, c: _Cluster) -> bool:
+    """A meeting verb whose two or more participants all met already in ``c`` ("X spoke
+    today with Y. ... X and Y also conferred on ..."): the same encounter told again,
+    unless date, place or tense differ."""
+    parts = set(m.participants)
+    have = {p for x in c.mentions for p in x.participants}
+    cdate, cplace = c.first("date"), c.first("place")
+    return (
+        len(parts) >= 2
+        and parts <= have
+        and not (m.date and cdate and m.date != cdate)
+        and not (m.place and cplace and m.place != cplace)
+        and any(x.planned == m.planned for x in c.mentions)
+    )
+
+
 def find_meetings(ctx: DocContext) -> tuple[Meeting, ...]:
     """Meetings the article reports as held or planned, merged per event.
 
@@ -548,6 +658,8 @@ def find_meetings(ctx: DocContext) -> tuple[Meeting, ...]:
                 break
         if target is None and _refers_back(m):
             target = _salient(m, clusters)
+        if target is None and m.tok.pos_ == "VERB":
+            target = next((c for c in reversed(clusters) if _same_parties(m, c)), None)
         if target is None:
             target = _Cluster()
             clusters.append(target)

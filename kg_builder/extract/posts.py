@@ -488,8 +488,10 @@ def find_posts(ctx: DocContext) -> tuple[Post, ...]:
                 continue
             lo = min([w.idx for w in words] + [m.span.start])
             hi = max([w.idx + len(w) for w in words] + [m.span.end])
-            sp = span_of_tokens(doc.char_span(lo, hi, alignment_mode="expand"))
-            found[key] = Post(m.actor, title, org_key, sp)
+            char_span = doc.char_span(lo, hi, alignment_mode="expand")
+            if char_span is None:
+                continue
+            found[key] = Post(m.actor, title, org_key, span_of_tokens(char_span))
     return tuple(sorted(found.values(), key=lambda p: (p.span.start, p.person, p.title)))
 
 

@@ -10,6 +10,7 @@ is all quotation, else the nearest preceding subject of a reporting verb in the 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -567,7 +568,7 @@ def _has_own_cue(between: str) -> bool:
     return bool(_NEW_SPEAKER.search(between)) and bool(re.search(r"\b[A-Z][a-z]+", between))
 
 
-def _statement_date(ctx: DocContext, q: Quote):
+def _statement_date(ctx: DocContext, q: Quote) -> dt.date | None:
     """Publication date unless the reporting clause dates the remark ("said on Friday")."""
     published = ctx.article.published
     toks = _tokens_in(ctx.doc, q.start, q.end)
