@@ -12,6 +12,10 @@ Sources of mentions, in order of trust:
 
 A capital or country used only as a place (object of a locative preposition, or a
 dateline at the start of a line) is not a mention; neither are photo captions.
+
+Why one module of over 500 lines: it is one stage: finding, keying and typing actor mentions
+share the recorder's state; its cue words live in ``lexicons.csv``, personal names in
+:mod:`.names`.
 """
 
 from __future__ import annotations

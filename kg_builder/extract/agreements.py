@@ -8,6 +8,9 @@ name, shared naming words ("Kelso Agreements" / "Kelso accords"), an acronym giv
 brackets, or a bare definite description ("the accords", "the deal") pointing back to the
 last agreement of a compatible kind. Status, parties and date are read from the syntax
 around each mention.
+
+Why one module of over 500 lines: it is one stage: mention finding, naming, merging and
+status reading share one table of mentions; cue words live in ``lexicons.csv``.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ and compounds of the noun, the body whose session it is ("meeting of X"), and pe
 reported as speaking at it ("at the meeting, X said"). Dates are resolved with
 :mod:`kg_builder.extract.dates`; the place is a named location attached by in/at (or the
 article's dateline). Repeated mentions are merged by date, place or definite reference.
+
+Why one module of over 500 lines: it is one stage: meeting mentions, their clustering,
+participants, dates and places share one cluster table; cue words live in ``lexicons.csv``.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ A file in the store folder (:data:`PENDING_FILE`) exists from before the article
 are replaced until the entity graph is up to date; if the process dies in between, the
 next write rebuilds the entity graph from every stored article first
 (:func:`rebuild_entities`).
+
+Why one module of over 500 lines: the entity graph's update is one transaction over the
+store: reading the descriptions, voting and writing the result belong together.
 """
 
 from __future__ import annotations

@@ -20,6 +20,9 @@ terms (which would otherwise be listed as classes of this ontology), and with ea
 ``schema:rangeIncludes`` of its members (pyLODE lists a union's members in a different
 order on every run). The page is the same, byte for byte, for the same ontology and
 shapes.
+
+Why one module of over 500 lines: pyLODE's page and the sections added to it are one
+document; the HTML fragments are kept next to the code that fills them.
 """
 
 from __future__ import annotations

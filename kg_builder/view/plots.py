@@ -10,6 +10,9 @@
 Both read the graph through :mod:`kg_builder.view.data`, so they work on the embedded
 store and on a remote endpoint alike, and take the same :class:`~kg_builder.view.data.Filters`.
 The layout is seeded: the same graph gives the same file and the same picture.
+
+Why one module of over 500 lines: each picture is one function with its own layout code and
+the shared colours and legends; they change together.
 """
 
 from __future__ import annotations
