@@ -13,6 +13,9 @@ qualifier); the organisation is the qualifier's actor key.
 Example:
     >>> # "Chilean Deputy Foreign Minister Ana Rojas said ..." gives
     >>> # Post("ana-rojas", "Deputy Foreign Minister", "chile", span)
+
+Why one module of over 500 lines: it is one stage: the three title shapes share the
+candidate and merging code around one person mention.
 """
 
 from __future__ import annotations
