@@ -77,11 +77,11 @@ TokenOpt = Annotated[
 
 
 def _fail(exc: KgBuilderError) -> typer.Exit:
-    code = {
+    code = {  # first match wins: a remote query the server cannot parse is a QueryError
         ConfigError: Exit.USAGE,
         StoreError: Exit.STORE,
-        EndpointError: Exit.ENDPOINT,
         QueryError: Exit.QUERY,
+        EndpointError: Exit.ENDPOINT,
         InputError: Exit.NOTHING,
     }
     for cls, value in code.items():
@@ -247,6 +247,17 @@ def query(
     ],
     store: Annotated[Path | None, typer.Option("--store", "-s", help="Embedded store.")] = None,
     endpoint: Annotated[str | None, typer.Option(help="Remote SPARQL query URL instead.")] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            metavar="NAME[:TYPE]=VALUE",
+            help="Bind the query variable ?NAME (repeatable). TYPE: text (default, or the "
+            "type the query declares), date (YYYY-MM-DD), iri, integer. The query's "
+            "header lists its parameters.",
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json.")] = "table",
     user: UserOpt = None,
     password: PasswordOpt = None,
@@ -256,8 +267,14 @@ def query(
         typer.Option(help="Comma-separated columns to show (repeated rows are dropped)."),
     ] = None,
 ) -> None:
-    """Run a SPARQL SELECT query on the store (or a remote endpoint) and print the rows."""
-    from kg_builder.store.query import FORMATS, Table, load_query, select, to_text
+    """Run a SPARQL SELECT query on the store (or a remote endpoint) and print the rows.
+
+    Parameters are bound by the engine (locally) or by a VALUES block of RDF terms
+    (remotely), never pasted into the query's text: kg-builder query demands --param
+    actor=NATO --param since:date=2022-01-01.
+    """
+    from kg_builder.store.params import parse_option
+    from kg_builder.store.query import FORMATS, select, to_text
 
     if fmt not in FORMATS:
         err.print(f"error: --format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -266,18 +283,23 @@ def query(
         err.print("error: give exactly one of --store PATH or --endpoint URL")
         raise typer.Exit(int(Exit.USAGE))
     try:
+        values: dict[str, object] = {}
+        for option in param or []:
+            name, value = parse_option(option)
+            if name in values:
+                raise ConfigError(f"--param {name} is given twice; give each parameter once")
+            values[name] = value
         if endpoint:
             from kg_builder.remote.endpoint import EndpointConfig
-            from kg_builder.remote.sparql import query_endpoint
+            from kg_builder.remote.sparql import select as select_remote
 
             config = EndpointConfig.from_url(
                 endpoint, query_url=endpoint, user=user, password=password, token=token
             )
-            names, rows = query_endpoint(load_query(query_), config)
-            table = Table(tuple(names), tuple(tuple(r) for r in rows))
+            table = select_remote(config, query_, **values)
         else:
             assert store is not None  # one of --store / --endpoint was checked above
-            table = select(store, query_)
+            table = select(store, query_, **values)
         if columns:
             table = table.project([c.strip() for c in columns.split(",") if c.strip()])
     except KgBuilderError as exc:

@@ -66,14 +66,24 @@ def wait_http(url: str, timeout: float = 20.0, proc: subprocess.Popen | None = N
 
 
 class OxigraphServer:
-    """`oxigraph serve` (read-write) on a free loopback port over ``location``."""
+    """`oxigraph serve` (read-write) on a free loopback port over ``location``.
+
+    Its default graph is the server's own (not the union of all graphs) unless
+    ``union_default_graph``; ``read_only`` runs `oxigraph serve-read-only` instead.
+    """
 
     def __init__(
-        self, location: Path, port: int | None = None, *, union_default_graph: bool = False
+        self,
+        location: Path,
+        port: int | None = None,
+        *,
+        union_default_graph: bool = False,
+        read_only: bool = False,
     ):
         self.location = Path(location)
         self.port = port or free_port()
         self.union_default_graph = union_default_graph
+        self.read_only = read_only
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -85,7 +95,7 @@ class OxigraphServer:
         self.proc = subprocess.Popen(
             [
                 oxigraph_binary(),
-                "serve",
+                "serve-read-only" if self.read_only else "serve",
                 "--location",
                 str(self.location),
                 "--bind",

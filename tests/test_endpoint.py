@@ -433,9 +433,10 @@ def test_query_endpoint_should_return_the_rows_of_a_local_query(server, local):
     assert query_endpoint(long_query, config)[1] == query_endpoint(QUERIES[0], config)[1]
 
 
-def test_query_endpoint_should_quote_the_servers_parse_error(server):
-    with pytest.raises(EndpointError) as caught:
+def test_query_endpoint_should_quote_the_servers_parse_error_as_a_query_error(server):
+    with pytest.raises(QueryError) as caught:
         query_endpoint("SELECT ?x WHERE { ?x ?y }", config_for(server.url))
+    assert isinstance(caught.value, EndpointError)  # also what it is for the protocol
     assert caught.value.status == 400 and "rejected the query" in str(caught.value)
     with pytest.raises(QueryError):
         query_endpoint("INSERT DATA { <a:b> <a:c> <a:d> }", config_for(server.url))
