@@ -217,14 +217,16 @@ def auth_proxy(
     user: str | None = None,
     password: str | None = None,
     token: str | None = None,
-    intercept: Callable[[str, str], tuple[int, bytes] | None] | None = None,
+    intercept: Callable[[str, str, bytes], tuple[int, bytes] | None] | None = None,
 ) -> LoopbackServer:
     """A reverse proxy to ``upstream`` that demands HTTP Basic ``user:password`` or the
     Bearer ``token``, and answers 401 otherwise.
 
-    ``intercept(method, path)`` may return ``(status, body)`` to answer instead of
-    forwarding (to simulate server errors).
+    ``intercept(method, path, body)`` may return ``(status, body)`` to answer instead of
+    forwarding (to simulate server errors); it is called for every authorised request,
+    one at a time.
     """
+    lock = threading.Lock()
     target = urllib.parse.urlsplit(upstream)
     accepted = set()
     if user is not None:
@@ -243,7 +245,8 @@ def auth_proxy(
                 )
                 return
             if intercept is not None:
-                canned = intercept(self.command, self.path)
+                with lock:
+                    canned = intercept(self.command, self.path, body)
                 if canned is not None:
                     self._answer(canned[0], canned[1])
                     return
