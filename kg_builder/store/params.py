@@ -22,7 +22,7 @@ in one of two ways, never as text pasted into the query:
   which escapes quotes, backslashes and line breaks.
 
 Both give a parameter the same meaning as long as the query uses it only in its outermost
-group: in its filters and in the filters of its ``OPTIONAL``\ s (which see the outer
+group: in its filters and in the filters of its ``OPTIONAL`` groups (which see the outer
 bindings), never inside a subquery or a nested group, and tests its presence with
 ``COALESCE(?p = ?p, false)``: pyoxigraph's substitution leaves ``BOUND(?p)`` false. The
 shipped queries match a name in an ``OPTIONAL`` and test ``BOUND`` of the match, not in a
