@@ -276,6 +276,17 @@ def test_a_query_that_does_not_parse_is_exit_7_locally_and_remotely(nasty, tmp_p
 # --------------------------------------------------------------------------- push reports
 
 
+def test_push_option_mistakes_name_the_options(tmp_path) -> None:
+    store = tmp_path / "store"
+    build_store(store, {0: 5})
+    url = "http://127.0.0.1:9"  # never reached: the options are checked first
+    single = run("push", "--store", store, "--endpoint", url, "--mode", "single")
+    assert single.exit_code == Exit.USAGE and "--graph" in single.stderr
+    assert "graph=" not in single.stderr
+    method = run("push", "--store", store, "--endpoint", url, "--method", "fast")
+    assert method.exit_code == Exit.USAGE and "--method" in method.stderr
+
+
 def test_a_read_only_dataset_gets_its_own_hint(tmp_path) -> None:
     store = tmp_path / "store"
     build_store(store, {0: 20})
