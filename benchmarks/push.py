@@ -1,13 +1,19 @@
-"""Push throughput: a synthetic store of N articles → a local `oxigraph serve`.
+"""Push throughput against the server's own bulk load: a synthetic store → `oxigraph serve`.
 
 Builds a store of N synthetic article graphs (about 100 triples each, literals with
-quotes, newlines and non-Latin text) with ``store.replace_graphs``, starts a fresh
-read-write ``oxigraph serve`` on a free loopback port (through ``kg_builder.remote.serve``), runs
-``kg_builder.remote.push.push`` in per-article mode (one PUT per article) and prints:
+quotes, newlines and non-Latin text) with ``store.replace_graphs``, then, each time into
+a fresh read-write ``oxigraph serve`` on a free loopback port (through
+``kg_builder.remote.serve``):
 
-* send: seconds until the last graph was accepted, and triples/s of that phase;
-* verify: seconds of the SPARQL count check afterwards;
-* total: seconds and triples/s of the whole ``push`` call.
+* ``server bulk``: the whole store as one N-Quads file, sent by ``POST`` to ``/store`` in one
+  request: Oxigraph's own bulk load, the yardstick (nothing is verified);
+* ``push --method bulk``: kg-builder's bulk push (N-Quads requests of ``--chunk-triples``
+  after a ``DROP`` of the graphs they start), verified graph by graph;
+* ``push --method gsp``: one Graph Store ``PUT`` per article, ``--workers`` at a time,
+  verified graph by graph.
+
+For each it prints seconds and triples/s (the push's whole call: dumping, sending,
+verifying) and the ratio to the server's own bulk load.
 
 Loopback and a local server measure kg-builder's own overhead (dumping graphs, HTTP
 round trips) plus Oxigraph's write speed; a remote triplestore adds network latency per
@@ -17,19 +23,24 @@ Usage::
 
     python benchmarks/push.py                   # 10,000 articles
     python benchmarks/push.py --articles 13     # smoke run
-    python benchmarks/push.py --articles 2000 --mode single --chunk-triples 50000
-    python benchmarks/push.py --articles 2000 --workers 1
+    python benchmarks/push.py --articles 2000 --mode single
+    python benchmarks/push.py --articles 2000 --methods bulk --chunk-triples 20000
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import socket
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+
+import pyoxigraph as ox
 
 from kg_builder.remote.endpoint import EndpointConfig
 from kg_builder.remote.push import PUSH_MODES, push
@@ -81,70 +92,86 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def fresh_server(folder: Path) -> Iterator[str]:
+    """A read-write `oxigraph serve` over a new folder; yields its base URL."""
+    folder.mkdir()
+    port = _free_port()
+    ready = threading.Event()
+    stop = threading.Event()
+    server = threading.Thread(
+        target=run_server,
+        args=(folder, "127.0.0.1", port),
+        kwargs={"read_only": False, "stop": stop, "ready_callback": lambda url: ready.set()},
+    )
+    server.start()
+    try:
+        if not ready.wait(30):
+            raise RuntimeError("oxigraph did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop.set()
+        server.join(timeout=30)
+
+
+def server_bulk(local: Path, url: str) -> float:
+    """Seconds for the server to take the whole store as one N-Quads POST."""
+    store = open_store(local, read_only=True)
+    data = store.dump(None, ox.RdfFormat.N_QUADS)
+    del store
+    request = urllib.request.Request(
+        f"{url}/store", data=data, method="POST", headers={"Content-Type": "application/n-quads"}
+    )
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=3600) as answer:
+        answer.read()
+    return time.perf_counter() - started
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000, help="articles (default 10000)")
     parser.add_argument("--mode", choices=PUSH_MODES, default="per-article")
+    parser.add_argument("--methods", nargs="+", choices=("bulk", "gsp"), default=["bulk", "gsp"])
     parser.add_argument("--chunk-triples", type=int, default=50_000)
-    parser.add_argument("--workers", type=int, default=4, help="parallel requests (default 4)")
+    parser.add_argument("--workers", type=int, default=4, help="parallel requests (gsp)")
     args = parser.parse_args(argv)
 
+    complete = True
     with tempfile.TemporaryDirectory(prefix="kgb-push-") as tmp:
-        local, remote = Path(tmp) / "store", Path(tmp) / "remote"
+        local = Path(tmp) / "store"
         t0 = time.perf_counter()
         triples = build(local, args.articles)
         print(
             f"store: {args.articles} articles, {triples} triples, built in "
             f"{time.perf_counter() - t0:.1f} s"
         )
-
-        remote.mkdir()
-        port = _free_port()
-        ready = threading.Event()
-        stop = threading.Event()
-        server = threading.Thread(
-            target=run_server,
-            args=(remote, "127.0.0.1", port),
-            kwargs={"read_only": False, "stop": stop, "ready_callback": lambda url: ready.set()},
-        )
-        server.start()
-        try:
-            if not ready.wait(30):
-                print("oxigraph did not start", file=sys.stderr)
-                return 1
-            config = EndpointConfig.from_url(
-                f"http://127.0.0.1:{port}", chunk_triples=args.chunk_triples, workers=args.workers
+        with fresh_server(Path(tmp) / "server-own") as url:
+            yardstick = server_bulk(local, url)
+        rate = triples / yardstick
+        print(f"{'server bulk (one N-Quads POST)':34} {yardstick:7.2f} s {rate:10,.0f} triples/s")
+        for method in args.methods:
+            with fresh_server(Path(tmp) / f"server-{method}") as url:
+                config = EndpointConfig.from_url(
+                    url, chunk_triples=args.chunk_triples, workers=args.workers
+                )
+                started = time.perf_counter()
+                report = push(
+                    local,
+                    config,
+                    mode=args.mode,
+                    graph=f"{BASE}graph/all" if args.mode == "single" else None,
+                    method=method,
+                )
+                seconds = time.perf_counter() - started
+            complete = complete and report.complete
+            label = f"push --method {method} ({args.mode})"
+            print(
+                f"{label:34} {seconds:7.2f} s {report.triples / seconds:10,.0f} triples/s  "
+                f"{yardstick / seconds:4.2f}x  {len(report.graphs_pushed)}/"
+                f"{report.graphs_total} graphs, verified={report.verified}"
             )
-            last = [0.0]
-            started = time.perf_counter()
-
-            def progress(done: int, total: int, sent: int) -> None:
-                last[0] = time.perf_counter()
-
-            report = push(
-                local,
-                config,
-                mode=args.mode,
-                graph=f"{BASE}graph/all" if args.mode == "single" else None,
-                progress=progress,
-            )
-            total_s = time.perf_counter() - started
-        finally:
-            stop.set()
-            server.join(timeout=30)
-
-    send_s = last[0] - started
-    print(
-        f"push ({args.mode}, {args.workers} workers): "
-        f"{len(report.graphs_pushed)}/{report.graphs_total} graph(s), {report.triples} "
-        f"triples, verified={report.verified}, complete={report.complete}"
-    )
-    print(f"  send:   {send_s:7.2f} s  {report.triples / send_s:10,.0f} triples/s")
-    if args.mode == "per-article":
-        print(f"          {report.graphs_total / send_s:10,.0f} graphs (PUT requests)/s")
-    print(f"  verify: {total_s - send_s:7.2f} s")
-    print(f"  total:  {total_s:7.2f} s  {report.triples / total_s:10,.0f} triples/s")
-    return 0 if report.complete else 3
+    return 0 if complete else 3
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import functools
 import logging
 import sys
 import time
+from collections.abc import Callable
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
@@ -33,6 +34,7 @@ from kg_builder.read import ReadOptions  # light: no NLP, only the standard libr
 
 if TYPE_CHECKING:
     from kg_builder.pipeline import Failure
+    from kg_builder.remote.push import PushReport
     from kg_builder.store.query import Table
     from kg_builder.view.plots import Picture
     from kg_builder.view.source import Source
@@ -77,11 +79,11 @@ TokenOpt = Annotated[
 
 
 def _fail(exc: KgBuilderError) -> typer.Exit:
-    code = {
+    code = {  # first match wins: a remote query the server cannot parse is a QueryError
         ConfigError: Exit.USAGE,
         StoreError: Exit.STORE,
-        EndpointError: Exit.ENDPOINT,
         QueryError: Exit.QUERY,
+        EndpointError: Exit.ENDPOINT,
         InputError: Exit.NOTHING,
     }
     for cls, value in code.items():
@@ -247,6 +249,17 @@ def query(
     ],
     store: Annotated[Path | None, typer.Option("--store", "-s", help="Embedded store.")] = None,
     endpoint: Annotated[str | None, typer.Option(help="Remote SPARQL query URL instead.")] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            metavar="NAME[:TYPE]=VALUE",
+            help="Bind the query variable ?NAME (repeatable). TYPE: text (default, or the "
+            "type the query declares), date (YYYY-MM-DD), iri, integer. The query's "
+            "header lists its parameters.",
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json.")] = "table",
     user: UserOpt = None,
     password: PasswordOpt = None,
@@ -256,8 +269,14 @@ def query(
         typer.Option(help="Comma-separated columns to show (repeated rows are dropped)."),
     ] = None,
 ) -> None:
-    """Run a SPARQL SELECT query on the store (or a remote endpoint) and print the rows."""
-    from kg_builder.store.query import FORMATS, Table, load_query, select, to_text
+    """Run a SPARQL SELECT query on the store (or a remote endpoint) and print the rows.
+
+    Parameters are bound by the engine (locally) or by a VALUES block of RDF terms
+    (remotely), never pasted into the query's text: kg-builder query demands --param
+    actor=NATO --param since:date=2022-01-01.
+    """
+    from kg_builder.store.params import parse_option
+    from kg_builder.store.query import FORMATS, select, to_text
 
     if fmt not in FORMATS:
         err.print(f"error: --format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -266,18 +285,23 @@ def query(
         err.print("error: give exactly one of --store PATH or --endpoint URL")
         raise typer.Exit(int(Exit.USAGE))
     try:
+        values: dict[str, object] = {}
+        for option in param or []:
+            name, value = parse_option(option)
+            if name in values:
+                raise ConfigError(f"--param {name} is given twice; give each parameter once")
+            values[name] = value
         if endpoint:
             from kg_builder.remote.endpoint import EndpointConfig
-            from kg_builder.remote.sparql import query_endpoint
+            from kg_builder.remote.sparql import select as select_remote
 
             config = EndpointConfig.from_url(
                 endpoint, query_url=endpoint, user=user, password=password, token=token
             )
-            names, rows = query_endpoint(load_query(query_), config)
-            table = Table(tuple(names), tuple(tuple(r) for r in rows))
+            table = select_remote(config, query_, **values)
         else:
             assert store is not None  # one of --store / --endpoint was checked above
-            table = select(store, query_)
+            table = select(store, query_, **values)
         if columns:
             table = table.project([c.strip() for c in columns.split(",") if c.strip()])
     except KgBuilderError as exc:
@@ -439,6 +463,14 @@ def push(
     ],
     mode: Annotated[str, typer.Option(help="per-article, single or default.")] = "per-article",
     graph: Annotated[str | None, typer.Option(help="Target graph IRI for --mode single.")] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            help="bulk (N-Quads to the dataset, many graphs per request), gsp (Graph Store "
+            "Protocol, a request per graph) or auto (bulk where the server is known to "
+            "take N-Quads: Oxigraph, Fuseki, GraphDB)."
+        ),
+    ] = "auto",
     user: UserOpt = None,
     password: PasswordOpt = None,
     token: TokenOpt = None,
@@ -447,35 +479,51 @@ def push(
         typer.Option(help="Graph Store Protocol URL, if the server lays it out differently."),
     ] = None,
     query_url: Annotated[str | None, typer.Option(help="SPARQL query URL (verification).")] = None,
+    update_url: Annotated[
+        str | None, typer.Option(help="SPARQL update URL (bulk: drops replaced graphs).")
+    ] = None,
+    dataset_url: Annotated[
+        str | None, typer.Option(help="URL that takes N-Quads for the whole dataset (bulk).")
+    ] = None,
     chunk_triples: Annotated[int, typer.Option(help="Most triples per request.")] = 50_000,
-    workers: Annotated[int, typer.Option(help="Graphs sent at the same time.")] = 4,
+    workers: Annotated[int, typer.Option(help="Graphs sent at the same time (gsp).")] = 4,
     retries: Annotated[int, typer.Option(help="Retries on connection errors and 5xx.")] = 5,
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 60.0,
     verify: Annotated[
         bool, typer.Option(help="Compare triple counts per graph afterwards.")
     ] = True,
 ) -> None:
-    """Send the store's graphs to a SPARQL 1.1 triplestore (Graph Store HTTP Protocol).
+    """Send the store's graphs to a SPARQL 1.1 triplestore and check that they arrived.
 
-    Each article graph replaces the server's graph of the same name (PUT), so pushing
-    again is safe. Afterwards the triples per graph on the server are counted and
-    compared with the local store.
+    Each graph replaces the server's graph of the same name, so pushing again is safe.
+    Afterwards the triples per graph on the server are counted and compared with the
+    local store. If the push stops, every graph that may be partial is named.
     """
     from kg_builder.errors import PushError
     from kg_builder.remote.endpoint import EndpointConfig
-    from kg_builder.remote.push import PUSH_MODES, PushMode
+    from kg_builder.remote.push import PUSH_METHODS, PUSH_MODES, PushMethod, PushMode
     from kg_builder.remote.push import push as run_push
 
     if mode not in PUSH_MODES:
         err.print(f"error: --mode must be per-article, single or default, not {mode!r}")
         raise typer.Exit(int(Exit.USAGE))
-    push_mode = cast(PushMode, mode)
+    if mode == "single" and not graph:
+        err.print("error: --mode single needs --graph IRI, the named graph to push into")
+        raise typer.Exit(int(Exit.USAGE))
+    if mode != "single" and graph:
+        err.print(f"error: --graph is only used with --mode single, not with --mode {mode}")
+        raise typer.Exit(int(Exit.USAGE))
+    if method not in PUSH_METHODS:
+        err.print(f"error: --method must be {', '.join(PUSH_METHODS)}, not {method!r}")
+        raise typer.Exit(int(Exit.USAGE))
     bar = _progress("pushing", "graphs") if err.is_terminal else None
     try:
         config = EndpointConfig.from_url(
             endpoint,
             gsp_url=gsp_url,
             query_url=query_url,
+            update_url=update_url,
+            dataset_url=dataset_url,
             user=user,
             password=password,
             token=token,
@@ -484,45 +532,64 @@ def push(
             retries=retries,
             timeout=timeout,
         )
+
+        def run(progress: Callable[[int, int, int], None] | None = None) -> PushReport:
+            return run_push(
+                store,
+                config,
+                mode=cast(PushMode, mode),
+                graph=graph,
+                verify=verify,
+                method=cast(PushMethod, method),
+                progress=progress,
+            )
+
         if bar:
             with bar:
                 task = bar.add_task("push", total=None, failed=0, rate=0.0)
-                report = run_push(
-                    store,
-                    config,
-                    mode=push_mode,
-                    graph=graph,
-                    verify=verify,
-                    progress=lambda done, total, _t: bar.update(task, completed=done, total=total),
-                )
+                report = run(lambda done, total, _t: bar.update(task, completed=done, total=total))
         else:
-            report = run_push(store, config, mode=push_mode, graph=graph, verify=verify)
+            report = run()
     except PushError as exc:
         if exc.report is not None:
-            err.print(
-                f"{len(exc.report.graphs_pushed)} graph(s) completely pushed before the "
-                f"push stopped; {exc.report.graphs_not_sent} not sent",
-                soft_wrap=True,
-            )
+            _print_push_problems(exc.report)
+            _print_push_counts(exc.report, stopped=True)
         raise _fail(exc) from None
     except KgBuilderError as exc:
         raise _fail(exc) from None
-    for iri, why in sorted(report.graphs_failed.items()):
-        err.print(f"[red]failed:[/] {iri}: {why}", soft_wrap=True)
-    for iri, (local, remote) in sorted(report.mismatches.items()):
-        err.print(
-            f"[red]differs:[/] {iri}: {local} triples here, {remote} on the server", soft_wrap=True
-        )
-    err.print(
-        f"{len(report.graphs_pushed)} of {report.graphs_total} graph(s) pushed to "
-        f"{report.endpoint}; {report.triples} triples in {report.seconds:.1f} s "
-        f"({report.triples_per_second:.0f} triples/s)" + ("; verified" if report.verified else "")
-    )
+    _print_push_problems(report)
+    _print_push_counts(report, stopped=False)
     if report.verify_error:
         err.print(f"[red]error:[/] verification failed: {report.verify_error}", soft_wrap=True)
         raise typer.Exit(int(Exit.ENDPOINT))
     if report.graphs_failed or report.mismatches:
         raise typer.Exit(int(Exit.PARTIAL))
+
+
+def _print_push_problems(report: PushReport) -> None:
+    """Every graph that is not (completely) on the server, with the reason."""
+    for iri, why in sorted(report.graphs_failed.items()):
+        if iri in report.mismatches:
+            local, remote = report.mismatches[iri]
+            err.print(
+                f"[red]differs:[/] {escape(iri)}: {local} triples here, {remote} on the server",
+                soft_wrap=True,
+            )
+        else:
+            err.print(f"[red]failed or partial:[/] {escape(iri)}: {escape(why)}", soft_wrap=True)
+
+
+def _print_push_counts(report: PushReport, *, stopped: bool) -> None:
+    """One line whose counts add up to the total."""
+    parts = [f"{len(report.graphs_pushed)} of {report.graphs_total} graph(s) pushed"]
+    if report.graphs_failed:
+        parts.append(f"{len(report.graphs_failed)} failed or may be partial (named above)")
+    if report.graphs_not_sent:
+        parts.append(f"{report.graphs_not_sent} not sent (untouched on the server)")
+    rate = f"{report.triples} triples in {report.seconds:.1f} s"
+    rate += f" ({report.triples_per_second:.0f} triples/s, {report.method})"
+    tail = "; the push stopped" if stopped else ("; verified" if report.verified else "")
+    err.print(f"{', '.join(parts)} to {report.endpoint}; {rate}{tail}", soft_wrap=True)
 
 
 @app.command()

@@ -38,6 +38,10 @@ class StoreError(KgBuilderError):
     """The embedded store cannot be opened, read or written."""
 
 
+class ParameterError(ConfigError):
+    """A query parameter is unknown, missing, or not of its type (a usage error)."""
+
+
 class QueryError(KgBuilderError):
     """A SPARQL query cannot be found, parsed or evaluated."""
 
@@ -52,6 +56,11 @@ class EndpointError(KgBuilderError):
     def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
         self.status = status
+
+
+class RemoteQueryError(QueryError, EndpointError):
+    """A remote endpoint refused a query as malformed (HTTP 400): a query error, as it
+    would be locally, that also carries the HTTP ``status``."""
 
 
 class PushError(EndpointError):

@@ -66,14 +66,24 @@ def wait_http(url: str, timeout: float = 20.0, proc: subprocess.Popen | None = N
 
 
 class OxigraphServer:
-    """`oxigraph serve` (read-write) on a free loopback port over ``location``."""
+    """`oxigraph serve` (read-write) on a free loopback port over ``location``.
+
+    Its default graph is the server's own (not the union of all graphs) unless
+    ``union_default_graph``; ``read_only`` runs `oxigraph serve-read-only` instead.
+    """
 
     def __init__(
-        self, location: Path, port: int | None = None, *, union_default_graph: bool = False
+        self,
+        location: Path,
+        port: int | None = None,
+        *,
+        union_default_graph: bool = False,
+        read_only: bool = False,
     ):
         self.location = Path(location)
         self.port = port or free_port()
         self.union_default_graph = union_default_graph
+        self.read_only = read_only
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -85,7 +95,7 @@ class OxigraphServer:
         self.proc = subprocess.Popen(
             [
                 oxigraph_binary(),
-                "serve",
+                "serve-read-only" if self.read_only else "serve",
                 "--location",
                 str(self.location),
                 "--bind",
@@ -207,14 +217,16 @@ def auth_proxy(
     user: str | None = None,
     password: str | None = None,
     token: str | None = None,
-    intercept: Callable[[str, str], tuple[int, bytes] | None] | None = None,
+    intercept: Callable[[str, str, bytes], tuple[int, bytes] | None] | None = None,
 ) -> LoopbackServer:
     """A reverse proxy to ``upstream`` that demands HTTP Basic ``user:password`` or the
     Bearer ``token``, and answers 401 otherwise.
 
-    ``intercept(method, path)`` may return ``(status, body)`` to answer instead of
-    forwarding (to simulate server errors).
+    ``intercept(method, path, body)`` may return ``(status, body)`` to answer instead of
+    forwarding (to simulate server errors); it is called for every authorised request,
+    one at a time.
     """
+    lock = threading.Lock()
     target = urllib.parse.urlsplit(upstream)
     accepted = set()
     if user is not None:
@@ -233,7 +245,8 @@ def auth_proxy(
                 )
                 return
             if intercept is not None:
-                canned = intercept(self.command, self.path)
+                with lock:
+                    canned = intercept(self.command, self.path, body)
                 if canned is not None:
                     self._answer(canned[0], canned[1])
                     return

@@ -243,5 +243,7 @@ def test_history_queries_answer(story: Path) -> None:
     }
     agreements = select(story, "agreement-history")
     assert len(agreements.rows) == 3
-    profile = select(story, "actor-profile")  # about NATO: nothing here
-    assert profile.rows == ()
+    assert select(story, "actor-profile", actor="NATO").rows == ()  # not in this story
+    profile = select(story, "actor-profile", actor="kenya")  # by name, in any case
+    assert profile.rows and {r[0] for r in profile.rows} == {"Kenya"}
+    assert set(profile.rows) <= set(select(story, "actor-profile").rows)  # every actor's

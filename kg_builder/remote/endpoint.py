@@ -55,6 +55,11 @@ class EndpointConfig:
         backoff_cap: Longest wait between two attempts.
         chunk_triples: Most triples per request; bigger graphs are split.
         workers: Graphs sent at the same time (one connection each) in per-article mode.
+        layout: The server the URLs were derived for (``oxigraph``, ``fuseki``,
+            ``graphdb``; guessed from the URL unless given), or None.
+        dataset_url: Where the whole dataset takes N-Quads by POST (Oxigraph ``/store``,
+            Fuseki ``/DATASET``, GraphDB ``…/statements``), for the bulk push; None when
+            unknown (not derived when the Graph Store URL is given explicitly).
     """
 
     gsp_url: str
@@ -69,9 +74,11 @@ class EndpointConfig:
     backoff_cap: float = 30.0
     chunk_triples: int = 50_000
     workers: int = 4
+    layout: str | None = None
+    dataset_url: str | None = None
 
     def __post_init__(self) -> None:
-        for name in ("gsp_url", "query_url", "update_url"):
+        for name in ("gsp_url", "query_url", "update_url", "dataset_url"):
             url = getattr(self, name)
             if url is None:
                 continue
@@ -99,6 +106,8 @@ class EndpointConfig:
             raise ConfigError(f"workers must be at least 1, not {self.workers}")
         if self.chunk_triples < 1:
             raise ConfigError(f"chunk_triples must be at least 1, not {self.chunk_triples}")
+        if self.layout is not None and self.layout not in LAYOUTS:
+            raise ConfigError(f"unknown endpoint layout {self.layout!r}")
 
     @classmethod
     def from_url(
@@ -108,6 +117,7 @@ class EndpointConfig:
         gsp_url: str | None = None,
         query_url: str | None = None,
         update_url: str | None = None,
+        dataset_url: str | None = None,
         user: str | None = None,
         password: str | None = None,
         token: str | None = None,
@@ -122,20 +132,22 @@ class EndpointConfig:
         """Derive the three URLs from one base URL of a known server.
 
         ============  ==================================  ===============================
-        layout        base URL                            query / update / GSP
+        layout        base URL                            query / update / GSP / dataset
         ============  ==================================  ===============================
-        oxigraph      ``http://host:7878``                ``/query``, ``/update``, ``/store``
+        oxigraph      ``http://host:7878``                ``/query``, ``/update``,
+                                                          ``/store``, ``/store``
         fuseki        ``http://host:3030/ds``             ``/ds/query``, ``/ds/update``,
-                                                          ``/ds/data``
+                                                          ``/ds/data``, ``/ds``
         graphdb       ``http://host:7200/repositories/r`` the URL, ``…/statements``,
-                                                          ``…/rdf-graphs/service``
+                                                          ``…/rdf-graphs/service``,
+                                                          ``…/statements``
         ============  ==================================  ===============================
 
         The layout is guessed from the path (none → Oxigraph, ``/repositories/NAME`` →
         GraphDB/RDF4J, anything else → Fuseki dataset) unless ``layout`` is given. A URL
         that already ends in a service (``/query``, ``/sparql``, ``/update``, ``/store``,
         ``/data``) is reduced to its base first. Explicit ``gsp_url``/``query_url``/
-        ``update_url`` win over the derived ones.
+        ``update_url``/``dataset_url`` win over the derived ones.
 
         Credentials come from the arguments, else from ``user:password@`` in the URL, else
         from the environment variables ``KG_BUILDER_ENDPOINT_USER``,
@@ -180,6 +192,7 @@ class EndpointConfig:
                 base + path,
                 base + path + "/statements",
                 base + path + "/rdf-graphs/service",
+                base + path + "/statements",
             )
         else:
             path = _strip_service(path)
@@ -188,7 +201,12 @@ class EndpointConfig:
                     f"a Fuseki URL names the dataset: http://host:3030/DATASET, not {url!r}"
                 )
             gsp = "/data" if layout == "fuseki" else "/store"
-            derived = (base + path + "/query", base + path + "/update", base + path + gsp)
+            derived = (
+                base + path + "/query",
+                base + path + "/update",
+                base + path + gsp,
+                base + path + ("" if layout == "fuseki" else "/store"),
+            )
 
         if token is None:
             if user is None and password is None and url_user is None:
@@ -200,6 +218,7 @@ class EndpointConfig:
             gsp_url=gsp_url or derived[2],
             query_url=query_url or derived[0],
             update_url=update_url or derived[1],
+            dataset_url=dataset_url or (None if gsp_url else derived[3]),
             user=user,
             password=password,
             token=token,
@@ -209,6 +228,7 @@ class EndpointConfig:
             backoff_cap=backoff_cap,
             chunk_triples=chunk_triples,
             workers=workers,
+            layout=layout,
         )
 
     @property

@@ -1,16 +1,28 @@
-"""The SPARQL 1.1 Graph Store HTTP Protocol client: PUT and POST of N-Triples bodies."""
+"""Writing to a triplestore: Graph Store Protocol PUT/POST, N-Quads POSTs, SPARQL updates.
+
+* :class:`GraphStore` — the SPARQL 1.1 Graph Store HTTP Protocol: ``PUT`` (replace) and
+  ``POST`` (append) of N-Triples bodies to ``?graph=IRI`` or ``?default``.
+* :class:`DatasetLoader` — the bulk way in: N-Quads bodies ``POST``\\ ed to the whole
+  dataset (Oxigraph ``/store``, Fuseki ``/DATASET``, RDF4J/GraphDB ``…/statements``),
+  and ``DROP`` updates (SPARQL 1.1 Update) to clear the graphs they replace.
+
+Both keep one HTTP connection alive, retry connection errors and HTTP 429/5xx with
+backoff, and turn a refusal into a clear error (:func:`~kg_builder.remote.http.status_error`).
+"""
 
 from __future__ import annotations
 
 import http.client
-import urllib.error
 import urllib.parse
-import urllib.request
+from collections.abc import Iterable
+
+import pyoxigraph as ox
 
 from kg_builder.remote.endpoint import EndpointConfig
 from kg_builder.remote.http import (
     AGENT,
     GRAPH_STATUSES,
+    NQUADS,
     NTRIPLES,
     RETRY_STATUSES,
     GraphRejected,
@@ -22,13 +34,16 @@ from kg_builder.remote.http import (
     with_retries,
 )
 
+_FORM = "application/x-www-form-urlencoded"
 
-class GraphStore:
-    """A keep-alive HTTP connection to a Graph Store Protocol service."""
 
-    def __init__(self, config: EndpointConfig):
+class Channel:
+    """A keep-alive HTTP connection to the server of ``url``, one request at a time."""
+
+    def __init__(self, config: EndpointConfig, url: str):
         self.config = config
-        parts = urllib.parse.urlsplit(config.gsp_url)
+        self.url = url
+        parts = urllib.parse.urlsplit(url)
         self._https = parts.scheme == "https"
         self._host = parts.hostname or ""
         self._port = parts.port
@@ -36,14 +51,12 @@ class GraphStore:
         self._query = parts.query
         self._conn: http.client.HTTPConnection | None = None
         self._used = False
-        self._headers = {"Content-Type": NTRIPLES, "User-Agent": AGENT}
-        if config.auth_header:
-            self._headers["Authorization"] = config.auth_header
+        self._auth = {"Authorization": config.auth_header} if config.auth_header else {}
 
-    def target(self, graph: str | None) -> str:
-        """The request path for ``graph`` (None: the default graph)."""
-        param = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
-        return self._path + "?" + (self._query + "&" if self._query else "") + param
+    def path(self, param: str = "") -> str:
+        """The request path of ``url`` with ``param`` added to its query string."""
+        query = "&".join(p for p in (self._query, param) if p)
+        return self._path + ("?" + query if query else "")
 
     def close(self) -> None:
         """Close the connection to the server."""
@@ -52,7 +65,8 @@ class GraphStore:
             self._conn = None
             self._used = False
 
-    def _connection(self) -> http.client.HTTPConnection:
+    def connection(self) -> http.client.HTTPConnection:
+        """The open connection (opened on first use)."""
         if self._conn is None:
             cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
             self._conn = cls(self._host, self._port, timeout=self.config.timeout)
@@ -60,12 +74,12 @@ class GraphStore:
         return self._conn
 
     def _once(
-        self, method: str, path: str, body: bytes
+        self, method: str, path: str, body: bytes, headers: dict[str, str]
     ) -> tuple[int, str, bytes, http.client.HTTPMessage]:
-        conn = self._connection()
+        conn = self.connection()
         reused = self._used
         try:
-            conn.request(method, path, body=body, headers=self._headers)
+            conn.request(method, path, body=body, headers=headers)
             resp = conn.getresponse()
             data = resp.read()
         except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
@@ -73,8 +87,8 @@ class GraphStore:
             if not reused:
                 raise
             # An idle keep-alive connection the server closed: one fresh try, not counted.
-            conn = self._connection()
-            conn.request(method, path, body=body, headers=self._headers)
+            conn = self.connection()
+            conn.request(method, path, body=body, headers=headers)
             resp = conn.getresponse()
             data = resp.read()
         self._used = True
@@ -82,33 +96,36 @@ class GraphStore:
             self.close()
         return resp.status, resp.reason, data, resp.headers
 
-    def send(self, method: str, graph: str | None, body: bytes) -> None:
-        """Send one request, with retries.
+    def request(
+        self, method: str, param: str, body: bytes, content_type: str, *, service: str
+    ) -> None:
+        """Send one request, with retries; return when the server accepted it (2xx).
 
         Raises:
-            GraphRejected: the server refused this graph's data (400, 409, 413, 422).
+            GraphRejected: the server refused the data (400, 409, 413, 422).
             EndpointError: unreachable after the retries, or any other refusal.
         """
-        path = self.target(graph)
-        url = self.config.gsp_url
+        path = self.path(param)
+        headers = {"Content-Type": content_type, "User-Agent": AGENT, **self._auth}
 
         def attempt() -> tuple[int, str, bytes, http.client.HTTPMessage]:
             try:
-                status, reason, data, headers = self._once(method, path, body)
+                status, reason, data, answer = self._once(method, path, body, headers)
             except (OSError, http.client.HTTPException) as exc:
                 self.close()
                 raise Retryable(
-                    f"no answer from {url} to {method} ({describe_os_error(exc)})"
+                    f"no answer from {self.url} to {method} ({describe_os_error(exc)})"
                 ) from None
             if status in RETRY_STATUSES:
                 raise Retryable(
-                    f"{url} answered HTTP {status} {reason} to {method}: {server_message(data)}",
+                    f"{self.url} answered HTTP {status} {reason} to {method}: "
+                    f"{server_message(data)}",
                     status,
-                    retry_after(headers.get("Retry-After")),
+                    retry_after(answer.get("Retry-After")),
                 )
-            return status, reason, data, headers
+            return status, reason, data, answer
 
-        status, reason, data, headers = with_retries(self.config, attempt)
+        status, reason, data, answer = with_retries(self.config, attempt)
         if 200 <= status < 300:
             return
         if status in GRAPH_STATUSES:
@@ -121,11 +138,83 @@ class GraphStore:
             )
         raise status_error(
             self.config,
-            url,
+            self.url,
             method,
             status,
             reason,
             data,
-            service="gsp",
-            location=headers.get("Location"),
+            service=service,
+            location=answer.get("Location"),
         )
+
+
+class GraphStore(Channel):
+    """A Graph Store Protocol service (``config.gsp_url``)."""
+
+    def __init__(self, config: EndpointConfig):
+        super().__init__(config, config.gsp_url)
+
+    def target(self, graph: str | None) -> str:
+        """The request path for ``graph`` (None: the default graph)."""
+        param = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
+        return self.path(param)
+
+    def send(self, method: str, graph: str | None, body: bytes) -> None:
+        """``PUT`` (replace) or ``POST`` (append) N-Triples to ``graph`` (None: default).
+
+        Raises:
+            GraphRejected: the server refused this graph's data (400, 409, 413, 422).
+            EndpointError: unreachable after the retries, or any other refusal.
+        """
+        param = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
+        self.request(method, param, body, NTRIPLES, service="gsp")
+
+
+class DatasetLoader:
+    """N-Quads into the whole dataset (``config.dataset_url``), and SPARQL ``DROP`` updates."""
+
+    def __init__(self, config: EndpointConfig):
+        if not config.dataset_url or not config.update_url:
+            raise ValueError("a bulk push needs the dataset URL and the update URL")
+        self.dataset = Channel(config, config.dataset_url)
+        self.update_service = Channel(config, config.update_url)
+
+    def load(self, nquads: bytes) -> None:
+        """``POST`` N-Quads to the dataset: every quad lands in the graph it names.
+
+        Raises:
+            GraphRejected: the server refused the data (400, 409, 413, 422).
+            EndpointError: unreachable after the retries, or any other refusal.
+        """
+        self.dataset.request("POST", "", nquads, NQUADS, service="bulk")
+
+    def drop(self, graphs: Iterable[str | None]) -> None:
+        """Empty the named graphs (None: the default graph) in one SPARQL update.
+
+        Raises:
+            EndpointError: unreachable, or the update was refused.
+        """
+        operations = [
+            "DROP SILENT DEFAULT" if g is None else f"DROP SILENT GRAPH {ox.NamedNode(g)}"
+            for g in graphs
+        ]
+        if not operations:
+            return
+        form = urllib.parse.urlencode({"update": " ;\n".join(operations)}).encode("ascii")
+        try:
+            self.update_service.request("POST", "", form, _FORM, service="update")
+        except GraphRejected as exc:  # an update the server cannot parse: not the data's fault
+            raise status_error(
+                self.dataset.config,
+                self.update_service.url,
+                "POST",
+                exc.status,
+                "",
+                str(exc).encode(),
+                service="update",
+            ) from None
+
+    def close(self) -> None:
+        """Close both connections."""
+        self.dataset.close()
+        self.update_service.close()

@@ -16,13 +16,14 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from kg_builder import __version__
-from kg_builder.errors import EndpointError
+from kg_builder.errors import EndpointError, RemoteQueryError
 from kg_builder.remote.endpoint import ENV_PASSWORD, ENV_TOKEN, ENV_USER, EndpointConfig
 
 AGENT = f"kg-builder/{__version__}"
 
 
 NTRIPLES = "application/n-triples"
+NQUADS = "application/n-quads"
 
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -85,6 +86,25 @@ def server_message(body: bytes) -> str:
     return text or "(no message)"
 
 
+#: Services that write: a refusal there may mean a read-only dataset.
+WRITE_SERVICES = frozenset({"gsp", "bulk", "update"})
+
+#: What each service is called in a message.
+SERVICE_NAMES = {
+    "gsp": "SPARQL Graph Store",
+    "bulk": "dataset (N-Quads)",
+    "update": "SPARQL update",
+    "query": "SPARQL query",
+}
+
+READ_ONLY_HINT = (
+    "the server answers queries but does not let this client write: the dataset is "
+    "read-only (Oxigraph: `oxigraph serve`, not `serve-read-only`; Fuseki: a dataset with "
+    "update and Graph Store write services, e.g. `fuseki-server --update`; GraphDB: a "
+    "writable repository) or the user has no write permission"
+)
+
+
 def status_error(
     config: EndpointConfig,
     url: str,
@@ -96,10 +116,22 @@ def status_error(
     service: str,
     location: str | None = None,
 ) -> EndpointError:
-    """A clear error for an HTTP refusal of ``method url``."""
+    """A clear error for an HTTP refusal of ``method url``.
+
+    ``service`` is ``query``, ``gsp``, ``bulk`` or ``update``. A query the server calls
+    malformed (400) becomes a :class:`~kg_builder.errors.RemoteQueryError`; a write
+    refused with 403, or with 405 or a "read-only" message, gets the read-only hint.
+    """
     said = server_message(body)
     head = f"{url} answered HTTP {status} {reason}".rstrip()
-    if status in (401, 403):
+    writes = service in WRITE_SERVICES
+    if status == 400 and service == "query":
+        return RemoteQueryError(
+            config.redact(f"the endpoint rejected the query ({head}): {said}"), status
+        )
+    if writes and (status == 403 or "read-only" in said.lower() or "readonly" in said.lower()):
+        message = f"{head} to {method}: {READ_ONLY_HINT}; the server said: {said}"
+    elif status in (401, 403):
         if config.auth_header is None:
             hint = (
                 f"it needs credentials: give a user and password or a token "
@@ -108,17 +140,18 @@ def status_error(
         else:
             hint = "the credentials were refused (check the user, password or token)"
         message = f"{head} to {method}: {hint}; the server said: {said}"
-    elif status in (404, 405, 501) or (status == 400 and service == "query"):
-        if status == 400:
-            message = f"the endpoint rejected the query ({head}): {said}"
-        else:
-            kind = "SPARQL Graph Store" if service == "gsp" else "SPARQL query"
-            message = f"{head} to {method}: is this a {kind} endpoint? The server said: {said}"
-    elif status in (406, 415):
+    elif status == 405 and writes:
         message = (
-            f"{head} to {method}: the server does not accept "
-            f"{NTRIPLES if service == 'gsp' else 'SPARQL JSON results'}; the server "
-            f"said: {said}"
+            f"{head} to {method}: the server does not take {method} here: this is not its "
+            f"{SERVICE_NAMES[service]} service, or {READ_ONLY_HINT}; the server said: {said}"
+        )
+    elif status in (404, 405, 501):
+        kind = SERVICE_NAMES.get(service, "SPARQL")
+        message = f"{head} to {method}: is this a {kind} endpoint? The server said: {said}"
+    elif status in (406, 415):
+        accepted = {"gsp": NTRIPLES, "bulk": NQUADS}.get(service, "SPARQL JSON results")
+        message = (
+            f"{head} to {method}: the server does not accept {accepted}; the server said: {said}"
         )
     elif 300 <= status < 400:
         where = f" ({location})" if location else ""

@@ -1,4 +1,11 @@
-"""SELECT and ASK queries against a remote SPARQL endpoint (SPARQL 1.1 Protocol)."""
+"""SELECT and ASK queries against a remote SPARQL endpoint (SPARQL 1.1 Protocol).
+
+:func:`query_endpoint` runs a query in the dataset where kg-builder's graphs are
+(:func:`resolve_dataset`, see :mod:`~kg_builder.remote.dataset`), with parameters bound
+by a ``VALUES`` block of RDF terms (:mod:`~kg_builder.store.params`); :func:`select`
+does the same for a shipped query or a ``.rq`` file, like the local
+:func:`kg_builder.store.query.select`.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,20 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 from typing import Any
 
 from SPARQLWrapper import GET, JSON, POST, URLENCODED, SPARQLWrapper
 
 from kg_builder.errors import EndpointError, QueryError
+from kg_builder.remote.dataset import (
+    LIST_GRAPHS,
+    PROBE,
+    SERVER_DEFAULT,
+    UNION_SWITCHES,
+    Dataset,
+    graphs,
+)
 from kg_builder.remote.endpoint import EndpointConfig
 from kg_builder.remote.http import (
     AGENT,
@@ -23,6 +39,8 @@ from kg_builder.remote.http import (
     status_error,
     with_retries,
 )
+from kg_builder.store.params import Term, with_values
+from kg_builder.store.query import Table, load
 
 #: Longer queries go by POST (URLs of a few kB are refused by some servers).
 _MAX_GET_QUERY = 1800
@@ -36,22 +54,32 @@ class _Wrapper(SPARQLWrapper):
         return urllib.request.urlopen(request, timeout=self.timeout), self.returnFormat
 
 
-def sparql_json(config: EndpointConfig, sparql: str) -> dict[str, Any]:
+def sparql_json(
+    config: EndpointConfig, sparql: str, *, params: tuple[tuple[str, str], ...] = ()
+) -> dict[str, Any]:
     """Run a query on ``config.query_url``; the parsed SPARQL JSON results.
 
+    Args:
+        config: The endpoint.
+        sparql: The query, sent as it is.
+        params: More request parameters, such as the protocol's ``default-graph-uri``.
+
     Raises:
+        RemoteQueryError: the server refused the query as malformed (HTTP 400).
         EndpointError: unreachable, refused, or the answer is not SPARQL JSON results.
     """
     url = config.query_url
     wrapper = _Wrapper(url, agent=AGENT)
     wrapper.setQuery(sparql)
+    for name, value in params:
+        wrapper.addParameter(name, value)
     # SPARQLWrapper guesses the query form from keywords and takes some SELECT queries
     # (e.g. with a variable named ?conditional) for updates; we only send queries.
     wrapper.queryType = "ASK" if _query_form(sparql) == "AskQuery" else "SELECT"
     wrapper.setReturnFormat(JSON)
     wrapper.setOnlyConneg(True)  # the Accept header only: no format=json parameter
     wrapper.setTimeout(config.timeout)  # type: ignore[arg-type]
-    if len(urllib.parse.quote(sparql)) > _MAX_GET_QUERY:
+    if len(urllib.parse.quote(sparql)) + len(urllib.parse.urlencode(params)) > _MAX_GET_QUERY:
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
     else:
@@ -107,12 +135,26 @@ def result_rows(data: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     return columns, rows
 
 
-def query_endpoint(sparql: str, config: EndpointConfig) -> tuple[list[str], list[list[str]]]:
+def query_endpoint(
+    sparql: str,
+    config: EndpointConfig,
+    *,
+    bindings: Mapping[str, Term] | None = None,
+    dataset: Dataset | None = None,
+) -> tuple[list[str], list[list[str]]]:
     """Run a SELECT (or ASK) query on a remote SPARQL endpoint.
 
     Values come back as plain strings, like the local ``query``: IRIs and literal values
     without quotes, datatypes or language tags, ``''`` when unbound. An ASK query gives one
     column ``boolean`` holding ``true`` or ``false``.
+
+    Args:
+        sparql: The query.
+        config: The endpoint.
+        bindings: Variable name → RDF term: sent as a ``VALUES`` block that opens the
+            query's ``WHERE`` clause, each term written by the RDF library.
+        dataset: The graphs to read; by default those that hold kg-builder's data
+            (:func:`resolve_dataset`: one or two ``ASK`` requests first).
 
     Example:
         >>> cols, rows = query_endpoint("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1",
@@ -120,16 +162,79 @@ def query_endpoint(sparql: str, config: EndpointConfig) -> tuple[list[str], list
         ...                                                          # doctest: +SKIP
 
     Raises:
-        QueryError: the query is an update, CONSTRUCT or DESCRIBE.
-        EndpointError: unreachable, the credentials or the query were refused (``status``
-            400 for a query the server cannot parse), or not a SPARQL endpoint.
+        QueryError: the query is an update, CONSTRUCT or DESCRIBE;
+            :class:`~kg_builder.errors.RemoteQueryError` when the server cannot parse it.
+        EndpointError: unreachable, the credentials were refused, or not a SPARQL endpoint.
     """
     form = _query_form(sparql)
     if form == "update":
         raise QueryError("this is a SPARQL update; only SELECT and ASK queries are sent")
     if form in ("ConstructQuery", "DescribeQuery"):
         raise QueryError("only SELECT (and ASK) queries can be shown as a table")
-    return result_rows(sparql_json(config, sparql))
+    if bindings:
+        sparql = with_values(sparql, bindings)
+    if dataset is None:
+        dataset = resolve_dataset(config)
+    return result_rows(sparql_json(config, sparql, params=dataset.params))
+
+
+def select(config: EndpointConfig, query: str, /, **params: object) -> Table:
+    """Run a shipped query (by name) or a ``.rq`` file on a remote endpoint.
+
+    The remote twin of :func:`kg_builder.store.query.select`: the same parameters, the
+    same rows, the same columns (the declared parameters left out).
+
+    Example:
+        >>> select(EndpointConfig.from_url("http://localhost:7878"), "demands",
+        ...        actor="NATO").columns[:2]                       # doctest: +SKIP
+        ('article_id', 'demand')
+
+    Raises:
+        QueryError: the query is missing or does not parse.
+        ParameterError: an unknown, missing or ill-typed parameter.
+        EndpointError: unreachable, refused, or not a SPARQL endpoint.
+    """
+    spec = load(query)
+    columns, rows = query_endpoint(spec.text, config, bindings=spec.bind(params))
+    return Table(tuple(columns), tuple(tuple(r) for r in rows)).without(spec.hidden)
+
+
+def holds_our_data(config: EndpointConfig, dataset: Dataset) -> bool:
+    """Whether ``dataset`` on the server holds articles and the ontology
+    (:data:`~kg_builder.remote.dataset.PROBE`).
+
+    Raises:
+        EndpointError: unreachable, refused, or not a SPARQL endpoint.
+    """
+    return bool(sparql_json(config, PROBE, params=dataset.params).get("boolean"))
+
+
+def resolve_dataset(config: EndpointConfig) -> Dataset:
+    """The dataset in which the shipped queries see all of kg-builder's graphs.
+
+    One ``ASK`` when the server's default graph holds them; one more per union switch
+    tried (the server's own first); the named graphs listed as ``default-graph-uri``s as
+    the last resort. When nothing of ours is on the server: its default graph (the
+    queries then find no rows). See :mod:`~kg_builder.remote.dataset`.
+
+    Raises:
+        EndpointError: unreachable, refused, or not a SPARQL endpoint.
+    """
+    if holds_our_data(config, SERVER_DEFAULT):
+        return SERVER_DEFAULT
+    for layout in sorted(UNION_SWITCHES, key=lambda name: name != config.layout):
+        switch = UNION_SWITCHES[layout]
+        try:
+            if holds_our_data(config, switch):
+                return switch
+        except EndpointError as exc:
+            if exc.status != 400:  # 400: a server that refuses another server's switch
+                raise
+    _, rows = result_rows(sparql_json(config, LIST_GRAPHS))
+    named = graphs(row[0] for row in rows if row and row[0])
+    if named.params and holds_our_data(config, named):
+        return named
+    return SERVER_DEFAULT
 
 
 def _query_form(sparql: str) -> str:

@@ -17,7 +17,7 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,19 +188,33 @@ def graph_counts(store: ox.Store) -> dict[str, int]:
 
 
 def run_query(
-    store: ox.Store, sparql: str, *, union_default_graph: bool = False
+    store: ox.Store,
+    sparql: str,
+    *,
+    union_default_graph: bool = False,
+    substitutions: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Evaluate a SPARQL query; returns pyoxigraph's result object.
 
+    ``substitutions`` bind variables of the ``SELECT`` clause to terms before evaluation
+    (pyoxigraph's own mechanism, SEP-0007).
+
     Raises:
-        QueryError: the query does not parse or fails.
+        QueryError: the query does not parse or fails, or a substituted variable is not
+            in its ``SELECT`` clause.
     """
     try:
-        return store.query(sparql, use_default_graph_as_union=union_default_graph)
+        return store.query(
+            sparql,
+            use_default_graph_as_union=union_default_graph,
+            substitutions=dict(substitutions) if substitutions else None,
+        )
     except SyntaxError as exc:
         raise QueryError(f"the query does not parse: {exc}") from exc
     except OSError as exc:
         raise QueryError(f"the query failed: {exc}") from exc
+    except RuntimeError as exc:  # e.g. a substituted variable that is not projected
+        raise QueryError(f"the query cannot be run: {exc}") from exc
 
 
 def dump_graph_ntriples(store: ox.Store, graph: str) -> bytes:
