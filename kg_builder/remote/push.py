@@ -29,7 +29,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,6 +50,7 @@ from kg_builder.remote.http import (
 )
 from kg_builder.remote.sparql import result_rows, sparql_json
 from kg_builder.store import graph_counts, open_store
+from kg_builder.store.shards import read_shards, shard_data
 
 PushMode = Literal["per-article", "single", "default"]
 PUSH_MODES: tuple[str, ...] = ("per-article", "single", "default")
@@ -208,6 +209,17 @@ def push(
         raise PushError(str(exc), exc.status, report([], {}, False)) from None
 
     outcomes = _send_all(store, config, targets, tally)
+    return _conclude(outcomes, targets, config, verify, report)
+
+
+def _conclude(
+    outcomes: list[_Outcome],
+    targets: list[_Target],
+    config: EndpointConfig,
+    verify: bool,
+    report: Callable[..., PushReport],
+) -> PushReport:
+    """The report of a push whose requests are done: stop errors, then the server's counts."""
     pushed = [o.target.name for o in outcomes if o.error is None]
     failed = {
         o.target.name: f"{_what(o.target, o.requests)}: {o.error}"
@@ -246,6 +258,70 @@ def push(
         )
     confirmed = [name for name in pushed if name not in mismatches]
     return report(confirmed, failed, True, mismatches=mismatches)
+
+
+def push_shards(
+    directory: str | Path,
+    config: EndpointConfig,
+    *,
+    progress: ProgressCallback | None = None,
+    verify: bool = True,
+) -> PushReport:
+    """Send the article graphs of a shard folder (``ingest --cluster ... --shards``).
+
+    Per-article mode, with the requests and the verification of :func:`push`: one PUT per
+    article graph (so pushing again replaces), and afterwards the server's triple count of
+    every graph compared with the shard's. Each shard is checked against its record
+    (size, SHA-256) and read into memory one at a time.
+
+    Returns:
+        A :class:`PushReport`, as :func:`push`.
+
+    Raises:
+        StoreError: the folder is incomplete, a shard does not match its record, or there
+            is no article graph.
+        PushError: the push had to stop (as :func:`push`).
+    """
+    started = time.monotonic()
+    _, shards = read_shards(directory)
+    total = sum(len(s.graphs) for s in shards)
+    if not total:
+        raise StoreError(f"the shards at {directory} hold no article graph: nothing to push")
+    tally = _Tally(total, progress)
+    targets: list[_Target] = []
+
+    def report(
+        pushed: Iterable[str], failed: Mapping[str, str], verified: bool, **extra: Any
+    ) -> PushReport:
+        partial = _report(
+            config,
+            "per-article",
+            targets,
+            pushed,
+            failed,
+            tally.triples,
+            started,
+            verified,
+            **extra,
+        )
+        return replace(partial, graphs_total=total)
+
+    try:
+        sparql_json(config, "ASK {}")
+    except EndpointError as exc:
+        raise PushError(str(exc), exc.status, report([], {}, False)) from None
+    outcomes: list[_Outcome] = []
+    for shard in shards:
+        if not shard.graphs:
+            continue
+        memory = ox.Store()
+        memory.bulk_load(shard_data(directory, shard), format=ox.RdfFormat.N_QUADS)
+        mine = [_Target(g, g, ((g, n),), n) for g, n in graph_counts(memory).items()]
+        targets.extend(mine)
+        outcomes.extend(_send_all(memory, config, mine, tally))
+        if any(isinstance(o.error, EndpointError) for o in outcomes):
+            break  # _conclude raises it, with what reached the server
+    return _conclude(outcomes, targets, config, verify, report)
 
 
 class _Tally:

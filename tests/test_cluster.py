@@ -1,0 +1,260 @@
+"""The run on a real Dask LocalCluster (2 worker processes): same graphs as a local run.
+
+Shards, the store, reruns, a crashing article, and a Dask worker killed mid-run. The
+misbehaving extractors are in ``tests/slow_stages.py``; the kill is sent by the test once
+the article it waits on shows that its worker is busy (no sleeping on a guess).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import gzip
+import json
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import dask
+import pytest
+from distributed import LocalCluster
+
+from kg_builder.pipeline import IngestOptions, ingest
+from kg_builder.pipeline.cluster import ClusterReport, ingest_cluster
+from kg_builder.store import export, open_store
+from kg_builder.store.shards import MANIFEST, load_shards, read_shards
+
+pytestmark = pytest.mark.slow
+
+TEXTS = [
+    "Kenya urged Uganda to reopen the border on Monday.",
+    "Chile and Peru held talks in Lima on Tuesday.",
+    "Norway called on Iceland to release the fishermen.",
+    "Ghana and Togo signed a trade agreement in Accra.",
+    "Portugal asked Spain to share the river data.",
+    "The foreign minister of Nepal met his counterpart from Bhutan in Thimphu.",
+    "Mongolia demanded that Kazakhstan return the seized trucks.",
+    "Fiji and Samoa agreed to extend the fisheries accord until 2030.",
+    "Estonia urged Latvia to coordinate the new rail timetable.",
+    "Bolivia and Paraguay held a summit in Asuncion on Friday.",
+]
+
+
+def _write_corpus(folder: Path, marker: str = "", marked: int = 6) -> list[Path]:
+    """Two JSON Lines files and two text files: a bad line, an id twice (in two places)."""
+    records = [
+        {"id": f"n{i}", "text": (f"{marker} " if marker and i == marked else "") + text}
+        for i, text in enumerate(TEXTS)
+    ]
+    first = folder / "a.jsonl"
+    lines = [json.dumps(r) for r in records[:6]]
+    lines.insert(3, '{"id": "broken", "text": ')  # line 4: not JSON
+    first.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    second = folder / "b.jsonl.gz"
+    again = {"id": "n1", "text": "Malta asked Cyprus to open the port to the ferry."}
+    with gzip.open(second, "wt", encoding="utf-8") as f:
+        f.writelines(json.dumps(r) + "\n" for r in [*records[6:], again])
+    texts = folder / "texts"
+    texts.mkdir()
+    (texts / "t1.txt").write_text("Austria urged Hungary to cut the tariffs.", encoding="utf-8")
+    (texts / "t2.txt").write_text("Oman and Qatar met in Doha on Sunday.", encoding="utf-8")
+    return [first, second, texts]
+
+
+def _nquads(store: Path) -> list[str]:
+    out = store.parent / f"{store.name}.nq"
+    export(open_store(store, read_only=True), "nquads", out)
+    return sorted(out.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """A LocalCluster of 2 worker processes (as `--cluster local:2` starts one)."""
+    with (
+        dask.config.set({"distributed.worker.daemon": False}),
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+    ):
+        yield cluster.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> list[Path]:
+    return _write_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="module")
+def crash_corpus(tmp_path_factory) -> list[Path]:
+    return _write_corpus(tmp_path_factory.mktemp("crash"), marker="CRASH", marked=2)
+
+
+OPTIONS = IngestOptions(jobs=2, batch_size=2, article_timeout=30)
+CRASHES = IngestOptions(jobs=2, batch_size=2, article_timeout=30, extractor="slow_stages:crashes")
+
+
+@pytest.fixture(scope="module")
+def local_crash_run(crash_corpus, tmp_path_factory):
+    store = tmp_path_factory.mktemp("local") / "store"
+    return ingest(crash_corpus, store, CRASHES), store
+
+
+def _problems(report) -> tuple[set, set]:
+    return {(f.origin, f.reason) for f in report.failed}, set(report.warnings)
+
+
+def test_shards_loaded_give_the_graphs_of_a_local_ingest(
+    scheduler, crash_corpus, local_crash_run, tmp_path
+) -> None:
+    local, local_store = local_crash_run
+    result = ingest_cluster(
+        crash_corpus, CRASHES, cluster=scheduler, shards=tmp_path / "shards", partition_size=3
+    )
+    report = result.report
+    assert result.complete and result.partitions_lost == 0
+    assert result.partitions_run == result.cluster.partitions == 6  # 3 + 2 + 1 (2 texts)
+    assert report.stored == local.stored == 12 and report.triples == local.triples
+    assert _problems(report) == _problems(local)
+    (crash,) = [f for f in report.failed if "CRASH" in f.reason or "died" in f.reason]
+    assert crash.origin.endswith("a.jsonl:3") and "signal 9" in crash.reason
+    assert any(
+        f.origin.endswith("a.jsonl:4") and "not valid JSON" in f.reason for f in report.failed
+    )
+    assert any("'n1'" in w and "the later one wins" in w for w in report.warnings)
+
+    loaded = load_shards(tmp_path / "shards", tmp_path / "store")
+    assert loaded.graphs == 11  # n1 twice: the later one only
+    assert _nquads(tmp_path / "store") == _nquads(local_store)
+    _, shards = read_shards(tmp_path / "shards")
+    assert sum(1 for s in shards for a in s.articles if a.id == "n1" and a.status == "stored") == 1
+
+
+def test_each_shard_is_sorted_and_checksummed(scheduler, corpus, tmp_path) -> None:
+    result = ingest_cluster(
+        corpus, OPTIONS, cluster=scheduler, shards=tmp_path / "shards", partition_size=4
+    )
+    assert result.complete
+    manifest = json.loads((tmp_path / "shards" / MANIFEST).read_text())
+    _, shards = read_shards(tmp_path / "shards")
+    assert [s["name"] for s in manifest["shards"]] == [s.name for s in shards]
+    for shard in shards:
+        lines = gzip.decompress((tmp_path / "shards" / shard.file).read_bytes()).splitlines()
+        assert lines == sorted(lines) and len(lines) == shard.quads
+        assert {line.rsplit(b" ", 2)[-2].decode()[1:-1] for line in lines} == set(shard.graphs)
+
+    # A rerun on the finished folder does no work: no cluster, no file touched.
+    stamps = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "shards").iterdir()}
+    again = ingest_cluster(
+        corpus, OPTIONS, cluster="tcp://127.0.0.1:1", shards=tmp_path / "shards", partition_size=4
+    )
+    assert again.cluster is None and again.partitions_run == 0 and again.complete
+    assert again.report.stored == result.report.stored
+    assert _problems(again.report) == _problems(result.report)
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "shards").iterdir()} == stamps
+
+    # A damaged shard is done again, and only that one.
+    damaged = tmp_path / "shards" / shards[1].file
+    damaged.write_bytes(damaged.read_bytes()[:-10])
+    fixed = ingest_cluster(
+        corpus, OPTIONS, cluster=scheduler, shards=tmp_path / "shards", partition_size=4
+    )
+    assert fixed.partitions_run == 1 and fixed.cluster.skipped == len(shards) - 1
+    assert fixed.complete and read_shards(tmp_path / "shards")[1][1].sha256 == shards[1].sha256
+
+
+def test_the_store_written_by_the_client_equals_a_local_ingest(
+    scheduler, crash_corpus, local_crash_run, tmp_path
+) -> None:
+    local, local_store = local_crash_run
+    result = ingest_cluster(
+        crash_corpus, CRASHES, cluster=scheduler, store=tmp_path / "store", partition_size=4
+    )
+    assert result.complete and result.report.stored == local.stored
+    assert _problems(result.report) == _problems(local)
+    assert _nquads(tmp_path / "store") == _nquads(local_store)
+
+
+def _kill_when_busy(flag: Path, run) -> ClusterReport:
+    """Run ``run`` in a thread; kill the Dask worker that the waiting article names."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        future = pool.submit(run)
+        deadline = time.monotonic() + 240
+        while not flag.exists():
+            assert time.monotonic() < deadline, "the waiting article never started"
+            assert not future.done(), future.result()
+            time.sleep(0.1)
+        os.kill(int(flag.read_text()), signal.SIGKILL)
+        return future.result(timeout=600)
+
+
+def _kill_corpus(folder: Path) -> tuple[list[Path], Path]:
+    flag = folder / "busy.pid"
+    return _write_corpus(folder, marker=f"WAIT-FOR-KILL:{flag}", marked=7), flag
+
+
+WAITS = IngestOptions(
+    jobs=2, batch_size=2, article_timeout=0, extractor="slow_stages:waits_to_be_killed"
+)
+
+
+def test_a_killed_dask_worker_loses_nothing(scheduler, tmp_path) -> None:
+    sources, flag = _kill_corpus(tmp_path)
+    result = _kill_when_busy(
+        flag,
+        lambda: ingest_cluster(
+            sources, WAITS, cluster=scheduler, shards=tmp_path / "shards", partition_size=3
+        ),
+    )
+    assert result.complete and result.partitions_lost == 0  # Dask ran the partition again
+    load_shards(tmp_path / "shards", tmp_path / "store")
+    local = ingest(sources, tmp_path / "local", IngestOptions(jobs=1, batch_size=2))
+    assert result.report.stored == local.stored == 13
+    assert _nquads(tmp_path / "store") == _nquads(tmp_path / "local")
+
+
+def test_a_partition_lost_for_good_names_its_articles_and_a_rerun_completes(tmp_path) -> None:
+    sources, flag = _kill_corpus(tmp_path)
+    every = {f"n{i}" for i in range(10)} | {"t1", "t2"}
+    with (
+        dask.config.set(
+            {"distributed.worker.daemon": False, "distributed.scheduler.allowed-failures": 0}
+        ),
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+    ):
+
+        def run() -> ClusterReport:
+            return ingest_cluster(
+                sources,
+                WAITS,
+                cluster=cluster.scheduler_address,
+                shards=tmp_path / "shards",
+                partition_size=3,
+            )
+
+        result = _kill_when_busy(flag, run)
+        assert not result.complete and result.partitions_lost >= 1
+        assert not (tmp_path / "shards" / MANIFEST).exists()
+        lost = {f.reason.split("'")[1] for f in result.report.failed if "was lost" in f.reason}
+        assert "n7" in lost
+        stored: set[str] = set()
+        for record in (tmp_path / "shards").glob("part-*.json"):
+            stored |= {a["id"] for a in json.loads(record.read_text())["articles"]}
+        assert lost | stored == every and not lost & stored  # exactly which are missing
+
+        again = run()
+    assert again.complete and again.partitions_run == result.partitions_lost
+    assert (
+        again.report.stored == 13
+        and {a.id for s in read_shards(tmp_path / "shards")[1] for a in s.articles} == every
+    )
