@@ -5,6 +5,7 @@ Only this module prints, configures logging, or chooses exit codes (see README).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import logging
@@ -262,6 +263,12 @@ def _ingest_on_cluster(
 ) -> None:
     """``ingest --cluster``: the run on Dask, its report, and its exit code."""
     from kg_builder.pipeline.cluster import ClusterInfo, ingest_cluster
+
+    with contextlib.suppress(ImportError):  # else ingest_cluster says how to install it
+        import distributed  # noqa: F401 - its import sets its loggers to INFO
+
+        if logging.getLogger().level > logging.INFO:  # without --verbose
+            logging.getLogger("distributed").setLevel(logging.WARNING)
 
     def started(info: ClusterInfo) -> None:
         where = f"; dashboard {info.dashboard}" if info.dashboard else ""

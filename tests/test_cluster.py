@@ -258,3 +258,33 @@ def test_a_partition_lost_for_good_names_its_articles_and_a_rerun_completes(tmp_
         again.report.stored == 13
         and {a.id for s in read_shards(tmp_path / "shards")[1] for a in s.articles} == every
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--shards", "out"], "--shards is written by a cluster run"),
+        (["--store", "s", "--shards", "out", "--cluster", "local"], "exactly one"),
+        (["--store", "s", "--cluster", "nowhere"], "--cluster must be local"),
+        (["--store", "s", "--cluster", "local:0"], "at least 1"),
+        (["--store", "s", "--cluster", "local", "--partition-size", "0"], "--partition-size"),
+    ],
+)
+def test_cluster_options_are_checked_before_any_work(tmp_path, monkeypatch, args, message):
+    from typer.testing import CliRunner
+
+    from kg_builder.cli import Exit, app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("Kenya urged Uganda to reopen the border.", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", "a.txt", *args])
+    assert result.exit_code == Exit.USAGE, result.output
+    assert message in " ".join(result.stderr.split())
+    assert not (tmp_path / "s").exists() and not (tmp_path / "out").exists()
+
+
+def test_stdin_cannot_go_to_a_cluster(tmp_path: Path) -> None:
+    from kg_builder.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="standard input"):
+        ingest_cluster(["-"], OPTIONS, cluster="local:1", shards=tmp_path / "out")

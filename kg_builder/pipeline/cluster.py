@@ -182,9 +182,9 @@ class SupervisedWorkers(_worker_base()):  # type: ignore[misc]
             self.pools.put(WorkerPool(self.options, 1, start_method="spawn"))
 
     def teardown(self, worker: Any) -> None:
-        """Stop the supervised processes."""
+        """Stop the supervised processes (idle by now: no need to wait for them)."""
         while self.pools is not None and not self.pools.empty():
-            self.pools.get().close()
+            self.pools.get().terminate()
 
 
 @dataclass(frozen=True, slots=True)
