@@ -172,7 +172,7 @@ def ingest(
     ] = None,
     partition_size: Annotated[
         int, typer.Option(help="With --cluster: articles (JSON lines or files) per partition.")
-    ] = 500,
+    ] = 100,
 ) -> None:
     """Read articles, extract facts, validate each article's graph, and store it.
 

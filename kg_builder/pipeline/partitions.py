@@ -44,7 +44,7 @@ from kg_builder.rdf.iris import IriMinter
 from kg_builder.read import STDIN, LineRange, is_jsonl, iter_input_files, read_file
 
 #: Articles (JSON lines or files) per partition by default.
-DEFAULT_PARTITION_SIZE = 500
+DEFAULT_PARTITION_SIZE = 100
 #: Seconds between two looks at the supervised process while a batch runs.
 POLL_SECONDS = 0.5
 _CHUNK = 1 << 20

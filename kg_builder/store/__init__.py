@@ -7,6 +7,8 @@ and validation reports of what is stored.
 * :mod:`~kg_builder.store.query` — shipped and user SPARQL SELECT queries → tables
 * :mod:`~kg_builder.store.export` — Turtle, N-Triples, TriG, N-Quads, JSON-LD
 * :mod:`~kg_builder.store.validate` — each stored graph (or an RDF file) against the shapes
+* :mod:`~kg_builder.store.shards` — shard folders (sorted N-Quads + manifests): written,
+  checked, bulk-loaded
 """
 
 from kg_builder.store.embedded import (

@@ -1,0 +1,116 @@
+"""Cluster ingest against a local one on this machine: articles/s and the overhead.
+
+Takes the first N articles of the open corpus (``../shared/corpus/opennews.jsonl.gz``) and
+times, as a user waits for them (the CLI in a subprocess, start-up included):
+
+* ``kg-builder ingest CORPUS --store S --jobs 2`` (the local run);
+* ``kg-builder ingest CORPUS --cluster local:1 --shards D`` (one Dask worker);
+* ``kg-builder ingest CORPUS --cluster local:2 --shards D`` (two Dask workers);
+
+each on N articles and on a tiny input (4 articles) that measures the fixed start-up (model
+loading, the cluster's processes). It prints a Markdown table: seconds, articles/s overall,
+articles/s after start-up ((N - 4) / (t_N - t_4)), and the overhead of each run against the
+local ``--jobs 2`` run. The machine is shared: compare ratios of one run, not absolutes.
+
+Usage::
+
+    python benchmarks/cluster.py                 # N = 800, partitions of 40
+    python benchmarks/cluster.py --size 100      # smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "opennews.jsonl.gz"
+SMALL = 4
+
+
+def take(corpus: Path, n: int, out: Path) -> Path:
+    with gzip.open(corpus, "rt", encoding="utf-8") as f:
+        out.write_text("".join(itertools.islice(f, n)), encoding="utf-8")
+    return out
+
+
+def cli() -> list[str]:
+    beside = Path(sys.executable).with_name("kg-builder")
+    return [str(beside)] if beside.exists() else [sys.executable, "-m", "kg_builder"]
+
+
+def timed(args: list[str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run([*cli(), *args], capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return seconds
+
+
+RUNS = {
+    "local `--jobs 2`": lambda src, out, p: ["--store", str(out), "--jobs", "2"],
+    "`--cluster local:1`": lambda src, out, p: [
+        "--cluster",
+        "local:1",
+        "--shards",
+        str(out),
+        "--partition-size",
+        str(p),
+    ],
+    "`--cluster local:2`": lambda src, out, p: [
+        "--cluster",
+        "local:2",
+        "--shards",
+        str(out),
+        "--partition-size",
+        str(p),
+    ],
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=800)
+    parser.add_argument("--partition-size", type=int, default=40)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="kg-cluster-bench-"))
+    try:
+        big = take(args.corpus, args.size, tmp / "big.jsonl")
+        small = take(args.corpus, SMALL, tmp / "small.jsonl")
+        rows = []
+        for name, options in RUNS.items():
+            seconds = {}
+            for label, src in (("small", small), ("big", big)):
+                out = tmp / f"out-{len(rows)}-{label}"
+                seconds[label] = timed(
+                    ["ingest", str(src), *options(src, out, args.partition_size)]
+                )
+                print(f"{name} {label}: {seconds[label]:.1f} s", file=sys.stderr)
+            rows.append((name, seconds["big"], seconds["small"]))
+        base = rows[0][1]
+        print(f"\n{args.size} articles of the open corpus, partitions of {args.partition_size}:\n")
+        print(
+            "| run | seconds | articles/s | articles/s after start-up | start-up (s) "
+            "| vs local `--jobs 2` |"
+        )
+        print("|---|---|---|---|---|---|")
+        for name, big_s, small_s in rows:
+            steady = (args.size - SMALL) / (big_s - small_s)
+            print(
+                f"| {name} | {big_s:.1f} | {args.size / big_s:.1f} | {steady:.1f} | "
+                f"{small_s:.1f} | {100 * (big_s / base - 1):+.0f} % |"
+            )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
