@@ -288,3 +288,26 @@ def test_stdin_cannot_go_to_a_cluster(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="standard input"):
         ingest_cluster(["-"], OPTIONS, cluster="local:1", shards=tmp_path / "out")
+
+
+def test_daemonic_dask_workers_are_a_clear_configuration_error(tmp_path: Path) -> None:
+    from kg_builder.errors import ConfigError
+
+    (tmp_path / "a.txt").write_text("Kenya urged Uganda to reopen the border.", encoding="utf-8")
+    with (
+        dask.config.set({"distributed.worker.daemon": True}),
+        LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        pytest.raises(ConfigError, match="DASK_DISTRIBUTED__WORKER__DAEMON=False"),
+    ):
+        ingest_cluster(
+            [tmp_path / "a.txt"],
+            OPTIONS,
+            cluster=cluster.scheduler_address,
+            shards=tmp_path / "out",
+        )

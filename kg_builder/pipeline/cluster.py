@@ -42,13 +42,13 @@ start them with ``DASK_DISTRIBUTED__WORKER__DAEMON=False`` (a ``local`` cluster 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import multiprocessing as mp
 import queue
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +62,6 @@ from kg_builder.pipeline.partitions import (
     Partition,
     PartitionWork,
     Plan,
-    options_fingerprint,
     plan_partitions,
     process_partition,
     read_partition,
@@ -335,8 +334,8 @@ class ClusterRun(IngestRun):
 
     def _run_tasks(self, client: Any, plan: Plan, skipped: dict[int, Shard], window: int) -> None:
         """The partitions to run, with the supervised workers registered on the cluster."""
-        digest = hashlib.sha256(options_fingerprint(self.options).encode()).hexdigest()
-        plugin = f"kg-builder-{digest[:16]}"
+        # One name per run: two runs sharing a cluster never share (or tear down) processes.
+        plugin = f"kg-builder-{uuid.uuid4().hex[:16]}"
         try:
             client.register_plugin(SupervisedWorkers(self.options), name=plugin)
         except RuntimeError as exc:
@@ -371,7 +370,7 @@ class ClusterRun(IngestRun):
                     self.options,
                     plugin,
                     shards,
-                    key=f"kg-builder-partition-{partition.index}-{partition.key[:12]}",
+                    key=f"{plugin}-partition-{partition.index}",
                     pure=False,
                 )
                 running[future] = partition
@@ -636,8 +635,8 @@ def ingest_cluster(
         on_problem=on_problem,
         on_start=on_start,
     )
-    if plan.partitions and len(skipped) == len(plan.partitions):
-        return run.execute_on(None, plan, skipped)  # every shard is finished: no work
+    if len(skipped) == len(plan.partitions):  # every shard is finished, or no input: no work
+        return run.execute_on(None, plan, skipped)
     with connect(cluster, options.jobs) as client:
         return run.execute_on(client, plan, skipped)
 
