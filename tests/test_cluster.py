@@ -311,3 +311,26 @@ def test_daemonic_dask_workers_are_a_clear_configuration_error(tmp_path: Path) -
             cluster=cluster.scheduler_address,
             shards=tmp_path / "out",
         )
+
+
+def test_cli_cluster_ingest_load_and_rerun(tmp_path: Path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from kg_builder.cli import Exit, app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    for i, text in enumerate(TEXTS[:3]):
+        (tmp_path / "in" / f"t{i}.txt").write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    args = ["ingest", "in", "--cluster", "local:1", "--shards", "out", "--partition-size", "2"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == Exit.OK, first.output
+    err = " ".join(first.stderr.split())
+    assert "Dask cluster tcp://127.0.0.1:" in err and "1 worker(s), 1 thread(s)" in err
+    assert "2 partition(s) run, 0 lost" in err and "3 stored, 0 failed" in err
+    loaded = runner.invoke(app, ["load", "out", "--store", "store"])
+    assert loaded.exit_code == Exit.OK and "3 article graph(s)" in loaded.stderr
+    again = runner.invoke(app, args)
+    assert again.exit_code == Exit.OK and "nothing to run" in again.stderr
+    assert "3 stored" in again.stderr
