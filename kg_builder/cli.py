@@ -270,7 +270,7 @@ def _ingest_on_cluster(
         import distributed  # noqa: F401 - its import sets its loggers to INFO
 
         if logging.getLogger().level > logging.INFO:  # without --verbose
-            logging.getLogger("distributed").setLevel(logging.WARNING)
+            logging.getLogger("distributed").setLevel(logging.ERROR)
 
     def started(info: ClusterInfo) -> None:
         where = f"; dashboard {info.dashboard}" if info.dashboard else ""
