@@ -23,11 +23,15 @@ from distributed import LocalCluster
 from kg_builder.models import Article
 from kg_builder.pipeline import IngestOptions, ingest
 from kg_builder.pipeline.cluster import ClusterReport, ingest_cluster
+from kg_builder.rdf.iris import IriMinter
 from kg_builder.read import iter_articles
 from kg_builder.store import export, open_store
-from kg_builder.store.shards import MANIFEST, load_shards, read_shards
+from kg_builder.store.ontology import ONTOLOGY_GRAPH
+from kg_builder.store.shards import MANIFEST, load_shards, read_derived, read_shards
 
 pytestmark = pytest.mark.slow
+
+ENTITIES = IriMinter(IngestOptions().base).entity_graph()
 
 TEXTS = [
     "Kenya urged Uganda to reopen the border on Monday.",
@@ -68,6 +72,26 @@ def _nquads(store: Path) -> list[str]:
     out = store.parent / f"{store.name}.nq"
     export(open_store(store, read_only=True), "nquads", out)
     return sorted(out.read_text(encoding="utf-8").splitlines())
+
+
+def _graphs(store: Path) -> dict[str, list[str]]:
+    """Every named graph of a store, as its sorted N-Quads lines (the whole store)."""
+    graphs: dict[str, list[str]] = {}
+    for line in _nquads(store):
+        graphs.setdefault(line.rsplit(" ", 2)[-2], []).append(line)
+    return graphs
+
+
+def _same_graphs(store: Path, local_store: Path) -> dict[str, list[str]]:
+    """Assert two stores hold the same named graphs, triple for triple; return them."""
+    mine, local = _graphs(store), _graphs(local_store)
+    assert sorted(mine) == sorted(local)
+    for graph, lines in local.items():
+        assert mine[graph] == lines, graph
+    # Not vacuous: the articles share entities, so the entity graph has descriptions.
+    assert f"<{ENTITIES}>" in local and len(local[f"<{ENTITIES}>"]) > 20
+    assert f"<{ONTOLOGY_GRAPH}>" in local
+    return local
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +155,13 @@ def test_shards_loaded_give_the_graphs_of_a_local_ingest(
 
     loaded = load_shards(tmp_path / "shards", tmp_path / "store")
     assert loaded.graphs == 11  # n1 twice: the later one only
-    assert _nquads(tmp_path / "store") == _nquads(local_store)
+    graphs = _same_graphs(tmp_path / "store", local_store)
+    # The folder's derived graphs are the local store's entity and ontology graphs.
+    derived = read_derived(tmp_path / "shards")
+    assert derived is not None
+    assert sorted(derived.decode("utf-8").splitlines()) == sorted(
+        graphs[f"<{ENTITIES}>"] + graphs[f"<{ONTOLOGY_GRAPH}>"]
+    )
     _, shards = read_shards(tmp_path / "shards")
     assert sum(1 for s in shards for a in s.articles if a.id == "n1" and a.status == "stored") == 1
 
@@ -178,7 +208,7 @@ def test_the_store_written_by_the_client_equals_a_local_ingest(
     )
     assert result.complete and result.report.stored == local.stored
     assert _problems(result.report) == _problems(local)
-    assert _nquads(tmp_path / "store") == _nquads(local_store)
+    _same_graphs(tmp_path / "store", local_store)
 
 
 def _kill_when_busy(flag: Path, run) -> ClusterReport:
@@ -216,7 +246,7 @@ def test_a_killed_dask_worker_loses_nothing(scheduler, tmp_path) -> None:
     load_shards(tmp_path / "shards", tmp_path / "store")
     local = ingest(sources, tmp_path / "local", IngestOptions(jobs=1, batch_size=2))
     assert result.report.stored == local.stored == 13
-    assert _nquads(tmp_path / "store") == _nquads(tmp_path / "local")
+    _same_graphs(tmp_path / "store", tmp_path / "local")
 
 
 def test_a_partition_lost_for_good_names_its_articles_and_a_rerun_completes(tmp_path) -> None:

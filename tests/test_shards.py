@@ -15,6 +15,7 @@ from kg_builder.errors import StoreError
 from kg_builder.remote.endpoint import EndpointConfig
 from kg_builder.remote.push import push_shards
 from kg_builder.store import graph_counts, open_store
+from kg_builder.store.ontology import ONTOLOGY_GRAPH
 from kg_builder.store.shards import (
     MANIFEST,
     STORED,
@@ -67,6 +68,8 @@ def test_load_gives_every_graph_and_loading_again_changes_nothing(tmp_path: Path
     again = load_shards(tmp_path / "shards", tmp_path / "store")
     assert again.graphs == 3
     counts = graph_counts(open_store(tmp_path / "store", read_only=True))
+    ontology = counts.pop(ONTOLOGY_GRAPH)  # a store always holds the ontology graph
+    assert ontology > 100
     assert counts == {article_iri(1): 30, article_iri(2): 40, article_iri(3): 50}
 
 

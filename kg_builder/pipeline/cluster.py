@@ -26,8 +26,10 @@
      with the same id wins;
    * **shards** (``shards=``): each task writes its partition's validated, sorted N-Quads
      and record to the shard directory (:mod:`kg_builder.store.shards`); at the end the
-     client drops from earlier shards any graph a later partition replaced (same id) and
-     writes the manifest. A rerun skips every partition whose shard is finished and intact.
+     client drops from earlier shards any graph a later partition replaced (same id),
+     derives the entity and ontology graphs from the shards (as ``kg-builder load`` does:
+     :func:`~kg_builder.store.shards.write_derived`) and writes the manifest. A rerun
+     skips every partition whose shard is finished and intact.
 
 The report is the local run's :class:`~kg_builder.pipeline.IngestReport` (stored, failures
 with reasons, warnings, triples, time), plus the partitions run and skipped and the Dask
@@ -80,8 +82,10 @@ from kg_builder.store.shards import (
     ShardArticle,
     check_shard,
     drop_graphs,
+    finished_derived,
     read_record,
     shard_name,
+    write_derived,
     write_manifest,
     write_shard,
 )
@@ -462,7 +466,12 @@ class ClusterRun(IngestRun):
             if replaced:
                 self.records[index] = drop_graphs(self.shards, record, replaced)
         shards = [self.records[p.index] for p in plan.partitions]
-        write_manifest(self.shards, plan.key, shards)
+        # The graphs a local ingest derives from all the articles together (entity and
+        # ontology graphs): computed here, on the client, as `kg-builder load` does.
+        derived = finished_derived(self.shards) if self.partitions_run == 0 else None
+        if derived is None:
+            derived = write_derived(self.shards, shards, self.options.base)
+        write_manifest(self.shards, plan.key, shards, base=self.options.base, derived=derived)
 
 
 def _outcome_of(future: Any) -> PartitionResult | BaseException:

@@ -8,7 +8,7 @@ store) fail at once, before any article is read.
 batches, and keeps ``jobs`` worker processes (:class:`~kg_builder.pipeline.pool.WorkerPool`)
 busy with them; the parent only writes to the store, batch after batch in input order
 (so the later of two articles with the same id wins), one load per batch with Ctrl-C held
-back (see :func:`kg_builder.store.replace_graphs`), so every article is either fully
+back (see :func:`kg_builder.store.entities.write_articles`), so every article is either fully
 stored or absent. At most ``2 × jobs`` batches are read ahead of the store, so memory does
 not grow with the input. An article that crashes or hangs its worker fails alone: the
 rest of its batch is sent again (article by article when the culprit is not known).
@@ -34,7 +34,8 @@ from kg_builder.pipeline.report import ArticleTiming, Failure, IngestReport
 from kg_builder.pipeline.worker import Outcome
 from kg_builder.rdf.iris import IriMinter
 from kg_builder.read import iter_articles
-from kg_builder.store import PENDING_FILE, GraphWrite, open_store, replace_graphs
+from kg_builder.store import PENDING_FILE, GraphWrite, open_store
+from kg_builder.store.entities import write_articles
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +229,9 @@ class IngestRun:
         self.stored += len(writes)
         # The same id twice in one batch: the later article wins here too (not the union).
         latest = list({w.graph: w for w in writes}.values())
-        replace_graphs(self.store, latest, journal=self.store_path / PENDING_FILE)
+        write_articles(
+            self.store, latest, journal=self.store_path / PENDING_FILE, base=self.options.base
+        )
         self.transactions += 1
         if self.transactions % FLUSH_EVERY == 0:
             self.store.flush()  # keeps the writer's memory flat, see FLUSH_EVERY

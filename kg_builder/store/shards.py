@@ -9,8 +9,14 @@ What ``kg-builder ingest --cluster ... --shards DIR`` writes and ``kg-builder lo
   options), the shard's SHA-256, size and quad count, every article read (id, where it was
   read from, named graph, triples, status ``stored``/``failed``/``replaced``, a digest of
   its text) and every failure with its reason;
-* ``manifest.json`` — written last by the run: the plan's key and the shards in input
-  order. Its presence says the directory is complete.
+* ``derived.nq.gz`` — the graphs derived from all the articles together, as a local ingest
+  keeps them beside the article graphs: the entity graph (canonical descriptions of shared
+  entities, demand and agreement histories, :mod:`kg_builder.store.entities`) and the
+  ontology graph. The client computes it at the end of the run, by loading the shards into
+  a temporary store exactly as :func:`load_shards` does; it is there for a triplestore
+  that bulk-loads the folder as it is (``push DIR``, Fuseki, QLever);
+* ``manifest.json`` — written last by the run: the plan's key, the base IRI, the shards in
+  input order and the derived graphs' file. Its presence says the directory is complete.
 
 Each file is written to a temporary name, flushed to disk and renamed, shard before record:
 a record exists only for a finished shard, and a killed writer leaves at most a temporary
@@ -34,8 +40,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
+import pyoxigraph as ox
+
 from kg_builder.errors import StoreError
-from kg_builder.store.embedded import PENDING_FILE, open_store, replace_nquads
+from kg_builder.rdf.iris import IriMinter
+from kg_builder.rdf.vocab import DEFAULT_BASE
+from kg_builder.store.embedded import (
+    PENDING_FILE,
+    interrupts_held,
+    open_store,
+    replace_nquads,
+)
+from kg_builder.store.entities import PENDING_FILE as ENTITIES_PENDING
+from kg_builder.store.entities import rebuild_entities, touched_by, update_entities
+from kg_builder.store.ontology import ONTOLOGY_GRAPH, ensure_ontology
 
 #: The directory's manifest: written when every partition is done.
 MANIFEST = "manifest.json"
@@ -205,14 +223,31 @@ def drop_graphs(directory: str | Path, shard: Shard, graphs: set[str]) -> Shard:
     return new
 
 
-def write_manifest(directory: str | Path, plan: str, shards: Sequence[Shard]) -> Path:
-    """Write ``manifest.json``: the plan's key and every shard in input order (last step)."""
+def write_manifest(
+    directory: str | Path,
+    plan: str,
+    shards: Sequence[Shard],
+    *,
+    base: str = DEFAULT_BASE,
+    derived: Derived | None = None,
+) -> Path:
+    """Write ``manifest.json`` (the last step of a run).
+
+    Args:
+        directory: The shard directory.
+        plan: The plan's key.
+        shards: Every shard, in input order.
+        base: The base IRI the article graphs were minted under.
+        derived: The file of the derived graphs (:func:`write_derived`), if written.
+    """
     path = Path(directory) / MANIFEST
     _write_json(
         path,
         {
             "format": FORMAT,
             "plan": plan,
+            "base": base,
+            "derived": dataclasses.asdict(derived) if derived is not None else None,
             "shards": [
                 {"name": s.name, "file": s.file, "sha256": s.sha256, "quads": s.quads}
                 for s in shards
@@ -293,12 +328,12 @@ def check_shard(directory: str | Path, shard: Shard) -> str | None:
     return None
 
 
-def read_shards(directory: str | Path) -> tuple[str, list[Shard]]:
-    """The plan's key and the records of a complete shard directory, in input order.
+def read_manifest(directory: str | Path) -> dict[str, Any]:
+    """The manifest of a complete shard directory.
 
     Raises:
         StoreError: no manifest (the run has not finished: run it again to complete it),
-            or a record is missing or unreadable.
+            or it cannot be read.
     """
     directory = Path(directory)
     try:
@@ -312,6 +347,18 @@ def read_shards(directory: str | Path) -> tuple[str, list[Shard]]:
         raise StoreError(f"{directory / MANIFEST}: cannot read the manifest ({exc})") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise StoreError(f"{directory / MANIFEST}: not a {FORMAT} manifest")
+    return manifest
+
+
+def read_shards(directory: str | Path) -> tuple[str, list[Shard]]:
+    """The plan's key and the records of a complete shard directory, in input order.
+
+    Raises:
+        StoreError: no manifest (the run has not finished: run it again to complete it),
+            or a record is missing or unreadable.
+    """
+    directory = Path(directory)
+    manifest = read_manifest(directory)
     shards = []
     for entry in manifest.get("shards", []):
         shard = read_record(directory, str(entry.get("name")))
@@ -322,6 +369,42 @@ def read_shards(directory: str | Path) -> tuple[str, list[Shard]]:
             )
         shards.append(shard)
     return str(manifest.get("plan", "")), shards
+
+
+def read_derived(directory: str | Path) -> bytes | None:
+    """The derived graphs' N-Quads (entity and ontology graphs), checked against the
+    manifest; None when the folder has none (written by an older kg-builder).
+
+    Raises:
+        StoreError: the directory is incomplete, or the file does not match the manifest.
+    """
+    directory = Path(directory)
+    entry = read_manifest(directory).get("derived")
+    if not entry:
+        return None
+    derived = Derived(**entry)
+    path = directory / derived.file
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the derived graphs ({exc.strerror or exc})") from exc
+    if len(data) != derived.size or hashlib.sha256(data).hexdigest() != derived.sha256:
+        raise StoreError(
+            f"{path}: the file does not match the manifest (size or SHA-256 differs); "
+            "run the ingest again to rewrite it"
+        )
+    return gzip.decompress(data)
+
+
+def finished_derived(directory: str | Path) -> Derived | None:
+    """The derived graphs' entry of the manifest when the file matches it, else None."""
+    try:
+        entry = read_manifest(directory).get("derived")
+        if entry and read_derived(directory) is not None:
+            return Derived(**entry)
+    except (StoreError, TypeError, OSError, EOFError):
+        pass
+    return None
 
 
 def shard_data(directory: str | Path, shard: Shard) -> bytes:
@@ -344,6 +427,29 @@ def _shard_lines(path: Path) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Derived:
+    """The file of the derived graphs (entity and ontology graphs) in a shard directory.
+
+    Attributes:
+        file: Its name (:data:`DERIVED`).
+        sha256: Its checksum.
+        size: Its size in bytes.
+        quads: Quads in it.
+        graphs: The named graphs in it.
+    """
+
+    file: str
+    sha256: str
+    size: int
+    quads: int
+    graphs: list[str]
+
+
+#: The derived graphs' file in a shard directory.
+DERIVED = "derived.nq.gz"
+
+
+@dataclass(frozen=True, slots=True)
 class LoadReport:
     """What :func:`load_shards` did.
 
@@ -352,12 +458,15 @@ class LoadReport:
         graphs: Article graphs loaded (each replaced an earlier version, if any).
         quads: Quads loaded.
         seconds: Wall-clock time.
+        entities: Canonical descriptions recomputed in the entity graph (an entity
+            described in several shards counts once per shard).
     """
 
     shards: int
     graphs: int
     quads: int
     seconds: float
+    entities: int = 0
 
 
 def load_shards(
@@ -366,13 +475,16 @@ def load_shards(
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> LoadReport:
-    """Bulk-load a complete shard directory into the embedded store.
+    """Bulk-load a complete shard directory into the embedded store, as ingest writes it.
 
     Every shard is checked against its record (size, SHA-256) before anything is written,
     then each is bulk-loaded (RocksDB files added directly, as ingest does), its graphs
-    replacing earlier versions in the store. A load cut off midway leaves the journal of
-    :func:`~kg_builder.store.replace_graphs`: the next open drops the shard being loaded,
-    and loading again completes it.
+    replacing earlier versions in the store, and the entity graph and the ontology graph
+    are brought up to date with the protocol of
+    :func:`~kg_builder.store.entities.write_articles` (a shard is one batch): the store
+    ends up as a local ingest of the same input leaves it, graph for graph. A load cut off
+    midway leaves the journals: the next open drops the shard being loaded, the next
+    write rebuilds the entity graph, and loading again completes it.
 
     Args:
         directory: What ``kg-builder ingest --cluster ... --shards DIR`` wrote.
@@ -391,22 +503,81 @@ def load_shards(
         2590
     """
     started = time.perf_counter()
+    base = str(read_manifest(directory).get("base") or DEFAULT_BASE)
     _, shards = read_shards(directory)
     for shard in shards:
         problem = check_shard(directory, shard)
         if problem:
             raise StoreError(problem)
     store = open_store(store_path)
-    graphs = quads = 0
+    minter = IriMinter(base)
+    pending = Path(store_path) / ENTITIES_PENDING
+    if pending.exists():
+        rebuild_entities(store, base)
+        pending.unlink()
+    ensure_ontology(store)
+    graphs = quads = entities = 0
     for n, shard in enumerate(shards, start=1):
         if shard.graphs:
-            with gzip.open(Path(directory) / shard.file, "rb") as data:
-                nquads = cast(IO[bytes], data)
-                journal = Path(store_path) / PENDING_FILE
-                replace_nquads(store, nquads, shard.graphs, journal=journal)
+            entities += _load_shard(store, Path(directory), shard, Path(store_path), minter)
         graphs += len(shard.graphs)
         quads += shard.quads
         if progress:
             progress(n, len(shards))
     store.flush()
-    return LoadReport(len(shards), graphs, quads, time.perf_counter() - started)
+    return LoadReport(len(shards), graphs, quads, time.perf_counter() - started, entities)
+
+
+def _load_shard(
+    store: ox.Store, directory: Path, shard: Shard, store_path: Path, minter: IriMinter
+) -> int:
+    """One shard as one batch of :func:`~kg_builder.store.entities.write_articles`."""
+    pending = store_path / ENTITIES_PENDING
+    touched = touched_by(store, shard.graphs, minter)  # the versions about to be replaced
+    with interrupts_held(), gzip.open(directory / shard.file, "rb") as data:
+        pending.write_text("".join(f"{g}\n" for g in shard.graphs), encoding="utf-8")
+        nquads = cast(IO[bytes], data)
+        replace_nquads(store, nquads, shard.graphs, journal=store_path / PENDING_FILE)
+        touched |= touched_by(store, shard.graphs, minter)
+        update = update_entities(store, touched, minter)
+        pending.unlink()
+    return update.entities
+
+
+def write_derived(
+    directory: str | Path, shards: Sequence[Shard], base: str = DEFAULT_BASE
+) -> Derived:
+    """Compute the entity and ontology graphs of a shard directory and write them.
+
+    ``shards`` (every shard of the run, finished, in input order; the manifest is not yet
+    written) are loaded into a temporary store inside ``directory`` as :func:`load_shards`
+    does; the graphs that are not
+    article graphs are written, sorted, to :data:`DERIVED` (atomically), and the
+    temporary store is removed.
+
+    Returns:
+        What was written, for the manifest.
+    """
+    import shutil
+    import tempfile
+
+    directory = Path(directory)
+    minter = IriMinter(base)
+    work = Path(tempfile.mkdtemp(prefix=".derived-", dir=directory))
+    try:
+        store = open_store(work / "store")
+        ensure_ontology(store)
+        for record in shards:
+            if record.graphs:
+                _load_shard(store, directory, record, work / "store", minter)
+        wanted = [minter.entity_graph(), ONTOLOGY_GRAPH]
+        lines = sorted(
+            str(q) + " .\n"
+            for g in wanted
+            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+        )
+        sha256, size = _write_gzip(directory / DERIVED, lines)
+        del store
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return Derived(DERIVED, sha256, size, len(lines), wanted)
