@@ -6,11 +6,16 @@ times, as a user waits for them (the CLI in a subprocess, start-up included):
 * ``kg-builder ingest CORPUS --store S --jobs 2`` (the local run);
 * ``kg-builder ingest CORPUS --cluster local:1 --shards D`` (one Dask worker);
 * ``kg-builder ingest CORPUS --cluster local:2 --shards D`` (two Dask workers);
+* ``kg-builder ingest CORPUS --cluster local:2 --store S`` (two Dask workers, the client
+  writes the store and its entity graph, as the local run does);
 
 each on N articles and on a tiny input (4 articles) that measures the fixed start-up (model
-loading, the cluster's processes). It prints a Markdown table: seconds, articles/s overall,
-articles/s after start-up ((N - 4) / (t_N - t_4)), and the overhead of each run against the
-local ``--jobs 2`` run. The machine is shared: compare ratios of one run, not absolutes.
+loading, the cluster's processes); then ``kg-builder load D --store S2`` of the two-worker
+shards (article graphs and entity graph). It prints a Markdown table: seconds, articles/s
+overall, articles/s after start-up ((N - 4) / (t_N - t_4)), and the overhead of each run
+against the local ``--jobs 2`` run. A shard run's time includes deriving the entity graph
+on the client (``derived.nq.gz``). The machine is shared: compare ratios of one run, not
+absolutes.
 
 Usage::
 
@@ -72,7 +77,17 @@ RUNS = {
         "--partition-size",
         str(p),
     ],
+    "`--cluster local:2 --store`": lambda src, out, p: [
+        "--cluster",
+        "local:2",
+        "--store",
+        str(out),
+        "--partition-size",
+        str(p),
+    ],
 }
+#: The run whose shards are loaded afterwards.
+LOADED = "`--cluster local:2`"
 
 
 def main() -> None:
@@ -86,6 +101,7 @@ def main() -> None:
         big = take(args.corpus, args.size, tmp / "big.jsonl")
         small = take(args.corpus, SMALL, tmp / "small.jsonl")
         rows = []
+        load = 0.0
         for name, options in RUNS.items():
             seconds = {}
             for label, src in (("small", small), ("big", big)):
@@ -95,6 +111,10 @@ def main() -> None:
                 )
                 print(f"{name} {label}: {seconds[label]:.1f} s", file=sys.stderr)
             rows.append((name, seconds["big"], seconds["small"]))
+            if name == LOADED:
+                shards = tmp / f"out-{len(rows) - 1}-big"
+                load = timed(["load", str(shards), "--store", str(tmp / "loaded")])
+                print(f"load: {load:.1f} s", file=sys.stderr)
         base = rows[0][1]
         print(f"\n{args.size} articles of the open corpus, partitions of {args.partition_size}:\n")
         print(
@@ -108,6 +128,10 @@ def main() -> None:
                 f"| {name} | {big_s:.1f} | {args.size / big_s:.1f} | {steady:.1f} | "
                 f"{small_s:.1f} | {100 * (big_s / base - 1):+.0f} % |"
             )
+        print(
+            f"\n`kg-builder load` of the {LOADED} shards: {load:.1f} s "
+            f"({100 * load / base:.0f} % of the local run)"
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

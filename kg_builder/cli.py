@@ -419,7 +419,8 @@ def load(
     """Bulk-load a shard folder into the embedded store.
 
     Each shard is checked against its manifest record (size, SHA-256) first; its article
-    graphs replace any earlier versions in the store. Loading again is safe.
+    graphs replace any earlier versions in the store, and the entity and ontology graphs
+    are brought up to date as an ingest does. Loading again is safe.
     """
     from kg_builder.store.shards import load_shards
 
@@ -429,7 +430,7 @@ def load(
         raise _fail(exc) from None
     err.print(
         f"{report.graphs} article graph(s), {report.quads} quads from {report.shards} "
-        f"shard(s) in {report.seconds:.1f} s → {store}"
+        f"shard(s), entity graph updated in {report.seconds:.1f} s → {store}"
     )
 
 

@@ -13,18 +13,23 @@ import json
 import os
 import signal
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import dask
 import pytest
 from distributed import LocalCluster
+from oxigraph_server import OxigraphServer
 
 from kg_builder.models import Article
 from kg_builder.pipeline import IngestOptions, ingest
 from kg_builder.pipeline.cluster import ClusterReport, ingest_cluster
 from kg_builder.rdf.iris import IriMinter
 from kg_builder.read import iter_articles
+from kg_builder.remote.endpoint import EndpointConfig
+from kg_builder.remote.push import push_shards
 from kg_builder.store import export, open_store
 from kg_builder.store.ontology import ONTOLOGY_GRAPH
 from kg_builder.store.shards import MANIFEST, load_shards, read_derived, read_shards
@@ -162,8 +167,26 @@ def test_shards_loaded_give_the_graphs_of_a_local_ingest(
     assert sorted(derived.decode("utf-8").splitlines()) == sorted(
         graphs[f"<{ENTITIES}>"] + graphs[f"<{ONTOLOGY_GRAPH}>"]
     )
+
+    # push DIR sends every graph the local store has, the entity graph as it is there.
+    with OxigraphServer(tmp_path / "remote") as server:
+        pushed = push_shards(tmp_path / "shards", EndpointConfig.from_url(server.url))
+        assert pushed.complete and sorted(pushed.graphs_pushed) == sorted(g[1:-1] for g in graphs)
+        remote = _construct(server.url, ENTITIES)
+    assert remote == sorted(line.rsplit(" ", 2)[0] + " ." for line in graphs[f"<{ENTITIES}>"])
     _, shards = read_shards(tmp_path / "shards")
     assert sum(1 for s in shards for a in s.articles if a.id == "n1" and a.status == "stored") == 1
+
+
+def _construct(url: str, graph: str) -> list[str]:
+    """The triples of one graph on a SPARQL server, as sorted N-Triples lines."""
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    request = urllib.request.Request(
+        f"{url}/query?" + urllib.parse.urlencode({"query": query}),
+        headers={"Accept": "application/n-triples"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return sorted(response.read().decode("utf-8").splitlines())
 
 
 def test_each_shard_is_sorted_and_checksummed(scheduler, corpus, tmp_path) -> None:

@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import http.client
 import re
 import threading
@@ -50,7 +51,7 @@ from kg_builder.remote.http import (
 )
 from kg_builder.remote.sparql import result_rows, sparql_json
 from kg_builder.store import graph_counts, open_store
-from kg_builder.store.shards import read_shards, shard_data
+from kg_builder.store.shards import read_derived, read_shards, shard_data
 
 PushMode = Literal["per-article", "single", "default"]
 PUSH_MODES: tuple[str, ...] = ("per-article", "single", "default")
@@ -267,12 +268,14 @@ def push_shards(
     progress: ProgressCallback | None = None,
     verify: bool = True,
 ) -> PushReport:
-    """Send the article graphs of a shard folder (``ingest --cluster ... --shards``).
+    """Send the graphs of a shard folder (``ingest --cluster ... --shards``).
 
     Per-article mode, with the requests and the verification of :func:`push`: one PUT per
-    article graph (so pushing again replaces), and afterwards the server's triple count of
-    every graph compared with the shard's. Each shard is checked against its record
-    (size, SHA-256) and read into memory one at a time.
+    article graph (so pushing again replaces), then one per derived graph (the entity and
+    ontology graphs of ``derived.nq.gz``: what ``push --store`` sends beside the article
+    graphs), and afterwards the server's triple count of every graph compared with the
+    folder's. Each shard is checked against its record (size, SHA-256) and read into
+    memory one at a time.
 
     Returns:
         A :class:`PushReport`, as :func:`push`.
@@ -284,9 +287,17 @@ def push_shards(
     """
     started = time.monotonic()
     _, shards = read_shards(directory)
-    total = sum(len(s.graphs) for s in shards)
-    if not total:
+    articles = sum(len(s.graphs) for s in shards)
+    if not articles:
         raise StoreError(f"the shards at {directory} hold no article graph: nothing to push")
+    derived = read_derived(directory)
+    parts: list[Callable[[], bytes]] = [
+        functools.partial(shard_data, directory, s) for s in shards if s.graphs
+    ]
+    total = articles
+    if derived is not None:
+        total += len(graph_counts(_in_memory(derived)))
+        parts.append(lambda: derived)
     tally = _Tally(total, progress)
     targets: list[_Target] = []
 
@@ -311,17 +322,20 @@ def push_shards(
     except EndpointError as exc:
         raise PushError(str(exc), exc.status, report([], {}, False)) from None
     outcomes: list[_Outcome] = []
-    for shard in shards:
-        if not shard.graphs:
-            continue
-        memory = ox.Store()
-        memory.bulk_load(shard_data(directory, shard), format=ox.RdfFormat.N_QUADS)
+    for data in parts:
+        memory = _in_memory(data())
         mine = [_Target(g, g, ((g, n),), n) for g, n in graph_counts(memory).items()]
         targets.extend(mine)
         outcomes.extend(_send_all(memory, config, mine, tally))
         if any(isinstance(o.error, EndpointError) for o in outcomes):
             break  # _conclude raises it, with what reached the server
     return _conclude(outcomes, targets, config, verify, report)
+
+
+def _in_memory(nquads: bytes) -> ox.Store:
+    memory = ox.Store()
+    memory.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    return memory
 
 
 class _Tally:
