@@ -17,6 +17,10 @@ against the local ``--jobs 2`` run. A shard run's time includes deriving the ent
 on the client (``derived.nq.gz``). The machine is shared: compare ratios of one run, not
 absolutes.
 
+Last, it compares the stores graph for graph: the local run's, the one the cluster's client
+wrote, and the one loaded from the shards must hold the same named graphs, triple for
+triple (article graphs, entity graph, ontology graph); it prints what differs, if anything.
+
 Usage::
 
     python benchmarks/cluster.py                 # N = 800, partitions of 40
@@ -90,6 +94,32 @@ RUNS = {
 LOADED = "`--cluster local:2`"
 
 
+def graphs(store: Path) -> dict[str, set[str]]:
+    """Every named graph of a store: its quads as N-Quads lines."""
+    import pyoxigraph as ox
+
+    found: dict[str, set[str]] = {}
+    for quad in ox.Store.read_only(str(store)):
+        found.setdefault(str(quad.graph_name), set()).add(str(quad))
+    return found
+
+
+def compare(local: Path, others: dict[str, Path]) -> str:
+    """Say whether each store in ``others`` holds the graphs of ``local`` exactly."""
+    mine = graphs(local)
+    lines = []
+    for name, path in others.items():
+        theirs = graphs(path)
+        differ = sorted(g for g in mine.keys() | theirs.keys() if mine.get(g) != theirs.get(g))
+        quads = sum(len(q) for q in mine.values())
+        verdict = "the same" if not differ else f"DIFFERENT in {len(differ)}: {differ[:5]}"
+        lines.append(
+            f"{name} vs local `--jobs 2`: {len(theirs)} named graphs, "
+            f"{sum(len(q) for q in theirs.values())} quads (local {len(mine)}, {quads}): {verdict}"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=800)
@@ -130,7 +160,17 @@ def main() -> None:
             )
         print(
             f"\n`kg-builder load` of the {LOADED} shards: {load:.1f} s "
-            f"({100 * load / base:.0f} % of the local run)"
+            f"({100 * load / base:.0f} % of the local run)\n"
+        )
+        names = list(RUNS)
+        print(
+            compare(
+                tmp / "out-0-big",
+                {
+                    "`load` of the local:2 shards": tmp / "loaded",
+                    names[3]: tmp / "out-3-big",
+                },
+            )
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -11,6 +11,7 @@ import concurrent.futures
 import gzip
 import json
 import os
+import re
 import signal
 import time
 import urllib.parse
@@ -384,6 +385,7 @@ def test_cli_cluster_ingest_load_and_rerun(tmp_path: Path, monkeypatch) -> None:
     assert first.exit_code == Exit.OK, first.output
     err = " ".join(first.stderr.split())
     assert "Dask cluster tcp://127.0.0.1:" in err and "1 worker(s), 1 thread(s)" in err
+    assert re.search(r"dashboard http://127\.0\.0\.1:\d+/status", err), err
     assert "2 partition(s) run, 0 lost" in err and "3 stored, 0 failed" in err
     loaded = runner.invoke(app, ["load", "out", "--store", "store"])
     assert loaded.exit_code == Exit.OK and "3 article graph(s)" in loaded.stderr

@@ -128,3 +128,52 @@ def test_manifest_records_what_each_partition_read(tmp_path: Path) -> None:
     record = json.loads((tmp_path / "part-000001.json").read_text())
     assert record["articles"][0]["id"] == "a00002" and record["articles"][0]["triples"] == 40
     assert record["failed"] == [{"origin": "in.jsonl:101", "reason": "not valid JSON"}]
+
+
+@pytest.mark.slow
+def test_load_into_a_store_with_other_articles_equals_one_ingest_of_both(tmp_path: Path) -> None:
+    """The entity graph after a load is the one a single local ingest of everything gives."""
+    from kg_builder.pipeline import IngestOptions, ingest
+    from kg_builder.rdf.iris import IriMinter
+    from kg_builder.store import dump_graph_ntriples
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, texts in (
+        (first, ["Kenya urged Uganda to reopen the border.", "Chile and Peru met in Lima."]),
+        (
+            second,
+            [
+                "Uganda asked Kenya to share the water data.",
+                "Norway urged Chile to sign the treaty.",
+            ],
+        ),
+    ):
+        folder.mkdir()
+        for i, text in enumerate(texts):
+            (folder / f"{folder.name}{i}.txt").write_text(text, encoding="utf-8")
+    options = IngestOptions(jobs=1)
+    ingest([first, second], tmp_path / "both", options)
+    ingest([first], tmp_path / "loaded", options)
+    ingest([second], tmp_path / "second-only", options)
+
+    # The second input's article graphs as a shard folder, loaded over the first input.
+    derived = {IriMinter(options.base).entity_graph(), ONTOLOGY_GRAPH}
+    store = open_store(tmp_path / "second-only", read_only=True)
+    graphs = [(g, dump_graph_ntriples(store, g).decode()) for g in graph_counts(store)]
+    graphs = [(g, nt) for g, nt in graphs if g not in derived]
+    articles = [ShardArticle(g, "in", g, 0, STORED, "0" * 32) for g, _ in graphs]
+    shard = write_shard(tmp_path / "shards", shard_name(0), "k", "in", graphs, articles, [])
+    write_manifest(tmp_path / "shards", "plan", [shard])
+    report = load_shards(tmp_path / "shards", tmp_path / "loaded")
+    assert report.graphs == 2 and report.entities > 0
+
+    def quads(path: Path) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for q in open_store(path, read_only=True):
+            found.setdefault(str(q.graph_name), set()).add(str(q))
+        return found
+
+    loaded, both = quads(tmp_path / "loaded"), quads(tmp_path / "both")
+    assert sorted(loaded) == sorted(both) and len(both) == 6  # 4 articles, entities, ontology
+    for graph, lines in both.items():
+        assert loaded[graph] == lines, graph
