@@ -25,6 +25,7 @@ Usage::
 
     python benchmarks/cluster.py                 # N = 800, partitions of 40
     python benchmarks/cluster.py --size 100      # smoke run
+    python benchmarks/cluster.py --quick         # without the --store run and the comparison
 """
 
 from __future__ import annotations
@@ -125,14 +126,20 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=800)
     parser.add_argument("--partition-size", type=int, default=40)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="leave out the --cluster local:2 --store run and the comparison of the stores",
+    )
     args = parser.parse_args()
+    runs = {k: v for k, v in RUNS.items() if not (args.quick and k.endswith("--store`"))}
     tmp = Path(tempfile.mkdtemp(prefix="kg-cluster-bench-"))
     try:
         big = take(args.corpus, args.size, tmp / "big.jsonl")
         small = take(args.corpus, SMALL, tmp / "small.jsonl")
         rows = []
         load = 0.0
-        for name, options in RUNS.items():
+        for name, options in runs.items():
             seconds = {}
             for label, src in (("small", small), ("big", big)):
                 out = tmp / f"out-{len(rows)}-{label}"
@@ -163,6 +170,8 @@ def main() -> None:
             f"({100 * load / base:.0f} % of the local run)\n"
         )
         names = list(RUNS)
+        if args.quick:
+            return
         print(
             compare(
                 tmp / "out-0-big",
