@@ -5,6 +5,7 @@ Only this module prints, configures logging, or chooses exit codes (see README).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import logging
@@ -33,7 +34,7 @@ from kg_builder.errors import (
 from kg_builder.read import ReadOptions  # light: no NLP, only the standard library
 
 if TYPE_CHECKING:
-    from kg_builder.pipeline import Failure
+    from kg_builder.pipeline import Failure, IngestOptions, IngestReport
     from kg_builder.remote.push import PushReport
     from kg_builder.store.query import Table
     from kg_builder.view.plots import Picture
@@ -126,7 +127,10 @@ def ingest(
             "or - for JSON Lines on stdin."
         ),
     ],
-    store: StoreOpt,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", "-s", help="Embedded store folder (or --shards with --cluster)."),
+    ] = None,
     base: Annotated[str, typer.Option(help="Base IRI for minted nodes.")] = "",
     model: Annotated[
         str | None,
@@ -156,16 +160,41 @@ def ingest(
     shapes: Annotated[
         Path | None, typer.Option(help="SHACL shapes instead of the shipped ones.")
     ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            help="Run on Dask: a scheduler address (tcp://host:8786), or local[:N] for a "
+            "local cluster of N worker processes (default N: --jobs)."
+        ),
+    ] = None,
+    shards: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --cluster: write validated N-Quads shards and a manifest to this "
+            "folder instead of a store (then: kg-builder load / push)."
+        ),
+    ] = None,
+    partition_size: Annotated[
+        int, typer.Option(help="With --cluster: articles (JSON lines or files) per partition.")
+    ] = 100,
 ) -> None:
     """Read articles, extract facts, validate each article's graph, and store it.
 
     Re-ingesting an article (same id) replaces its graph. Bad inputs are named on
-    stderr and counted; the good articles are stored (exit 3 if any failed).
+    stderr and counted; the good articles are stored (exit 3 if any failed). With
+    --cluster the work runs on Dask workers; --shards then writes N-Quads shards that a
+    rerun completes (finished partitions are skipped).
     """
     from kg_builder.pipeline import IngestOptions
     from kg_builder.pipeline import ingest as run_ingest
     from kg_builder.rdf import vocab
 
+    if (store is None) == (shards is None):
+        err.print("error: give exactly one of --store PATH or --shards DIR")
+        raise typer.Exit(int(Exit.USAGE))
+    if shards is not None and cluster is None:
+        err.print("error: --shards is written by a cluster run: add --cluster local or an address")
+        raise typer.Exit(int(Exit.USAGE))
     progress_bar = _progress("ingesting", "articles") if err.is_terminal else None
     try:
         read = ReadOptions(
@@ -189,6 +218,10 @@ def ingest(
             options = dataclasses.replace(options, jobs=jobs)
         console = progress_bar.console if progress_bar else err
         report_problem = functools.partial(_print_problem, console)
+        if cluster is not None:
+            _ingest_on_cluster(inputs, options, cluster, store, shards, partition_size)
+            return
+        assert store is not None  # checked above: --shards needs --cluster
         if progress_bar:
             with progress_bar:
                 task = progress_bar.add_task("ingest", total=None, failed=0, rate=0.0)
@@ -206,17 +239,68 @@ def ingest(
             report = run_ingest(inputs, store, options, on_problem=report_problem)
     except KgBuilderError as exc:
         raise _fail(exc) from None
+    _ingest_summary(report, store)
+
+
+def _ingest_summary(report: IngestReport, where: Path | None) -> None:
+    """The last line of an ingest, and its exit code."""
     rate = report.articles_per_second
     err.print(
         f"{report.stored} stored, {len(report.failed)} failed, {len(report.warnings)} "
         f"warnings; {report.triples} triples in {report.seconds:.1f} s "
-        f"({rate:.1f} articles/s) → {store}"
+        f"({rate:.1f} articles/s) → {where}"
     )
     if report.interrupted:
         err.print("interrupted: every article is either fully stored or not at all")
         raise typer.Exit(int(Exit.INTERRUPTED))
     if report.failed:
         raise typer.Exit(int(Exit.PARTIAL if report.stored else Exit.NOTHING))
+
+
+def _ingest_on_cluster(
+    inputs: list[str],
+    options: IngestOptions,
+    cluster: str,
+    store: Path | None,
+    shards: Path | None,
+    partition_size: int,
+) -> None:
+    """``ingest --cluster``: the run on Dask, its report, and its exit code."""
+    from kg_builder.pipeline.cluster import ClusterInfo, ingest_cluster
+
+    with contextlib.suppress(ImportError):  # else ingest_cluster says how to install it
+        import distributed  # noqa: F401 - its import sets its loggers to INFO
+
+        if logging.getLogger().level > logging.INFO:  # without --verbose
+            logging.getLogger("distributed").setLevel(logging.ERROR)
+
+    def started(info: ClusterInfo) -> None:
+        where = f"; dashboard {info.dashboard}" if info.dashboard else ""
+        skipped = f" ({info.skipped} already done)" if info.skipped else ""
+        err.print(
+            f"Dask cluster {info.scheduler}: {info.workers} worker(s), {info.threads} "
+            f"thread(s){where}; {info.partitions} partition(s){skipped}",
+            soft_wrap=True,
+        )
+
+    result = ingest_cluster(
+        inputs,
+        options,
+        cluster=cluster,
+        store=store,
+        shards=shards,
+        partition_size=partition_size,
+        on_problem=functools.partial(_print_problem, err),
+        on_start=started,
+    )
+    if result.cluster is None:
+        err.print(f"every partition of {shards} was already done: nothing to run")
+    err.print(
+        f"{result.partitions_run} partition(s) run, {result.partitions_lost} lost"
+        + ("" if result.complete else "; not complete: run the same command again to finish"),
+        soft_wrap=True,
+    )
+    _ingest_summary(result.report, store or shards)
 
 
 def _print_problem(console: Console, problem: Failure | str) -> None:
@@ -352,6 +436,29 @@ def export(
 
 
 @app.command()
+def load(
+    shards: Annotated[Path, typer.Argument(help="A shard folder (ingest --cluster --shards).")],
+    store: StoreOpt,
+) -> None:
+    """Bulk-load a shard folder into the embedded store.
+
+    Each shard is checked against its manifest record (size, SHA-256) first; its article
+    graphs replace any earlier versions in the store, and the entity and ontology graphs
+    are brought up to date as an ingest does. Loading again is safe.
+    """
+    from kg_builder.store.shards import load_shards
+
+    try:
+        report = load_shards(shards, store)
+    except KgBuilderError as exc:
+        raise _fail(exc) from None
+    err.print(
+        f"{report.graphs} article graph(s), {report.quads} quads from {report.shards} "
+        f"shard(s), entity graph updated in {report.seconds:.1f} s → {store}"
+    )
+
+
+@app.command()
 def validate(
     source: Annotated[
         Path, typer.Argument(help="A store folder or an RDF file (.ttl, .nt, .trig, .nq, .jsonld).")
@@ -452,7 +559,6 @@ def _clip(text: str, n: int) -> str:
 
 @app.command()
 def push(
-    store: StoreOpt,
     endpoint: Annotated[
         str,
         typer.Option(
@@ -461,6 +567,11 @@ def push(
             "GraphDB http://host:7200/repositories/REPO)."
         ),
     ],
+    shards: Annotated[
+        Path | None,
+        typer.Argument(help="A shard folder (ingest --cluster --shards) instead of --store."),
+    ] = None,
+    store: Annotated[Path | None, typer.Option("--store", "-s", help="Embedded store.")] = None,
     mode: Annotated[str, typer.Option(help="per-article, single or default.")] = "per-article",
     graph: Annotated[str | None, typer.Option(help="Target graph IRI for --mode single.")] = None,
     method: Annotated[
@@ -497,15 +608,23 @@ def push(
 
     Each graph replaces the server's graph of the same name, so pushing again is safe.
     Afterwards the triples per graph on the server are counted and compared with the
-    local store. If the push stops, every graph that may be partial is named.
+    local store. If the push stops, every graph that may be partial is named. `push DIR`
+    sends the graphs of a shard folder (ingest --cluster --shards) instead of a store
+    (per-article mode).
     """
     from kg_builder.errors import PushError
     from kg_builder.remote.endpoint import EndpointConfig
-    from kg_builder.remote.push import PUSH_METHODS, PUSH_MODES, PushMethod, PushMode
+    from kg_builder.remote.push import PUSH_METHODS, PUSH_MODES, PushMethod, PushMode, push_shards
     from kg_builder.remote.push import push as run_push
 
     if mode not in PUSH_MODES:
         err.print(f"error: --mode must be per-article, single or default, not {mode!r}")
+        raise typer.Exit(int(Exit.USAGE))
+    if (store is None) == (shards is None):
+        err.print("error: give exactly one of --store PATH or a shard folder")
+        raise typer.Exit(int(Exit.USAGE))
+    if shards is not None and mode != "per-article":
+        err.print("error: a shard folder is pushed in per-article mode only")
         raise typer.Exit(int(Exit.USAGE))
     if mode == "single" and not graph:
         err.print("error: --mode single needs --graph IRI, the named graph to push into")
@@ -534,8 +653,16 @@ def push(
         )
 
         def run(progress: Callable[[int, int, int], None] | None = None) -> PushReport:
+            if shards is not None:
+                return push_shards(
+                    shards,
+                    config,
+                    verify=verify,
+                    method=cast(PushMethod, method),
+                    progress=progress,
+                )
             return run_push(
-                store,
+                cast(Path, store),
                 config,
                 mode=cast(PushMode, mode),
                 graph=graph,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 from kg_builder.extract import extract as real_extract
 
@@ -35,4 +36,24 @@ def crashes(article, doc):
     """On "CRASH", the process dies at once, as after a segfault in native code."""
     if "CRASH" in article.text:
         os.kill(os.getpid(), signal.SIGKILL)
+    return real_extract(article, doc)
+
+
+def waits_to_be_killed(article, doc):
+    """On "WAIT-FOR-KILL:PATH", the first time only: writes the parent's pid (a Dask worker)
+    to PATH, then waits (at most 120 s) for the test to kill that parent. Once PATH exists
+    it behaves like the real extractor, so the partition run again by Dask goes through."""
+    marker = "WAIT-FOR-KILL:"
+    if marker in article.text:
+        path = article.text.split(marker, 1)[1].split()[0]
+        if not os.path.exists(path):
+            parent = os.getppid()
+            with open(path + ".tmp", "w", encoding="utf-8") as f:
+                f.write(str(parent))
+            os.replace(path + ".tmp", path)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                if os.getppid() != parent:  # the parent was killed: nobody waits for us
+                    os._exit(0)
+                time.sleep(0.1)
     return real_extract(article, doc)

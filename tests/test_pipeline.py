@@ -198,3 +198,23 @@ def test_ingest_leaves_no_write_journal(tmp_path: Path) -> None:
     report = ingest([_jsonl(tmp_path / "a.jsonl", GOOD, GOOD2)], tmp_path / "s")
     assert report.stored == 2
     assert not (tmp_path / "s" / PENDING_FILE).exists()
+
+
+def test_the_later_of_two_articles_with_one_id_wins_inside_one_batch(tmp_path: Path) -> None:
+    """Regression: both were loaded in one batch, and the graph was their union."""
+    src = tmp_path / "twice.jsonl"
+    records = [
+        {"id": "same", "text": "Kenya urged Uganda to reopen the border on Monday."},
+        {"id": "same", "text": "Chile and Peru held talks in Lima on Tuesday."},
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    report = ingest([src], tmp_path / "store", IngestOptions(jobs=1, batch_size=8))
+    assert report.stored == 2 and len(report.warnings) == 1
+    store = open_store(tmp_path / "store", read_only=True)
+    texts = [
+        str(q.object.value)
+        for q in store.quads_for_pattern(
+            None, ox.NamedNode("https://w3id.org/kg-builder/ontology#text"), None, None
+        )
+    ]
+    assert texts == [records[1]["text"]]

@@ -8,6 +8,10 @@ Reads sources (files, folders, globs, stdin); produces stored article graphs and
   the per-article time budget
 * :mod:`~kg_builder.pipeline.pool` — supervised worker processes, replaced when stuck or dead
 * :mod:`~kg_builder.pipeline.run` — :func:`ingest`: the run, written in input order
+* :mod:`~kg_builder.pipeline.partitions` — the input cut into partitions for a cluster; the
+  work on one partition with one supervised process
+* :mod:`~kg_builder.pipeline.cluster` — ``ingest_cluster``: the run on a Dask cluster, into
+  the store or into N-Quads shards (imported on demand: it needs ``kg-builder[cluster]``)
 """
 
 from kg_builder.pipeline.options import IngestOptions, check_options, usable_cores

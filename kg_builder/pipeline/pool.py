@@ -25,7 +25,14 @@ from multiprocessing.process import BaseProcess
 from kg_builder.errors import ConfigError
 from kg_builder.models import Article
 from kg_builder.pipeline.options import IngestOptions
-from kg_builder.pipeline.worker import WHOLE_BATCH, Heartbeat, Outcome, serve
+from kg_builder.pipeline.worker import (
+    WHOLE_BATCH,
+    Heartbeat,
+    Outcome,
+    over_budget_reason,
+    serve,
+)
+from kg_builder.rdf.iris import IriMinter
 
 #: A worker past the budget is given this much longer (at least) to answer its timer.
 MIN_GRACE = 5.0
@@ -83,15 +90,15 @@ class WorkerPool:
         options: Passed to every worker; ``article_timeout`` also sets when a worker
             counts as stuck (0: never, only dead workers are replaced).
         jobs: Number of processes.
+        start_method: ``"spawn"`` to start the processes afresh (they load the model
+            themselves); by default they are forked where the system can.
     """
 
-    def __init__(self, options: IngestOptions, jobs: int) -> None:
-        # fork: workers start with the model and shapes the parent loaded in check_options
-        self._ctx = (
-            mp.get_context("fork")
-            if "fork" in mp.get_all_start_methods()
-            else mp.get_context("spawn")
-        )
+    def __init__(self, options: IngestOptions, jobs: int, *, start_method: str = "") -> None:
+        # fork: workers start with the model and shapes the parent loaded in check_options.
+        # A multi-threaded parent (a Dask worker) asks for "spawn": forking it is unsafe.
+        fork = start_method != "spawn" and "fork" in mp.get_all_start_methods()
+        self._ctx = mp.get_context("fork") if fork else mp.get_context("spawn")
         self._options = options
         timeout = options.article_timeout
         self._stuck_after = timeout + max(MIN_GRACE, timeout / 2) if timeout else 0.0
@@ -212,3 +219,33 @@ class WorkerPool:
         if stage == "idle":
             index = WHOLE_BATCH
         return Lost(task, index, stage, seconds, why)
+
+
+def blame(lost: Lost, minter: IriMinter) -> tuple[Outcome | None, list[Task]]:
+    """What to do with a lost task: the failed outcome of the article to blame, and the
+    tasks to send again (in this order, before any new work).
+
+    The article the heartbeat showed fails alone with the reason; the rest of its batch
+    is sent again. A worker lost in a batch-wide stage (parse or validate of the whole
+    batch) blames nobody yet: each article is sent again alone, so the next loss names
+    the culprit. A worker that died before it began any work blames nobody either.
+    """
+    task = lost.task
+    if lost.stage == "idle":  # the worker died before it began: nobody to blame
+        return None, [task]
+    culprit = lost.index
+    if culprit == WHOLE_BATCH and len(task.items) == 1:
+        culprit = task.items[0][0]
+    rest = [(i, a) for i, a in task.items if i != culprit]
+    if culprit == WHOLE_BATCH:  # a batch-wide stage: try each article alone to find the one
+        return None, [Task(task.seq, [item], alone=True) for item in rest]
+    article = dict(task.items)[culprit]
+    reason = over_budget_reason(article, lost.stage, round(lost.seconds), f"; {lost.why}")
+    if "died" in lost.why:
+        reason = (
+            f"article {article.id!r}: {lost.why} in stage '{lost.stage}'; the run "
+            "went on without it. Please report this article."
+        )
+    graph = minter.article(article.id)
+    failed = Outcome(culprit, article.id, article.origin, graph, None, 0, reason)
+    return failed, [Task(task.seq, rest, alone=task.alone)] if rest else []

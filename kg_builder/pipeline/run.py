@@ -29,9 +29,9 @@ from typing import BinaryIO
 from kg_builder.errors import InputError
 from kg_builder.models import Article
 from kg_builder.pipeline.options import IngestOptions, check_options
-from kg_builder.pipeline.pool import Lost, Task, WorkerPool
+from kg_builder.pipeline.pool import Lost, Task, WorkerPool, blame
 from kg_builder.pipeline.report import ArticleTiming, Failure, IngestReport
-from kg_builder.pipeline.worker import WHOLE_BATCH, Outcome, over_budget_reason
+from kg_builder.pipeline.worker import Outcome
 from kg_builder.rdf.iris import IriMinter
 from kg_builder.read import iter_articles
 from kg_builder.store import PENDING_FILE, GraphWrite, open_store
@@ -181,49 +181,30 @@ class IngestRun:
             yield batch
 
     def _note_duplicates(self, article: Article) -> None:
-        if article.id in self._seen_ids:
+        self._note_ids(article.id, article.origin, text_digest(article.text))
+
+    def _note_ids(self, article_id: str, origin: str, digest: bytes) -> None:
+        """Warn about an id met before (the later article wins) and a text met before."""
+        if article_id in self._seen_ids:
             self._warn(
-                f"{article.origin}: article id {article.id!r} also at "
-                f"{self._seen_ids[article.id]}; the later one wins"
+                f"{origin}: article id {article_id!r} also at "
+                f"{self._seen_ids[article_id]}; the later one wins"
             )
-        self._seen_ids[article.id] = article.origin
-        digest = hashlib.blake2b(article.text.encode("utf-8", "replace"), digest_size=16).digest()
-        other = self._seen_texts.setdefault(digest, article.id)
-        if other != article.id:
-            self._warn(f"{article.origin}: article {article.id!r} has the same text as {other!r}")
+        self._seen_ids[article_id] = origin
+        other = self._seen_texts.setdefault(digest, article_id)
+        if other != article_id:
+            self._warn(f"{origin}: article {article_id!r} has the same text as {other!r}")
 
     # ------------------------------------------------------------------ lost work
 
     def _recover(self, lost: Lost) -> None:
         """Blame the article a dead or stuck worker was on; send the others again."""
-        task = lost.task
-        if lost.stage == "idle":  # the worker died before it began: nobody to blame
-            self._retry.appendleft(task)
-            return
-        culprit = lost.index
-        if culprit == WHOLE_BATCH and len(task.items) == 1:
-            culprit = task.items[0][0]
-        rest = [(i, a) for i, a in task.items if i != culprit]
-        if culprit != WHOLE_BATCH:
-            article = dict(task.items)[culprit]
-            note = f"; {lost.why}"
-            reason = over_budget_reason(article, lost.stage, round(lost.seconds), note)
-            if "died" in lost.why:
-                reason = (
-                    f"article {article.id!r}: {lost.why} in stage '{lost.stage}'; the run "
-                    "went on without it. Please report this article."
-                )
-            batch = self._batches[task.seq]
-            graph = self.minter.article(article.id)
-            batch.outcomes[culprit] = Outcome(
-                culprit, article.id, article.origin, graph, None, 0, reason
-            )
-            if rest:
-                self._retry.appendleft(Task(task.seq, rest, alone=task.alone))
-        else:  # a batch-wide stage: try each article alone to find the one
-            for item in reversed(rest):
-                self._retry.appendleft(Task(task.seq, [item], alone=True))
-        log.warning("a worker was replaced: %s (stage %s)", lost.why, lost.stage)
+        failed, retry = blame(lost, self.minter)
+        if failed is not None:
+            self._batches[lost.task.seq].outcomes[failed.index] = failed
+        self._retry.extendleft(reversed(retry))
+        if lost.stage != "idle":
+            log.warning("a worker was replaced: %s (stage %s)", lost.why, lost.stage)
 
     # ------------------------------------------------------------------ output
 
@@ -245,8 +226,11 @@ class IngestRun:
             else:
                 writes.append(GraphWrite(o.graph, o.ntriples))
                 self.triples += o.triples
-        self.stored += write_articles(
-            self.store, writes, journal=self.store_path / PENDING_FILE, base=self.options.base
+        self.stored += len(writes)
+        # The same id twice in one batch: the later article wins here too (not the union).
+        latest = list({w.graph: w for w in writes}.values())
+        write_articles(
+            self.store, latest, journal=self.store_path / PENDING_FILE, base=self.options.base
         )
         self.transactions += 1
         if self.transactions % FLUSH_EVERY == 0:
@@ -264,6 +248,11 @@ class IngestRun:
         self.warnings.append(warning)
         if self.on_problem:
             self.on_problem(warning)
+
+
+def text_digest(text: str) -> bytes:
+    """What two articles with the same text share (for the duplicate-text warning)."""
+    return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest()
 
 
 def ingest(

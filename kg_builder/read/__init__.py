@@ -5,11 +5,31 @@ A bad input is not an exception here: it comes out as an
 so the batch can go on.
 
 * :mod:`~kg_builder.read.sources` — which files, in which order; dispatch by type
+  (:func:`iter_input_files` lists them without reading, for a cluster's partitions)
 * :mod:`~kg_builder.read.decode` — bytes → text (BOMs, UTF-16, detected encodings)
 * :mod:`~kg_builder.read.formats` — ``.txt`` (+ sidecar), ``.html``, JSON Lines → articles
 """
 
+from kg_builder.read.formats import LineRange
 from kg_builder.read.options import ReadOptions
-from kg_builder.read.sources import ARTICLE_EXTENSIONS, STDIN_NAME, iter_articles
+from kg_builder.read.sources import (
+    ARTICLE_EXTENSIONS,
+    STDIN,
+    STDIN_NAME,
+    is_jsonl,
+    iter_articles,
+    iter_input_files,
+    read_file,
+)
 
-__all__ = ["ARTICLE_EXTENSIONS", "STDIN_NAME", "ReadOptions", "iter_articles"]
+__all__ = [
+    "ARTICLE_EXTENSIONS",
+    "STDIN",
+    "STDIN_NAME",
+    "LineRange",
+    "ReadOptions",
+    "is_jsonl",
+    "iter_articles",
+    "iter_input_files",
+    "read_file",
+]

@@ -11,6 +11,7 @@ import os
 import zlib
 from collections.abc import Iterator
 from configparser import ConfigParser
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -254,9 +255,22 @@ def _extract_html(data: bytes) -> tuple[str, dict[str, Any]] | InputError:
 
 
 def read_jsonl_file(
-    path: Path, options: ReadOptions, *, compressed: bool
+    path: Path,
+    options: ReadOptions,
+    *,
+    compressed: bool,
+    lines: LineRange | None = None,
 ) -> Iterator[Article | InputError]:
-    """Every article (or error) of a ``.jsonl``/``.jsonl.gz`` file, line by line."""
+    """Every article (or error) of a ``.jsonl``/``.jsonl.gz`` file, line by line.
+
+    Args:
+        path: The file.
+        options: Field names and size limit.
+        compressed: gzip.
+        lines: Only these lines (a cluster partition); errors about the whole file
+            (empty, no JSON lines, truncated after the last line) come with the range that
+            reaches the end of the file.
+    """
     origin = str(path)
     if os.path.islink(path) and not path.exists():
         yield InputError(
@@ -272,22 +286,48 @@ def read_jsonl_file(
         if os.fstat(raw.fileno()).st_size == 0:
             yield InputError(origin, "empty file: nothing to read")
             return
+        if lines is not None and lines.offset:
+            raw.seek(lines.offset)
         stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw  # type: ignore[assignment]
-        yield from read_jsonl_stream(stream, origin, options, compressed=compressed)
+        yield from read_jsonl_stream(stream, origin, options, compressed=compressed, lines=lines)
     finally:
         raw.close()
 
 
+@dataclass(frozen=True, slots=True)
+class LineRange:
+    """Lines ``first`` to ``last`` (1-based, inclusive; ``last`` None: to the end) of a file.
+
+    ``offset`` is the byte offset of line ``first`` in an uncompressed file (0: read from
+    the start and skip the lines before ``first`` without decoding them).
+    """
+
+    first: int = 1
+    last: int | None = None
+    offset: int = 0
+
+    @property
+    def whole(self) -> bool:
+        """The range is the whole file."""
+        return self.first == 1 and self.last is None
+
+
 def read_jsonl_stream(
-    stream: BinaryIO, origin: str, options: ReadOptions, *, compressed: bool = False
+    stream: BinaryIO,
+    origin: str,
+    options: ReadOptions,
+    *,
+    compressed: bool = False,
+    lines: LineRange | None = None,
 ) -> Iterator[Article | InputError]:
-    """Every article (or error) of JSON Lines read from a binary stream."""
-    lines = _jsonl_lines(stream, options.max_bytes)
+    """Every article (or error) of JSON Lines read from a binary stream (or its ``lines``)."""
+    lines = lines or LineRange()
+    numbered = _jsonl_lines(stream, options.max_bytes, lines)
     line_no = 0
     any_line = False
     while True:
         try:
-            line_no, line = next(lines)
+            line_no, line = next(numbered)
         except StopIteration:
             break
         except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
@@ -304,28 +344,38 @@ def read_jsonl_stream(
             yield InputError(f"{origin}:{line_no}", line.reason)
         else:
             yield _parse_line(line, f"{origin}:{line_no}", options)
-    if not any_line:
+    if not any_line and lines.whole:
         yield InputError(origin, "no JSON lines: the input is empty or only blank lines")
 
 
-def _jsonl_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, str | InputError]]:
-    """Non-blank lines as text, numbered from 1; holds at most one line (of ``max_bytes``)."""
-    head = stream.read(4)
-    encoding = "utf-8"
-    for bom, name in BOMS:
-        if head.startswith(bom):
-            head, encoding = head[len(bom) :], name
-            break
+def _jsonl_lines(
+    stream: BinaryIO, max_bytes: int, lines: LineRange
+) -> Iterator[tuple[int, str | InputError]]:
+    """Non-blank lines as text, numbered from 1; holds at most one line (of ``max_bytes``).
+
+    Only the lines of ``lines`` are decoded and yielded; the stream starts at
+    ``lines.offset`` (line ``lines.first``) when that is not 0.
+    """
+    n = 0
+    if lines.offset:
+        head, encoding, n = b"", "utf-8", lines.first - 1
+    else:
+        head = stream.read(4)
+        encoding = "utf-8"
+        for bom, name in BOMS:
+            if head.startswith(bom):
+                head, encoding = head[len(bom) :], name
+                break
     buffered = io.BufferedReader(_Prefixed(head, stream))
     if encoding != "utf-8":
-        # A UTF-16/32 byte-order mark fixes the encoding of the whole stream.
+        # A UTF-16/32 byte-order mark fixes the encoding of the whole stream (never split
+        # into ranges: see kg_builder.pipeline.partitions).
         wrapper = io.TextIOWrapper(buffered, encoding=encoding, newline="")
         for n, text in enumerate(_split_text_lines(wrapper, max_bytes), start=1):
             if isinstance(text, InputError) or text.strip():
                 yield n, text
         return
-    n = 0
-    while True:
+    while lines.last is None or n < lines.last:
         line = buffered.readline(max_bytes + 1)
         if not line:
             return
@@ -333,9 +383,10 @@ def _jsonl_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, str | 
         if len(line) > max_bytes and not line.endswith(b"\n"):
             while line and not line.endswith(b"\n"):  # skip the rest of the giant line
                 line = buffered.readline(1024 * 1024)
-            yield n, InputError("", size_reason(None, max_bytes, "the line"))
+            if n >= lines.first:
+                yield n, InputError("", size_reason(None, max_bytes, "the line"))
             continue
-        if not line.strip():
+        if n < lines.first or not line.strip():
             continue
         try:
             text = line.decode("utf-8")

@@ -30,10 +30,25 @@ from typing import BinaryIO
 from kg_builder.errors import InputError
 from kg_builder.models import Article
 from kg_builder.read.decode import os_reason
-from kg_builder.read.formats import read_html, read_jsonl_file, read_jsonl_stream, read_txt
+from kg_builder.read.formats import (
+    LineRange,
+    read_html,
+    read_jsonl_file,
+    read_jsonl_stream,
+    read_txt,
+)
 from kg_builder.read.options import ReadOptions
 
-__all__ = ["ARTICLE_EXTENSIONS", "STDIN_NAME", "iter_articles"]
+__all__ = [
+    "ARTICLE_EXTENSIONS",
+    "STDIN",
+    "LineRange",
+    "STDIN_NAME",
+    "is_jsonl",
+    "iter_articles",
+    "iter_input_files",
+    "read_file",
+]
 
 #: Extensions read as articles, as users see them in messages.
 ARTICLE_EXTENSIONS = (".txt", ".jsonl", ".jsonl.gz", ".ndjson", ".html", ".htm")
@@ -45,6 +60,8 @@ _KNOWN = ", ".join(ARTICLE_EXTENSIONS)
 
 #: Name used in origins for standard input ("<stdin>:3").
 STDIN_NAME = "<stdin>"
+#: The source that means standard input.
+STDIN = "-"
 
 
 def iter_articles(
@@ -97,18 +114,36 @@ def iter_articles(
         ...     else:
         ...         print(item.id, len(item.text))
     """
-    seen = _Seen()
-    for source in sources:
-        text = str(source)
-        if text == "-":
+    for item in iter_input_files(sources):
+        if isinstance(item, InputError):
+            yield item
+        elif item == STDIN:
             yield from read_jsonl_stream(
                 stdin if stdin is not None else sys.stdin.buffer, STDIN_NAME, options
             )
+        else:
+            yield from read_file(Path(item), options)
+
+
+def iter_input_files(sources: Sequence[str | Path]) -> Iterator[Path | str | InputError]:
+    """The files :func:`iter_articles` reads, in its order, without reading them.
+
+    The same walk as :func:`iter_articles` (folders, globs, each file once, sidecars
+    skipped), for callers that read the files elsewhere (a cluster's workers). Yields a
+    :class:`~pathlib.Path` per article file, :data:`STDIN` for ``"-"``, and an
+    :class:`InputError` per source that names no file. Lazy: a folder is listed when the
+    caller asks for its first file.
+    """
+    seen = _Seen()
+    for source in sources:
+        text = str(source)
+        if text == STDIN:
+            yield STDIN
             continue
         path = Path(source)
         if path.is_dir():
             before = seen.matched
-            yield from _walk_folder(path, options, seen)
+            yield from _walk_folder(path, seen)
             if seen.matched == before:
                 yield InputError(
                     text,
@@ -120,11 +155,37 @@ def iter_articles(
             if _article_kind(path.name) is None:
                 yield InputError(text, f"unsupported file type; kg-builder reads {_KNOWN} files")
                 continue
-            yield from _read_file_once(path, options, seen)
+            yield from _once(path, seen)
         elif glob.has_magic(text):
-            yield from _read_glob(text, options, seen)
+            yield from _read_glob(text, seen)
         else:
             yield InputError(text, "no such file or directory: check the path")
+
+
+def read_file(
+    path: Path, options: ReadOptions, lines: LineRange | None = None
+) -> Iterator[Article | InputError]:
+    """Every article (or error) of one article file, whatever its kind.
+
+    Args:
+        path: An article file.
+        options: Field names and size limit.
+        lines: Only these lines of a JSON Lines file (ignored for other kinds).
+    """
+    kind = _article_kind(path.name)
+    if kind == "jsonl":
+        yield from read_jsonl_file(path, options, compressed=False, lines=lines)
+    elif kind == "jsonl.gz":
+        yield from read_jsonl_file(path, options, compressed=True, lines=lines)
+    elif kind == "html":
+        yield read_html(path, options)
+    else:
+        yield read_txt(path, options)
+
+
+def is_jsonl(path: str | Path) -> bool:
+    """Whether ``path`` is read as JSON Lines (``.jsonl``, ``.ndjson``, gzipped or not)."""
+    return _article_kind(Path(path).name) in {"jsonl", "jsonl.gz"}
 
 
 # --------------------------------------------------------------------------- sources
@@ -158,7 +219,7 @@ class _Seen:
         self.matched = 0
 
 
-def _walk_folder(folder: Path, options: ReadOptions, seen: _Seen) -> Iterator[Article | InputError]:
+def _walk_folder(folder: Path, seen: _Seen) -> Iterator[Path | InputError]:
     """Depth-first, entries sorted by name per directory; symlinked folders are not followed
     (cycles), symlinked files are."""
     try:
@@ -174,12 +235,12 @@ def _walk_folder(folder: Path, options: ReadOptions, seen: _Seen) -> Iterator[Ar
         except OSError:
             is_dir = False
         if is_dir:
-            yield from _walk_folder(path, options, seen)
+            yield from _walk_folder(path, seen)
         elif _article_kind(entry.name) is not None:
-            yield from _read_file_once(path, options, seen)
+            yield from _once(path, seen)
 
 
-def _read_glob(pattern: str, options: ReadOptions, seen: _Seen) -> Iterator[Article | InputError]:
+def _read_glob(pattern: str, seen: _Seen) -> Iterator[Path | InputError]:
     # Only paths are listed (not contents); sorting needs the list. Hidden names are not
     # matched unless the pattern spells the dot, as in the shell.
     matches = sorted(glob.iglob(pattern, recursive=True))
@@ -190,17 +251,16 @@ def _read_glob(pattern: str, options: ReadOptions, seen: _Seen) -> Iterator[Arti
     for match in matches:
         path = Path(match)
         if path.is_dir():
-            yield from _walk_folder(path, options, seen)
+            yield from _walk_folder(path, seen)
         elif _article_kind(path.name) is not None:
-            yield from _read_file_once(path, options, seen)
+            yield from _once(path, seen)
         # else: a pattern like data/* also matches READMEs and sidecars: skip them quietly
     if seen.matched == before:
         yield InputError(pattern, f"no {_KNOWN} files match this pattern")
 
 
-def _read_file_once(
-    path: Path, options: ReadOptions, seen: _Seen
-) -> Iterator[Article | InputError]:
+def _once(path: Path, seen: _Seen) -> Iterator[Path]:
+    """``path``, unless the same file (resolved) was met before."""
     seen.matched += 1
     try:
         key = str(path.resolve())
@@ -209,15 +269,7 @@ def _read_file_once(
     if key in seen.paths:
         return
     seen.paths.add(key)
-    kind = _article_kind(path.name)
-    if kind == "jsonl":
-        yield from read_jsonl_file(path, options, compressed=False)
-    elif kind == "jsonl.gz":
-        yield from read_jsonl_file(path, options, compressed=True)
-    elif kind == "html":
-        yield read_html(path, options)
-    else:
-        yield read_txt(path, options)
+    yield path
 
 
 # --------------------------------------------------------------------------- bytes → text

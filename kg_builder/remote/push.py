@@ -38,6 +38,7 @@ Example:
 from __future__ import annotations
 
 import re
+import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -62,6 +63,7 @@ from kg_builder.remote.push_report import (
 from kg_builder.remote.push_verify import distinct_union_count, verify_counts
 from kg_builder.remote.sparql import sparql_json
 from kg_builder.store import graph_counts, open_store
+from kg_builder.store.shards import read_derived, read_shards, shard_data
 
 __all__ = [
     "DEFAULT_GRAPH",
@@ -72,6 +74,7 @@ __all__ = [
     "PushMode",
     "PushReport",
     "push",
+    "push_shards",
 ]
 
 PushMode = Literal["per-article", "single", "default"]
@@ -121,11 +124,69 @@ def push(
             on the server, what may be partial, and how many graphs were not sent.
     """
     chosen = _check_options(config, mode, graph, method)
-    started = time.monotonic()
     store = _open_local(store_path)
+    return _push_store(store, str(store_path), config, mode, graph, progress, verify, chosen)
+
+
+def push_shards(
+    directory: str | Path,
+    config: EndpointConfig,
+    *,
+    progress: ProgressCallback | None = None,
+    verify: bool = True,
+    method: PushMethod = "auto",
+) -> PushReport:
+    """Send the graphs of a shard folder (``ingest --cluster ... --shards``).
+
+    Per-article mode, with the requests and the verification of :func:`push`: every
+    article graph of the shards, and the derived graphs (the entity and ontology graphs of
+    ``derived.nq.gz``: what ``push --store`` sends beside the article graphs). Each shard
+    is checked against its record (size, SHA-256) and loaded into a temporary on-disk
+    store, so memory does not grow with the folder.
+
+    Returns:
+        A :class:`PushReport`, as :func:`push`.
+
+    Raises:
+        ConfigError: bad ``method``.
+        StoreError: the folder is incomplete, a shard does not match its record, or there
+            is no article graph.
+        PushError: the push had to stop (as :func:`push`).
+    """
+    chosen = _check_options(config, "per-article", None, method)
+    _, shards = read_shards(directory)
+    if not any(s.graphs for s in shards):
+        raise StoreError(f"the shards at {directory} hold no article graph: nothing to push")
+    with tempfile.TemporaryDirectory(prefix="kg-builder-push-") as tmp:
+        store = ox.Store(tmp)
+        for shard in shards:
+            if shard.graphs:
+                store.bulk_load(shard_data(directory, shard), format=ox.RdfFormat.N_QUADS)
+        derived = read_derived(directory)
+        if derived is not None:
+            store.bulk_load(derived, format=ox.RdfFormat.N_QUADS)
+        report = _push_store(
+            store, str(directory), config, "per-article", None, progress, verify, chosen
+        )
+        del store  # release RocksDB before the folder goes
+    return report
+
+
+def _push_store(
+    store: ox.Store,
+    source: str,
+    config: EndpointConfig,
+    mode: PushMode,
+    graph: str | None,
+    progress: ProgressCallback | None,
+    verify: bool,
+    chosen: Literal["gsp", "bulk"],
+) -> PushReport:
+    """Push every graph of ``store`` (see :func:`push`)."""
+    started = time.monotonic()
     counts = graph_counts(store)
     if not counts:
-        raise StoreError(f"the store at {store_path} holds no graph: nothing to push")
+        raise StoreError(f"the store at {source} holds no graph: nothing to push")
     targets = _targets(store, counts, mode, graph)
     tally = Tally(len(counts), progress)
 

@@ -11,6 +11,8 @@ ontology graph; produces query tables, histories, exports and validation reports
 * :mod:`~kg_builder.store.history` — what became of an agreement or a demand
 * :mod:`~kg_builder.store.export` — Turtle, N-Triples, TriG, N-Quads, JSON-LD
 * :mod:`~kg_builder.store.validate` — each stored graph, their union, or an RDF file
+* :mod:`~kg_builder.store.shards` — shard folders (sorted N-Quads + manifests): written,
+  checked, bulk-loaded
 """
 
 from kg_builder.store.embedded import (

@@ -17,9 +17,10 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -125,6 +126,32 @@ def replace_graphs(
     except (OSError, SyntaxError, ValueError) as exc:
         raise StoreError(f"writing {len(writes)} article graph(s) failed: {exc}") from exc
     return len(writes)
+
+
+def replace_nquads(
+    store: ox.Store, nquads: bytes | IO[bytes], graphs: Sequence[str], *, journal: Path
+) -> None:
+    """Bulk-load N-Quads whose named graphs are ``graphs``, replacing earlier versions.
+
+    The same protocol as :func:`replace_graphs` with a journal: the graphs are listed in
+    ``journal`` until the load is done (so :func:`open_store` drops a cut-off load), their
+    earlier versions are dropped first, Ctrl-C is held back. For N-Quads that are already
+    checked (a shard whose checksum matched, see :mod:`kg_builder.store.shards`).
+
+    Raises:
+        StoreError: the data does not parse or the store refused the write.
+    """
+    earlier = [g for g in graphs if store.contains_named_graph(ox.NamedNode(g))]
+    try:
+        with interrupts_held():
+            _write_journal(journal, list(graphs))
+            if earlier:
+                store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in earlier))
+            store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+            store.flush()  # everything on disk before the journal goes
+            journal.unlink()
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise StoreError(f"loading {len(graphs)} article graph(s) failed: {exc}") from exc
 
 
 def _write_journal(journal: Path, graphs: list[str]) -> None:
