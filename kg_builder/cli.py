@@ -24,6 +24,7 @@ from kg_builder import __version__
 from kg_builder.errors import (
     ConfigError,
     EndpointError,
+    GateError,
     InputError,
     KgBuilderError,
     QueryError,
@@ -48,6 +49,7 @@ class Exit(IntEnum):
     ENDPOINT = 6  # the remote endpoint refused or could not be reached
     QUERY = 7  # the query is missing or invalid
     INVALID = 8  # validate: the data does not conform to the shapes
+    DISAGREEMENT = 9  # ingest: the native SHACL engine accepted a graph pyshacl rejects
     INTERRUPTED = 130
 
 
@@ -81,6 +83,7 @@ def _fail(exc: KgBuilderError) -> typer.Exit:
         EndpointError: Exit.ENDPOINT,
         QueryError: Exit.QUERY,
         InputError: Exit.NOTHING,
+        GateError: Exit.DISAGREEMENT,
     }
     for cls, value in code.items():
         if isinstance(exc, cls):
@@ -152,6 +155,22 @@ def ingest(
     shapes: Annotated[
         Path | None, typer.Option(help="SHACL shapes instead of the shipped ones.")
     ] = None,
+    shacl_engine: Annotated[
+        str | None,
+        typer.Option(
+            help="SHACL engine of the gate: native (fast; pyshacl re-checks what it rejects "
+            "and a sample of what it accepts) or pyshacl (the reference) [default: native "
+            "for the shipped shapes if installed, else pyshacl]."
+        ),
+    ] = None,
+    verify_sample: Annotated[
+        float | None,
+        typer.Option(
+            help="Share (0-1) of the graphs the native engine accepts that pyshacl checks "
+            "again, chosen by article id; a disagreement stops the run (exit 9) "
+            "[default: 0.01]."
+        ),
+    ] = None,
 ) -> None:
     """Read articles, extract facts, validate each article's graph, and store it.
 
@@ -180,9 +199,12 @@ def ingest(
             read=read,
             shapes=str(shapes) if shapes else None,
             article_timeout=article_timeout,
+            shacl_engine=shacl_engine,
         )
         if jobs is not None:
             options = dataclasses.replace(options, jobs=jobs)
+        if verify_sample is not None:
+            options = dataclasses.replace(options, verify_sample=verify_sample)
         console = progress_bar.console if progress_bar else err
         report_problem = functools.partial(_print_problem, console)
         if progress_bar:

@@ -26,6 +26,7 @@ from kg_builder.errors import ConfigError
 from kg_builder.models import Article
 from kg_builder.pipeline.options import IngestOptions
 from kg_builder.pipeline.worker import WHOLE_BATCH, Heartbeat, Outcome, serve
+from kg_builder.rdf import native
 
 #: A worker past the budget is given this much longer (at least) to answer its timer.
 MIN_GRACE = 5.0
@@ -86,12 +87,11 @@ class WorkerPool:
     """
 
     def __init__(self, options: IngestOptions, jobs: int) -> None:
-        # fork: workers start with the model and shapes the parent loaded in check_options
-        self._ctx = (
-            mp.get_context("fork")
-            if "fork" in mp.get_all_start_methods()
-            else mp.get_context("spawn")
-        )
+        # fork: workers start with the model and shapes the parent loaded in check_options;
+        # not after this process has validated with the native SHACL engine, whose thread
+        # pool a forked child would inherit without its threads (and hang on).
+        fork = "fork" in mp.get_all_start_methods() and native.fork_safe()
+        self._ctx = mp.get_context("fork") if fork else mp.get_context("spawn")
         self._options = options
         timeout = options.article_timeout
         self._stuck_after = timeout + max(MIN_GRACE, timeout / 2) if timeout else 0.0

@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from kg_builder.errors import InputError
+from kg_builder.errors import GateError, InputError
 from kg_builder.models import Article
 from kg_builder.pipeline.options import IngestOptions, check_options
 from kg_builder.pipeline.pool import Lost, Task, WorkerPool
 from kg_builder.pipeline.report import ArticleTiming, Failure, IngestReport
 from kg_builder.pipeline.worker import WHOLE_BATCH, Outcome, over_budget_reason
 from kg_builder.rdf.iris import IriMinter
+from kg_builder.rdf.validate import Disagreement
 from kg_builder.read import iter_articles
 from kg_builder.store import PENDING_FILE, GraphWrite, open_store, replace_graphs
 
@@ -234,6 +235,7 @@ class IngestRun:
             self._write(sorted(batch.outcomes.values(), key=lambda o: o.index))
 
     def _write(self, outcomes: list[Outcome]) -> None:
+        _stop_on_false_conforms(outcomes)
         writes = []
         for o in outcomes:
             if self.on_article:
@@ -261,6 +263,18 @@ class IngestRun:
         self.warnings.append(warning)
         if self.on_problem:
             self.on_problem(warning)
+
+
+def _stop_on_false_conforms(outcomes: list[Outcome]) -> None:
+    """Raise before a batch is written if the native engine passed a graph pyshacl rejects."""
+    for o in outcomes:
+        if o.disagreement == Disagreement.NATIVE_CONFORMS:
+            raise GateError(
+                f"{o.origin or o.article_id}: the native SHACL engine said the graph of article "
+                f"{o.article_id!r} conforms, pyshacl (the reference) says it does not "
+                f"(--verify-sample); the run stopped before this batch was written. Re-run with "
+                f"--shacl-engine pyshacl, and please report this article.\n{o.reason}"
+            )
 
 
 def ingest(
@@ -292,6 +306,8 @@ def ingest(
     Raises:
         ConfigError: bad options, model, ontology or shapes (before any work).
         StoreError: the store cannot be opened or written.
+        GateError: the native SHACL engine accepted a graph that pyshacl rejects (found by
+            ``verify_sample``); the batches before it are stored.
 
     Example:
         >>> report = ingest(["examples/"], "out/store", IngestOptions(jobs=1))  # doctest: +SKIP

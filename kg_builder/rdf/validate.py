@@ -2,12 +2,21 @@
 
 A non-conforming graph is a result (a :class:`Report`), not an exception. The shapes
 (and the ontology, to check that it parses) are loaded once per process.
+
+pyshacl is the reference engine: :func:`validate_graph` and :func:`validate_batch` run
+it, and every report a person reads comes from it. :class:`Gate` is what ingest runs: with
+``engine="native"`` the native SHACL Core engine (:mod:`kg_builder.rdf.native`) says
+whether each graph conforms, pyshacl re-checks each graph it rejects (and writes the
+report), and a deterministic sample of the graphs it accepts (``verify_sample``); a
+disagreement between the two engines is never stored and is reported as such.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 
 import pyshacl
@@ -15,8 +24,23 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from kg_builder.errors import InputError
+from kg_builder.errors import ConfigError, InputError
+from kg_builder.rdf.native import NativeResult, native_shapes
 from kg_builder.rdf.shapes import load_shapes, prepared_form, rename_safe_terms
+
+#: The SHACL engines a gate can run: the native one (fast) or pyshacl (the reference).
+ENGINES = ("native", "pyshacl")
+
+Triple = tuple[Node, Node, Node]
+
+
+class Disagreement(StrEnum):
+    """The two ways the native engine and pyshacl can disagree on one graph."""
+
+    #: The native engine said "conforms", pyshacl did not: the failure that matters.
+    NATIVE_CONFORMS = "native-conforms"
+    #: The native engine said "does not conform", pyshacl found nothing.
+    PYSHACL_CONFORMS = "pyshacl-conforms"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +59,22 @@ class Report:
 
     conforms: bool
     violations: tuple[Violation, ...] = ()
+    disagreement: Disagreement | None = None
 
     def summary(self, limit: int = 5) -> str:
         """The first ``limit`` violations, one per line, for a person."""
-        lines = [f"{v.focus} {v.path}: {v.message}" for v in self.violations[:limit]]
+        lines = []
+        if self.disagreement == Disagreement.NATIVE_CONFORMS:
+            lines.append(
+                "the native SHACL engine said this graph conforms, pyshacl (the reference) "
+                "says it does not; please report this article"
+            )
+        elif self.disagreement == Disagreement.PYSHACL_CONFORMS:
+            lines.append(
+                "the native SHACL engine says this graph does not conform, pyshacl (the "
+                "reference) finds nothing; not stored; please report this article"
+            )
+        lines += [f"{v.focus} {v.path}: {v.message}" for v in self.violations[:limit]]
         if len(self.violations) > limit:
             lines.append(f"... and {len(self.violations) - limit} more")
         return "\n".join(lines)
@@ -124,6 +160,98 @@ def validate_batch(
     if validate_graph(union, shapes).conforms:
         return [Report(True)] * len(graphs)
     return [validate_graph(graph_of(g), shapes) for g in graphs]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleGraph:
+    """One article graph as the gate sees it.
+
+    Attributes:
+        key: The article id: decides, deterministically, whether the graph is in the
+            verify sample.
+        triples: Its triples (rdflib terms), for pyshacl.
+        ntriples: The same triples as N-Triples, for the native engine.
+    """
+
+    key: str
+    triples: Sequence[Triple]
+    ntriples: str
+
+
+def in_sample(key: str, fraction: float) -> bool:
+    """Whether ``key`` falls in a deterministic sample of ``fraction`` of all keys.
+
+    The same key is always in or out, run after run and on any machine.
+
+    >>> in_sample("any-id", 1.0), in_sample("any-id", 0.0)
+    (True, False)
+    """
+    if fraction >= 1:
+        return True
+    if fraction <= 0:
+        return False
+    digest = hashlib.blake2b(key.encode("utf-8", "replace"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") < fraction * 2**64
+
+
+class Gate:
+    """The SHACL gate of a run: which engine says "conforms", and how it is checked.
+
+    With ``engine="pyshacl"`` this is :func:`validate_batch`. With ``engine="native"``
+    the native engine checks each graph; pyshacl re-checks every graph it rejects (its
+    report is the one kept) and the graphs it accepts whose key is in the
+    ``verify_sample`` fraction. When the two disagree the report does not conform and
+    names the :class:`Disagreement`.
+
+    Args:
+        shapes: The shapes graph (default: the shipped one).
+        engine: One of :data:`ENGINES`.
+        verify_sample: Fraction (0 to 1) of accepted graphs that pyshacl checks again.
+
+    Raises:
+        ConfigError: an unknown engine, a fraction outside 0..1, or a native engine that
+            is missing, not the pinned version, or refuses the shapes.
+
+    >>> Gate(engine="pyshacl").check([ArticleGraph("a1", (), "")])[0].conforms
+    True
+    """
+
+    def __init__(
+        self, shapes: Graph | None = None, engine: str = "pyshacl", verify_sample: float = 0.0
+    ) -> None:
+        if engine not in ENGINES:
+            raise ConfigError(f"unknown SHACL engine {engine!r}; use one of {', '.join(ENGINES)}")
+        if not 0 <= verify_sample <= 1:  # also rejects NaN
+            raise ConfigError(f"--verify-sample must be between 0 and 1, not {verify_sample}")
+        self.shapes = shapes if shapes is not None else load_shapes()
+        self.engine = engine
+        self.verify_sample = verify_sample
+        self.native = native_shapes(self.shapes) if engine == "native" else None
+
+    def check(self, graphs: Sequence[ArticleGraph]) -> list[Report]:
+        """One report per graph, in order."""
+        if self.native is None:
+            return validate_batch([g.triples for g in graphs], self.shapes)
+        return [self._check_native(g) for g in graphs]
+
+    def _check_native(self, graph: ArticleGraph) -> Report:
+        assert self.native is not None
+        if self.native.conforms(graph.ntriples):
+            if not in_sample(graph.key, self.verify_sample):
+                return Report(True)
+            reference = validate_graph(graph_of(graph.triples), self.shapes)
+            if reference.conforms:
+                return reference
+            return replace(reference, disagreement=Disagreement.NATIVE_CONFORMS)
+        reference = validate_graph(graph_of(graph.triples), self.shapes)
+        if not reference.conforms:
+            return reference
+        found = tuple(_violation(r) for r in self.native.results(graph.ntriples))
+        return Report(False, found, Disagreement.PYSHACL_CONFORMS)
+
+
+def _violation(result: NativeResult) -> Violation:
+    return Violation(result.focus.strip("<>"), result.path, result.message, result.severity)
 
 
 def graph_of(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:

@@ -1,0 +1,135 @@
+"""The native SHACL Core engine behind the ingest gate: the ``shacl`` package, pinned.
+
+pyshacl is the reference engine (it writes every report a person reads); this module
+only wraps the native one, which ingest uses to say quickly whether an article graph
+conforms (about 1 ms per article graph against 25-60 ms for pyshacl). It reads the
+graph as N-Triples text, the form the worker writes anyway, and never builds an rdflib
+graph.
+
+Guards (see ``docs/DESIGN.md``, "The SHACL gate"):
+
+* the exact version is pinned (:data:`PINNED`; ``pyproject.toml`` pins the same): another
+  version is refused before any work, since agreement with pyshacl was checked on this one;
+* ``tests/test_shacl_engines.py`` checks that it gives pyshacl's results on the shapes'
+  examples and pyshacl's ``conforms`` on generated article graphs broken in every
+  constraint component the shapes use;
+* the gate (:class:`kg_builder.rdf.validate.Gate`) has pyshacl re-check every graph the
+  native engine rejects, and a deterministic sample of those it accepts.
+
+The engine parallelises large validations on a thread pool (rayon) that does not survive
+``fork()``: a process that forked after using it would hang in the child.
+:func:`fork_safe` tells the worker pool whether this process has used it.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import Graph
+
+from kg_builder.errors import ConfigError
+
+#: The one version of the ``shacl`` package the gate accepts.
+PINNED = "0.3.4"
+#: The PyPI project that provides the engine.
+PACKAGE = "shacl"
+
+_COMPILED: weakref.WeakKeyDictionary[Graph, NativeShapes] = weakref.WeakKeyDictionary()
+#: Set once this process has validated with the engine (its memory then holds the thread
+#: pool's state, which a forked child inherits without the threads).
+_used = False
+
+
+@dataclass(frozen=True, slots=True)
+class NativeResult:
+    """One result of the native engine (terms in N-Triples syntax)."""
+
+    focus: str
+    path: str
+    component: str
+    message: str
+    severity: str
+
+
+def unavailable() -> str | None:
+    """Why the native engine cannot be used here, or None when it can."""
+    try:
+        import shacl
+    except ImportError:
+        return (
+            f"the native SHACL engine is not installed (pip install {PACKAGE}=={PINNED}; "
+            "there are wheels for Linux x86-64, macOS and Windows)"
+        )
+    version = getattr(shacl, "__version__", "?")
+    if version != PINNED:
+        return (
+            f"the native SHACL engine is {PACKAGE} {version}, but kg-builder was checked "
+            f"against pyshacl with {PACKAGE} {PINNED} only (pip install {PACKAGE}=={PINNED})"
+        )
+    return None
+
+
+def fork_safe() -> bool:
+    """Whether this process may fork workers: it has not validated with the engine."""
+    return not _used
+
+
+class NativeShapes:
+    """A shapes graph compiled once for the native engine.
+
+    Args:
+        shapes: The shapes graph (as loaded by :func:`~kg_builder.rdf.shapes.load_shapes`).
+
+    Raises:
+        ConfigError: the engine is not installed, is another version, or refuses the shapes.
+    """
+
+    def __init__(self, shapes: Graph) -> None:
+        why = unavailable()
+        if why:
+            raise ConfigError(f"{why}; or use --shacl-engine pyshacl")
+        import shacl
+
+        try:
+            self._shapes: Any = shacl.Shapes.from_text(
+                shapes.serialize(format="nt"), format="ntriples"
+            )
+        except ValueError as exc:
+            raise ConfigError(f"the native SHACL engine refuses the shapes: {exc}") from exc
+        self.version = PINNED
+
+    def conforms(self, ntriples: str) -> bool:
+        """Whether the graph (N-Triples) conforms; warnings and infos do not block.
+
+        Raises:
+            ValueError: the text does not parse as N-Triples.
+        """
+        return bool(self._run(ntriples).conforms)
+
+    def results(self, ntriples: str) -> list[NativeResult]:
+        """Every result the engine reports for the graph (N-Triples), sorted."""
+        return sorted(
+            NativeResult(
+                r.focus_node,
+                r.path or "",
+                r.component,
+                r.message or "",
+                r.severity,
+            )
+            for r in self._run(ntriples).results
+        )
+
+    def _run(self, ntriples: str) -> Any:
+        global _used
+        _used = True
+        return self._shapes.validate_text(ntriples, format="ntriples", allow_warnings=True)
+
+
+def native_shapes(shapes: Graph) -> NativeShapes:
+    """:class:`NativeShapes` of ``shapes``, compiled once per shapes graph and process."""
+    compiled = _COMPILED.get(shapes)
+    if compiled is None:
+        compiled = _COMPILED[shapes] = NativeShapes(shapes)
+    return compiled
