@@ -35,6 +35,8 @@ from kg_builder.read import ReadOptions  # light: no NLP, only the standard libr
 if TYPE_CHECKING:
     from kg_builder.pipeline import Failure
     from kg_builder.store.query import Table
+    from kg_builder.view.plots import Picture
+    from kg_builder.view.source import Source
 
 
 class Exit(IntEnum):
@@ -535,12 +537,24 @@ plot_app = typer.Typer(
 app.add_typer(plot_app, name="plot")
 
 
-def _view_source(store, endpoint, user, password, token):
-    """The store or the endpoint the pictures read (exactly one of them)."""
-    if (store is None) == (endpoint is None):
-        err.print("error: give exactly one of --store PATH or --endpoint URL")
-        raise typer.Exit(int(Exit.USAGE))
-    if endpoint:
+def _view_source(
+    store: Path | None,
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    token: str | None,
+) -> Source:
+    """The store or the endpoint the pictures read (exactly one of them).
+
+    Raises:
+        ConfigError: the endpoint is not an http(s) URL (an empty one included).
+        StoreError: there is no store at ``store``.
+    """
+    if store is not None and endpoint is None:
+        from kg_builder.view.source import StoreSource
+
+        return StoreSource(store)
+    if endpoint is not None and store is None:
         from kg_builder.remote.endpoint import EndpointConfig
         from kg_builder.view.source import EndpointSource
 
@@ -549,12 +563,11 @@ def _view_source(store, endpoint, user, password, token):
                 endpoint, query_url=endpoint, user=user, password=password, token=token
             )
         )
-    from kg_builder.view.source import StoreSource
+    err.print("error: give exactly one of --store PATH or --endpoint URL")
+    raise typer.Exit(int(Exit.USAGE))
 
-    return StoreSource(store)
 
-
-def _wrote(picture) -> None:
+def _wrote(picture: Picture) -> None:
     err.print(f"{picture.title}: {picture.summary} → {picture.path}", soft_wrap=True)
 
 

@@ -110,7 +110,7 @@ def server_url(host: str, port: int) -> str:
 class Running:
     """An ``oxigraph`` server process and its log (see :func:`oxigraph_process`)."""
 
-    def __init__(self, proc: subprocess.Popen, log, url: str):
+    def __init__(self, proc: subprocess.Popen[bytes], log: IO[bytes], url: str):
         self.proc = proc
         self.log = log
         self.url = url

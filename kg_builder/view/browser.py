@@ -158,10 +158,12 @@ class Browser:
 
     def texts(self, selector: str) -> list[str]:
         """The text content of every element that matches the CSS ``selector``."""
-        return self.run(
+        found = self.run(
             "return Array.from(document.querySelectorAll(arguments[0]), e => e.textContent);",
             selector,
         )
+        assert isinstance(found, list)  # an array comes back as a list (of str: elements)
+        return [str(text) for text in found]
 
     def screenshot(self, path: str | Path, *, full_height: bool = True, most: int = 4000) -> Path:
         """Save the window as a PNG; with ``full_height`` the window first grows to the

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Protocol, TypeVar
 
 from rdflib import Literal, URIRef
 
@@ -366,7 +367,21 @@ def _gather(table: Table, roles: tuple[str, ...]) -> list[_Gather]:
     return [facts[k] for k in sorted(facts)]
 
 
-def _by_date(records):
+class _Dated(Protocol):
+    """A fact record as :func:`_by_date` sorts it."""
+
+    @property
+    def date(self) -> str: ...
+    @property
+    def article_id(self) -> str: ...
+    @property
+    def iri(self) -> str: ...
+
+
+_R = TypeVar("_R", bound=_Dated)
+
+
+def _by_date(records: Iterable[_R]) -> tuple[_R, ...]:
     return tuple(sorted(records, key=lambda r: (r.date, r.article_id, r.iri)))
 
 

@@ -24,19 +24,49 @@ shapes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from dominate.tags import a, code, div, h2, h3, h4, li, p, style, table, td, th, tr, ul
-from pylode import OntPub
 from pylode.utils import generate_fid
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SDO, SH, SKOS
+from rdflib.term import Node
 
 from kg_builder.errors import OntologyError
 from kg_builder.rdf.shapes import load_shapes
 from kg_builder.resources import ontology_file
 from kg_builder.view.render import write_text
+
+if TYPE_CHECKING:
+    from dominate.document import document
+
+    class OntPub:
+        """What this module uses of ``pylode.OntPub`` (pyLODE 3.3), which ships no types."""
+
+        ont: Graph  # the ontology being documented
+        fids: dict[str, str]  # IRI → the HTML id of its entry
+        doc: document  # the whole page
+        content: div  # the page's main section
+
+        def __init__(self, ontology: Graph, sort_subjects: bool = False) -> None: ...
+
+        def make_html(self) -> str:
+            """The page (without a destination file, pyLODE returns its text)."""
+            ...
+
+        def _make_body(self) -> None: ...
+
+else:
+    from pylode import OntPub
+
+_T = TypeVar("_T")
+#: Writes an RDF term for a reader (``kgb:Demand``, or the term itself).
+Namer = Callable[[Node], str]
+#: A row of a shape's table: (path, count, [(parameter, value), ...], message).
+ShapeRow = tuple[Node | None, str, list[tuple[Node, Node]], str]
 
 #: Shape parameters shown as the number of values.
 _COUNTS = (SH.minCount, SH.maxCount)
@@ -109,7 +139,7 @@ def documentation_graph(ontology: Graph) -> Graph:
     return kept
 
 
-def _union_members(graph: Graph, node) -> list | None:
+def _union_members(graph: Graph, node: Node) -> list[Node] | None:
     union = graph.value(node, OWL.unionOf) if isinstance(node, BNode) else None
     return list(Collection(graph, union)) if union is not None else None
 
@@ -124,7 +154,7 @@ def _namespace(ontology: Graph) -> str:
     return str(uri) if uri else str(next(ontology.subjects(RDF.type, OWL.Ontology))) + "#"
 
 
-def _text(graph: Graph, node, *predicates) -> str:
+def _text(graph: Graph, node: Node, *predicates: URIRef) -> str:
     for predicate in predicates:
         for value in sorted(
             graph.objects(node, predicate),
@@ -169,17 +199,17 @@ def build_docs(
 # --------------------------------------------------------------------------- shapes → rows
 
 
-def shapes_of_class(shapes: Graph, cls: URIRef) -> list:
+def shapes_of_class(shapes: Graph, cls: URIRef) -> list[Node]:
     """The node shapes that target ``cls`` (``sh:targetClass``), by IRI."""
     return sorted(shapes.subjects(SH.targetClass, cls), key=str)
 
 
-def value_shapes(shapes: Graph) -> list:
+def value_shapes(shapes: Graph) -> list[Node]:
     """The node shapes that target the values of properties (``sh:targetObjectsOf``)."""
     return sorted(set(shapes.subjects(SH.targetObjectsOf, None)), key=str)
 
 
-def _count(shapes: Graph, shape) -> str:
+def _count(shapes: Graph, shape: Node) -> str:
     low = shapes.value(shape, SH.minCount)
     high = shapes.value(shape, SH.maxCount)
     if low is None and high is None:
@@ -187,10 +217,10 @@ def _count(shapes: Graph, shape) -> str:
     return f"{low if low is not None else 0}..{high if high is not None else '*'}"
 
 
-def shape_rows(shapes: Graph, node_shape) -> list[tuple[object, str, list, str]]:
+def shape_rows(shapes: Graph, node_shape: Node) -> list[ShapeRow]:
     """(path, count, [(parameter, value), ...], message) for the node shape itself (path
     None) and each of its property shapes, in path order."""
-    rows = []
+    rows: list[ShapeRow] = []
     own = [
         (p, o)
         for p, o in shapes.predicate_objects(node_shape)
@@ -211,15 +241,15 @@ def shape_rows(shapes: Graph, node_shape) -> list[tuple[object, str, list, str]]
     return sorted(rows, key=lambda r: ("" if r[0] is None else _path_key(shapes, r[0]), r[3]))
 
 
-def _param_key(pair) -> tuple[str, str]:
+def _param_key(pair: tuple[Node, Node]) -> tuple[str, str]:
     return str(pair[0]), str(pair[1])
 
 
-def _path_key(shapes: Graph, path) -> str:
+def _path_key(shapes: Graph, path: Node) -> str:
     return path_text(shapes, path, lambda n: str(n))
 
 
-def path_text(shapes: Graph, path, name) -> str:
+def path_text(shapes: Graph, path: Node, name: Namer) -> str:
     """A SHACL property path in SPARQL's syntax, IRIs written by ``name``."""
     if isinstance(path, URIRef):
         return name(path)
@@ -243,7 +273,7 @@ def path_text(shapes: Graph, path, name) -> str:
     return str(path)
 
 
-def value_text(shapes: Graph, value, name, depth: int = 0) -> str:
+def value_text(shapes: Graph, value: Node, name: Namer, depth: int = 0) -> str:
     """A shape parameter's value in words: IRIs by ``name``, lists, nested shapes."""
     if isinstance(value, URIRef):
         return name(value)
@@ -263,7 +293,7 @@ def value_text(shapes: Graph, value, name, depth: int = 0) -> str:
 
 def concept_schemes(
     ontology: Graph,
-) -> list[tuple[URIRef, str, str, list[tuple[URIRef, str, str, str]]]]:
+) -> list[tuple[Node, str, str, list[tuple[Node, str, str, str]]]]:
     """(scheme, label, definition, [(concept, notation, label, definition)]): the schemes
     by IRI, their concepts in the order of the file."""
     found = []
@@ -328,20 +358,22 @@ class DocumentationPage(OntPub):
 
     # ---- names and links
 
-    def _name(self, iri: URIRef) -> str:
+    def _name(self, iri: Node) -> str:
+        if not isinstance(iri, URIRef):  # a blank node has no prefixed name
+            return str(iri)
         try:
             prefix, _, local = self.names.compute_qname(iri, generate=False)
         except (KeyError, ValueError):
             return str(iri)
         return f"{prefix}:{local}" if prefix else local
 
-    def _link(self, iri) -> a:
+    def _link(self, iri: Node) -> a:
         fid = self.fids.get(str(iri))
         return a(self._name(iri), href=f"#{fid}" if fid else str(iri))
 
     # ---- shape constraints under each class
 
-    def _shape_table(self, node_shape) -> table:
+    def _shape_table(self, node_shape: Node) -> table:
         t = table(_class="shape")
         t.add(tr(th("property"), th("count"), th("constraints"), th("message")))
         for path, count, params, message in shape_rows(self.shapes, node_shape):
@@ -388,7 +420,7 @@ class DocumentationPage(OntPub):
         section = div(id="valueshapes", _class="section")
         section.add(h2("Value shapes"))
         section.add(p("Shapes that check the values of properties, whatever their subject."))
-        self._value_entries = []
+        self._value_entries: list[tuple[str, str]] = []
         for node_shape in value_shapes(self.shapes):
             label = _text(self.shapes, node_shape, RDFS.label) or self._name(node_shape)
             fid = generate_fid(Literal(label + " shape"), node_shape, self.fids)
@@ -415,7 +447,7 @@ class DocumentationPage(OntPub):
         section = div(id="codelists", _class="section")
         section.add(h2("Code lists"))
         section.add(p("SKOS concept schemes; the graph points to their concepts by IRI."))
-        self._scheme_entries = []
+        self._scheme_entries: list[tuple[str, str]] = []
         for scheme, label, definition, concepts in concept_schemes(self.full):
             fid = generate_fid(Literal(label), scheme, self.fids)
             self._scheme_entries.append((f"#{fid}", label))
@@ -449,7 +481,7 @@ class DocumentationPage(OntPub):
 
     # ---- table of contents
 
-    def _extend_toc(self, entries) -> None:
+    def _extend_toc(self, entries: list[tuple[str, str, list[tuple[str, str]]]]) -> None:
         toc = self.doc.get(id="toc")[0]
         first = toc.get(_class="first")[0]
         items = first.children
@@ -467,8 +499,8 @@ class DocumentationPage(OntPub):
             items.insert(at + offset, item)
 
 
-def _interleave(links: list) -> list:
-    out: list = []
+def _interleave(links: Sequence[_T]) -> list[_T | str]:
+    out: list[_T | str] = []
     for i, link in enumerate(links):
         if i:
             out.append(", ")

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg_builder.errors import ConfigError
 from kg_builder.view.data import (
@@ -39,6 +40,10 @@ from kg_builder.view.data import (
 )
 from kg_builder.view.render import render, write_text
 from kg_builder.view.source import Source
+
+if TYPE_CHECKING:
+    import altair as alt
+    from pyvis.network import Network
 
 #: Edge colour of a demand by its status (the demand-status code list).
 STATUS_COLOURS = {"made": "#4e79a7", "accepted": "#59a14f", "rejected": "#e15759"}
@@ -143,7 +148,7 @@ def _busiest(links: list[_Link], most: int) -> set[str]:
     return {a.iri for a in ranked[:most]}
 
 
-def _network_options() -> dict:
+def _network_options() -> dict[str, object]:
     """vis-network options: a seeded force layout, settled before the first drawing."""
     return {
         "layout": {"randomSeed": 11, "improvedLayout": True},
@@ -196,8 +201,8 @@ def _edge_tooltip(link: _Link) -> str:
     return "\n".join([head, *(f"• {item}" for item in link.items)])
 
 
-def _build_network(links: list[_Link], keep: set[str]):
-    """The pyvis network of the links between kept actors."""
+def _build_network(links: list[_Link], keep: set[str]) -> tuple[Network, dict[str, ActorRef]]:
+    """The pyvis network of the links between kept actors, and those actors by IRI."""
     from pyvis.network import Network
 
     net = Network(directed=True, cdn_resources="in_line")
@@ -223,7 +228,7 @@ def _build_network(links: list[_Link], keep: set[str]):
         pair = frozenset((link.source.iri, link.target.iri))
         nth = pairs[pair]
         pairs[pair] += 1
-        options: dict = {
+        options: dict[str, object] = {
             "value": link.count,
             "title": _edge_tooltip(link),
             "label": str(link.count) if link.count > 1 else "",
@@ -305,7 +310,7 @@ def _shown(link: _Link, shown: dict[str, ActorRef]) -> bool:
     return link.source.iri in shown and link.target.iri in shown
 
 
-def _row(link: _Link) -> dict:
+def _row(link: _Link) -> dict[str, object]:
     return {
         "source": link.source.name,
         "target": link.target.name,
@@ -368,7 +373,7 @@ def _day(value: str) -> str:
     return value[:10] if re.match(r"^\d{4}-\d{2}-\d{2}", value) else ""
 
 
-def _agreement_events(source: Source, filters: Filters) -> list[TimelineEvent]:
+def _agreement_events(source: Source, filters: Filters | None) -> list[TimelineEvent]:
     events = []
     previous: dict[str, str] = {}
     for a in agreements(source, filters):  # oldest first
@@ -447,7 +452,7 @@ def _time_domain(days: list[str]) -> list[str] | None:
     return [(first - pad).isoformat(), (last + pad).isoformat()]
 
 
-def timeline_spec(events: tuple[TimelineEvent, ...]) -> dict:
+def timeline_spec(events: tuple[TimelineEvent, ...]) -> dict[str, object]:
     """The Vega-Lite specification of the timeline (built with altair)."""
     import altair as alt
 
@@ -475,10 +480,13 @@ def timeline_spec(events: tuple[TimelineEvent, ...]) -> dict:
         alt.Tooltip("article:N"),
         alt.Tooltip("evidence:N", title="sentence"),
     ]
+    domain = _time_domain([e.date for e in events if e.date])
+    # Without a dated event the scale keeps Vega-Lite's own domain (altair refuses None).
+    scale = alt.Scale(type="utc", domain=domain) if domain else alt.Scale(type="utc")
     x = alt.X(
         "date:T",
         title=None,
-        scale=alt.Scale(type="utc", domain=_time_domain([e.date for e in events if e.date])),
+        scale=scale,
         axis=alt.Axis(format="%Y-%m-%d", orient="top", tickCount=3, labelOverlap=True),
     )
     days = (
@@ -509,13 +517,19 @@ def timeline_spec(events: tuple[TimelineEvent, ...]) -> dict:
         )
         .properties(width=800, height=height)
     )
-    chart = (
+    # resolve_scale and configure_* return a copy of the chart; mypy sees Any.
+    chart: alt.HConcatChart = (
         alt.hconcat(days, strip, labels, spacing=10)
         .resolve_scale(y="shared")
         .configure_view(stroke=None)
         .configure_axis(grid=True, gridColor="#eee")
     )
     return chart.to_dict()
+
+
+#: The bundle's own code: vega-embed, Vega and Vega-Lite as globals (the page calls
+#: ``vegaEmbed``). It is vl-convert's default, given because its type stub requires one.
+_VEGA_GLOBALS = "window.vegaEmbed=vegaEmbed; window.vega=vega; window.vegaLite=vegaLite;"
 
 
 @functools.cache
@@ -540,7 +554,7 @@ def _vega_bundle() -> str:
         return cached.read_text(encoding="utf-8")
     except OSError:
         pass
-    bundle = vl_convert.javascript_bundle(vl_version=version)
+    bundle = vl_convert.javascript_bundle(_VEGA_GLOBALS, vl_version=version)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{os.getpid()}.part")

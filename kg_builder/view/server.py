@@ -17,6 +17,7 @@ import socket
 import threading
 import urllib.parse
 from collections.abc import Callable
+from pathlib import Path
 
 from kg_builder.errors import KgBuilderError
 from kg_builder.remote.endpoint import EndpointConfig
@@ -74,9 +75,12 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
     upstream: tuple[str, int]
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Log each request at DEBUG level, not on stderr as http.server does."""
         log.debug("%s " + format, self.address_string(), *args)
 
     def do_GET(self) -> None:  # noqa: N802 (the http.server API)
+        """Answer a page, redirect ``/article`` and ``/actor`` to their index, or pass the
+        request on to Oxigraph (its query page, SPARQL and the Graph Store)."""
         path = urllib.parse.urlsplit(self.path).path
         if path in ("/article", "/actor"):
             self._answer(301, b"", headers={"Location": path + "/"})
@@ -146,11 +150,13 @@ class _Server(http.server.ThreadingHTTPServer):
 def _free_local_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port = s.getsockname()[1]  # an IPv4 socket's name is (host, port)
+    assert isinstance(port, int)
+    return port
 
 
 def run_site(
-    store_path,
+    store_path: str | Path,
     host: str = "127.0.0.1",
     port: int = 7878,
     *,

@@ -35,6 +35,11 @@ class StoreSource:
         self._store = open_store(self.path, read_only=True)
 
     def select(self, sparql: str) -> Table:
+        """Run ``sparql`` on the store.
+
+        Raises:
+            QueryError: the query does not parse or is not a SELECT query.
+        """
         return select_sparql(self._store, sparql)
 
     def __str__(self) -> str:
@@ -48,6 +53,13 @@ class EndpointSource:
         self.config = config
 
     def select(self, sparql: str) -> Table:
+        """Send ``sparql`` to the endpoint (with the configured retries).
+
+        Raises:
+            QueryError: the query is not a SELECT query.
+            EndpointError: the endpoint cannot be reached, or refuses the credentials or
+                the query.
+        """
         columns, rows = query_endpoint(sparql, self.config)
         return Table(tuple(columns), tuple(tuple(r) for r in rows))
 
