@@ -144,7 +144,14 @@ def ingest(
             "before it is stopped and reported as failed; 0 = no limit."
         ),
     ] = 60.0,
-    batch_size: Annotated[int, typer.Option(help="Articles per batch and store transaction.")] = 32,
+    batch_size: Annotated[int, typer.Option(help="Articles per worker batch.")] = 32,
+    load_size: Annotated[
+        int,
+        typer.Option(
+            help="Articles gathered before one load into the store (all or nothing; larger "
+            "loads keep the store's compaction cheaper)."
+        ),
+    ] = 1024,
     max_bytes: Annotated[
         int, typer.Option(help="Largest input file or JSON line, in bytes.")
     ] = ReadOptions.max_bytes,
@@ -198,6 +205,7 @@ def ingest(
             base=base or vocab.DEFAULT_BASE,
             model=model,
             batch_size=batch_size,
+            load_size=load_size,
             read=read,
             shapes=str(shapes) if shapes else None,
             article_timeout=article_timeout,

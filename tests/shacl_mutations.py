@@ -76,14 +76,49 @@ class Constraint:
     owner: Node
 
 
+#: Known disagreements between pyshacl and the SHACL spec (and so the native engine), by
+#: the name a :class:`Mutation` carries in ``known``. "stricter": the native engine says
+#: "does not conform" where pyshacl does not (the gate then stores nothing: safe).
+#: "laxer": the native engine says "conforms" where pyshacl does not; allowed only for
+#: values the emitter cannot write (a test proves it cannot).
+KNOWN = {
+    "pattern-final-newline": (
+        "stricter",
+        "pyshacl matches sh:pattern with Python's re, whose $ also matches before a final "
+        "newline; XPath's (the spec's) does not",
+    ),
+    "integer-lexical": (
+        "stricter",
+        "pyshacl reads xsd:integer with Python's int(), which accepts surrounding spaces "
+        "and non-ASCII digits; XSD does not",
+    ),
+    "date-beyond-python": (
+        "laxer",
+        "XSD 1.1 dates may have year 0000, a minus sign or more than four digits; "
+        "Python's date (and so pyshacl) cannot hold them. The emitter writes xsd:date "
+        "only from datetime.date.isoformat()",
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Mutation:
-    """A data graph changed in one place, and what was done."""
+    """A data graph changed in one place, and what was done.
+
+    Attributes:
+        component: The constraint component meant to be broken ("plant": see _plant).
+        what: What was done, for a person.
+        graph: The changed graph.
+        breaks: True: meant to violate a constraint; False: meant to stay valid; None:
+            either (the change may also touch another constraint).
+        known: A key of :data:`KNOWN` when pyshacl is known to judge it otherwise.
+    """
 
     component: str
     what: str
     graph: Graph
-    breaks: bool  # True: meant to violate a constraint; False: meant to stay valid
+    breaks: bool | None
+    known: str = ""
 
 
 def constraints(shapes: Graph) -> list[Constraint]:
@@ -140,18 +175,34 @@ def copy(graph: Graph) -> Graph:
     return g
 
 
-def mutations(shapes: Graph, data: Graph, *, per_constraint: int = 1) -> Iterator[Mutation]:
+def mutations(shapes: Graph, data: Graph) -> Iterator[Mutation]:
     """Graphs that each break (or, where said, keep) one constraint on one focus node.
+
+    Each constraint is broken once, on the first focus node it has in ``data``, in every
+    way its operator knows; a property shape shared by several node shapes counts once,
+    and a lexical form of a datatype is tried once per datatype.
 
     Args:
         shapes: The shapes graph (as written, not the targeted form).
         data: A conforming article graph.
-        per_constraint: How many focus nodes of each constraint to break.
     """
+    seen: set[tuple[Node | str | None, ...]] = set()
     for c in constraints(shapes):
-        for focus in focus_nodes(shapes, c.shape, data)[:per_constraint]:
-            yield from _break(shapes, data, c, focus)
+        for focus in focus_nodes(shapes, c.shape, data)[:1]:
+            for m in _break(shapes, data, c, focus):
+                form = m.what.rsplit(": ", 1)[-1]
+                key = (c.component, c.parameter, form)
+                if not (c.component == "DatatypeConstraintComponent" and "'" in form):
+                    key = (c.owner, c.path, *key)
+                if key not in seen:
+                    seen.add(key)
+                    yield m
     yield from _plant(shapes, data)
+
+
+def lexical(form: str, datatype: URIRef | None = None) -> Literal:
+    """A literal with exactly this lexical form (rdflib would normalise "yes" to "false")."""
+    return Literal(form, datatype=datatype, normalize=False)
 
 
 # ---------------------------------------------------------------------------- operators
@@ -188,12 +239,13 @@ def _break(shapes: Graph, data: Graph, c: Constraint, focus: Node) -> Iterator[M
     op = _OPERATORS.get(c.component)
     if op is None:
         return
-    for what, graph, breaks in op(shapes, data, c, focus):
+    for produced in op(shapes, data, c, focus):
+        what, graph, breaks, *known = produced
         label = f"{c.component} on {focus} {c.path or ''}: {what}"
-        yield Mutation(c.component, label, graph, breaks)
+        yield Mutation(c.component, label, graph, breaks, *known)
 
 
-Produced = Iterator[tuple[str, Graph, bool]]
+Produced = Iterator[tuple[str, Graph, bool | None] | tuple[str, Graph, bool | None, str]]
 
 
 def _min_count(shapes: Graph, data: Graph, c: Constraint, focus: Node) -> Produced:
@@ -236,16 +288,26 @@ def _another(value: Node, i: int) -> Node:
     return URIRef(f"{value}-another-{i}")
 
 
-#: For each datatype, lexical forms that are NOT in its lexical space, and (after "|")
-#: forms that are, written unusually.
+#: For each datatype, lexical forms that are NOT in its lexical space, and forms that
+#: are, written unusually.
 _ILL_TYPED = {
-    XSD.integer: (["1.5", "seven", "", "1e3"], ["+7", "007"]),
+    XSD.integer: (["1.5", "seven", "", "1e3"], []),
     XSD.boolean: (["yes", "TRUE", "", "2"], ["1", "0"]),
     XSD.date: (["2021-02-30", "2021-13-01", "21-01-01", "2021-1-5", "not a date", ""], []),
     XSD.gYear: (["97", "1997-01", "year"], []),
     XSD.gYearMonth: (["2022-13", "2022", "2022-1"], []),
     XSD.string: ([], []),
     XSD.anyURI: ([], []),
+}
+#: Ill-typed forms that pyshacl and the native engine both accept (neither checks the
+#: lexical space of these types); the emitter writes them only from digits it checked.
+_BOTH_ACCEPT = {
+    (XSD.gYear, "97"),
+    (XSD.gYear, "1997-01"),
+    (XSD.gYear, "year"),
+    (XSD.gYearMonth, "2022-13"),
+    (XSD.gYearMonth, "2022"),
+    (XSD.gYearMonth, "2022-1"),
 }
 
 
@@ -255,25 +317,48 @@ def _datatype(shapes: Graph, data: Graph, c: Constraint, focus: Node) -> Produce
         return
     values = _values(data, focus, c.path)
     old = values[0] if values else None
-    lexical = str(old) if old is not None else "1"
+    text = str(old) if old is not None else "1"
     path = c.path
-    yield "plain string", _replace_value(data, focus, path, old, _other_type(lexical, dtype)), True
+    yield "plain string", _replace_value(data, focus, path, old, _other_type(text, dtype)), True
     yield (
         "language-tagged",
-        _replace_value(data, focus, path, old, Literal(lexical, lang="en")),
+        _replace_value(data, focus, path, old, Literal(text, lang="en")),
         True,
     )
     yield "an IRI", _replace_value(data, focus, path, old, URIRef(ELSEWHERE + "value")), True
     if dtype == XSD.integer:
-        derived = Literal(lexical if lexical.lstrip("-").isdigit() else "1", datatype=XSD.int)
+        derived = Literal(text if text.lstrip("-").isdigit() else "1", datatype=XSD.int)
         yield "derived type xsd:int", _replace_value(data, focus, path, old, derived), True
     bad, good = _ILL_TYPED.get(dtype, ([], []))
     for form in bad:
-        ill = Literal(form, datatype=dtype)
-        yield f"ill-typed {form!r}", _replace_value(data, focus, path, old, ill), True
+        ill = lexical(form, dtype)
+        intended = None if (dtype, form) in _BOTH_ACCEPT else True
+        yield f"ill-typed {form!r}", _replace_value(data, focus, path, old, ill), intended
     for form in good:
-        ok = Literal(form, datatype=dtype)
+        ok = lexical(form, dtype)
         yield f"unusual lexical form {form!r}", _replace_value(data, focus, path, old, ok), False
+    yield from _lexical_edges(data, focus, path, old, dtype)
+
+
+def _lexical_edges(
+    data: Graph, focus: Node, path: URIRef, old: Node | None, dtype: URIRef
+) -> Produced:
+    """Forms on which pyshacl and the spec part ways (see :data:`KNOWN`)."""
+    if dtype == XSD.integer and old is not None and str(old).isdigit():
+        same = str(old)  # the same number, so comparisons with other values still hold
+        for form in (f"+{same}", f"0{same}"):  # in the lexical space: all agree
+            ok = lexical(form, dtype)
+            yield f"same number as {form!r}", _replace_value(data, focus, path, old, ok), False
+        arabic = same.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+        for form in (f" {same}", f"{same} ", arabic):
+            odd = lexical(form, dtype)
+            g = _replace_value(data, focus, path, old, odd)
+            yield f"same number as {form!r}", g, True, "integer-lexical"
+    if dtype == XSD.date:
+        for form in ("0000-01-01", "-0001-01-01", "12021-01-01"):
+            far = lexical(form, dtype)
+            g = _replace_value(data, focus, path, old, far)
+            yield f"XSD 1.1 date {form!r}", g, False, "date-beyond-python"
 
 
 def _other_type(lexical: str, dtype: URIRef) -> Literal:
@@ -306,7 +391,7 @@ def _min_length(shapes: Graph, data: Graph, c: Constraint, focus: Node) -> Produ
     dtype = shapes.value(c.owner, SH.datatype)
     short = Literal("x" * (n - 1), datatype=None if dtype == XSD.string else dtype)
     yield "too short", _replace_value(data, focus, c.path, old, short), True
-    yield "just long enough", _replace_value(data, focus, c.path, old, Literal("y" * n)), False
+    yield "just long enough", _replace_value(data, focus, c.path, old, Literal("y" * n)), None
 
 
 def _pattern(shapes: Graph, data: Graph, c: Constraint, focus: Node) -> Produced:
@@ -314,9 +399,11 @@ def _pattern(shapes: Graph, data: Graph, c: Constraint, focus: Node) -> Produced
         return
     values = _values(data, focus, c.path)
     old = values[0] if values else None
-    for form in ("X12", "Q", "Q12a", " Q12", "q12", "Q12\n"):
+    for form in ("X12", "Q", "Q12a", " Q12", "q12"):
         bad = Literal(form)
         yield f"{form!r} does not match", _replace_value(data, focus, c.path, old, bad), True
+    newline = _replace_value(data, focus, c.path, old, Literal("Q12\n"))
+    yield "'Q12\\n' does not match", newline, True, "pattern-final-newline"
     yield "'Q7' matches", _replace_value(data, focus, c.path, old, Literal("Q7")), False
 
 
@@ -333,7 +420,7 @@ def _in(shapes: Graph, data: Graph, c: Constraint, focus: Node) -> Produced:
     yield "an IRI not in the list", _replace_value(data, focus, path, old, sibling), True
     local = Literal(str(members[0]).rsplit("/", 1)[-1].rsplit("#", 1)[-1])
     yield "the local name as a literal", _replace_value(data, focus, path, old, local), True
-    yield "another listed value", _replace_value(data, focus, path, old, members[-1]), False
+    yield "another listed value", _replace_value(data, focus, path, old, members[-1]), None
 
 
 def _class(shapes: Graph, data: Graph, c: Constraint, focus: Node) -> Produced:
@@ -359,7 +446,7 @@ def _min_inclusive(shapes: Graph, data: Graph, c: Constraint, focus: Node) -> Pr
     dtype = bound.datatype or XSD.integer
     below = Literal(int(bound) - 1, datatype=dtype)
     yield "one below the bound", _replace_value(data, focus, c.path, old, below), True
-    yield "the bound itself", _replace_value(data, focus, c.path, old, bound), False
+    yield "the bound itself", _replace_value(data, focus, c.path, old, bound), None
     yield "a string", _replace_value(data, focus, c.path, old, Literal("5")), True
 
 
@@ -417,7 +504,7 @@ def _qualified(shapes: Graph, data: Graph, c: Constraint, focus: Node) -> Produc
     extra = [(focus, c.path, m) for m in members if m not in values][: int(top)]
     yield f"{len(extra)} more qualifying value(s)", _with(data, [], extra), True
     outsider = [(focus, c.path, URIRef(ELSEWHERE + "NotAnActorClass"))]
-    yield "a value that does not qualify", _with(data, [], outsider), False
+    yield "a value that does not qualify", _with(data, [], outsider), None
 
 
 _OPERATORS = {

@@ -44,7 +44,10 @@ class IngestOptions:
     Attributes:
         base: Base IRI of minted nodes.
         model: spaCy model name (None: the installed English model).
-        batch_size: Articles per worker batch and per store transaction.
+        batch_size: Articles per worker batch.
+        load_size: Articles gathered (many batches) before one load into the store. Each
+            load is all or nothing; fewer, larger loads leave RocksDB less compaction to
+            do as the store grows (see ``docs/DESIGN.md``).
         jobs: Worker processes (default: the usable cores).
         read: Input options (field names, size limit).
         shapes: A SHACL shapes file instead of the shipped one.
@@ -64,6 +67,7 @@ class IngestOptions:
     base: str = vocab.DEFAULT_BASE
     model: str | None = None
     batch_size: int = 32
+    load_size: int = 1024
     jobs: int = field(default_factory=usable_cores)
     read: ReadOptions = field(default_factory=ReadOptions)
     shapes: str | None = None
@@ -91,6 +95,8 @@ def check_options(options: IngestOptions) -> None:
     """
     if options.batch_size < 1:
         raise ConfigError(f"--batch-size must be at least 1, not {options.batch_size}")
+    if options.load_size < 1:
+        raise ConfigError(f"--load-size must be at least 1, not {options.load_size}")
     if options.jobs < 1:
         raise ConfigError(f"--jobs must be at least 1, not {options.jobs}")
     if not options.article_timeout >= 0:  # also rejects NaN

@@ -42,7 +42,7 @@ _COMPILED: weakref.WeakKeyDictionary[Graph, NativeShapes] = weakref.WeakKeyDicti
 _used = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class NativeResult:
     """One result of the native engine (terms in N-Triples syntax)."""
 
