@@ -365,12 +365,21 @@ def validate(
     shapes: Annotated[
         Path | None, typer.Option(help="SHACL shapes instead of the shipped ones.")
     ] = None,
+    union: Annotated[
+        bool,
+        typer.Option(
+            "--union",
+            help="Validate the union of all graphs (article, entity and ontology graphs; "
+            "what the merged Turtle export holds) instead of each graph on its own.",
+        ),
+    ] = False,
 ) -> None:
-    """Check a store (each article graph) or an RDF file against the SHACL shapes."""
+    """Check a store (each graph, or with --union all of them at once) or an RDF file
+    against the SHACL shapes."""
     from kg_builder.store.validate import validate_path
 
     try:
-        reports = validate_path(source, str(shapes) if shapes else None)
+        reports = validate_path(source, str(shapes) if shapes else None, union=union)
     except KgBuilderError as exc:
         raise _fail(exc) from None
     bad = {name: r for name, r in reports.items() if not r.conforms}
@@ -378,9 +387,73 @@ def validate(
         err.print(f"[red]does not conform:[/] {name}", soft_wrap=True)
         for v in report.violations:
             err.print(f"  {v.severity}: {v.focus} {v.path}: {v.message}", soft_wrap=True)
-    out.print(f"{len(reports) - len(bad)} of {len(reports)} graph(s) conform")
+    what = next(iter(reports)) if union and len(reports) == 1 else None
+    if what:
+        out.print(f"{what}: {'does not conform' if bad else 'conforms'}")
+    else:
+        out.print(f"{len(reports) - len(bad)} of {len(reports)} graph(s) conform")
     if bad:
         raise typer.Exit(int(Exit.INVALID))
+
+
+@app.command()
+def history(
+    phrase: Annotated[
+        str,
+        typer.Argument(
+            help='Words of an agreement\'s name or alias ("Minsk Agreements"), or of a '
+            "demand's content or one of its actors' names."
+        ),
+    ],
+    store: StoreOpt,
+    kind: Annotated[
+        str | None, typer.Option(help="Only agreements or only demands: agreement or demand.")
+    ] = None,
+    min_articles: Annotated[
+        int, typer.Option(help="Leave out histories reported in fewer articles.")
+    ] = 1,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """What became of an agreement or a demand: each article's report, by date."""
+    from kg_builder.store.history import history as run_history
+
+    if fmt not in ("table", "json"):
+        err.print(f"error: --format must be table or json, not {fmt!r}")
+        raise typer.Exit(int(Exit.USAGE))
+    try:
+        timelines = run_history(store, phrase, kind=kind, min_articles=min_articles)
+    except KgBuilderError as exc:
+        raise _fail(exc) from None
+    if fmt == "json":
+        import dataclasses
+        import json
+
+        data = [dataclasses.asdict(t) for t in timelines]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not out.is_terminal:
+        out.width = max(out.width, 160)
+    for t in timelines:
+        seen = f"{t.first_seen} … {t.last_seen}" if t.first_seen else "undated"
+        out.print(
+            f"[bold]{t.kind.capitalize()}: {escape(t.title)}[/]  ({escape(t.actors)}) — now "
+            f"[bold]{escape(t.status_now or '?')}[/]; {t.articles} article(s), {seen}",
+            soft_wrap=True,
+        )
+        table = RichTable("step", "date", "status", "article", "in the article's words", "evidence")
+        for s in t.steps:
+            table.add_row(
+                str(s.ordinal), s.date, s.status, s.article_id, s.said, _clip(s.evidence, 160)
+            )
+        out.print(table)
+    out.print(f"{len(timelines)} history(ies) for {phrase!r}")
+    if not timelines:
+        raise typer.Exit(int(Exit.NOTHING))
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 @app.command()
@@ -493,8 +566,13 @@ def serve(
         bool, typer.Option(help="Accept SPARQL updates (locks the store).")
     ] = False,
     union_default_graph: Annotated[
-        bool, typer.Option(help="Queries without GRAPH see all article graphs.")
-    ] = False,
+        bool,
+        typer.Option(
+            "--union-default-graph/--no-union-default-graph",
+            help="Queries without GRAPH see all graphs at once (articles, entities, "
+            "ontology), as `kg-builder query` does; the shipped queries need it.",
+        ),
+    ] = True,
 ) -> None:
     """Serve the store: a SPARQL endpoint, a query page, and a page per article and actor.
 

@@ -85,11 +85,17 @@ class AgreementStatus(StrEnum):
 
 
 class DemandStatus(StrEnum):
-    """Code list ``kgb:DemandStatusScheme``: what became of a demand, as far as the text says."""
+    """Code list ``kgb:DemandStatusScheme``: what became of a demand, as far as the text says.
+
+    ``REITERATED`` is never read from one article: a demand's history
+    (:mod:`kg_builder.rdf.history`) gives it to a demand made again after a first report.
+    """
 
     MADE = "made"
-    REJECTED = "rejected"
+    REITERATED = "reiterated"
     ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
 
 
 class Plover(StrEnum):
@@ -124,6 +130,9 @@ class Actor:
         aliases: Other surface forms seen in the article (or known from a gazetteer).
         wikidata: Wikidata Q-id, when a gazetteer knows it.
         part_of: ``key`` of the state or body this one belongs to (ministries → state).
+        named: False for an actor the text describes without naming it ("an Iranian
+            source"): its key means something only inside the article, so its IRI is
+            scoped to the article; a named actor is one node across all articles.
     """
 
     key: str
@@ -132,6 +141,7 @@ class Actor:
     aliases: tuple[str, ...] = ()
     wikidata: str | None = None
     part_of: str | None = None
+    named: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +179,11 @@ class Demand:
 
 @dataclass(frozen=True, slots=True)
 class Agreement:
-    """A treaty, accord, deal, memorandum, ceasefire or (draft) agreement referred to."""
+    """A treaty, accord, deal, memorandum, ceasefire or (draft) agreement referred to.
+
+    ``named`` is False when the text gives the agreement no proper name ("the deal",
+    "an agreement on grain exports"): its key then identifies it only inside the article.
+    """
 
     key: str
     name: str
@@ -179,6 +193,7 @@ class Agreement:
     parties: tuple[str, ...] = ()
     date: str | None = None  # "1997", "2022-01" or "2022-01-12", as precise as the text
     aliases: tuple[str, ...] = ()
+    named: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ def load_extraction(path: Path) -> Extraction:
                 tuple(x.get("aliases", ())),
                 x.get("wikidata"),
                 x.get("part_of"),
+                x.get("named", True),
             )
             for x in d.get("actors", ())
         ),
@@ -80,6 +81,8 @@ def load_extraction(path: Path) -> Extraction:
                 Span(*x["span"]),
                 tuple(x.get("parties", ())),
                 x.get("date"),
+                tuple(x.get("aliases", ())),
+                x.get("named", True),
             )
             for x in d.get("agreements", ())
         ),

@@ -68,9 +68,12 @@ def wait_http(url: str, timeout: float = 20.0, proc: subprocess.Popen | None = N
 class OxigraphServer:
     """`oxigraph serve` (read-write) on a free loopback port over ``location``."""
 
-    def __init__(self, location: Path, port: int | None = None):
+    def __init__(
+        self, location: Path, port: int | None = None, *, union_default_graph: bool = False
+    ):
         self.location = Path(location)
         self.port = port or free_port()
+        self.union_default_graph = union_default_graph
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -87,6 +90,7 @@ class OxigraphServer:
                 str(self.location),
                 "--bind",
                 f"127.0.0.1:{self.port}",
+                *(["--union-default-graph"] if self.union_default_graph else []),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -108,8 +108,10 @@ def test_export_turtle_parses_and_validates(store: Path, tmp_path: Path) -> None
 
 
 def test_validate_store_conforms(store: Path) -> None:
-    result = run("validate", store)
-    assert result.exit_code == 0 and "1 of 1" in result.stdout
+    result = run("validate", store)  # the article graph, the entity and ontology graphs
+    assert result.exit_code == 0 and "3 of 3" in result.stdout
+    result = run("validate", "--union", store)
+    assert result.exit_code == 0 and "conforms" in result.stdout
 
 
 def test_validate_reports_violations_with_exit_invalid() -> None:

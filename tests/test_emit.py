@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,13 +20,18 @@ from kg_builder.models import (
     Agreement,
     AgreementStatus,
     Article,
+    Demand,
     Extraction,
+    Meeting,
     Mention,
+    Post,
     Span,
     Statement,
 )
 from kg_builder.rdf import vocab as V
 from kg_builder.rdf.emit import emit, emit_triples
+from kg_builder.rdf.entities import entity_graph
+from kg_builder.rdf.iris import IriMinter
 from kg_builder.rdf.ntriples import to_ntriples
 from kg_builder.rdf.validate import validate_graph
 
@@ -61,7 +67,7 @@ def test_emit_is_deterministic_across_runs() -> None:
     assert to_ntriples(emit(extraction)) == to_ntriples(emit(extraction))
 
 
-def test_same_actor_in_two_articles_is_one_node() -> None:
+def test_same_actor_in_two_articles_is_one_node_described_by_each() -> None:
     actor = Actor("atlantis", "Atlantis", ActorKind.STATE)
     graphs = [
         emit(
@@ -73,8 +79,89 @@ def test_same_actor_in_two_articles_is_one_node() -> None:
         )
         for i in ("a1", "a2")
     ]
-    subjects = [{s for s in g.subjects() if "/actor/" in str(s)} for g in graphs]
-    assert subjects[0] == subjects[1] and len(subjects[0]) == 1
+    described = [set(g.objects(None, V.describes)) for g in graphs]
+    assert described[0] == described[1] == set(graphs[0].objects(None, V.mentionOf))
+    (node,) = described[0]
+    # Neither article states the shared actor's class or name on the node itself: their
+    # union could otherwise give it two of each.
+    assert all((node, None, None) not in g for g in graphs)
+
+
+def test_article_graph_states_nothing_about_a_shared_entity_itself() -> None:
+    triples = emit_triples(load_extraction(GOLDEN / "full" / "input.json"))
+    minter = IriMinter(V.DEFAULT_BASE)
+    subjects = {s for s, _, _ in triples}
+    assert all(minter.is_article_scoped(s) for s in subjects)
+    shared = {o for _, p, o in triples if p == V.describes}
+    assert shared and not shared & subjects
+
+
+def test_unnamed_actor_and_agreement_live_under_their_article() -> None:
+    """ "an Atlantean source" in one article is not the one in another: article-scoped IRIs,
+    described canonically in the article graph itself."""
+    text = "An Atlantean source said the deal was signed."
+    source = Actor("atlantean-source", "Atlantean source", ActorKind.PERSON, named=False)
+    deal = Agreement(
+        "deal", "deal", "deal", AgreementStatus.SIGNED, Span(29, 33, 0, 45), named=False
+    )
+    graphs = [
+        emit(
+            Extraction(
+                Article(id=i, text=text),
+                actors=(source,),
+                mentions=(Mention(source.key, "An Atlantean source", Span(0, 19, 0, 45)),),
+                agreements=(deal,),
+            )
+        )
+        for i in ("a1", "a2")
+    ]
+    for g, article in zip(graphs, ("a1", "a2"), strict=True):
+        base = IriMinter(V.DEFAULT_BASE).article(article) + "/"
+        (person,) = g.subjects(RDF.type, V.Person)
+        (agreement,) = g.subjects(RDF.type, V.Agreement)
+        assert str(person).startswith(base) and str(agreement).startswith(base)
+        assert g.value(agreement, V.agreementStatus) == V.AGREEMENT_STATUS.signed
+        assert validate_graph(g, entities=False).conforms  # needs nothing from elsewhere
+    assert set(graphs[0].subjects(RDF.type, V.Person)) != set(
+        graphs[1].subjects(RDF.type, V.Person)
+    )
+
+
+def _facts(triples) -> dict:
+    """Fact IRI → its triples (those whose subject is the fact or its evidence)."""
+    facts: dict = {}
+    for s, p, o in triples:
+        key = str(s).removesuffix("/evidence")
+        facts.setdefault(key, set()).add((s, p, o))
+    return facts
+
+
+def test_adding_an_unrelated_fact_does_not_change_existing_fact_iris() -> None:
+    """Fact IRIs come from what a fact says and where, not from its position: a new rule
+    that finds more facts (here one of each kind, placed first) leaves the IRIs, and the
+    triples, of the facts found before unchanged."""
+    before = load_extraction(GOLDEN / "full" / "input.json")
+    text = before.article.text
+    end = text.index(".") + 1
+    sentence = Span(0, 10, 0, end)
+    actor = before.actors[0].key
+    after = replace(
+        before,
+        mentions=(Mention(actor, text[0:10], sentence), *before.mentions),
+        demands=(
+            Demand((actor,), (), "keep calm", sentence),
+            *before.demands,
+        ),
+        meetings=(Meeting("talks", "talks", sentence), *before.meetings),
+        statements=(Statement(text[0:10], sentence, actor), *before.statements),
+        posts=(Post(actor, "Envoy", None, sentence), *before.posts),
+    )
+    old, new = _facts(emit_triples(before)), _facts(emit_triples(after))
+    kinds = ("/mention/", "/demand/", "/meeting/", "/statement/", "/holding/", "/agreement-report/")
+    old_facts = {k: v for k, v in old.items() if any(kind in k for kind in kinds)}
+    assert old_facts and len(new) > len(old)
+    for iri, triples in old_facts.items():
+        assert new.get(iri) == triples, iri
 
 
 def test_base_iri_is_configurable() -> None:
@@ -173,7 +260,7 @@ def test_repeated_agreement_is_one_node_with_all_parties() -> None:
     )
     graph = emit(extraction)
     assert validate_graph(graph).conforms
-    (node,) = set(graph.subjects(RDF.type, V.Agreement))
+    (node,) = set(graph.subjects(RDF.type, V.AgreementReport))
     assert len(set(graph.objects(node, V.agreementStatus))) == 1
     assert {str(p).rsplit("/", 1)[-1] for p in graph.objects(node, V.party)} == {
         "atlantis",
@@ -187,11 +274,15 @@ def test_every_term_the_emitter_writes_is_defined_in_the_ontology() -> None:
     ontology = Graph().parse(ontology_file(), format="turtle")
     defined = set(ontology.subjects())
     graph = emit(load_extraction(GOLDEN / "full" / "input.json"))
+    # ... and every term the entity graph derived from it holds.
+    for triple in entity_graph(graph, IriMinter(V.DEFAULT_BASE)):
+        graph.add(triple)
     used = set(graph.predicates()) | set(graph.objects(None, RDF.type))
     used |= {o for o in graph.objects() if str(o).startswith(str(V.CODE))}
     undefined = sorted(t for t in used if t not in defined and t not in V.EXTERNAL_TERMS)
     assert not undefined, f"terms written but not defined in the ontology: {undefined}"
-    assert used & {V.Demand, V.Agreement, V.Meeting, V.Statement, V.Post, V.Evidence}
+    assert used >= {V.Demand, V.Agreement, V.Meeting, V.Statement, V.Post, V.Evidence}
+    assert used >= {V.EntityDescription, V.AgreementReport, V.TrackedDemand, V.StatusStep}
 
 
 def test_post_titles_spelled_two_ways_are_one_post_with_one_title() -> None:
@@ -212,8 +303,8 @@ def test_post_titles_spelled_two_ways_are_one_post_with_one_title() -> None:
         ),
     )
     graph = emit(ex)
-    posts = set(graph.subjects(RDF.type, V.Post))
-    assert len(posts) == 1
-    (post,) = posts
-    assert [str(t) for t in graph.objects(post, V.postTitle)] == ["Vice-President"]
+    posts = set(graph.objects(None, V.post))
+    assert len(posts) == 1  # both holdings point at one post
+    (description,) = graph.subjects(V.describes, next(iter(posts)))
+    assert [str(t) for t in graph.objects(description, V.postTitle)] == ["Vice-President"]
     assert validate_graph(graph).conforms

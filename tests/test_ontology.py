@@ -58,9 +58,10 @@ def test_ontology_parses_with_an_independent_parser():
 def test_ontology_is_declared_with_its_iri_and_version(onto: Graph):
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in onto
     assert list(onto.subjects(RDF.type, OWL.Ontology)) == [ONTOLOGY_IRI]
-    assert onto.value(ONTOLOGY_IRI, OWL.versionInfo) == Literal("0.1.0")
+    version = onto.value(ONTOLOGY_IRI, OWL.versionInfo)
+    assert version == Literal("0.2.0")
     assert onto.value(ONTOLOGY_IRI, OWL.versionIRI) == URIRef(
-        "https://w3id.org/kg-builder/ontology/0.1.0"
+        f"https://w3id.org/kg-builder/ontology/{version}"
     )
 
 
@@ -150,6 +151,9 @@ CLASS_ALIGNMENTS = [
     (KGB.Place, SCHEMA.Place),
     (KGB.Place, SEM.Place),
     (KGB.Evidence, OA.TextPositionSelector),
+    (KGB.EntityDescription, PROV.Entity),
+    (KGB.TrackedDemand, PROV.Entity),
+    (KGB.StatusStep, PROV.Entity),
     (KGB.AgreementStatus, SKOS.Concept),
     (KGB.DemandStatus, SKOS.Concept),
     (KGB.EventCategory, SKOS.Concept),

@@ -58,3 +58,12 @@ def test_project_keeps_chosen_columns_in_order_without_repeats() -> None:
     assert table.project(["c", "a"]).rows == (("p", "1"), ("q", "2"))
     with pytest.raises(QueryError, match="no column z"):
         table.project(["z"])
+
+
+@pytest.mark.parametrize("name", sorted(shipped_queries()))
+def test_shipped_query_reads_no_iri_as_a_string(name: str) -> None:
+    """Labels, codes and the class hierarchy come from the ontology graph in the store
+    (skos:prefLabel, skos:notation, rdfs:subClassOf*), never from slicing an IRI."""
+    text = load_query(name).upper()
+    for function in ("STRAFTER", "STRBEFORE", "SUBSTR", "REPLACE", "STRSTARTS", "STRENDS"):
+        assert f"{function}(" not in text.replace(" (", "("), f"{name} uses {function}"

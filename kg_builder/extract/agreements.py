@@ -648,6 +648,20 @@ def _clean(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip()
 
 
+def _is_proper_name(name: str) -> bool:
+    """A name with a capitalised word besides the agreement noun and its modifiers
+    ("Minsk Agreements", "Paris Agreement"), not a capitalised common noun ("Ceasefire")."""
+    generic = (
+        lx.AGREEMENT_NOUNS.keys() | lx.AGREEMENT_NAME_NOUNS.keys() | lx.AGREEMENT_WEAK_MODIFIERS
+    )
+    for word in re.findall(r"[^\W\d_][\w'’-]*", name):
+        low = word.lower()
+        if low in generic or low.rstrip("s") in generic or not word[0].isupper():
+            continue
+        return True
+    return False
+
+
 def _agreement(ctx: DocContext, c: _Cluster) -> Agreement:
     doc = ctx.doc
     body = [m for m in c.mentions if not m.headline] or c.mentions
@@ -689,6 +703,8 @@ def _agreement(ctx: DocContext, c: _Cluster) -> Agreement:
         parties=tuple(parties),
         date=date,
         aliases=tuple(aliases),
+        # A proper name or an acronym identifies the agreement beyond this article.
+        named=bool(full_from_acronym or c.acronyms or (named and _is_proper_name(canonical))),
     )
 
 

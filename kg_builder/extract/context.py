@@ -87,6 +87,7 @@ class ActorTable:
             aliases,
             old.wikidata or actor.wikidata,
             old.part_of or actor.part_of,
+            old.named,
         )
         self.actors[actor.key] = merged
         return merged

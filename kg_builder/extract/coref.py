@@ -377,7 +377,7 @@ def _new_actor(ctx: DocContext, doc, left: int, right: int, singular: bool) -> s
     old = ctx.actors.actors.get(key)
     if old is not None:
         return key
-    ctx.actors.add_actor(Actor(key, name, kind, (words,) if words != name else ()))
+    ctx.actors.add_actor(Actor(key, name, kind, (words,) if words != name else (), named=False))
     return key
 
 

@@ -9,8 +9,8 @@ batches, and keeps ``jobs`` worker processes (:class:`~kg_builder.pipeline.pool.
 busy with them; the parent only writes to the store, batch after batch in input order
 (so the later of two articles with the same id wins), in loads of ``load_size`` articles
 (many batches: see :data:`LOAD_SECONDS` and ``docs/DESIGN.md``) with Ctrl-C held back (see
-:func:`kg_builder.store.replace_graphs`), so every article is either fully stored or
-absent. At most ``2 × jobs`` batches are read ahead of the store, so memory does
+:func:`kg_builder.store.entities.write_articles`), so every article is either fully stored
+or absent. At most ``2 × jobs`` batches are read ahead of the store, so memory does
 not grow with the input. An article that crashes or hangs its worker fails alone: the
 rest of its batch is sent again (article by article when the culprit is not known).
 ``benchmarks/stages.py`` shows where the time goes.
@@ -37,7 +37,8 @@ from kg_builder.pipeline.worker import WHOLE_BATCH, Outcome, over_budget_reason
 from kg_builder.rdf.iris import IriMinter
 from kg_builder.rdf.validate import Disagreement
 from kg_builder.read import iter_articles
-from kg_builder.store import PENDING_FILE, GraphWrite, open_store, replace_graphs
+from kg_builder.store import PENDING_FILE, GraphWrite, open_store
+from kg_builder.store.entities import write_articles
 
 log = logging.getLogger(__name__)
 
@@ -277,9 +278,14 @@ class IngestRun:
         pending, articles = self._pending, self._pending_articles
         self._pending, self._pending_articles = {}, 0
         writes = [write for write, _ in pending.values()]
-        # The native SHACL engine parsed every graph's N-Triples in its worker.
-        checked = self.options.engine == "native"
-        replace_graphs(self.store, writes, journal=self.store_path / PENDING_FILE, checked=checked)
+        write_articles(
+            self.store,
+            writes,
+            journal=self.store_path / PENDING_FILE,
+            base=self.options.base,
+            # The native SHACL engine parsed every graph's N-Triples in its worker.
+            checked=self.options.engine == "native",
+        )
         self.stored += articles
         self.triples += sum(n for _, n in pending.values())
         self.transactions += 1

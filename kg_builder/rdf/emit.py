@@ -1,9 +1,16 @@
 """Emitter: an :class:`~kg_builder.models.Extraction` → one ``rdflib.Graph`` per article.
 
-The graph holds the article, the extraction run, every actor, post and place the facts
-refer to (typed, labelled), and every fact with its evidence (article, sentence and
-character offsets). No blank nodes: every node has a deterministic IRI, so the same
-input gives the same triples, run after run.
+The article graph holds what the article says: the article and the extraction run; for
+every actor, post and place it refers to, the article's description of it (class, name
+and other names: :mod:`kg_builder.rdf.entities`); every fact with its evidence (article,
+sentence and character offsets). A shared entity (a named actor, a named agreement, a
+post of a shared organisation, a place) gets its one canonical description in the entity
+graph, from all articles; an entity that exists only in this article gets it here.
+
+No blank nodes: every node has a deterministic IRI, and a fact's IRI depends on what it
+says and where, not on its position (:meth:`~kg_builder.rdf.iris.IriMinter.fact`), so
+the same input gives the same triples, run after run, and a new rule leaves the IRIs of
+the other facts alone.
 """
 
 from __future__ import annotations
@@ -13,12 +20,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from kg_builder import __version__
 from kg_builder.models import Agreement, AgreementStatus, Extraction, Span
 from kg_builder.rdf import vocab as V
-from kg_builder.rdf.iris import IriMinter, slug
+from kg_builder.rdf.claims import EntityData
+from kg_builder.rdf.entities import canonical_class, canonical_triples
+from kg_builder.rdf.iris import IriMinter, digest
 
 
 def clean(text: str) -> str:
@@ -47,9 +56,20 @@ class _Builder:
         self.article = URIRef(minter.article(extraction.article.id))
         self.activity = URIRef(f"{self.article}/extraction")
         self.text = extraction.article.text
+        # Actor key → IRI: shared for a named actor, under the article for an unnamed one.
+        self.actor_iris = {
+            a.key: URIRef(
+                minter.actor(a.key) if a.named else minter.scoped(self.article, "actor", a.key)
+            )
+            for a in extraction.actors
+        }
+        self.scoped: set[URIRef] = {
+            iri for iri in self.actor_iris.values() if minter.is_article_scoped(iri)
+        }
+        self.facts: dict[str, str] = {}  # fact IRI → the full fact it was minted for
 
     # -- small helpers
-    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+    def add(self, s: URIRef, p: URIRef, o) -> None:
         self.triples[s, p, o] = None
 
     def lit(self, s: URIRef, p: URIRef, value: str | None) -> None:
@@ -60,16 +80,27 @@ class _Builder:
         if value is not None:
             self.triples[s, V.date, Literal(value.isoformat(), datatype=XSD.date)] = None
 
-    def fact(self, node: URIRef, cls: URIRef, span: Span, local: str | None = None) -> None:
-        """Type a fact and tie it to its article, its run and its evidence.
+    def fact_iri(self, kind: str, span: Span, keys: Iterable[str], full: object) -> URIRef | None:
+        """The content-derived IRI of a fact (see :meth:`IriMinter.fact`); None for a
+        repeat of a fact already emitted. Two different facts with the same key facts at
+        the same place are told apart by a digest of everything they say."""
+        iri = self.m.fact(self.article, kind, span.start, span.end, *keys)
+        seen = self.facts.get(iri)
+        if seen is None:
+            self.facts[iri] = repr(full)
+            return URIRef(iri)
+        if seen == repr(full):
+            return None
+        iri = f"{iri}-{digest(repr(full))}"
+        self.facts[iri] = repr(full)
+        return URIRef(iri)
 
-        The evidence node always lives under the article IRI (``local`` names it for
-        facts whose own IRI is shared across articles, such as agreements).
-        """
+    def fact(self, node: URIRef, cls: URIRef, span: Span) -> None:
+        """Type a fact and tie it to its article, its run and its evidence."""
         self.add(node, RDF.type, cls)
         self.add(node, V.wasDerivedFrom, self.article)
         self.add(node, V.wasGeneratedBy, self.activity)
-        ev = URIRef(f"{self.article}/evidence/{local}" if local else f"{node}/evidence")
+        ev = URIRef(f"{node}/evidence")
         self.add(node, V.evidence, ev)
         self.add(ev, RDF.type, V.Evidence)
         self.add(ev, V.inArticle, self.article)
@@ -83,8 +114,24 @@ class _Builder:
         self.add(ev, V.sentenceStart, Literal(sent_start, datatype=integer))
         self.add(ev, V.sentenceEnd, Literal(sent_end, datatype=integer))
 
+    def describe(self, entity: URIRef, cls: URIRef, name: str) -> URIRef | None:
+        """The article's description of an entity: the class and name it gives it.
+
+        None when the entity is already described (a post or place the article names
+        twice keeps the words of its first mention)."""
+        node = URIRef(self.m.description(self.article, entity))
+        if (node, RDF.type, V.EntityDescription) in self.triples:
+            return None
+        self.add(node, RDF.type, V.EntityDescription)
+        self.add(node, V.describes, entity)
+        self.add(node, V.describedAs, cls)
+        self.lit(node, V.name, name)
+        self.add(node, V.wasDerivedFrom, self.article)
+        self.add(node, V.wasGeneratedBy, self.activity)
+        return node
+
     def actor(self, key: str) -> URIRef:
-        return URIRef(self.m.actor(key))
+        return self.actor_iris[key]
 
     def actors(self, keys: Iterable[str], node: URIRef, prop: URIRef) -> None:
         for key in keys:
@@ -111,52 +158,54 @@ class _Builder:
     def emit_actors(self) -> None:
         for actor in self.x.actors:
             node = self.actor(actor.key)
-            self.add(node, RDF.type, V.KGB[actor.kind.value])
-            self.lit(node, V.name, actor.name)
-            self.lit(node, RDFS.label, actor.name)
+            self.add(self.article, V.mentions, node)
+            d = self.describe(node, V.KGB[actor.kind.value], actor.name)
+            if d is None:
+                continue
             for alias in actor.aliases:
                 if alias != actor.name:
-                    self.lit(node, V.alias, alias)
+                    self.lit(d, V.alias, alias)
             if actor.wikidata:
-                self.lit(node, V.wikidata, actor.wikidata)
-                self.add(node, OWL.sameAs, V.WD[actor.wikidata])
-            if actor.part_of:
-                self.add(node, V.partOf, self.actor(actor.part_of))
-            self.add(self.article, V.mentions, node)
-        for n, mention in enumerate(self.x.mentions, 1):
-            node = URIRef(self.m.fact(self.article, "mention", n))
+                self.lit(d, V.wikidata, actor.wikidata)
+            if actor.part_of and actor.part_of in self.actor_iris:
+                self.add(d, V.partOf, self.actor(actor.part_of))
+        for mention in self.x.mentions:
+            node = self.fact_iri("mention", mention.span, (mention.actor,), mention)
+            if node is None:
+                continue
             self.fact(node, V.ActorMention, mention.span)
             self.add(node, V.mentionOf, self.actor(mention.actor))
             self.lit(node, V.surfaceForm, mention.text)
 
     def emit_posts(self) -> None:
         names = {a.key: a.name for a in self.x.actors}
-        described: set[str] = set()
-        for n, p in enumerate(self.x.posts, 1):
-            iri = self.m.post(p.organisation, p.title)
-            post = URIRef(iri)
-            # Titles that differ only in case or punctuation ("Vice-President", "Vice
-            # President") are one post: the first spelling names it.
-            if iri not in described:
-                described.add(iri)
-                self.add(post, RDF.type, V.Post)
-                self.lit(post, V.postTitle, p.title)
-                org = names.get(p.organisation) if p.organisation else None
-                label = f"{p.title} of {org}" if org else p.title
-                self.lit(post, V.name, label)
-                self.lit(post, RDFS.label, label)
-                if p.organisation:
-                    self.add(post, V.postIn, self.actor(p.organisation))
-            person = self.actor(p.person)
-            self.add(person, V.holds, post)
-            holding = URIRef(self.m.fact(self.article, "post", n))
+        for p in self.x.posts:
+            org = self.actor_iris.get(p.organisation) if p.organisation else None
+            if org is not None and org not in self.scoped:
+                post = URIRef(self.m.post(p.organisation, p.title))
+            else:
+                post = URIRef(self.m.scoped_post(self.article, p.organisation, p.title))
+                self.scoped.add(post)
+            label = f"{p.title} of {names[p.organisation]}" if p.organisation in names else p.title
+            d = self.describe(post, V.Post, label)
+            if d is not None:
+                self.lit(d, V.postTitle, p.title)
+                if org is not None:
+                    self.add(d, V.postIn, org)
+            keys = (p.person, p.organisation or "", p.title)
+            holding = self.fact_iri("holding", p.span, keys, p)
+            if holding is None:
+                continue
             self.fact(holding, V.PostHolding, p.span)
-            self.add(holding, V.holder, person)
+            self.add(holding, V.holder, self.actor(p.person))
             self.add(holding, V.post, post)
 
     def emit_demands(self) -> None:
-        for n, d in enumerate(self.x.demands, 1):
-            node = URIRef(self.m.fact(self.article, "demand", n))
+        for d in self.x.demands:
+            keys = (*sorted(d.demanders), "->", *sorted(d.addressees), d.content)
+            node = self.fact_iri("demand", d.span, keys, d)
+            if node is None:
+                continue
             self.fact(node, V.Demand, d.span)
             self.actors(d.demanders, node, V.demander)
             self.actors(d.addressees, node, V.addressee)
@@ -170,8 +219,16 @@ class _Builder:
 
     def emit_agreements(self) -> None:
         for a in _merge_agreements(self.x.agreements):
-            node = URIRef(self.m.agreement(a.key))
-            self.fact(node, V.Agreement, a.span, local=f"agreement-{slug(a.key)}")
+            if a.named:
+                agreement = URIRef(self.m.agreement(a.key))
+            else:
+                agreement = URIRef(self.m.scoped(self.article, "agreement", a.key))
+                self.scoped.add(agreement)
+            node = self.fact_iri("agreement-report", a.span, (a.key,), a)
+            if node is None:
+                continue
+            self.fact(node, V.AgreementReport, a.span)
+            self.add(node, V.agreement, agreement)
             self.lit(node, V.name, a.name)
             self.lit(node, RDFS.label, a.name)
             for alias in a.aliases:
@@ -193,8 +250,10 @@ class _Builder:
             self.date(node, dt.date.fromisoformat(value))
 
     def emit_meetings(self) -> None:
-        for n, mt in enumerate(self.x.meetings, 1):
-            node = URIRef(self.m.fact(self.article, "meeting", n))
+        for mt in self.x.meetings:
+            node = self.fact_iri("meeting", mt.span, (mt.name,), mt)
+            if node is None:
+                continue
             self.fact(node, V.Meeting, mt.span)
             self.lit(node, V.name, mt.name)
             self.lit(node, RDFS.label, mt.name)
@@ -202,22 +261,40 @@ class _Builder:
             self.date(node, mt.date)
             if mt.place:
                 place = URIRef(self.m.place(mt.place))
-                self.add(place, RDF.type, V.Place)
-                self.lit(place, V.name, mt.place)
-                self.lit(place, RDFS.label, mt.place)
+                self.describe(place, V.Place, mt.place)
                 self.add(node, V.place, place)
             self.actors(mt.participants, node, V.participant)
             self.add(node, V.planned, Literal(mt.planned))
             self.add(node, V.eventCategory, V.PLOVER.CONSULT)
 
     def emit_statements(self) -> None:
-        for n, s in enumerate(self.x.statements, 1):
-            node = URIRef(self.m.fact(self.article, "statement", n))
+        for s in self.x.statements:
+            node = self.fact_iri("statement", s.span, (s.quote,), s)
+            if node is None:
+                continue
             self.fact(node, V.Statement, s.span)
             self.lit(node, V.quote, s.quote)
             if s.speaker:
                 self.add(node, V.speaker, self.actor(s.speaker))
             self.date(node, s.date)
+
+    def emit_scoped_entities(self) -> None:
+        """Entities that exist only in this article are described here, by the same rules
+        as shared ones in the entity graph (:mod:`kg_builder.rdf.entities`)."""
+        if not self.scoped:
+            return
+        data = EntityData.from_triples(self.triples)
+        classes = {e: canonical_class(ds) for e, ds in data.descriptions.items()}
+
+        def class_of(node: URIRef) -> URIRef | None:
+            # A scoped entity links only to scoped ones: a shared entity's class is
+            # decided by all articles, not by this one.
+            return classes.get(node) if node in self.scoped else None
+
+        for triple in canonical_triples(
+            data, self.scoped, class_of, keep_post=self.scoped.__contains__
+        ):
+            self.triples[triple] = None
 
 
 def _merge_agreements(agreements: Iterable[Agreement]) -> list[Agreement]:
@@ -234,6 +311,7 @@ def _merge_agreements(agreements: Iterable[Agreement]) -> list[Agreement]:
             first,
             status=status,
             date=first.date or a.date,
+            named=first.named or a.named,
             parties=tuple(dict.fromkeys(first.parties + a.parties)),
             aliases=tuple(dict.fromkeys(first.aliases + a.aliases + (a.name,))),
         )
@@ -256,6 +334,7 @@ def emit_triples(
     b.emit_agreements()
     b.emit_meetings()
     b.emit_statements()
+    b.emit_scoped_entities()
     return tuple(b.triples)
 
 

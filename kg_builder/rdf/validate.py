@@ -3,12 +3,22 @@
 A non-conforming graph is a result (a :class:`Report`), not an exception. The shapes
 (and the ontology, to check that it parses) are loaded once per process.
 
+An article graph describes the shared entities it refers to only through its own
+``kgb:EntityDescription`` and ``kgb:AgreementReport`` nodes; their one canonical
+description lives in the entity graph. So that an article graph can be checked on its
+own, validation first adds the canonical descriptions the graph itself implies for the
+entities it does not describe (:func:`kg_builder.rdf.entities.local_entities`, what the
+entity graph would say were this the only article) — an inference step, as pyshacl's
+``inference`` option is. A graph that describes all its entities (a store's union, a
+merged export) gains nothing from it; ``entities=False`` turns it off.
+
 pyshacl is the reference engine: :func:`validate_graph` and :func:`validate_batch` run
 it, and every report a person reads comes from it. :class:`Gate` is what ingest runs: with
 ``engine="native"`` the native SHACL Core engine (:mod:`kg_builder.rdf.native`) says
-whether each graph conforms, pyshacl re-checks each graph it rejects (and writes the
-report), and a deterministic sample of the graphs it accepts (``verify_sample``); a
-disagreement between the two engines is never stored and is reported as such.
+whether each graph (with the entity descriptions it implies) conforms, pyshacl re-checks
+each graph it rejects (and writes the report), and a deterministic sample of the graphs
+it accepts (``verify_sample``); a disagreement between the two engines is never stored
+and is reported as such.
 """
 
 from __future__ import annotations
@@ -25,7 +35,9 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from kg_builder.errors import ConfigError, InputError
+from kg_builder.rdf.entities import local_entities
 from kg_builder.rdf.native import NativeResult, native_shapes
+from kg_builder.rdf.ntriples import to_ntriples
 from kg_builder.rdf.shapes import load_shapes, prepared_form, rename_safe_terms
 
 #: The SHACL engines a gate can run: the native one (fast) or pyshacl (the reference).
@@ -80,17 +92,27 @@ class Report:
         return "\n".join(lines)
 
 
-def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
-    """Validate one data graph with pyshacl (SHACL Core, no inference).
+def validate_graph(data: Graph, shapes: Graph | None = None, *, entities: bool = True) -> Report:
+    """Validate one data graph with pyshacl (SHACL Core, no RDFS/OWL inference).
 
     ``shapes`` is handed to pyshacl in the equivalent form of
     :func:`~kg_builder.rdf.shapes.targeted_form` (prepared once per shapes graph), which
     pyshacl evaluates several times faster.
 
+    Args:
+        data: The graph (not changed).
+        shapes: The shapes (default: the shipped ones).
+        entities: First describe the entities ``data`` refers to without describing them
+            (see the module docstring); False checks ``data`` exactly as it is.
+
     >>> validate_graph(Graph()).conforms
     True
     """
     shapes = shapes if shapes is not None else load_shapes()
+    if entities:
+        implied = local_entities(data)
+        if implied:
+            data = graph_of([*data, *implied])
     conforms, results, _ = pyshacl.validate(
         data,
         shacl_graph=prepared_form(shapes),
@@ -119,7 +141,10 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
 def validate_batch(
     graphs: Sequence[Sequence[tuple[Node, Node, Node]]], shapes: Graph | None = None
 ) -> list[Report]:
-    """Validate several graphs (each given as its triples); one report per graph.
+    """Validate several article graphs (each given as its triples); one report per graph.
+
+    Each graph is first completed with the entity descriptions it implies, as by
+    :func:`validate_graph`.
 
     The graphs are validated together, as their disjoint union, in one pyshacl run:
     every node that is not a term of the shapes graph (a class, a property, a code-list
@@ -136,8 +161,9 @@ def validate_batch(
     """
     shapes = shapes if shapes is not None else load_shapes()
     terms = rename_safe_terms(shapes)
+    graphs = [(*g, *local_entities(g)) for g in graphs]
     if len(graphs) < 2 or terms is None:
-        return [validate_graph(graph_of(g), shapes) for g in graphs]
+        return [validate_graph(graph_of(g), shapes, entities=False) for g in graphs]
     union = Graph()
     add = union.add
     for i, triples in enumerate(graphs):
@@ -155,11 +181,11 @@ def validate_batch(
 
         for s, p, o in triples:
             if s in terms:  # a shapes-graph term described by the data: no safe renaming
-                return [validate_graph(graph_of(g), shapes) for g in graphs]
+                return [validate_graph(graph_of(g), shapes, entities=False) for g in graphs]
             add((rename(s), p, rename(o)))
-    if validate_graph(union, shapes).conforms:
+    if validate_graph(union, shapes, entities=False).conforms:
         return [Report(True)] * len(graphs)
-    return [validate_graph(graph_of(g), shapes) for g in graphs]
+    return [validate_graph(graph_of(g), shapes, entities=False) for g in graphs]
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +262,8 @@ class Gate:
 
     def _check_native(self, graph: ArticleGraph) -> Report:
         assert self.native is not None
-        if self.native.conforms(graph.ntriples):
+        data = completed_ntriples(graph.triples, graph.ntriples)
+        if self.native.conforms(data):
             if not in_sample(graph.key, self.verify_sample):
                 return Report(True)
             reference = validate_graph(graph_of(graph.triples), self.shapes)
@@ -246,8 +273,22 @@ class Gate:
         reference = validate_graph(graph_of(graph.triples), self.shapes)
         if not reference.conforms:
             return reference
-        found = tuple(_violation(r) for r in self.native.results(graph.ntriples))
+        found = tuple(_violation(r) for r in self.native.results(data))
         return Report(False, found, Disagreement.PYSHACL_CONFORMS)
+
+
+def completed_ntriples(triples: Iterable[Triple], ntriples: str | None = None) -> str:
+    """N-Triples of an article graph with the entity descriptions it implies: what the
+    native engine validates (pyshacl's :func:`validate_graph` adds the same triples).
+
+    Args:
+        triples: The article graph's triples.
+        ntriples: Their N-Triples, if already written.
+    """
+    triples = tuple(triples)
+    text = ntriples if ntriples is not None else to_ntriples(triples)
+    implied = local_entities(triples)
+    return text + to_ntriples(implied) if implied else text
 
 
 def _violation(result: NativeResult) -> Violation:
@@ -282,8 +323,13 @@ _FILE_FORMATS = {
 }
 
 
-def validate_file(path: str | Path, shapes: Graph | None = None) -> dict[str, Report]:
+def validate_file(
+    path: str | Path, shapes: Graph | None = None, *, union: bool = False
+) -> dict[str, Report]:
     """Validate an RDF file; a TriG or N-Quads file graph by graph.
+
+    With ``union``, a TriG or N-Quads file is validated as the union of its graphs, and
+    any file exactly as it is (no entity descriptions implied: see the module).
 
     Returns:
         Reports keyed by graph IRI (TriG, N-Quads) or by file name.
@@ -302,6 +348,9 @@ def validate_file(path: str | Path, shapes: Graph | None = None) -> dict[str, Re
         if fmt in ("trig", "nquads"):
             ds = Dataset()
             ds.parse(path, format=fmt)
+            if union:
+                merged = graph_of(q[:3] for q in ds.quads())
+                return {str(path): validate_graph(merged, shapes, entities=False)}
             return {
                 str(g.identifier): validate_graph(graph_of(g), shapes)
                 for g in ds.graphs()
@@ -311,4 +360,4 @@ def validate_file(path: str | Path, shapes: Graph | None = None) -> dict[str, Re
         data.parse(path, format=fmt)
     except Exception as exc:  # parser-specific exception types
         raise InputError(str(path), f"does not parse as {fmt}: {exc}") from exc
-    return {str(path): validate_graph(data, shapes)}
+    return {str(path): validate_graph(data, shapes, entities=not union)}

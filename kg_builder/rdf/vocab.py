@@ -65,6 +65,11 @@ Statement = KGB.Statement  # ⊑ schema:Quotation
 Place = KGB.Place  # ⊑ schema:Place, sem:Place
 ActorMention = KGB.ActorMention  # a place in the text where an actor is named
 Evidence = KGB.Evidence  # ⊑ oa:TextPositionSelector: offsets into an article's text
+# What one article says about a shared entity, and what is followed across articles.
+EntityDescription = KGB.EntityDescription  # ⊑ prov:Entity: an article's view of an actor/post/place
+AgreementReport = KGB.AgreementReport  # what one article reports about an agreement (a fact)
+TrackedDemand = KGB.TrackedDemand  # ⊑ prov:Entity: one demand followed across articles
+StatusStep = KGB.StatusStep  # ⊑ prov:Entity: one step in a demand's or agreement's history
 AgreementStatus = KGB.AgreementStatus  # ⊑ skos:Concept
 DemandStatus = KGB.DemandStatus  # ⊑ skos:Concept
 EventCategory = KGB.EventCategory  # ⊑ skos:Concept (PLOVER)
@@ -84,11 +89,14 @@ text = KGB.text  # Article → xsd:string, the full text offsets point into (⊑
 mentions = KGB.mentions  # Article → Actor (object; ⊑ schema:mentions)
 
 # ---- actors
-name = KGB.name  # Actor/Agreement/Meeting/Place/Post → xsd:string (⊑ rdfs:label, schema:name)
-alias = KGB.alias  # Actor/Agreement → xsd:string (⊑ skos:altLabel)
+name = KGB.name  # Actor/Agreement/Meeting/Place/Post/EntityDescription/AgreementReport → xsd:string
+alias = KGB.alias  # Actor/Agreement/EntityDescription/AgreementReport → xsd:string
 partOf = KGB.partOf  # Organisation → Organisation (⊑ org:subOrganizationOf)
-wikidata = KGB.wikidata  # Actor → xsd:string, Q-id (the IRI goes on owl:sameAs)
+wikidata = KGB.wikidata  # Actor/EntityDescription → xsd:string, Q-id (IRI: skos:exactMatch)
 mentionOf = KGB.mentionOf  # ActorMention → Actor
+# ---- entity descriptions (article graphs) → canonical descriptions (the entity graph)
+describes = KGB.describes  # EntityDescription → Actor/Post/Place
+describedAs = KGB.describedAs  # EntityDescription → owl:Class, the class the article gives
 surfaceForm = KGB.surfaceForm  # ActorMention → xsd:string
 
 # ---- posts
@@ -120,6 +128,17 @@ participant = KGB.participant  # Meeting → Actor (⊑ sem:hasActor)
 planned = KGB.planned  # Meeting → xsd:boolean (announced, not yet held)
 quote = KGB.quote  # Statement → xsd:string (⊑ schema:text)
 speaker = KGB.speaker  # Statement → Actor (⊑ prov:wasAttributedTo)
+agreement = KGB.agreement  # AgreementReport → Agreement
+
+# ---- histories (the entity graph; article-scoped agreements in their article graph)
+report = KGB.report  # TrackedDemand → Demand, Agreement → AgreementReport
+step = KGB.step  # TrackedDemand/Agreement → StatusStep
+status = KGB.status  # StatusStep → DemandStatus/AgreementStatus concept
+ordinal = KGB.ordinal  # StatusStep → xsd:integer ≥ 1, its place in the history
+seenOn = KGB.seenOn  # StatusStep → xsd:date, the reporting article's publication date
+basis = KGB.basis  # StatusStep → Demand/AgreementReport, the fact the step rests on
+firstSeen = KGB.firstSeen  # TrackedDemand/Agreement → xsd:date
+lastSeen = KGB.lastSeen  # TrackedDemand/Agreement → xsd:date
 
 # Offsets are xsd:integer ≥ 0, not xsd:nonNegativeInteger: Oxigraph and other stores keep
 # derived integer types as xsd:integer, and a stored graph must still conform.
@@ -139,5 +158,15 @@ wasGeneratedBy = PROV.wasGeneratedBy  # fact/Article graph → Extraction
 softwareVersion = KGB.softwareVersion  # Extraction → xsd:string
 model = KGB.model  # Extraction → xsd:string, the spaCy model used
 
+# A shared actor's Wikidata item (see the ontology's comment on kgb:wikidata for why
+# skos:exactMatch and not owl:sameAs).
+exactMatch = SKOS.exactMatch
+
 # Non-kgb terms the emitter writes; the ontology declares or imports each.
-EXTERNAL_TERMS = (RDF.type, RDFS.label, OWL.sameAs, PROV.wasDerivedFrom, PROV.wasGeneratedBy)
+EXTERNAL_TERMS = (
+    RDF.type,
+    RDFS.label,
+    SKOS.exactMatch,
+    PROV.wasDerivedFrom,
+    PROV.wasGeneratedBy,
+)

@@ -118,7 +118,7 @@ def replace_graphs(
         raise StoreError(f"writing {len(writes)} article graph(s) failed: {exc}") from exc
     earlier = [w.graph for w in writes if store.contains_named_graph(ox.NamedNode(w.graph))]
     try:
-        with _interrupts_held():
+        with interrupts_held():
             if journal is not None:
                 _write_journal(journal, [w.graph for w in writes])
             if earlier:
@@ -162,20 +162,39 @@ def _as_nquads(write: GraphWrite) -> str:
     return "".join(lines)
 
 
+_HELD = threading.local()
+
+
 @contextlib.contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Hold SIGINT back (POSIX, main thread) until the block ends; it is delivered then."""
-    if (
-        not hasattr(signal, "pthread_sigmask")
-        or threading.current_thread() != threading.main_thread()
-    ):
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back until the block ends; it takes effect then.
+
+    Works by a Python-level handler that only records the signal: the operating system
+    may deliver SIGINT to any thread (RocksDB and BLAS run their own), but Python runs
+    handlers in the main thread, so blocking the signal there is not enough. Re-entrant:
+    only the outermost block restores the handler and delivers a held interrupt. Outside
+    the main thread it does nothing (handlers can only be set there).
+    """
+    if threading.current_thread() != threading.main_thread():
         yield
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    depth = getattr(_HELD, "depth", 0)
+    if depth == 0:
+        _HELD.received = []
+        _HELD.previous = signal.signal(signal.SIGINT, lambda s, _f: _HELD.received.append(s))
+    _HELD.depth = depth + 1
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        _HELD.depth = depth
+        if depth == 0:
+            previous = _HELD.previous
+            signal.signal(signal.SIGINT, previous)
+            if _HELD.received:
+                if callable(previous):
+                    previous(signal.SIGINT, None)  # default_int_handler raises KeyboardInterrupt
+                elif previous == signal.SIG_DFL:
+                    raise KeyboardInterrupt
 
 
 def graph_counts(store: ox.Store) -> dict[str, int]:

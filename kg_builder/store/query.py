@@ -3,6 +3,11 @@
 A query is a ``.rq`` file or the name of a shipped query (``demands`` →
 ``queries/demands.rq``). Results come back as plain strings (IRIs and literal
 values without quotes, datatypes or language tags), the shape CSV readers expect.
+
+The default graph of a query is the union of the store's graphs (every article graph,
+the entity graph and the ontology graph), so a query needs no ``GRAPH`` clause to join a
+fact with the canonical description of its actors or a code list's labels; ``GRAPH ?g``
+still reaches each named graph on its own.
 """
 
 from __future__ import annotations
@@ -93,7 +98,7 @@ def select_sparql(store: ox.Store, sparql: str) -> Table:
     Raises:
         QueryError: the query does not parse, or is not a SELECT.
     """
-    result = run_query(store, sparql)
+    result = run_query(store, sparql, union_default_graph=True)
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError("only SELECT queries can be shown as a table; use `export` for graphs")
     columns = tuple(v.value for v in result.variables)

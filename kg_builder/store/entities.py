@@ -1,0 +1,525 @@
+"""The entity graph: one canonical description per shared entity, kept up to date.
+
+A store holds one named graph per article (what that article says), the ontology graph
+(:mod:`kg_builder.store.ontology`) and the entity graph (``…/id/graph/entities``): the
+canonical description of every shared actor, post, place and named agreement, derived
+from all their descriptions by :mod:`kg_builder.rdf.entities`, and the histories of
+demands and agreements (:mod:`kg_builder.rdf.history`).
+
+:func:`write_articles` is how a batch of article graphs is written. It notes the entities
+and demands the stored versions of those articles describe, replaces the graphs, notes
+those of the new versions, and :func:`update_entities` recomputes all of them —
+from the descriptions in *all* stored articles, so the entity graph depends only on
+which articles are stored, never on the order they came in — and, when an entity's class
+changed, the entities whose descriptions point to it. Only the descriptions that changed
+are validated against the shapes and written.
+
+A file in the store folder (:data:`PENDING_FILE`) exists from before the article graphs
+are replaced until the entity graph is up to date; if the process dies in between, the
+next write rebuilds the entity graph from every stored article first
+(:func:`rebuild_entities`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from kg_builder.errors import StoreError
+from kg_builder.rdf import vocab as V
+from kg_builder.rdf.claims import AgreementClaim, ArticleInfo, DemandClaim, EntityData, Tally
+from kg_builder.rdf.entities import canonical_class, canonical_triples
+from kg_builder.rdf.history import threads, tracked_demands
+from kg_builder.rdf.iris import IriMinter
+from kg_builder.rdf.validate import Report, graph_of, validate_graph
+from kg_builder.store.embedded import GraphWrite, interrupts_held, replace_graphs
+from kg_builder.store.ontology import ensure_ontology
+
+#: Inside a store folder while the entity graph may lag behind the article graphs.
+PENDING_FILE = "kg-builder-pending-entities.txt"
+
+_PREFIXES = f"""PREFIX kgb: <{V.KGB}>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
+log = logging.getLogger(__name__)
+
+#: Bounds the search for the demands linked to a changed one (rounds of new demanders).
+MAX_ROUNDS = 100
+
+
+@dataclass
+class Touched:
+    """What an update must recompute: shared entities, and demands (their tracked
+    demands, and those of every demand linked to them)."""
+
+    entities: set[URIRef] = field(default_factory=set)
+    demands: set[URIRef] = field(default_factory=set)
+
+    def __ior__(self, other: Touched) -> Touched:
+        self.entities |= other.entities
+        self.demands |= other.demands
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class EntityUpdate:
+    """What one update of the entity graph did."""
+
+    entities: int  # canonical descriptions recomputed (actors, posts, places, agreements)
+    demands: int  # tracked demands recomputed
+    added: int  # triples added to the entity graph
+    removed: int  # triples removed from it
+
+
+def write_articles(
+    store: ox.Store,
+    writes: Iterable[GraphWrite],
+    *,
+    journal: Path | None = None,
+    base: str = V.DEFAULT_BASE,
+    checked: bool = False,
+) -> int:
+    """Replace article graphs and bring the entity and ontology graphs up to date.
+
+    Args:
+        store: The store, open for writing.
+        writes: The article graphs (N-Triples) to (re)place.
+        journal: The bulk-load journal of :func:`~kg_builder.store.embedded.replace_graphs`
+            (a file in the store folder); :data:`PENDING_FILE` is kept beside it. Without
+            it the graphs are written in one transaction and nothing is journalled.
+        base: The base IRI the article graphs were minted under.
+        checked: The caller has parsed each graph's N-Triples already (see
+            :func:`~kg_builder.store.embedded.replace_graphs`).
+
+    Returns:
+        The number of article graphs written.
+
+    Raises:
+        StoreError: the store refused a write, or the new entity descriptions do not
+            conform to the shapes (a bug: the article graphs are stored, and the next
+            write rebuilds the entity graph).
+    """
+    writes = list(writes)
+    minter = IriMinter(base)
+    pending = journal.with_name(PENDING_FILE) if journal is not None else None
+    if pending is not None and pending.exists():
+        log.warning("the last entity update was cut off: rebuilding the entity graph")
+        rebuild_entities(store, base)
+        pending.unlink()
+    ensure_ontology(store)
+    if not writes:
+        return 0
+    articles = [w.graph for w in writes]
+    touched = touched_by(store, articles, minter)  # the versions about to be replaced
+    # Ctrl-C waits until the entity graph matches the articles (the write is one step).
+    with interrupts_held():
+        if pending is not None:
+            pending.write_text("".join(f"{a}\n" for a in articles), encoding="utf-8")
+        written = replace_graphs(store, writes, journal=journal, checked=checked)
+        touched |= touched_by(store, articles, minter)
+        update_entities(store, touched, minter)
+        if pending is not None:
+            pending.unlink()
+    return written
+
+
+def rebuild_entities(store: ox.Store, base: str = V.DEFAULT_BASE) -> EntityUpdate:
+    """Recompute the whole entity graph from every stored article graph."""
+    minter = IriMinter(base)
+    articles = [
+        r["a"].value
+        for r in store.query(_PREFIXES + "SELECT ?a WHERE { GRAPH ?a { ?a a kgb:Article } }")
+    ]
+    store.update(f"DROP SILENT GRAPH <{minter.entity_graph()}>")
+    return update_entities(store, touched_by(store, articles, minter), minter)
+
+
+def touched_by(store: ox.Store, articles: Sequence[str], minter: IriMinter) -> Touched:
+    """The shared entities and demand groups the stored graphs of ``articles`` describe."""
+    if not articles:
+        return Touched()
+    values = _values(articles)
+    q = f"""SELECT DISTINCT ?e WHERE {{ VALUES ?g {{ {values} }}
+      GRAPH ?g {{ {{ ?d kgb:describes ?e }} UNION {{ ?r kgb:agreement ?e }} }} }}"""
+    entities = {e for e in _column(store.query(_PREFIXES + q)) if _shared(e, minter)}
+    q = f"""SELECT ?e WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?e a kgb:Demand }} }}"""
+    return Touched(entities, _column(store.query(_PREFIXES + q)))
+
+
+def update_entities(store: ox.Store, touched: Touched, minter: IriMinter) -> EntityUpdate:
+    """Recompute the canonical descriptions and histories ``touched`` names.
+
+    Each entity is recomputed from every stored description of it; an entity no article
+    describes any more loses its description. Entities whose descriptions point to one
+    whose class changed are recomputed too.
+    """
+    graph = minter.entity_graph()
+    entities = set(touched.entities)
+    data = _entity_data(store, entities)
+    classes = _canonical_classes(data)
+    old_classes = _classes_in(store, graph, entities)
+    changed = {e for e in entities if classes.get(e) != old_classes.get(e)}
+    dependents = _dependents(store, changed, minter) - entities
+    if dependents:
+        more = _entity_data(store, dependents)
+        data.descriptions.update(more.descriptions)
+        data.holdings.update(more.holdings)
+        classes.update(_canonical_classes(more))
+        entities |= dependents
+    targets = {
+        t
+        for tally in data.descriptions.values()
+        for t in (*tally.part_of, *tally.post_in)
+        if t not in classes
+    }
+    known = {**_classes_in(store, graph, targets), **classes}
+
+    def shared(node: URIRef) -> bool:
+        return _shared(node, minter)
+
+    new = canonical_triples(data, entities, known.get, keep_party=shared, keep_post=shared)
+    demands, tracked = _demand_triples(store, graph, touched.demands, minter)
+    new += demands
+    replaced = entities | tracked
+    added, removed = _replace(store, graph, replaced, new)
+    n_demands = sum(1 for t in demands if t[1] == RDF.type and t[2] == V.TrackedDemand)
+    return EntityUpdate(len(entities), n_demands, added, removed)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _shared(node: URIRef, minter: IriMinter) -> bool:
+    return not minter.is_article_scoped(node)
+
+
+def _values(iris: Iterable) -> str:
+    return " ".join(f"<{i}>" for i in sorted(set(map(str, iris))))
+
+
+def _column(result, name: str = "e") -> set[URIRef]:
+    return {URIRef(row[name].value) for row in result}
+
+
+def _rdflib(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else datatype)
+
+
+def _ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal) and not term.language:
+        if term.datatype is None:
+            return ox.Literal(str(term))
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    raise TypeError(f"not a term of the entity graph: {term!r}")
+
+
+def _select(store: ox.Store, query: str):
+    return store.query(_PREFIXES + query)
+
+
+def _classes_in(store: ox.Store, graph: str, nodes: Iterable) -> dict[URIRef, URIRef]:
+    nodes = list(nodes)
+    if not nodes:
+        return {}
+    q = f"""SELECT ?e ?c WHERE {{ VALUES ?e {{ {_values(nodes)} }}
+      GRAPH <{graph}> {{ ?e a ?c }} }}"""
+    found: dict[URIRef, URIRef] = {}
+    for row in _select(store, q):
+        e, c = URIRef(row["e"].value), URIRef(row["c"].value)
+        found[e] = min(found.get(e, c), c)
+    return found
+
+
+def _canonical_classes(data: EntityData) -> dict[URIRef, URIRef]:
+    classes = {e: canonical_class(t) for e, t in data.descriptions.items() if t.classes}
+    classes.update({e: V.Agreement for e in data.claims})
+    return classes
+
+
+def _dependents(store: ox.Store, changed: set[URIRef], minter: IriMinter) -> set[URIRef]:
+    """Entities some description links to a changed entity (parent organisation, a
+    post's organisation): whether they may link to it depends on its class."""
+    if not changed:
+        return set()
+    q = f"""SELECT DISTINCT ?e WHERE {{ VALUES ?t {{ {_values(changed)} }}
+      GRAPH ?g {{ ?d kgb:describes ?e . {{ ?d kgb:partOf ?t }} UNION {{ ?d kgb:postIn ?t }} }} }}"""
+    return {e for e in _column(_select(store, q)) if _shared(e, minter)}
+
+
+#: The tally field each description property feeds (the aliases are a set, not counted).
+_COUNTED = {
+    str(V.describedAs): "classes",
+    str(V.name): "names",
+    str(V.wikidata): "wikidata",
+    str(V.partOf): "part_of",
+    str(V.postTitle): "post_titles",
+    str(V.postIn): "post_in",
+    str(V.alias): "aliases",
+}
+
+
+def _entity_data(store: ox.Store, entities: set[URIRef]) -> EntityData:
+    """The tallied descriptions, the reports and the post holdings of ``entities``.
+
+    The votes need counts, not descriptions: the store counts them (one SPARQL
+    aggregate), which keeps an update cheap for an entity thousands of articles describe.
+    """
+    data = EntityData()
+    if not entities:
+        return data
+    values = _values(entities)
+    # Written so that Oxigraph finds the descriptions first (a VALUES ?p, or the filter
+    # inside the GRAPH pattern, made it 6-10 times slower on 200 entities).
+    wanted = ", ".join(f"<{p}>" for p in sorted(_COUNTED))
+    q = f"""SELECT ?e ?p ?v (COUNT(?d) AS ?n) WHERE {{
+      {{ SELECT ?e ?d ?g WHERE {{ VALUES ?e {{ {values} }} GRAPH ?g {{ ?d kgb:describes ?e }} }} }}
+      GRAPH ?g {{ ?d ?p ?v }} FILTER(?p IN ({wanted})) }}
+      GROUP BY ?e ?p ?v"""
+    for row in _select(store, q):
+        tally = data.descriptions.setdefault(URIRef(row["e"].value), Tally())
+        field_ = getattr(tally, _COUNTED[row["p"].value])
+        value = _rdflib(row["v"])
+        if isinstance(field_, set):
+            field_.add(str(value))
+        else:
+            field_[value if isinstance(value, URIRef) else str(value)] += int(row["n"].value)
+    q = f"""SELECT DISTINCT ?e ?post WHERE {{ VALUES ?e {{ {values} }}
+      GRAPH ?g {{ ?h kgb:holder ?e ; kgb:post ?post }} }}"""
+    for row in _select(store, q):
+        data.holdings.setdefault(URIRef(row["e"].value), set()).add(URIRef(row["post"].value))
+    _agreement_claims(store, values, data)
+    return data
+
+
+def _agreement_claims(store: ox.Store, values: str, data: EntityData) -> None:
+    q = f"""SELECT ?e ?r ?a ?name ?kind ?status ?date WHERE {{ VALUES ?e {{ {values} }}
+      GRAPH ?a {{ ?r kgb:agreement ?e ; kgb:name ?name ; kgb:agreementKind ?kind ;
+                  kgb:agreementStatus ?status .
+                  OPTIONAL {{ ?r kgb:date|kgb:yearMonth|kgb:year ?date }} }} }}"""
+    rows = list(_select(store, q))
+    if not rows:
+        return
+    reports = _values(r["r"].value for r in rows)
+    more: dict[str, dict[str, list]] = {}
+    q = f"""SELECT ?r ?p ?v WHERE {{ VALUES ?r {{ {reports} }} VALUES ?p {{ kgb:alias kgb:party }}
+      GRAPH ?g {{ ?r ?p ?v }} }}"""
+    for row in _select(store, q):
+        more.setdefault(row["r"].value, {}).setdefault(row["p"].value, []).append(row["v"])
+    for row in rows:
+        r = row["r"].value
+        extra = more.get(r, {})
+        claim = AgreementClaim(
+            report=URIRef(r),
+            agreement=URIRef(row["e"].value),
+            article=URIRef(row["a"].value),
+            name=row["name"].value,
+            kind=row["kind"].value,
+            status=URIRef(row["status"].value),
+            aliases=tuple(sorted(v.value for v in extra.get(str(V.alias), ()))),
+            parties=tuple(sorted(URIRef(v.value) for v in extra.get(str(V.party), ()))),
+            date=_rdflib(row["date"]) if row["date"] is not None else None,
+        )
+        data.claims.setdefault(claim.agreement, []).append(claim)
+    data.articles.update(_articles(store, {c.article for cs in data.claims.values() for c in cs}))
+
+
+def _articles(store: ox.Store, articles: set[URIRef]) -> dict[URIRef, ArticleInfo]:
+    if not articles:
+        return {}
+    q = f"""SELECT ?a ?id ?day WHERE {{ VALUES ?a {{ {_values(articles)} }}
+      GRAPH ?a {{ ?a kgb:articleId ?id . OPTIONAL {{ ?a kgb:published ?day }} }} }}"""
+    return {
+        URIRef(r["a"].value): ArticleInfo(
+            r["id"].value, r["day"].value if r["day"] is not None else None
+        )
+        for r in _select(store, q)
+    }
+
+
+# ---------------------------------------------------------------- tracked demands
+
+
+def _tracked_reporting(store: ox.Store, graph: str, demands: set) -> dict[URIRef, set]:
+    """The tracked demands that report any of ``demands``, with all their reports."""
+    if not demands:
+        return {}
+    q = f"""SELECT ?t ?r WHERE {{
+      {{ SELECT DISTINCT ?t WHERE {{ VALUES ?d {{ {_values(demands)} }}
+          GRAPH <{graph}> {{ ?t kgb:report ?d }} }} }}
+      GRAPH <{graph}> {{ ?t kgb:report ?r }} }}"""
+    found: dict[URIRef, set] = {}
+    for row in _select(store, q):
+        found.setdefault(URIRef(row["t"].value), set()).add(URIRef(row["r"].value))
+    return found
+
+
+def _demand_claims(store: ox.Store, demands: set, minter: IriMinter) -> list[DemandClaim]:
+    """The stored demands among ``demands``, with their shared actors only."""
+    if not demands:
+        return []
+    values = _values(demands)
+    actors: dict[URIRef, tuple[set, set]] = {}
+    q = f"""SELECT ?x ?p ?v WHERE {{ VALUES ?x {{ {values} }}
+      VALUES ?p {{ kgb:demander kgb:addressee }} GRAPH ?g {{ ?x ?p ?v }} }}"""
+    for row in _select(store, q):
+        value = URIRef(row["v"].value)
+        if _shared(value, minter):
+            pair = actors.setdefault(URIRef(row["x"].value), (set(), set()))
+            pair[0 if row["p"].value == str(V.demander) else 1].add(value)
+    q = f"""SELECT ?x ?a ?content ?status (MIN(?start) AS ?at) WHERE {{
+      VALUES ?x {{ {values} }}
+      GRAPH ?a {{ ?x a kgb:Demand ; kgb:content ?content ; kgb:evidence/kgb:start ?start .
+                  OPTIONAL {{ ?x kgb:demandStatus ?status }} }} }}
+      GROUP BY ?x ?a ?content ?status"""
+    claims = []
+    for r in _select(store, q):
+        x = URIRef(r["x"].value)
+        demanders, addressees = actors.get(x, (set(), set()))
+        claims.append(
+            DemandClaim(
+                demand=x,
+                article=URIRef(r["a"].value),
+                demanders=tuple(sorted(demanders)),
+                addressees=tuple(sorted(addressees)),
+                content=r["content"].value,
+                status=URIRef(r["status"].value if r["status"] else V.DEMAND_STATUS["made"]),
+                start=int(r["at"].value),
+            )
+        )
+    return claims
+
+
+def _demands_of(store: ox.Store, demanders: set) -> set[URIRef]:
+    """Every stored demand one of ``demanders`` makes."""
+    if not demanders:
+        return set()
+    q = f"""SELECT DISTINCT ?e WHERE {{ VALUES ?d {{ {_values(demanders)} }}
+      GRAPH ?g {{ ?e kgb:demander ?d ; a kgb:Demand }} }}"""
+    return _column(_select(store, q))
+
+
+def _demand_triples(
+    store: ox.Store, graph: str, touched: set[URIRef], minter: IriMinter
+) -> tuple[list, set[URIRef]]:
+    """The tracked demands of every demand linked, directly or not, to a touched one.
+
+    Returns:
+        Their triples, and the tracked demands in the entity graph they replace.
+    """
+    old = _tracked_reporting(store, graph, touched)
+    seeds = set(touched).union(*old.values())  # a removed demand may split its thread
+    claims = {c.demand: c for c in _demand_claims(store, seeds, minter)}
+    expanded: set[URIRef] = set()
+    for _ in range(MAX_ROUNDS):
+        closure = _closure(claims, seeds)
+        demanders = {d for x in closure for d in claims[x].demanders} - expanded
+        if not demanders:
+            break
+        expanded |= demanders
+        more = _demands_of(store, demanders) - claims.keys()
+        claims.update((c.demand, c) for c in _demand_claims(store, more, minter))
+    else:  # pragma: no cover - a thread over MAX_ROUNDS rounds of new demanders
+        log.warning("demand history: stopped following linked demands after %d rounds", MAX_ROUNDS)
+        closure = _closure(claims, seeds)
+    chosen = [claims[x] for x in sorted(closure)]
+    replaced = set(old) | set(_tracked_reporting(store, graph, set(closure)))
+    articles = _articles(store, {c.article for c in chosen})
+    return tracked_demands(chosen, articles, minter), replaced
+
+
+def _closure(claims: dict[URIRef, DemandClaim], seeds: set[URIRef]) -> set[URIRef]:
+    """The demands in the same thread as a seed, among ``claims``."""
+    found: set[URIRef] = set()
+    for thread in threads(claims.values()):
+        members = {c.demand for c in thread}
+        if members & seeds:
+            found |= members
+    return found
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _subjects(store: ox.Store, graph: str, nodes: set[URIRef]) -> set[URIRef]:
+    """``nodes`` and their history steps in the entity graph."""
+    if not nodes:
+        return set()
+    q = f"""SELECT ?e WHERE {{ VALUES ?h {{ {_values(nodes)} }}
+      GRAPH <{graph}> {{ ?h kgb:step ?e }} }}"""
+    return set(nodes) | _column(_select(store, q))
+
+
+def _replace(store: ox.Store, graph: str, replaced: set[URIRef], new: list) -> tuple[int, int]:
+    """Replace every triple about ``replaced`` (and their steps) by ``new``: validate the
+    descriptions that change, then remove and add only the triples that differ."""
+    name = ox.NamedNode(graph)
+    old: dict[ox.NamedNode, set[ox.Quad]] = {}
+    for node in _subjects(store, graph, replaced):
+        subject = ox.NamedNode(str(node))
+        old[subject] = set(store.quads_for_pattern(subject, None, None, name))
+    fresh: dict[ox.NamedNode, set[ox.Quad]] = {}
+    for s, p, o in new:
+        subject = ox.NamedNode(str(s))
+        fresh.setdefault(subject, set()).add(ox.Quad(subject, _ox(p), _ox(o), name))
+    changed = {s for s in old.keys() | fresh.keys() if old.get(s) != fresh.get(s)}
+    if not changed:
+        return 0, 0
+    _check(store, graph, [t for t in new if ox.NamedNode(str(t[0])) in changed], replaced)
+    gone = set().union(*(old.get(s, set()) - fresh.get(s, set()) for s in changed))
+    added = set().union(*(fresh.get(s, set()) - old.get(s, set()) for s in changed))
+    for quad in gone:
+        store.remove(quad)
+    if added:
+        store.extend(sorted(added, key=str))
+    return len(added), len(gone)
+
+
+def _check(store: ox.Store, graph: str, new: list, replaced: set[URIRef]) -> None:
+    """Validate new descriptions, given the classes of the nodes they link to.
+
+    Linked nodes are given their classes only, so they are judged on their type alone
+    (what a link to them requires); results about their other properties, checked when
+    they were written, are not this update's.
+    """
+    if not new:
+        return
+    subjects = {t[0] for t in new}
+    linked = {o for _, p, o in new if isinstance(o, URIRef) and p != RDF.type} - subjects
+    known = _classes_in(store, graph, linked)
+    context = [(e, RDF.type, c) for e, c in known.items()]
+    report: Report = validate_graph(graph_of([*new, *context]), entities=False)
+    ours = {str(s) for s in subjects}
+    problems = [
+        v
+        for v in report.violations
+        if v.severity == "Violation" and (v.focus in ours or v.path == f"<{RDF.type}>")
+    ]
+    if problems:
+        raise StoreError(
+            "the entity graph update does not conform to the shapes (a bug in "
+            "kg_builder.rdf.entities; please report it); the articles are stored and the "
+            "next ingest rebuilds the entity graph:\n" + Report(False, tuple(problems)).summary(10)
+        )
+
+
+__all__ = [
+    "PENDING_FILE",
+    "EntityUpdate",
+    "Touched",
+    "rebuild_entities",
+    "touched_by",
+    "update_entities",
+    "write_articles",
+]
