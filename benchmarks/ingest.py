@@ -9,14 +9,15 @@ times on the same machine:
 (a) bare spaCy: ``load_nlp(model).pipe(texts, batch_size=B, n_process=jobs)`` in this
     process, model already loaded and warmed up (the floor any pipeline built on spaCy can
     reach);
-(b) the full pipeline: ``kg-builder ingest corpus.jsonl --store FRESH`` with its defaults
-    (``--jobs`` = the usable cores, the native SHACL engine), as a subprocess, wall clock
+(b) the full pipeline: ``kg-builder ingest corpus.jsonl --store FRESH --shacl-engine E``
+    for each gate engine E of ``--engines`` (default: native, then pyshacl), otherwise
+    with its defaults (``--jobs`` = the usable cores), as a subprocess, wall clock
     including start-up and model loading (what a user waits for).
 
-It prints, per size, the throughput ratio (a)/(b) in articles per second (1.0 = as fast
-as bare spaCy) of each repeat, and their minimum and median; articles/s of both; triples
-stored; the peak RSS of (b); and its ratio to the smallest size's (the target: RSS at
-10,000 at most 1.3 × RSS at 1,000).
+It prints, per size and engine, the throughput ratio (b)/(a) in articles per second (1.0
+= as fast as bare spaCy) of each repeat, and their minimum and median; articles/s of
+both; triples stored; the peak RSS of (b); and its ratio to the smallest size's with the
+same engine (the target: RSS at 10,000 at most 1.3 × RSS at 1,000).
 
 Peak RSS is ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` taken in a small wrapper process
 around the CLI: the largest *single* process among the CLI (the store writer) and its
@@ -29,7 +30,8 @@ Usage::
 
     python benchmarks/ingest.py                          # N = 1000 and 10000, 2 repeats
     python benchmarks/ingest.py --sizes 200 --repeats 1  # smoke run
-    python benchmarks/ingest.py --sizes 1000 -- --shacl-engine pyshacl   # extra CLI options
+    python benchmarks/ingest.py --sizes 1000 --engines native        # one engine only
+    python benchmarks/ingest.py --sizes 1000 -- --batch-size 16      # extra CLI options
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ class Run:
 class Row:
     size: int
     jobs: int
+    engine: str
     runs: list[Run] = field(default_factory=list)
 
 
@@ -165,6 +168,16 @@ def run_pipeline(cli: list[str], corpus: Path, store: Path, extra: list[str]) ->
     return seconds, proc.returncode, peak, "\n".join(lines[-15:])
 
 
+def ingest_once(cli: list[str], corpus: Path, store: Path, extra: list[str], engine: str) -> Run:
+    """(b) once into a fresh store with the given SHACL engine (``spacy_seconds`` unset)."""
+    shutil.rmtree(store, ignore_errors=True)
+    print(f"(b) {' '.join(cli)} ingest --shacl-engine {engine} ...", file=sys.stderr, flush=True)
+    seconds, code, peak, tail = run_pipeline(cli, corpus, store, [*extra, "--shacl-engine", engine])
+    if code not in (0, 3):
+        print(f"kg-builder ingest exited {code}:\n{tail}", file=sys.stderr)
+    return Run(0.0, seconds, peak, code, count_triples(store))
+
+
 def count_triples(store: Path) -> int | None:
     """Quads in the store (one named graph per article, so quads = triples)."""
     import pyoxigraph as ox
@@ -176,23 +189,23 @@ def count_triples(store: Path) -> int | None:
 
 def print_table(rows: list[Row]) -> None:
     print(
-        "| articles | jobs | ratio per repeat | min | median | bare spaCy art/s | "
+        "| articles | jobs | SHACL engine | ratio per repeat | min | median | bare spaCy art/s | "
         "kg-builder art/s | triples | peak RSS MiB | RSS / smallest N |"
     )
-    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
-    base_rss = None
+    print("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    base_rss: dict[str, float] = {}
     for r in rows:
         ratios = [run.ratio for run in r.runs]
         rss = max((run.peak_rss_kib or 0) for run in r.runs) / 1024
-        base_rss = base_rss or rss
+        base = base_rss.setdefault(r.engine, rss) or 1.0
         spacy = statistics.median(r.size / run.spacy_seconds for run in r.runs)
         pipeline = statistics.median(r.size / run.pipeline_seconds for run in r.runs)
         triples = r.runs[-1].triples
         print(
-            f"| {r.size:,} | {r.jobs} | {', '.join(f'{x:.2f}' for x in ratios)} | "
+            f"| {r.size:,} | {r.jobs} | {r.engine} | {', '.join(f'{x:.2f}' for x in ratios)} | "
             f"{min(ratios):.2f} | {statistics.median(ratios):.2f} | {spacy:.1f} | "
             f"{pipeline:.1f} | {'-' if triples is None else f'{triples:,}'} | {rss:,.0f} | "
-            f"{rss / base_rss:.2f} |"
+            f"{rss / base:.2f} |"
         )
     print(
         "\nratio = articles/s of `kg-builder ingest` (subprocess, wall clock incl. start-up and "
@@ -219,6 +232,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cli", default=None, help='command for kg-builder (e.g. "python -m kg_builder")'
     )
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        default=["native", "pyshacl"],
+        choices=["native", "pyshacl"],
+        help="SHACL gate engines to run (b) with, in this order, after each (a)",
+    )
     parser.add_argument("extra", nargs="*", help="options passed on to kg-builder ingest")
     args = parser.parse_args(argv)
     if args.jobs < 1 or args.repeats < 1 or any(n < 1 for n in args.sizes):
@@ -235,24 +255,20 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     try:
         for size in args.sizes:
-            row = Row(size=size, jobs=args.jobs)
+            by_engine = {e: Row(size=size, jobs=args.jobs, engine=e) for e in args.engines}
             corpus = workdir / f"corpus-{size}.jsonl"
             texts = build_corpus(records, size, corpus, args.seed)
             for repeat in range(args.repeats):
                 note = f"N={size} repeat {repeat + 1}/{args.repeats}"
                 print(f"{note}: (a) bare spaCy ...", file=sys.stderr, flush=True)
                 spacy_seconds = time_spacy(texts, args.model, args.jobs, args.batch_size)
-                store = workdir / f"store-{size}"
-                shutil.rmtree(store, ignore_errors=True)  # a fresh store every run
-                print(f"{note}: (b) {' '.join(cli)} ingest ...", file=sys.stderr, flush=True)
-                seconds, code, peak, tail = run_pipeline(cli, corpus, store, extra)
-                if code not in (0, 3):
-                    failed = True
-                    print(f"kg-builder ingest exited {code}:\n{tail}", file=sys.stderr)
-                run = Run(spacy_seconds, seconds, peak, code, count_triples(store))
-                print(f"{note}: ratio {run.ratio:.2f}", file=sys.stderr, flush=True)
-                row.runs.append(run)
-            rows.append(row)
+                for engine, row in by_engine.items():
+                    run = ingest_once(cli, corpus, workdir / f"store-{size}", extra, engine)
+                    run.spacy_seconds = spacy_seconds
+                    failed |= run.exit_code not in (0, 3)
+                    print(f"{note} {engine}: ratio {run.ratio:.2f}", file=sys.stderr, flush=True)
+                    row.runs.append(run)
+            rows += by_engine.values()
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -101,6 +101,21 @@ KNOWN = {
 }
 
 
+#: Known differences in the results the two engines report for a graph both reject
+#: (``conforms`` agrees): pyshacl's report is the one users read.
+KNOWN_REPORT = {
+    "node-details": (
+        "pyshacl also reports, as results of their own, why the value of a failed sh:node "
+        "does not conform to the nested shape (focus: the value); SHACL (and the native "
+        "engine) report one NodeConstraintComponent result at the focus node"
+    ),
+    "less-than-or-equals-ill-typed": (
+        "pyshacl reports no sh:lessThanOrEquals result when the other value is ill-typed "
+        "(it reports the ill-typed value); SHACL (and the native engine) report both"
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Mutation:
     """A data graph changed in one place, and what was done.
@@ -180,7 +195,7 @@ def mutations(shapes: Graph, data: Graph) -> Iterator[Mutation]:
 
     Each constraint is broken once, on the first focus node it has in ``data``, in every
     way its operator knows; a property shape shared by several node shapes counts once,
-    and a lexical form of a datatype is tried once per datatype.
+    and each wrong value of a datatype is tried once per datatype.
 
     Args:
         shapes: The shapes graph (as written, not the targeted form).
@@ -191,13 +206,23 @@ def mutations(shapes: Graph, data: Graph) -> Iterator[Mutation]:
         for focus in focus_nodes(shapes, c.shape, data)[:1]:
             for m in _break(shapes, data, c, focus):
                 form = m.what.rsplit(": ", 1)[-1]
-                key = (c.component, c.parameter, form)
-                if not (c.component == "DatatypeConstraintComponent" and "'" in form):
+                key = (c.component, c.parameter, form)  # a datatype: once per form
+                if c.component != "DatatypeConstraintComponent":
                     key = (c.owner, c.path, *key)
                 if key not in seen:
                     seen.add(key)
                     yield m
     yield from _plant(shapes, data)
+
+
+def mutations_of(shapes: Graph, data: Graph, c: Constraint) -> list[Mutation]:
+    """The mutations that break ``c`` on its first focus node in ``data`` (none if it has
+    none): one constraint's share of :func:`mutations`, without building the others."""
+    return [
+        m
+        for focus in focus_nodes(shapes, c.shape, data)[:1]
+        for m in _break(shapes, data, c, focus)
+    ]
 
 
 def lexical(form: str, datatype: URIRef | None = None) -> Literal:
@@ -267,8 +292,6 @@ def _max_count(shapes: Graph, data: Graph, c: Constraint, focus: Node) -> Produc
     extra = [(focus, c.path, _another(v, i)) for i, v in enumerate(values or [Literal("x")])]
     if len(values) + len(extra) > n:
         yield f"{len(extra)} more value(s)", _with(data, [], extra), True
-    if values:  # the same value again is no second value
-        yield "a value added twice", _with(data, [], [(focus, c.path, values[0])]), False
 
 
 def _another(value: Node, i: int) -> Node:
@@ -507,6 +530,39 @@ def _qualified(shapes: Graph, data: Graph, c: Constraint, focus: Node) -> Produc
     yield "a value that does not qualify", _with(data, [], outsider), None
 
 
+def _node(shapes: Graph, data: Graph, c: Constraint, focus: Node) -> Produced:
+    """sh:node: the value made a node the nested shape rejects (an untyped IRI, a literal,
+    a node typed only with a class its ``rdf:type`` list leaves out)."""
+    if c.path is None:
+        return
+    values = _values(data, focus, c.path)
+    old = values[0] if values else None
+    path = c.path
+    yield "an untyped IRI", _replace_value(data, focus, path, old, URIRef(ELSEWHERE + "u")), True
+    yield "a literal", _replace_value(data, focus, path, old, Literal("x")), True
+    listed = set(_type_list(shapes, c.parameter))
+    others = sorted(
+        {m for shape in shapes.subjects(SH.path, RDF.type) for m in _type_list(shapes, shape)}
+        - listed,
+        key=str,
+    )
+    if listed and others:  # e.g. another actor class: only the nested shape objects
+        value = URIRef(ELSEWHERE + "retyped")
+        remove = [(focus, path, old)] if old is not None else []
+        add = [(focus, path, value), (value, RDF.type, others[-1])]
+        yield f"a value typed {others[-1]}", _with(data, remove, add), True
+
+
+def _type_list(shapes: Graph, shape: Node) -> list[Node]:
+    """The ``sh:in`` list of ``shape``'s own ``rdf:type`` property (or of ``shape`` itself)."""
+    owners = [shape, *shapes.objects(shape, SH.property)]
+    for owner in owners:
+        head = shapes.value(owner, SH["in"])
+        if shapes.value(owner, SH.path) == RDF.type and head is not None:
+            return list(shapes.items(head))
+    return []
+
+
 _OPERATORS = {
     "MinCountConstraintComponent": _min_count,
     "MaxCountConstraintComponent": _max_count,
@@ -522,6 +578,7 @@ _OPERATORS = {
     "OrConstraintComponent": _or,
     "HasValueConstraintComponent": _has_value,
     "QualifiedValueShapeConstraintComponent": _qualified,
+    "NodeConstraintComponent": _node,
 }
 
 

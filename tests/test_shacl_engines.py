@@ -28,9 +28,18 @@ import pytest
 from golden_io import load_extraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
-from shacl_mutations import KNOWN, Mutation, components_used, mutations
+from shacl_mutations import (
+    KNOWN,
+    KNOWN_REPORT,
+    Mutation,
+    components_used,
+    constraints,
+    focus_nodes,
+    mutations,
+    mutations_of,
+)
 
 from kg_builder.models import (
     Actor,
@@ -51,12 +60,21 @@ from kg_builder.rdf import native
 from kg_builder.rdf.emit import emit
 from kg_builder.rdf.ntriples import to_ntriples
 from kg_builder.rdf.shapes import load_shapes
-from kg_builder.rdf.validate import ArticleGraph, Disagreement, Gate, in_sample, validate_graph
+from kg_builder.rdf.validate import (
+    ArticleGraph,
+    Disagreement,
+    Gate,
+    Report,
+    completed_ntriples,
+    in_sample,
+    validate_graph,
+)
 from kg_builder.resources import ontology_file
 
 ROOT = Path(__file__).parents[1]
 EXAMPLES = sorted((ROOT / "ontology" / "examples").glob("*.ttl"))
 GOLDEN = sorted((ROOT / "tests" / "golden").glob("*/input.json"))
+RICHEST = ROOT / "tests" / "golden" / "full" / "input.json"
 
 # pyshacl logs (and rdflib warns about) every ill-typed literal the mutations write
 logging.getLogger("rdflib").setLevel(logging.CRITICAL)
@@ -68,18 +86,68 @@ def _native() -> native.NativeShapes:
     return native.native_shapes(load_shapes())
 
 
-def reference(graph: Graph) -> bool:
-    """pyshacl's verdict as the gate takes it (an error means "not stored"), on the same
-    N-Triples the native engine reads."""
+def reference_report(graph: Graph, *, entities: bool = True) -> Report | None:
+    """pyshacl's report (None: pyshacl raised an error) on the same N-Triples the native
+    engine reads; ``entities``: with the entity descriptions the graph implies, as for an
+    article graph."""
     try:
         data = Graph().parse(data=to_ntriples(graph), format="nt")
-        return validate_graph(data, load_shapes()).conforms
+        return validate_graph(data, load_shapes(), entities=entities)
     except Exception:  # noqa: BLE001 - pyshacl fails on some ill-typed values
-        return False
+        return None
+
+
+def reference(graph: Graph, *, entities: bool = True) -> bool:
+    """pyshacl's verdict as the gate takes it (an error means "not stored")."""
+    report = reference_report(graph, entities=entities)
+    return report is not None and report.conforms
 
 
 def native_conforms(graph: Graph) -> bool:
-    return _native().conforms(to_ntriples(graph))
+    """The native engine's verdict on what the gate gives it: the graph's N-Triples and
+    the entity descriptions it implies. Text it cannot parse (a literal made a subject by
+    a mutation) is not stored either: the worker reports the article failed."""
+    try:
+        return _native().conforms(completed_ntriples(tuple(graph)))
+    except ValueError:
+        return False
+
+
+def native_exact(graph: Graph) -> bool:
+    """The native engine's verdict on exactly ``graph``."""
+    try:
+        return _native().conforms(to_ntriples(graph))
+    except ValueError:
+        return False
+
+
+Found = set[tuple[str, str, str, str]]
+
+
+def native_found(graph: Graph) -> Found | None:
+    """(focus, path, component, severity) of every native result on exactly ``graph``
+    (None: the text does not parse); blank nodes as ``_:``, IRIs bare."""
+    try:
+        found = _native().results(to_ntriples(graph))
+    except ValueError:
+        return None
+    return {(_bare(r.focus), _bare(r.path), r.component, r.severity) for r in found}
+
+
+def reference_found(report: Report) -> Found:
+    """The results of a pyshacl report, as :func:`native_found` gives them."""
+    return {(_bare(v.focus), _bare(v.path), v.component, v.severity) for v in report.violations}
+
+
+def _bare(term: str) -> str:
+    if term.startswith("_:") or (term and ":" not in term):  # a blank node, either label
+        return "_:"
+    return term.removeprefix("<").removesuffix(">")
+
+
+def completed(graph: Graph) -> Graph:
+    """The graph with the entity descriptions it implies (what both engines validate)."""
+    return Graph().parse(data=completed_ntriples(tuple(graph)), format="nt")
 
 
 # ---------------------------------------------------------------------------- the pin
@@ -139,26 +207,38 @@ def _code_list_graph() -> Graph:
 
 
 def _mutated_graphs() -> list[tuple[str, Mutation]]:
+    """Mutations of the richest golden article graph, completed with the entity
+    descriptions it implies (the generated graphs below vary the rest), and of the code
+    lists: the engines judge exactly these graphs."""
     shapes = load_shapes()
-    out = []
-    for path in GOLDEN[:1]:  # the richest; the generated graphs below vary the rest
-        data = emit(load_extraction(path))
-        out += [(path.parent.name, m) for m in mutations(shapes, data)]
-    out += [("code lists", m) for m in mutations(shapes, _code_list_graph())]
-    return out
+    data = completed(emit(load_extraction(RICHEST)))
+    out = [("article", m) for m in mutations(shapes, data)]
+    return out + [("code lists", m) for m in mutations(shapes, _code_list_graph())]
+
+
+Swept = list[tuple[str, Mutation, bool, bool]]
 
 
 @pytest.fixture(scope="module")
-def swept() -> list[tuple[str, Mutation, bool, bool]]:
-    """Every mutation of the golden graphs and the code lists, judged by both engines."""
+def judged() -> list[tuple[str, Mutation, Report | None, Found | None]]:
+    """Every mutation with pyshacl's report and the native engine's results."""
     return [
-        (name, m, reference(m.graph), native_conforms(m.graph)) for name, m in _mutated_graphs()
+        (name, m, reference_report(m.graph, entities=False), native_found(m.graph))
+        for name, m in _mutated_graphs()
     ]
 
 
-def test_the_unbroken_graphs_conform_for_both_engines() -> None:
-    graphs = [emit(load_extraction(p)) for p in GOLDEN] + [_code_list_graph()]
-    assert all(reference(g) and native_conforms(g) for g in graphs)
+@pytest.fixture(scope="module")
+def swept(judged) -> Swept:
+    """Every mutation, with both engines' verdicts (pyshacl's first)."""
+    return [
+        (name, m, ref is not None and ref.conforms, nat is not None and not _blocking(nat))
+        for name, m, ref, nat in judged
+    ]
+
+
+def _blocking(found: Found) -> bool:
+    return any(severity == "Violation" for *_, severity in found)
 
 
 def test_every_component_the_shapes_use_is_broken_somewhere(swept) -> None:
@@ -182,6 +262,46 @@ def test_engines_agree_on_every_mutation_but_the_known_ones(swept) -> None:
         (name, m.what, ref, nat) for name, m, ref, nat in swept if ref != nat and not m.known
     ]
     assert unexplained == []
+
+
+def test_engines_report_the_same_results(judged) -> None:
+    """Where both engines reject a mutation, they report the same results (focus node,
+    path, constraint component, severity), but for the known differences in what pyshacl
+    writes (``KNOWN_REPORT``), each of which must still occur: a result only one engine
+    finds would show a constraint the other skips."""
+    compared, differ, used = 0, [], set()
+    for name, m, ref, nat in judged:
+        if ref is None or nat is None or ref.conforms or not _blocking(nat) or m.known:
+            continue
+        compared += 1
+        mine = reference_found(ref)
+        extra = {(r, _pyshacl_only(m.graph, r, nat)) for r in mine - nat}
+        extra |= {(r, _native_only(r, mine)) for r in nat - mine}
+        used |= {why for _, why in extra}
+        if any(why is None for _, why in extra):
+            differ.append((name, m.what, sorted(r for r, why in extra if why is None)))
+    assert differ == []
+    assert compared > 100
+    assert used - {None} == set(KNOWN_REPORT)
+
+
+def _pyshacl_only(graph: Graph, result: tuple[str, ...], native_found: Found) -> str | None:
+    """The :data:`KNOWN_REPORT` difference that explains a result only pyshacl reports."""
+    for f, p, c, _ in native_found:
+        values = {str(v) for v in graph.objects(URIRef(f), URIRef(p))} if p else set()
+        if c == "NodeConstraintComponent" and result[0] in values:
+            return "node-details"  # why the value fails the nested shape
+    return None
+
+
+def _native_only(result: tuple[str, ...], pyshacl_found: Found) -> str | None:
+    """The :data:`KNOWN_REPORT` difference that explains a result only the native engine
+    reports."""
+    focus, _, component, _ = result
+    ill_typed = {f for f, _, c, _ in pyshacl_found if c == "DatatypeConstraintComponent"}
+    if component == "LessThanOrEqualsConstraintComponent" and focus in ill_typed:
+        return "less-than-or-equals-ill-typed"
+    return None
 
 
 @pytest.mark.parametrize("key", sorted(KNOWN))
@@ -309,10 +429,14 @@ _SETTINGS = settings(
 def test_engines_agree_on_generated_article_graphs(extraction: Extraction, data) -> None:
     graph = emit(extraction)
     assert native_conforms(graph) == reference(graph)
-    candidates = list(mutations(load_shapes(), graph))
-    for m in data.draw(st.lists(st.sampled_from(candidates), min_size=1, max_size=3)):
-        if not m.known:
-            assert native_conforms(m.graph) == reference(m.graph), m.what
+    shapes = load_shapes()
+    applicable = [c for c in constraints(shapes) if focus_nodes(shapes, c.shape, graph)]
+    for c in data.draw(st.lists(st.sampled_from(applicable), min_size=1, max_size=3)):
+        candidates = mutations_of(shapes, graph, c)
+        if candidates:
+            m = data.draw(st.sampled_from(candidates))
+            if not m.known:
+                assert native_conforms(m.graph) == reference(m.graph), m.what
 
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -345,18 +469,34 @@ def test_a_native_rejection_gets_pyshacls_report(path: Path) -> None:
     assert not report.conforms and report.violations and report.disagreement is None
 
 
+def _evidence_start(data: Graph) -> tuple:
+    return next((s, o) for s, o in data.subject_objects(_kgb("start")))
+
+
 def test_a_graph_only_native_rejects_is_not_stored_and_says_why() -> None:
-    data = emit(load_extraction(GOLDEN[0]))
-    actor = next(s for s, _ in data.subject_objects(_kgb("wikidata")))
-    data.set((actor, _kgb("wikidata"), Literal("Q12\n")))  # pattern-final-newline
+    data = emit(load_extraction(RICHEST))
+    evidence, start = _evidence_start(data)
+    spaced = Literal(f" {start}", datatype=XSD.integer, normalize=False)  # integer-lexical
+    data.set((evidence, _kgb("start"), spaced))
     (report,) = Gate(engine="native").check([_article_graph("a", data)])
     assert not report.conforms and report.disagreement == Disagreement.PYSHACL_CONFORMS
     assert "pyshacl (the reference) finds nothing" in report.summary()
-    assert any(v.path.endswith("#wikidata>") for v in report.violations)
+    assert any(v.path.endswith("#start>") for v in report.violations)
+
+
+def test_a_graph_that_is_not_n_triples_is_not_stored_and_says_why() -> None:
+    """A line break in an IRI (here one the entity description derives from a Wikidata id)
+    is no N-Triples: the native engine cannot read it, nor could the store."""
+    data = emit(load_extraction(RICHEST))
+    actor = next(s for s, _ in data.subject_objects(_kgb("wikidata")))
+    data.set((actor, _kgb("wikidata"), Literal("Q12\n")))
+    (report,) = Gate(engine="native").check([_article_graph("a", data)])
+    assert not report.conforms and report.disagreement is None
+    assert "not valid N-Triples, so it cannot be stored" in report.summary()
 
 
 def _far_date_graph() -> Graph:
-    data = emit(load_extraction(GOLDEN[0]))
+    data = emit(load_extraction(RICHEST))
     article = next(data.subjects(RDF.type, _kgb("Article")))
     data.set((article, _kgb("published"), Literal("0000-01-01", datatype=XSD.date)))
     return data
@@ -393,3 +533,42 @@ def _kgb(name: str):
     from kg_builder.rdf import vocab
 
     return vocab.KGB[name]
+
+
+# ---------------------------------------------------------------------------- trust
+
+
+def test_the_native_engine_is_trusted_with_exactly_what_the_mutations_check() -> None:
+    """Every constraint parameter in ``native.CHECKED`` is broken by a mutation operator,
+    and the shipped shapes use nothing else."""
+    from shacl_mutations import _OPERATORS, COMPONENTS
+
+    checked = {SH[name] for name in native.CHECKED}
+    assert {COMPONENTS[p] for p in checked if p in COMPONENTS} <= set(_OPERATORS)
+    assert native.untrusted(load_shapes()) == ()
+
+
+def test_shapes_with_an_unchecked_feature_fall_back_to_pyshacl(tmp_path: Path, caplog) -> None:
+    from kg_builder.pipeline import IngestOptions
+
+    shapes_file = tmp_path / "shapes.ttl"
+    extra = (
+        "\n<urn:x:Extra> a sh:NodeShape ; sh:targetClass <urn:x:C> ;\n"
+        "    sh:xone ( [ sh:path <urn:x:p> ; sh:minCount 1 ]\n"
+        "              [ sh:path <urn:x:q> ; sh:minCount 1 ] ) .\n"
+    )
+    shapes_file.write_text(
+        (ROOT / "ontology" / "shapes.ttl").read_text(encoding="utf-8") + extra, encoding="utf-8"
+    )
+    shapes = load_shapes(str(shapes_file))
+    assert native.untrusted(shapes) == ("sh:xone",)
+    with caplog.at_level(logging.WARNING):
+        gate = Gate(shapes, engine="native")
+    assert gate.engine == "pyshacl" and gate.native is None
+    assert gate.fallback and "sh:xone" in gate.fallback and gate.fallback in caplog.text
+    broken = Graph().parse(data="<urn:x:a> a <urn:x:C> .", format="turtle")
+    (report,) = gate.check([_article_graph("a", broken)])
+    assert not report.conforms  # pyshacl checked sh:xone
+    options = IngestOptions(shapes=str(shapes_file), shacl_engine="native")
+    assert options.requested_engine == "native" and options.engine == "pyshacl"
+    assert IngestOptions().engine == "native"

@@ -59,7 +59,8 @@ class IngestOptions:
         shacl_engine: ``"native"`` or ``"pyshacl"`` (see
             :class:`~kg_builder.rdf.validate.Gate`); None: native for the shipped shapes
             when it is installed, else pyshacl (a ``shapes`` file of one's own is checked
-            by pyshacl unless native is asked for).
+            by pyshacl unless native is asked for, and by pyshacl anyway if it uses a
+            SHACL feature the native engine was not checked on).
         verify_sample: Share (0 to 1) of the graphs the native engine accepts that
             pyshacl checks again, chosen by article id; a disagreement stops the run.
     """
@@ -79,6 +80,14 @@ class IngestOptions:
     @property
     def engine(self) -> str:
         """The SHACL engine this run uses (``shacl_engine`` with its default resolved)."""
+        engine = self.requested_engine
+        if engine == "native" and native.untrusted(load_shapes(self.shapes)):
+            return "pyshacl"  # check_options logs why (Gate.fallback)
+        return engine
+
+    @property
+    def requested_engine(self) -> str:
+        """``shacl_engine``, or its default: native for the shipped shapes if installed."""
         if self.shacl_engine is not None:
             return self.shacl_engine
         return "native" if self.shapes is None and native.unavailable() is None else "pyshacl"
@@ -117,7 +126,8 @@ def check_options(options: IngestOptions) -> None:
         log.warning("SHACL gate: pyshacl, since %s", native.unavailable())
     # Compiles the shapes for the native engine too (it runs no validation here: a process
     # that has validated natively must not fork, see kg_builder.rdf.native).
-    Gate(load_shapes(options.shapes), options.engine, options.verify_sample)
+    # Logs it when the native engine is not trusted with these shapes.
+    Gate(load_shapes(options.shapes), options.requested_engine, options.verify_sample)
     from kg_builder.nlp import load_nlp
 
     load_nlp(options.model)

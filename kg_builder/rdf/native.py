@@ -14,7 +14,12 @@ Guards (see ``docs/DESIGN.md``, "The SHACL gate"):
   examples and pyshacl's ``conforms`` on generated article graphs broken in every
   constraint component the shapes use;
 * the gate (:class:`kg_builder.rdf.validate.Gate`) has pyshacl re-check every graph the
-  native engine rejects, and a deterministic sample of those it accepts.
+  native engine rejects, and a deterministic sample of those it accepts;
+* only the SHACL features that test covers (:data:`CHECKED`) are trusted to it: shapes
+  that use any other (:func:`untrusted`) are validated with pyshacl, and the gate says so.
+
+The engine reads N-Triples with ``oxttl``, the parser of the oxigraph project that
+pyoxigraph's store uses too: text it accepts is what the store loads.
 
 The engine parallelises large validations on a thread pool (rayon) that does not survive
 ``fork()``: a process that forked after using it would hang in the child.
@@ -28,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rdflib import Graph
+from rdflib.namespace import SH
 
 from kg_builder.errors import ConfigError
 
@@ -36,6 +42,23 @@ PINNED = "0.3.4"
 #: The PyPI project that provides the engine.
 PACKAGE = "shacl"
 
+#: The SHACL terms (local names of ``sh:`` predicates) on which the native engine was
+#: checked against pyshacl: the constraint parameters ``tests/test_shacl_engines.py``
+#: breaks in article graphs (each has a mutation operator in ``tests/shacl_mutations.py``),
+#: the targets and IRI paths the shipped shapes use, and annotations that change no result.
+CHECKED = frozenset(
+    {
+        # constraints
+        "class", "datatype", "hasValue", "in", "lessThan", "lessThanOrEquals", "maxCount",
+        "minCount", "minInclusive", "minLength", "node", "nodeKind", "or", "pattern",
+        "qualifiedValueShape", "qualifiedMaxCount",
+        # structure and annotations
+        "path", "property", "targetClass", "targetObjectsOf", "message", "name",
+        "description", "order", "group",
+    }
+)  # fmt: skip
+
+_UNTRUSTED: weakref.WeakKeyDictionary[Graph, tuple[str, ...]] = weakref.WeakKeyDictionary()
 _COMPILED: weakref.WeakKeyDictionary[Graph, NativeShapes] = weakref.WeakKeyDictionary()
 #: Set once this process has validated with the engine (its memory then holds the thread
 #: pool's state, which a forked child inherits without the threads).
@@ -69,6 +92,21 @@ def unavailable() -> str | None:
             f"against pyshacl with {PACKAGE} {PINNED} only (pip install {PACKAGE}=={PINNED})"
         )
     return None
+
+
+def untrusted(shapes: Graph) -> tuple[str, ...]:
+    """The SHACL terms ``shapes`` uses that the native engine was not checked on (sorted,
+    as ``sh:name``); empty when the native engine may validate against these shapes.
+
+    >>> untrusted(Graph())
+    ()
+    """
+    found = _UNTRUSTED.get(shapes)
+    if found is None:
+        ns = str(SH)
+        names = {str(p)[len(ns) :] for p in set(shapes.predicates()) if str(p).startswith(ns)}
+        found = _UNTRUSTED[shapes] = tuple(sorted(f"sh:{n}" for n in names - CHECKED))
+    return found
 
 
 def fork_safe() -> bool:

@@ -24,6 +24,7 @@ and is reported as such.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -36,7 +37,7 @@ from rdflib.term import Node
 
 from kg_builder.errors import ConfigError, InputError
 from kg_builder.rdf.entities import local_entities
-from kg_builder.rdf.native import NativeResult, native_shapes
+from kg_builder.rdf.native import NativeResult, native_shapes, untrusted
 from kg_builder.rdf.ntriples import to_ntriples
 from kg_builder.rdf.shapes import load_shapes, prepared_form, rename_safe_terms
 
@@ -44,6 +45,8 @@ from kg_builder.rdf.shapes import load_shapes, prepared_form, rename_safe_terms
 ENGINES = ("native", "pyshacl")
 
 Triple = tuple[Node, Node, Node]
+
+log = logging.getLogger(__name__)
 
 
 class Disagreement(StrEnum):
@@ -57,12 +60,16 @@ class Disagreement(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """One SHACL result: which node, which property, what is wrong."""
+    """One SHACL result: which node, which property, what is wrong.
+
+    ``component`` is the local name of the constraint component (``MinCountConstraintComponent``).
+    """
 
     focus: str
     path: str
     message: str
     severity: str
+    component: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +138,7 @@ def validate_graph(data: Graph, shapes: Graph | None = None, *, entities: bool =
                 path=_term(results.value(result, SH.resultPath)),
                 message=str(results.value(result, SH.resultMessage) or ""),
                 severity=str(results.value(result, SH.resultSeverity) or "").rsplit("#", 1)[-1],
+                component=_local(results.value(result, SH.sourceConstraintComponent)),
             )
         )
     violations.sort(key=lambda v: (v.focus, v.path, v.message))
@@ -227,7 +235,10 @@ class Gate:
     the native engine checks each graph; pyshacl re-checks every graph it rejects (its
     report is the one kept) and the graphs it accepts whose key is in the
     ``verify_sample`` fraction. When the two disagree the report does not conform and
-    names the :class:`Disagreement`.
+    names the :class:`Disagreement`. Shapes that use a SHACL feature the native engine
+    was not checked on (:func:`~kg_builder.rdf.native.untrusted`) are validated with
+    pyshacl even when the native engine is asked for: ``fallback`` says why, and it is
+    logged as a warning.
 
     Args:
         shapes: The shapes graph (default: the shipped one).
@@ -250,6 +261,12 @@ class Gate:
         if not 0 <= verify_sample <= 1:  # also rejects NaN
             raise ConfigError(f"--verify-sample must be between 0 and 1, not {verify_sample}")
         self.shapes = shapes if shapes is not None else load_shapes()
+        #: Why the gate runs pyshacl although the native engine was asked for (or None).
+        self.fallback: str | None = None
+        if engine == "native" and untrusted(self.shapes):
+            self.fallback = fallback_reason(self.shapes)
+            log.warning("%s", self.fallback)
+            engine = "pyshacl"
         self.engine = engine
         self.verify_sample = verify_sample
         self.native = native_shapes(self.shapes) if engine == "native" else None
@@ -263,7 +280,15 @@ class Gate:
     def _check_native(self, graph: ArticleGraph) -> Report:
         assert self.native is not None
         data = completed_ntriples(graph.triples, graph.ntriples)
-        if self.native.conforms(data):
+        try:
+            native_conforms = self.native.conforms(data)
+        except ValueError as exc:  # not N-Triples the store would load either
+            reference = validate_graph(graph_of(graph.triples), self.shapes)
+            if not reference.conforms:
+                return reference
+            why = f"the graph is not valid N-Triples, so it cannot be stored: {exc}"
+            return Report(False, (Violation("", "", why, "Violation"),))
+        if native_conforms:
             if not in_sample(graph.key, self.verify_sample):
                 return Report(True)
             reference = validate_graph(graph_of(graph.triples), self.shapes)
@@ -275,6 +300,14 @@ class Gate:
             return reference
         found = tuple(_violation(r) for r in self.native.results(data))
         return Report(False, found, Disagreement.PYSHACL_CONFORMS)
+
+
+def fallback_reason(shapes: Graph) -> str:
+    """Why a native gate runs pyshacl on ``shapes`` (see :func:`.native.untrusted`)."""
+    return (
+        "SHACL gate: pyshacl, since the shapes use "
+        f"{', '.join(untrusted(shapes))}, on which the native engine was not checked"
+    )
 
 
 def completed_ntriples(triples: Iterable[Triple], ntriples: str | None = None) -> str:
@@ -292,7 +325,18 @@ def completed_ntriples(triples: Iterable[Triple], ntriples: str | None = None) -
 
 
 def _violation(result: NativeResult) -> Violation:
-    return Violation(result.focus.strip("<>"), result.path, result.message, result.severity)
+    return Violation(
+        result.focus.strip("<>"),
+        result.path,
+        result.message,
+        _local(result.severity),
+        _local(result.component),
+    )
+
+
+def _local(term: object) -> str:
+    """The local name of an IRI (``...#Violation`` → ``Violation``); "" for None."""
+    return "" if term is None else str(term).strip("<>").rsplit("#", 1)[-1]
 
 
 def graph_of(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
