@@ -572,3 +572,42 @@ def test_shapes_with_an_unchecked_feature_fall_back_to_pyshacl(tmp_path: Path, c
     options = IngestOptions(shapes=str(shapes_file), shacl_engine="native")
     assert options.requested_engine == "native" and options.engine == "pyshacl"
     assert IngestOptions().engine == "native"
+
+
+@pytest.mark.parametrize("path", EXAMPLES[::4], ids=lambda p: p.name)
+def test_validate_triples_gives_pyshacls_verdict_and_report_with_either_engine(path) -> None:
+    """What the entity graph's updates run: the native engine decides, pyshacl reports."""
+    from kg_builder.rdf.validate import validate_triples
+
+    data = Graph().parse(path, format="turtle")
+    expected = validate_graph(data, entities=False)
+    assert validate_triples(tuple(data), engine="native") == expected
+    assert validate_triples(tuple(data)) == expected
+
+
+def test_fork_is_unsafe_only_once_the_engines_thread_pool_started() -> None:
+    """In a fresh process: an article graph is validated on the calling thread (workers may
+    still be forked); a large graph starts the thread pool, and forking stops."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys
+sys.path.insert(0, {str(ROOT / "tests")!r})
+from pathlib import Path
+from golden_io import load_extraction
+from kg_builder.rdf import native
+from kg_builder.rdf.emit import emit_triples
+from kg_builder.rdf.ntriples import to_ntriples
+from kg_builder.rdf.shapes import load_shapes
+engine = native.native_shapes(load_shapes())
+text = to_ntriples(emit_triples(load_extraction(Path({str(RICHEST)!r}))))
+engine.conforms(text)
+small = native.fork_safe()
+engine.conforms("".join(text.replace("/article/", f"/article/x{{i}}") for i in range(400)))
+print(small, native.fork_safe())
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert out.stdout.split() == ["True", "False"]

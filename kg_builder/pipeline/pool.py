@@ -87,11 +87,6 @@ class WorkerPool:
     """
 
     def __init__(self, options: IngestOptions, jobs: int) -> None:
-        # fork: workers start with the model and shapes the parent loaded in check_options;
-        # not after this process has validated with the native SHACL engine, whose thread
-        # pool a forked child would inherit without its threads (and hang on).
-        fork = "fork" in mp.get_all_start_methods() and native.fork_safe()
-        self._ctx = mp.get_context("fork") if fork else mp.get_context("spawn")
         self._options = options
         timeout = options.article_timeout
         self._stuck_after = timeout + max(MIN_GRACE, timeout / 2) if timeout else 0.0
@@ -101,9 +96,15 @@ class WorkerPool:
     # ------------------------------------------------------------------ lifecycle
 
     def _start(self) -> _Process:
-        parent_end, child_end = self._ctx.Pipe()
-        cells = self._ctx.RawArray("d", 3)
-        process = self._ctx.Process(
+        # fork: workers start with the model and shapes the parent loaded in check_options;
+        # not once this process has validated with the native SHACL engine (the entity
+        # graph's updates do), whose thread pool a forked child would inherit without its
+        # threads (and hang on): a worker replaced after that is spawned.
+        fork = "fork" in mp.get_all_start_methods() and native.fork_safe()
+        ctx = mp.get_context("fork") if fork else mp.get_context("spawn")
+        parent_end, child_end = ctx.Pipe()
+        cells = ctx.RawArray("d", 3)
+        process = ctx.Process(
             target=serve, args=(child_end, self._options, cells), name="kg-builder-worker"
         )
         process.daemon = True

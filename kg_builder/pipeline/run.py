@@ -285,6 +285,7 @@ class IngestRun:
             base=self.options.base,
             # The native SHACL engine parsed every graph's N-Triples in its worker.
             checked=self.options.engine == "native",
+            engine=self.options.engine,
         )
         self.stored += articles
         self.triples += sum(n for _, n in pending.values())

@@ -21,13 +21,16 @@ Guards (see ``docs/DESIGN.md``, "The SHACL gate"):
 The engine reads N-Triples with ``oxttl``, the parser of the oxigraph project that
 pyoxigraph's store uses too: text it accepts is what the store loads.
 
-The engine parallelises large validations on a thread pool (rayon) that does not survive
-``fork()``: a process that forked after using it would hang in the child.
-:func:`fork_safe` tells the worker pool whether this process has used it.
+The engine parallelises large validations (tens of thousands of triples) on a thread pool
+(rayon) that does not survive ``fork()``: a process that forked after the pool started
+would hang in the child. Small graphs (an article's) are validated on the calling thread.
+:func:`fork_safe` tells the worker pool whether the pool may have started in this process
+(new OS threads appeared during a validation; without ``/proc``, any validation counts).
 """
 
 from __future__ import annotations
 
+import os
 import weakref
 from dataclasses import dataclass
 from typing import Any
@@ -60,9 +63,10 @@ CHECKED = frozenset(
 
 _UNTRUSTED: weakref.WeakKeyDictionary[Graph, tuple[str, ...]] = weakref.WeakKeyDictionary()
 _COMPILED: weakref.WeakKeyDictionary[Graph, NativeShapes] = weakref.WeakKeyDictionary()
-#: Set once this process has validated with the engine (its memory then holds the thread
-#: pool's state, which a forked child inherits without the threads).
-_used = False
+#: Set once the engine may have started its thread pool in this process (a forked child
+#: would inherit the pool's state without its threads).
+_pool_started = False
+_TASKS = "/proc/self/task"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -110,8 +114,16 @@ def untrusted(shapes: Graph) -> tuple[str, ...]:
 
 
 def fork_safe() -> bool:
-    """Whether this process may fork workers: it has not validated with the engine."""
-    return not _used
+    """Whether this process may fork workers: the engine's thread pool has not started."""
+    return not _pool_started
+
+
+def _os_threads() -> int:
+    """The OS threads of this process, or -1 when it cannot tell (no ``/proc``)."""
+    try:
+        return len(os.listdir(_TASKS))
+    except OSError:
+        return -1
 
 
 class NativeShapes:
@@ -160,9 +172,15 @@ class NativeShapes:
         )
 
     def _run(self, ntriples: str) -> Any:
-        global _used
-        _used = True
-        return self._shapes.validate_text(ntriples, format="ntriples", allow_warnings=True)
+        global _pool_started
+        if _pool_started:
+            return self._shapes.validate_text(ntriples, format="ntriples", allow_warnings=True)
+        before = _os_threads()
+        try:
+            return self._shapes.validate_text(ntriples, format="ntriples", allow_warnings=True)
+        finally:
+            if before < 0 or _os_threads() > before:
+                _pool_started = True
 
 
 def native_shapes(shapes: Graph) -> NativeShapes:

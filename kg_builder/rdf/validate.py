@@ -23,6 +23,7 @@ and is reported as such.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from collections.abc import Iterable, Sequence
@@ -194,6 +195,24 @@ def validate_batch(
     if validate_graph(union, shapes, entities=False).conforms:
         return [Report(True)] * len(graphs)
     return [validate_graph(graph_of(g), shapes, entities=False) for g in graphs]
+
+
+def validate_triples(
+    triples: Sequence[Triple], shapes: Graph | None = None, *, engine: str = "pyshacl"
+) -> Report:
+    """Validate exactly ``triples`` (no entity descriptions implied), as one graph.
+
+    With ``engine="native"`` (and shapes it is trusted with, see
+    :func:`~kg_builder.rdf.native.untrusted`) the native engine says whether they conform,
+    and pyshacl writes the report of what it rejects, as in :class:`Gate`; otherwise
+    pyshacl alone.
+    """
+    shapes = shapes if shapes is not None else load_shapes()
+    if engine == "native" and not untrusted(shapes):
+        with contextlib.suppress(ValueError):  # unparsable: pyshacl decides, as for pyshacl
+            if native_shapes(shapes).conforms(to_ntriples(triples)):
+                return Report(True)
+    return validate_graph(graph_of(triples), shapes, entities=False)
 
 
 @dataclass(frozen=True, slots=True)
