@@ -17,7 +17,9 @@ times on the same machine:
 It prints, per size and engine, the throughput ratio (b)/(a) in articles per second (1.0
 = as fast as bare spaCy) of each repeat, and their minimum and median; articles/s of
 both; triples stored; the peak RSS of (b); and its ratio to the smallest size's with the
-same engine (the target: RSS at 10,000 at most 1.3 × RSS at 1,000).
+same engine (the target: RSS at 10,000 at most 1.3 × RSS at 1,000); and the CPU ratio,
+CPU seconds of (a) over those of (b), all processes counted, which other jobs on a shared
+machine disturb far less than wall time. The engines run in alternating order.
 
 Peak RSS is ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` taken in a small wrapper process
 around the CLI: the largest *single* process among the CLI (the store writer) and its
@@ -57,8 +59,9 @@ FIELDS = ("url", "source", "published", "title")
 _RSS_WRAPPER = """
 import resource, subprocess, sys
 code = subprocess.call(sys.argv[1:])
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-sys.stderr.write(f"\\n__peak_rss_kib__ {peak}\\n")
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+sys.stderr.write(f"\\n__cpu_seconds__ {usage.ru_utime + usage.ru_stime}\\n")
+sys.stderr.write(f"\\n__peak_rss_kib__ {usage.ru_maxrss}\\n")
 sys.exit(code)
 """
 
@@ -70,11 +73,19 @@ class Run:
     peak_rss_kib: int | None
     exit_code: int
     triples: int | None
+    spacy_cpu: float = 0.0
+    pipeline_cpu: float = 0.0
 
     @property
     def ratio(self) -> float:
         """Throughput of (b) over throughput of (a)."""
         return self.spacy_seconds / self.pipeline_seconds
+
+    @property
+    def cpu_ratio(self) -> float:
+        """CPU seconds of (a) over those of (b) (all their processes): less sensitive than
+        wall time to other jobs on a shared machine."""
+        return self.spacy_cpu / self.pipeline_cpu if self.pipeline_cpu else 0.0
 
 
 @dataclass
@@ -130,16 +141,32 @@ def build_corpus(records: list[dict], size: int, path: Path, seed: int) -> list[
     return texts
 
 
-def time_spacy(texts: list[str], model: str | None, jobs: int, batch_size: int) -> float:
-    """Seconds for bare ``nlp.pipe`` over ``texts`` (model loaded and warmed up first)."""
+def time_spacy(
+    texts: list[str], model: str | None, jobs: int, batch_size: int
+) -> tuple[float, float]:
+    """Wall and CPU seconds (this process and its children) for bare ``nlp.pipe`` over
+    ``texts`` (model loaded and warmed up first)."""
     from kg_builder.nlp.model import load_nlp
 
     nlp = load_nlp(model)
     list(nlp.pipe(texts[:2]))  # warm-up: lazy initialisation is not throughput
+    cpu = _cpu()
     start = time.perf_counter()
     for _doc in nlp.pipe(texts, batch_size=batch_size, n_process=jobs):
         pass
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - cpu
+
+
+def _cpu() -> float:
+    import resource
+
+    return sum(
+        u.ru_utime + u.ru_stime
+        for u in (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+    )
 
 
 def cli_command(explicit: str | None) -> list[str]:
@@ -161,21 +188,27 @@ def run_pipeline(cli: list[str], corpus: Path, store: Path, extra: list[str]) ->
         [sys.executable, "-c", _RSS_WRAPPER, *cmd], capture_output=True, text=True, check=False
     )
     seconds = time.perf_counter() - start
-    peak = None
+    peak, cpu = None, 0.0
     lines = proc.stderr.rstrip().splitlines()
     if lines and lines[-1].startswith("__peak_rss_kib__"):
         peak = int(lines.pop().split()[1])
-    return seconds, proc.returncode, peak, "\n".join(lines[-15:])
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if lines and lines[-1].startswith("__cpu_seconds__"):
+        cpu = float(lines.pop().split()[1])
+    return seconds, proc.returncode, peak, cpu, "\n".join(lines[-15:])
 
 
 def ingest_once(cli: list[str], corpus: Path, store: Path, extra: list[str], engine: str) -> Run:
     """(b) once into a fresh store with the given SHACL engine (``spacy_seconds`` unset)."""
     shutil.rmtree(store, ignore_errors=True)
     print(f"(b) {' '.join(cli)} ingest --shacl-engine {engine} ...", file=sys.stderr, flush=True)
-    seconds, code, peak, tail = run_pipeline(cli, corpus, store, [*extra, "--shacl-engine", engine])
+    seconds, code, peak, cpu, tail = run_pipeline(
+        cli, corpus, store, [*extra, "--shacl-engine", engine]
+    )
     if code not in (0, 3):
         print(f"kg-builder ingest exited {code}:\n{tail}", file=sys.stderr)
-    return Run(0.0, seconds, peak, code, count_triples(store))
+    return Run(0.0, seconds, peak, code, count_triples(store), pipeline_cpu=cpu)
 
 
 def count_triples(store: Path) -> int | None:
@@ -189,10 +222,10 @@ def count_triples(store: Path) -> int | None:
 
 def print_table(rows: list[Row]) -> None:
     print(
-        "| articles | jobs | SHACL engine | ratio per repeat | min | median | bare spaCy art/s | "
-        "kg-builder art/s | triples | peak RSS MiB | RSS / smallest N |"
+        "| articles | jobs | SHACL engine | ratio per repeat | min | median | CPU ratio | "
+        "bare spaCy art/s | kg-builder art/s | triples | peak RSS MiB | RSS / smallest N |"
     )
-    print("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     base_rss: dict[str, float] = {}
     for r in rows:
         ratios = [run.ratio for run in r.runs]
@@ -203,14 +236,17 @@ def print_table(rows: list[Row]) -> None:
         triples = r.runs[-1].triples
         print(
             f"| {r.size:,} | {r.jobs} | {r.engine} | {', '.join(f'{x:.2f}' for x in ratios)} | "
-            f"{min(ratios):.2f} | {statistics.median(ratios):.2f} | {spacy:.1f} | "
+            f"{min(ratios):.2f} | {statistics.median(ratios):.2f} | "
+            f"{statistics.median(run.cpu_ratio for run in r.runs):.2f} | {spacy:.1f} | "
             f"{pipeline:.1f} | {'-' if triples is None else f'{triples:,}'} | {rss:,.0f} | "
             f"{rss / base:.2f} |"
         )
     print(
         "\nratio = articles/s of `kg-builder ingest` (subprocess, wall clock incl. start-up and "
         "model loading) / articles/s of bare spaCy nlp.pipe(n_process=jobs) in-process, model "
-        "loaded; 1.0 = as fast as bare spaCy.\nPeak RSS = largest single process of the "
+        "loaded; 1.0 = as fast as bare spaCy.\nCPU ratio (median) = CPU seconds of bare spaCy "
+        "(all processes) / CPU seconds of the whole ingest (all processes, start-up included)."
+        "\nPeak RSS = largest single process of the "
         "ingest (ru_maxrss of children), over the repeats."
     )
 
@@ -261,10 +297,12 @@ def main(argv: list[str] | None = None) -> int:
             for repeat in range(args.repeats):
                 note = f"N={size} repeat {repeat + 1}/{args.repeats}"
                 print(f"{note}: (a) bare spaCy ...", file=sys.stderr, flush=True)
-                spacy_seconds = time_spacy(texts, args.model, args.jobs, args.batch_size)
-                for engine, row in by_engine.items():
+                spacy_seconds, spacy_cpu = time_spacy(texts, args.model, args.jobs, args.batch_size)
+                # alternate the engines' order, so neither always runs right after (a)
+                order = list(by_engine.items())[:: -1 if repeat % 2 else 1]
+                for engine, row in order:
                     run = ingest_once(cli, corpus, workdir / f"store-{size}", extra, engine)
-                    run.spacy_seconds = spacy_seconds
+                    run.spacy_seconds, run.spacy_cpu = spacy_seconds, spacy_cpu
                     failed |= run.exit_code not in (0, 3)
                     print(f"{note} {engine}: ratio {run.ratio:.2f}", file=sys.stderr, flush=True)
                     row.runs.append(run)
