@@ -1,43 +1,57 @@
-"""Ingest throughput: the full pipeline against bare spaCy on the same texts.
+"""Ingest throughput: the full pipeline against bare spaCy on the same real texts.
 
-For each corpus size N (default 1000 and 10000) this builds a JSON Lines corpus of N
-articles from the real texts of the dev set (``/work/shared/eval/dev/*.json``, cycled, ids
-``{id}-{i}``) and measures
+For each corpus size N (default 1,000 and 10,000) this draws N documents from the open
+corpus (``../shared/corpus/opennews.jsonl.gz``, 2,624 real documents: a seeded shuffle,
+cycled when N is larger, so every document appears N/2,624 times give or take one; ids
+``{id}-{i}``), writes them as JSON Lines, and measures, alternately and ``--repeats``
+times on the same machine:
 
 (a) bare spaCy: ``load_nlp(model).pipe(texts, batch_size=B, n_process=jobs)`` in this
-    process, model already loaded (the floor any pipeline built on spaCy can reach);
-(b) the full pipeline: ``kg-builder ingest corpus.jsonl --store FRESH --jobs J`` as a
-    subprocess, wall clock including start-up and model loading (what a user waits for).
+    process, model already loaded and warmed up (the floor any pipeline built on spaCy can
+    reach);
+(b) the full pipeline: ``kg-builder ingest corpus.jsonl --store FRESH --shacl-engine E``
+    for each gate engine E of ``--engines`` (default: native, then pyshacl), otherwise
+    with its defaults (``--jobs`` = the usable cores), as a subprocess, wall clock
+    including start-up and model loading (what a user waits for).
 
-It prints articles/s of both, the slowdown time(b)/time(a), triples stored (counted with
-pyoxigraph afterwards) and triples/s, and the peak RSS of (b).
+It prints, per size and engine, the throughput ratio (b)/(a) in articles per second (1.0
+= as fast as bare spaCy) of each repeat, and their minimum and median; articles/s of
+both; triples stored; the peak RSS of (b); and its ratio to the smallest size's with the
+same engine (the target: RSS at 10,000 at most 1.3 × RSS at 1,000); and the CPU ratio,
+CPU seconds of (a) over those of (b), all processes counted, which other jobs on a shared
+machine disturb far less than wall time. The engines run in alternating order.
 
 Peak RSS is ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` taken in a small wrapper process
-around the CLI, so earlier runs (and spaCy's own worker processes in (a)) do not leak into
-it. It is the largest *single* process among the CLI and its workers, not their sum: with
-``--jobs J`` the machine needs up to about J times that.
+around the CLI: the largest *single* process among the CLI (the store writer) and its
+workers, not their sum.
+
+The machine this runs on may be shared and noisy: the ratio is measured within one run,
+(a) and (b) one after the other, and repeated; read the minimum and the median.
 
 Usage::
 
-    python benchmarks/ingest.py                        # N = 1000 and 10000, --jobs 1
-    python benchmarks/ingest.py --sizes 50 --jobs 2    # smoke run
-    python benchmarks/ingest.py --sizes 1000 --skip-pipeline   # only (a)
+    python benchmarks/ingest.py                          # N = 1000 and 10000, 2 repeats
+    python benchmarks/ingest.py --sizes 200 --repeats 1  # smoke run
+    python benchmarks/ingest.py --sizes 1000 --engines native        # one engine only
+    python benchmarks/ingest.py --sizes 1000 -- --batch-size 16      # extra CLI options
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
+import gzip
 import json
+import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-DEV = Path("/work/shared/eval/dev")
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "opennews.jsonl.gz"
 FIELDS = ("url", "source", "published", "title")
 
 # Runs the command given as arguments and reports the peak RSS (KiB on Linux) of its
@@ -45,42 +59,81 @@ FIELDS = ("url", "source", "published", "title")
 _RSS_WRAPPER = """
 import resource, subprocess, sys
 code = subprocess.call(sys.argv[1:])
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-sys.stderr.write(f"\\n__peak_rss_kib__ {peak}\\n")
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+sys.stderr.write(f"\\n__cpu_seconds__ {usage.ru_utime + usage.ru_stime}\\n")
+sys.stderr.write(f"\\n__peak_rss_kib__ {usage.ru_maxrss}\\n")
 sys.exit(code)
 """
+
+
+@dataclass
+class Run:
+    spacy_seconds: float
+    pipeline_seconds: float
+    peak_rss_kib: int | None
+    exit_code: int
+    triples: int | None
+    spacy_cpu: float = 0.0
+    pipeline_cpu: float = 0.0
+
+    @property
+    def ratio(self) -> float:
+        """Throughput of (b) over throughput of (a)."""
+        return self.spacy_seconds / self.pipeline_seconds
+
+    @property
+    def cpu_ratio(self) -> float:
+        """CPU seconds of (a) over those of (b) (all their processes): less sensitive than
+        wall time to other jobs on a shared machine."""
+        return self.spacy_cpu / self.pipeline_cpu if self.pipeline_cpu else 0.0
 
 
 @dataclass
 class Row:
     size: int
     jobs: int
-    spacy_seconds: float | None = None
-    pipeline_seconds: float | None = None
-    triples: int | None = None
-    peak_rss_kib: int | None = None
-    exit_code: int | None = None
+    engine: str
+    runs: list[Run] = field(default_factory=list)
 
 
-def load_dev_articles(dev: Path) -> list[dict]:
-    """The dev articles (id, text and metadata), sorted by file name."""
+def usable_cores() -> int:
+    try:
+        import os
+
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        import os
+
+        return max(1, os.cpu_count() or 1)
+
+
+def load_corpus(path: Path) -> list[dict]:
+    """The corpus documents (id, text and metadata), in file order."""
     records = []
-    for path in sorted(dev.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data.get("text"), str) and data["text"].strip():
-            records.append(
-                {"id": data["id"], "text": data["text"], **{k: data.get(k) for k in FIELDS}}
-            )
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            data = json.loads(line)
+            if isinstance(data.get("text"), str) and data["text"].strip():
+                records.append(
+                    {"id": data["id"], "text": data["text"], **{k: data.get(k) for k in FIELDS}}
+                )
     if not records:
-        raise SystemExit(f"no articles with text in {dev}/*.json")
+        raise SystemExit(f"no documents with text in {path}")
     return records
 
 
-def build_corpus(dev_articles: list[dict], size: int, path: Path) -> list[str]:
-    """Write ``size`` articles (texts cycled, ids varied) as JSON Lines; return the texts."""
+def draw(records: list[dict], size: int, seed: int) -> list[dict]:
+    """``size`` documents: a seeded shuffle of the corpus, cycled (with repetition)."""
+    order = list(records)
+    random.Random(seed).shuffle(order)
+    return [order[i % len(order)] for i in range(size)]
+
+
+def build_corpus(records: list[dict], size: int, path: Path, seed: int) -> list[str]:
+    """Write ``size`` drawn documents (ids made unique) as JSON Lines; return the texts."""
     texts = []
     with path.open("w", encoding="utf-8", newline="\n") as f:
-        for i, record in zip(range(size), itertools.cycle(dev_articles), strict=False):
+        for i, record in enumerate(draw(records, size, seed)):
             line = {"id": f"{record['id']}-{i}", **{k: record[k] for k in FIELDS}}
             line["text"] = record["text"]
             f.write(json.dumps(line, ensure_ascii=False) + "\n")
@@ -88,16 +141,32 @@ def build_corpus(dev_articles: list[dict], size: int, path: Path) -> list[str]:
     return texts
 
 
-def time_spacy(texts: list[str], model: str | None, jobs: int, batch_size: int) -> float:
-    """Seconds for bare ``nlp.pipe`` over ``texts`` (model loaded and warmed up first)."""
+def time_spacy(
+    texts: list[str], model: str | None, jobs: int, batch_size: int
+) -> tuple[float, float]:
+    """Wall and CPU seconds (this process and its children) for bare ``nlp.pipe`` over
+    ``texts`` (model loaded and warmed up first)."""
     from kg_builder.nlp.model import load_nlp
 
     nlp = load_nlp(model)
     list(nlp.pipe(texts[:2]))  # warm-up: lazy initialisation is not throughput
+    cpu = _cpu()
     start = time.perf_counter()
     for _doc in nlp.pipe(texts, batch_size=batch_size, n_process=jobs):
         pass
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - cpu
+
+
+def _cpu() -> float:
+    import resource
+
+    return sum(
+        u.ru_utime + u.ru_stime
+        for u in (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+    )
 
 
 def cli_command(explicit: str | None) -> list[str]:
@@ -111,23 +180,35 @@ def cli_command(explicit: str | None) -> list[str]:
     return [found] if found else [sys.executable, "-m", "kg_builder"]
 
 
-def run_pipeline(
-    cli: list[str], corpus: Path, store: Path, jobs: int, model: str | None
-) -> tuple[float, int, int | None, str]:
+def run_pipeline(cli: list[str], corpus: Path, store: Path, extra: list[str]) -> tuple:
     """Run ``kg-builder ingest`` once; return (seconds, exit code, peak RSS KiB, stderr tail)."""
-    cmd = [*cli, "ingest", str(corpus), "--store", str(store), "--jobs", str(jobs)]
-    if model:
-        cmd += ["--model", model]
+    cmd = [*cli, "ingest", str(corpus), "--store", str(store), *extra]
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-c", _RSS_WRAPPER, *cmd], capture_output=True, text=True, check=False
     )
     seconds = time.perf_counter() - start
-    peak = None
+    peak, cpu = None, 0.0
     lines = proc.stderr.rstrip().splitlines()
     if lines and lines[-1].startswith("__peak_rss_kib__"):
         peak = int(lines.pop().split()[1])
-    return seconds, proc.returncode, peak, "\n".join(lines[-15:])
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if lines and lines[-1].startswith("__cpu_seconds__"):
+        cpu = float(lines.pop().split()[1])
+    return seconds, proc.returncode, peak, cpu, "\n".join(lines[-15:])
+
+
+def ingest_once(cli: list[str], corpus: Path, store: Path, extra: list[str], engine: str) -> Run:
+    """(b) once into a fresh store with the given SHACL engine (``spacy_seconds`` unset)."""
+    shutil.rmtree(store, ignore_errors=True)
+    print(f"(b) {' '.join(cli)} ingest --shacl-engine {engine} ...", file=sys.stderr, flush=True)
+    seconds, code, peak, cpu, tail = run_pipeline(
+        cli, corpus, store, [*extra, "--shacl-engine", engine]
+    )
+    if code not in (0, 3):
+        print(f"kg-builder ingest exited {code}:\n{tail}", file=sys.stderr)
+    return Run(0.0, seconds, peak, code, count_triples(store), pipeline_cpu=cpu)
 
 
 def count_triples(store: Path) -> int | None:
@@ -139,51 +220,34 @@ def count_triples(store: Path) -> int | None:
     return len(ox.Store.read_only(str(store)))
 
 
-def _rate(count: int | None, seconds: float | None) -> str:
-    if count is None or not seconds:
-        return "-"
-    return f"{count / seconds:,.1f}"
-
-
 def print_table(rows: list[Row]) -> None:
-    head = (
-        "N",
-        "jobs",
-        "spaCy art/s",
-        "pipeline art/s",
-        "time ratio (b)/(a)",
-        "triples",
-        "triples/s",
-        "peak RSS (b) MiB",
-        "exit",
-    )
-    body = []
-    for r in rows:
-        ratio = "-"
-        if r.spacy_seconds and r.pipeline_seconds:
-            ratio = f"{r.pipeline_seconds / r.spacy_seconds:.2f}x"
-        body.append(
-            (
-                f"{r.size:,}",
-                str(r.jobs),
-                _rate(r.size, r.spacy_seconds),
-                _rate(r.size, r.pipeline_seconds),
-                ratio,
-                "-" if r.triples is None else f"{r.triples:,}",
-                _rate(r.triples, r.pipeline_seconds),
-                "-" if r.peak_rss_kib is None else f"{r.peak_rss_kib / 1024:,.0f}",
-                "-" if r.exit_code is None else str(r.exit_code),
-            )
-        )
-    widths = [max(len(row[i]) for row in (head, *body)) for i in range(len(head))]
-    for row in (head, tuple("-" * w for w in widths), *body):
-        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
     print(
-        "\n(a) = bare spaCy nlp.pipe in-process, model loaded; (b) = `kg-builder ingest` "
-        "subprocess, wall clock incl. start-up and model loading.\n"
-        "Peak RSS = largest single process of (b) (ru_maxrss of children); "
-        "with --jobs J the total can reach about J times that.\n"
-        "Exit 3 from (b) = some articles failed (named on its stderr); triples are still counted."
+        "| articles | jobs | SHACL engine | ratio per repeat | min | median | CPU ratio | "
+        "bare spaCy art/s | kg-builder art/s | triples | peak RSS MiB | RSS / smallest N |"
+    )
+    print("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    base_rss: dict[str, float] = {}
+    for r in rows:
+        ratios = [run.ratio for run in r.runs]
+        rss = max((run.peak_rss_kib or 0) for run in r.runs) / 1024
+        base = base_rss.setdefault(r.engine, rss) or 1.0
+        spacy = statistics.median(r.size / run.spacy_seconds for run in r.runs)
+        pipeline = statistics.median(r.size / run.pipeline_seconds for run in r.runs)
+        triples = r.runs[-1].triples
+        print(
+            f"| {r.size:,} | {r.jobs} | {r.engine} | {', '.join(f'{x:.2f}' for x in ratios)} | "
+            f"{min(ratios):.2f} | {statistics.median(ratios):.2f} | "
+            f"{statistics.median(run.cpu_ratio for run in r.runs):.2f} | {spacy:.1f} | "
+            f"{pipeline:.1f} | {'-' if triples is None else f'{triples:,}'} | {rss:,.0f} | "
+            f"{rss / base:.2f} |"
+        )
+    print(
+        "\nratio = articles/s of `kg-builder ingest` (subprocess, wall clock incl. start-up and "
+        "model loading) / articles/s of bare spaCy nlp.pipe(n_process=jobs) in-process, model "
+        "loaded; 1.0 = as fast as bare spaCy.\nCPU ratio (median) = CPU seconds of bare spaCy "
+        "(all processes) / CPU seconds of the whole ingest (all processes, start-up included)."
+        "\nPeak RSS = largest single process of the "
+        "ingest (ru_maxrss of children), over the repeats."
     )
 
 
@@ -192,22 +256,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sizes", type=int, nargs="+", default=[1000, 10000], help="corpus sizes N"
     )
-    parser.add_argument("--jobs", type=int, default=1, help="worker processes for (a) and (b)")
+    parser.add_argument("--repeats", type=int, default=2, help="(a)/(b) pairs per size")
+    parser.add_argument(
+        "--jobs", type=int, default=usable_cores(), help="n_process of (a) [the usable cores]"
+    )
     parser.add_argument("--model", default=None, help="spaCy model (default: kg-builder's default)")
     parser.add_argument("--batch-size", type=int, default=64, help="nlp.pipe batch size for (a)")
-    parser.add_argument(
-        "--dev", type=Path, default=DEV, help="folder of dev-set article .json files"
-    )
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="JSON Lines (.jsonl.gz)")
+    parser.add_argument("--seed", type=int, default=13, help="seed of the draw")
     parser.add_argument("--workdir", type=Path, default=None, help="keep corpora and stores here")
     parser.add_argument(
         "--cli", default=None, help='command for kg-builder (e.g. "python -m kg_builder")'
     )
-    parser.add_argument("--skip-pipeline", action="store_true", help="time only (a), bare spaCy")
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        default=["native", "pyshacl"],
+        choices=["native", "pyshacl"],
+        help="SHACL gate engines to run (b) with, in this order, after each (a)",
+    )
+    parser.add_argument("extra", nargs="*", help="options passed on to kg-builder ingest")
     args = parser.parse_args(argv)
-    if args.jobs < 1 or any(n < 1 for n in args.sizes):
-        parser.error("--jobs and --sizes must be positive")
+    if args.jobs < 1 or args.repeats < 1 or any(n < 1 for n in args.sizes):
+        parser.error("--jobs, --repeats and --sizes must be positive")
+    extra = list(args.extra)
+    if args.model:
+        extra += ["--model", args.model]
 
-    dev_articles = load_dev_articles(args.dev)
+    records = load_corpus(args.corpus)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kgb-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     cli = cli_command(args.cli)
@@ -215,24 +291,22 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     try:
         for size in args.sizes:
-            row = Row(size=size, jobs=args.jobs)
+            by_engine = {e: Row(size=size, jobs=args.jobs, engine=e) for e in args.engines}
             corpus = workdir / f"corpus-{size}.jsonl"
-            texts = build_corpus(dev_articles, size, corpus)
-            print(f"N={size}: (a) bare spaCy ...", file=sys.stderr, flush=True)
-            row.spacy_seconds = time_spacy(texts, args.model, args.jobs, args.batch_size)
-            del texts
-            if not args.skip_pipeline:
-                store = workdir / f"store-{size}-j{args.jobs}"
-                shutil.rmtree(store, ignore_errors=True)  # a fresh store every run
-                print(f"N={size}: (b) {' '.join(cli)} ingest ...", file=sys.stderr, flush=True)
-                seconds, code, peak, tail = run_pipeline(cli, corpus, store, args.jobs, args.model)
-                row.pipeline_seconds, row.exit_code, row.peak_rss_kib = seconds, code, peak
-                if code not in (0, 3):
-                    failed = True
-                    print(f"kg-builder ingest exited {code}:\n{tail}", file=sys.stderr)
-                else:
-                    row.triples = count_triples(store)
-            rows.append(row)
+            texts = build_corpus(records, size, corpus, args.seed)
+            for repeat in range(args.repeats):
+                note = f"N={size} repeat {repeat + 1}/{args.repeats}"
+                print(f"{note}: (a) bare spaCy ...", file=sys.stderr, flush=True)
+                spacy_seconds, spacy_cpu = time_spacy(texts, args.model, args.jobs, args.batch_size)
+                # alternate the engines' order, so neither always runs right after (a)
+                order = list(by_engine.items())[:: -1 if repeat % 2 else 1]
+                for engine, row in order:
+                    run = ingest_once(cli, corpus, workdir / f"store-{size}", extra, engine)
+                    run.spacy_seconds, run.spacy_cpu = spacy_seconds, spacy_cpu
+                    failed |= run.exit_code not in (0, 3)
+                    print(f"{note} {engine}: ratio {run.ratio:.2f}", file=sys.stderr, flush=True)
+                    row.runs.append(run)
+            rows += by_engine.values()
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -1,23 +1,29 @@
 """Where an ingest spends its time: each stage of the worker and the store write, per article.
 
 Runs the stages of ``kg_builder.pipeline.run`` one after the other in this process (one core),
-over N articles made from the dev set's texts (as ``benchmarks/ingest.py`` builds them), in
+over N articles drawn from the open corpus (as ``benchmarks/ingest.py`` draws them), in
 batches as the pipeline forms them, and prints milliseconds per article for
 
   spacy      nlp.pipe over the batch (the model plus kg-builder's two small components)
   extract    kg_builder.extract.extract
   emit       kg_builder.rdf.emit.emit_triples
-  validate   kg_builder.rdf.validate.validate_batch (pyshacl over the batch's disjoint union)
   ntriples   kg_builder.rdf.ntriples.to_ntriples
-  store      kg_builder.store.embedded.replace_graphs into a fresh on-disk store, bulk-loaded as
-             ingest does (the parent's work; RocksDB's background threads not counted)
+  validate   kg_builder.rdf.validate.Gate.check, once per engine of --shacl-engine (default:
+             native, with the default verify sample, and pyshacl: the batch's disjoint union)
+  store      kg_builder.store.entities.write_articles into a fresh on-disk store per engine,
+             one load per batch, bulk-loaded as ingest does, the entity graph updated (its
+             changed descriptions checked with that engine): the parent's work (RocksDB's
+             background threads not counted)
+
+The stages before validate are shared; validate and store are timed for each engine on
+the same batches, so their columns compare within one run.
 
 The first batch is a warm-up (lazy loading, shapes preparation) and is not counted.
 
 Usage::
 
     python benchmarks/stages.py                 # 160 articles, batches of 32
-    python benchmarks/stages.py --articles 320 --batch-size 16
+    python benchmarks/stages.py --articles 320 --shacl-engine pyshacl
 """
 
 from __future__ import annotations
@@ -31,26 +37,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from ingest import DEV, build_corpus, load_dev_articles  # noqa: E402
+from ingest import CORPUS, build_corpus, load_corpus  # noqa: E402
 
 from kg_builder.extract import extract  # noqa: E402
 from kg_builder.models import Article  # noqa: E402
 from kg_builder.nlp.model import load_nlp  # noqa: E402
+from kg_builder.pipeline.options import DEFAULT_VERIFY_SAMPLE  # noqa: E402
 from kg_builder.rdf.emit import emit_triples  # noqa: E402
 from kg_builder.rdf.iris import IriMinter  # noqa: E402
 from kg_builder.rdf.ntriples import to_ntriples  # noqa: E402
 from kg_builder.rdf.shapes import load_shapes  # noqa: E402
-from kg_builder.rdf.validate import validate_batch  # noqa: E402
+from kg_builder.rdf.validate import ArticleGraph, Gate  # noqa: E402
 from kg_builder.rdf.vocab import DEFAULT_BASE  # noqa: E402
 from kg_builder.read import ReadOptions, iter_articles  # noqa: E402
-from kg_builder.store import (  # noqa: E402
-    PENDING_FILE,
-    GraphWrite,
-    open_store,
-    replace_graphs,
-)
-
-STAGES = ("spacy", "extract", "emit", "validate", "ntriples", "store")
+from kg_builder.store import PENDING_FILE, GraphWrite, open_store  # noqa: E402
+from kg_builder.store.entities import write_articles  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,15 +59,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=160, help="articles timed (N)")
     parser.add_argument("--batch-size", type=int, default=32, help="articles per batch")
     parser.add_argument("--model", default=None, help="spaCy model")
-    parser.add_argument("--dev", type=Path, default=DEV, help="folder of dev-set .json files")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="JSON Lines (.jsonl.gz)")
+    parser.add_argument("--seed", type=int, default=13, help="seed of the draw")
+    parser.add_argument(
+        "--shacl-engine",
+        nargs="+",
+        default=["native", "pyshacl"],
+        choices=["native", "pyshacl"],
+        help="SHACL engines, each timed on the same batches",
+    )
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="kgb-stages-"))
     corpus = work / "corpus.jsonl"
-    build_corpus(load_dev_articles(args.dev), args.articles + args.batch_size, corpus)
+    size = args.articles + args.batch_size
+    build_corpus(load_corpus(args.corpus), size, corpus, args.seed)
     articles = [a for a in iter_articles([corpus], ReadOptions()) if isinstance(a, Article)]
     nlp, shapes, minter = load_nlp(args.model), load_shapes(), IriMinter(DEFAULT_BASE)
-    store = open_store(work / "store")
+    gates = {e: Gate(shapes, e, DEFAULT_VERIFY_SAMPLE) for e in args.shacl_engine}
+    stores = {e: open_store(work / f"store-{e}") for e in args.shacl_engine}
 
     seconds: dict[str, float] = defaultdict(float)
     timed = 0
@@ -86,28 +97,40 @@ def main(argv: list[str] | None = None) -> int:
         t = clock("extract", t)
         triples = [emit_triples(x) for x in extractions]
         t = clock("emit", t)
-        validate_batch(triples, shapes)
-        t = clock("validate", t)
         ntriples = [to_ntriples(ts) for ts in triples]
         t = clock("ntriples", t)
         writes = [
             GraphWrite(minter.article(a.id), nt) for a, nt in zip(batch, ntriples, strict=True)
         ]
-        replace_graphs(store, writes, journal=work / "store" / PENDING_FILE)
-        clock("store", t)
+        for engine, gate in gates.items():
+            t = time.perf_counter()
+            graphs = zip(batch, triples, ntriples, strict=True)
+            gate.check([ArticleGraph(a.id, ts, nt) for a, ts, nt in graphs])
+            t = clock(f"validate {engine}", t)
+            journal = work / f"store-{engine}" / PENDING_FILE
+            write_articles(
+                stores[engine], writes, journal=journal, checked=engine == "native", engine=engine
+            )
+            clock(f"store {engine}", t)
         if first:  # the first batch is the warm-up
             timed += len(batch)
             for stage, s in spent.items():
                 seconds[stage] += s
 
-    total = sum(seconds.values())
+    shared = ("spacy", "extract", "emit", "ntriples")
     print(f"{timed} articles, batches of {args.batch_size}, one core (ms per article):")
-    for stage in STAGES:
-        ms = seconds[stage] / timed * 1000
-        print(f"  {stage:9s} {ms:6.1f}  {seconds[stage] / total:5.1%}")
-    print(f"  {'total':9s} {total / timed * 1000:6.1f}")
-    not_spacy = (total - seconds["spacy"]) / seconds["spacy"]
-    print(f"everything but spaCy costs {not_spacy:.0%} of spaCy's time")
+    for stage in shared:
+        print(f"  {stage:18s} {seconds[stage] / timed * 1000:7.1f}")
+    spacy = seconds["spacy"]
+    for engine in args.shacl_engine:
+        mine = (*shared, f"validate {engine}", f"store {engine}")
+        for stage in mine[len(shared) :]:
+            print(f"  {stage:18s} {seconds[stage] / timed * 1000:7.1f}")
+        total = sum(seconds[s] for s in mine)
+        print(
+            f"  total with {engine:7s} {total / timed * 1000:7.1f}: everything but spaCy costs "
+            f"{(total - spacy) / spacy:.0%} of spaCy's time"
+        )
     return 0
 
 

@@ -26,6 +26,7 @@ from kg_builder import __version__
 from kg_builder.errors import (
     ConfigError,
     EndpointError,
+    GateError,
     InputError,
     KgBuilderError,
     QueryError,
@@ -53,6 +54,7 @@ class Exit(IntEnum):
     ENDPOINT = 6  # the remote endpoint refused or could not be reached
     QUERY = 7  # the query is missing or invalid
     INVALID = 8  # validate: the data does not conform to the shapes
+    DISAGREEMENT = 9  # ingest: the native SHACL engine accepted a graph pyshacl rejects
     INTERRUPTED = 130
 
 
@@ -86,6 +88,7 @@ def _fail(exc: KgBuilderError) -> typer.Exit:
         QueryError: Exit.QUERY,
         EndpointError: Exit.ENDPOINT,
         InputError: Exit.NOTHING,
+        GateError: Exit.DISAGREEMENT,
     }
     for cls, value in code.items():
         if isinstance(exc, cls):
@@ -147,7 +150,14 @@ def ingest(
             "before it is stopped and reported as failed; 0 = no limit."
         ),
     ] = 60.0,
-    batch_size: Annotated[int, typer.Option(help="Articles per batch and store transaction.")] = 32,
+    batch_size: Annotated[int, typer.Option(help="Articles per worker batch.")] = 32,
+    load_size: Annotated[
+        int,
+        typer.Option(
+            help="Articles gathered before one load into the store (all or nothing; larger "
+            "loads keep the store's compaction cheaper)."
+        ),
+    ] = 1024,
     max_bytes: Annotated[
         int, typer.Option(help="Largest input file or JSON line, in bytes.")
     ] = ReadOptions.max_bytes,
@@ -177,6 +187,22 @@ def ingest(
     partition_size: Annotated[
         int, typer.Option(help="With --cluster: articles (JSON lines or files) per partition.")
     ] = 100,
+    shacl_engine: Annotated[
+        str | None,
+        typer.Option(
+            help="SHACL engine of the gate: native (fast; pyshacl re-checks what it rejects "
+            "and a sample of what it accepts) or pyshacl (the reference) [default: native "
+            "for the shipped shapes if installed, else pyshacl]."
+        ),
+    ] = None,
+    verify_sample: Annotated[
+        float | None,
+        typer.Option(
+            help="Share (0-1) of the graphs the native engine accepts that pyshacl checks "
+            "again, chosen by article id; a disagreement stops the run (exit 9) "
+            "[default: 0.01]."
+        ),
+    ] = None,
 ) -> None:
     """Read articles, extract facts, validate each article's graph, and store it.
 
@@ -210,12 +236,16 @@ def ingest(
             base=base or vocab.DEFAULT_BASE,
             model=model,
             batch_size=batch_size,
+            load_size=load_size,
             read=read,
             shapes=str(shapes) if shapes else None,
             article_timeout=article_timeout,
+            shacl_engine=shacl_engine,
         )
         if jobs is not None:
             options = dataclasses.replace(options, jobs=jobs)
+        if verify_sample is not None:
+            options = dataclasses.replace(options, verify_sample=verify_sample)
         console = progress_bar.console if progress_bar else err
         report_problem = functools.partial(_print_problem, console)
         if cluster is not None:

@@ -34,6 +34,14 @@ class OntologyError(ConfigError):
     """The ontology or the SHACL shapes cannot be loaded."""
 
 
+class GateError(KgBuilderError):
+    """The native SHACL engine said "conforms" where pyshacl, the reference, did not.
+
+    The run stops: the native engine cannot be trusted on this input. Everything stored
+    before was accepted by it; re-run with ``--shacl-engine pyshacl``.
+    """
+
+
 class StoreError(KgBuilderError):
     """The embedded store cannot be opened, read or written."""
 

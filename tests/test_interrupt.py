@@ -29,7 +29,7 @@ def test_interrupted_ingest_stores_whole_articles_only(tmp_path: Path) -> None:
     store = tmp_path / "store"
     cmd = [
         sys.executable, "-m", "kg_builder", "-v", "ingest", str(src), "--store", str(store),
-        "--batch-size", "4",
+        "--batch-size", "4", "--load-size", "4",
     ]  # fmt: skip
     proc = subprocess.Popen(
         cmd,
@@ -41,11 +41,11 @@ def test_interrupted_ingest_stores_whole_articles_only(tmp_path: Path) -> None:
     watchdog = threading.Timer(300, proc.kill)  # a hung run fails the test, never the suite
     watchdog.start()
     try:
-        # The event: the run logs (-v) each batch it has written; wait for the third.
+        # The event: the run logs (-v) each load it has written; wait for the third.
         seen = []
         for line in proc.stderr:
             seen.append(line)
-            if "batch 2 written" in line:
+            if sum("article(s) written" in s for s in seen) == 3:
                 break
         proc.send_signal(signal.SIGINT)
         rest, more = proc.communicate(timeout=120)

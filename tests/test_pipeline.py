@@ -93,7 +93,8 @@ def test_duplicate_ids_and_texts_are_reported(tmp_path: Path) -> None:
     assert len(_articles(open_store(tmp_path / "store"))) == 3
 
 
-def test_non_conforming_article_is_not_stored_and_named(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["native", "pyshacl"])
+def test_non_conforming_article_is_not_stored_and_named(tmp_path: Path, engine: str) -> None:
     shapes = tmp_path / "strict.ttl"
     shapes.write_text("""
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -102,7 +103,9 @@ def test_non_conforming_article_is_not_stored_and_named(tmp_path: Path) -> None:
   sh:property [ sh:path kgb:title ; sh:minCount 1 ; sh:message "An article needs a title." ] .
 """)
     src = _jsonl(tmp_path / "a.jsonl", GOOD, dict(GOOD2, title="Talks in Lima"))
-    report = ingest([src], tmp_path / "store", IngestOptions(shapes=str(shapes)))
+    options = IngestOptions(shapes=str(shapes), shacl_engine=engine)
+    assert options.engine == engine
+    report = ingest([src], tmp_path / "store", options)
     assert report.stored == 1
     (failure,) = report.failed
     assert failure.origin == f"{src}:1"
@@ -116,6 +119,9 @@ def test_non_conforming_article_is_not_stored_and_named(tmp_path: Path) -> None:
         (IngestOptions(base="not-an-iri"), "--base"),
         (IngestOptions(jobs=0), "--jobs"),
         (IngestOptions(batch_size=0), "--batch-size"),
+        (IngestOptions(load_size=0), "--load-size"),
+        (IngestOptions(shacl_engine="fast"), "--shacl-engine"),
+        (IngestOptions(verify_sample=1.5), "--verify-sample"),
     ],
 )
 def test_bad_options_fail_before_any_work(tmp_path: Path, options, message) -> None:
@@ -143,6 +149,23 @@ def test_two_jobs_give_the_same_graphs_as_one(tmp_path: Path) -> None:
     dumps = [
         sorted(open_store(tmp_path / d).dump(format=ox.RdfFormat.N_QUADS).splitlines())
         for d in ("one", "two")
+    ]
+    assert dumps[0] == dumps[1]
+
+
+def test_both_shacl_engines_store_the_same_quads(tmp_path: Path) -> None:
+    """The native gate (the default), over several loads, stores what pyshacl's does."""
+    records = [dict(GOOD, id=f"a{i}") for i in range(3)] + [
+        dict(GOOD2, id=f"b{i}") for i in range(3)
+    ]
+    src = _jsonl(tmp_path / "many.jsonl", *records)
+    assert IngestOptions().engine == "native"
+    native = ingest([src, SAMPLE], tmp_path / "native", IngestOptions(batch_size=2, load_size=3))
+    reference = ingest([src, SAMPLE], tmp_path / "pyshacl", IngestOptions(shacl_engine="pyshacl"))
+    assert native.stored == reference.stored == 7 and native.triples == reference.triples
+    dumps = [
+        sorted(open_store(tmp_path / d).dump(format=ox.RdfFormat.N_QUADS).splitlines())
+        for d in ("native", "pyshacl")
     ]
     assert dumps[0] == dumps[1]
 
@@ -218,3 +241,25 @@ def test_the_later_of_two_articles_with_one_id_wins_inside_one_batch(tmp_path: P
         )
     ]
     assert texts == [records[1]["text"]]
+
+
+def test_a_native_conforms_pyshacl_rejects_stops_the_run_before_the_write() -> None:
+    """What ``--verify-sample`` does with a disagreement the worker found (the gate side is
+    tested in test_shacl_engines): the batch is not written and the error names the article."""
+    import dataclasses
+
+    from kg_builder.errors import GateError
+    from kg_builder.pipeline.run import _stop_on_false_conforms
+    from kg_builder.pipeline.worker import Outcome
+    from kg_builder.rdf.validate import Disagreement
+
+    ok = Outcome(0, "a1", "in.jsonl:1", ARTICLE + "a1", "", 3, None)
+    bad = Outcome(
+        1, "a2", "in.jsonl:2", ARTICLE + "a2", None, 0, "graph does not conform",
+        disagreement=Disagreement.NATIVE_CONFORMS,
+    )  # fmt: skip
+    _stop_on_false_conforms([ok])
+    stricter = dataclasses.replace(bad, disagreement=Disagreement.PYSHACL_CONFORMS)
+    _stop_on_false_conforms([ok, stricter])  # not stored, reported; the run goes on
+    with pytest.raises(GateError, match=r"in\.jsonl:2: .*'a2'.*--shacl-engine pyshacl"):
+        _stop_on_false_conforms([ok, bad])

@@ -318,6 +318,7 @@ class ClusterRun(IngestRun):
         finally:
             if self.shards is None:
                 self.store.flush()
+                del self.store  # close RocksDB now, not when a reference cycle is collected
         complete = not interrupted and len(self.records) == len(plan.partitions)
         if complete and self.shards is not None:
             self._finish_shards(plan)
@@ -426,7 +427,8 @@ class ClusterRun(IngestRun):
             step = self.options.batch_size
             for i in range(0, len(outcomes), step):
                 self._next_write += 1  # numbers the batches in the log, as a local run does
-                self._write(list(outcomes[i : i + step]))
+                self._accept(list(outcomes[i : i + step]))
+            self._write()  # one load per partition
         else:
             for origin, reason in record.failed:
                 self._fail(Failure(origin, reason))

@@ -32,6 +32,7 @@ from kg_builder.pipeline.worker import (
     over_budget_reason,
     serve,
 )
+from kg_builder.rdf import native
 from kg_builder.rdf.iris import IriMinter
 
 #: A worker past the budget is given this much longer (at least) to answer its timer.
@@ -95,10 +96,8 @@ class WorkerPool:
     """
 
     def __init__(self, options: IngestOptions, jobs: int, *, start_method: str = "") -> None:
-        # fork: workers start with the model and shapes the parent loaded in check_options.
         # A multi-threaded parent (a Dask worker) asks for "spawn": forking it is unsafe.
-        fork = start_method != "spawn" and "fork" in mp.get_all_start_methods()
-        self._ctx = mp.get_context("fork") if fork else mp.get_context("spawn")
+        self._spawn = start_method == "spawn"
         self._options = options
         timeout = options.article_timeout
         self._stuck_after = timeout + max(MIN_GRACE, timeout / 2) if timeout else 0.0
@@ -108,9 +107,15 @@ class WorkerPool:
     # ------------------------------------------------------------------ lifecycle
 
     def _start(self) -> _Process:
-        parent_end, child_end = self._ctx.Pipe()
-        cells = self._ctx.RawArray("d", 3)
-        process = self._ctx.Process(
+        # fork: workers start with the model and shapes the parent loaded in check_options;
+        # not once this process has validated with the native SHACL engine (the entity
+        # graph's updates do), whose thread pool a forked child would inherit without its
+        # threads (and hang on): a worker replaced after that is spawned.
+        fork = not self._spawn and "fork" in mp.get_all_start_methods() and native.fork_safe()
+        ctx = mp.get_context("fork") if fork else mp.get_context("spawn")
+        parent_end, child_end = ctx.Pipe()
+        cells = ctx.RawArray("d", 3)
+        process = ctx.Process(
             target=serve, args=(child_end, self._options, cells), name="kg-builder-worker"
         )
         process.daemon = True

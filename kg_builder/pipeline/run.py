@@ -7,9 +7,10 @@ store) fail at once, before any article is read.
 :class:`IngestRun` reads the sources in the parent process, cuts them into numbered
 batches, and keeps ``jobs`` worker processes (:class:`~kg_builder.pipeline.pool.WorkerPool`)
 busy with them; the parent only writes to the store, batch after batch in input order
-(so the later of two articles with the same id wins), one load per batch with Ctrl-C held
-back (see :func:`kg_builder.store.entities.write_articles`), so every article is either fully
-stored or absent. At most ``2 × jobs`` batches are read ahead of the store, so memory does
+(so the later of two articles with the same id wins), in loads of ``load_size`` articles
+(many batches: see :data:`LOAD_SECONDS` and ``docs/DESIGN.md``) with Ctrl-C held back (see
+:func:`kg_builder.store.entities.write_articles`), so every article is either fully stored
+or absent. At most ``2 × jobs`` batches are read ahead of the store, so memory does
 not grow with the input. An article that crashes or hangs its worker fails alone: the
 rest of its batch is sent again (article by article when the culprit is not known).
 ``benchmarks/stages.py`` shows where the time goes.
@@ -17,6 +18,7 @@ rest of its batch is sent again (article by article when the culprit is not know
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import time
@@ -26,23 +28,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from kg_builder.errors import InputError
+from kg_builder.errors import GateError, InputError
 from kg_builder.models import Article
 from kg_builder.pipeline.options import IngestOptions, check_options
 from kg_builder.pipeline.pool import Lost, Task, WorkerPool, blame
 from kg_builder.pipeline.report import ArticleTiming, Failure, IngestReport
 from kg_builder.pipeline.worker import Outcome
 from kg_builder.rdf.iris import IriMinter
+from kg_builder.rdf.validate import Disagreement
 from kg_builder.read import iter_articles
 from kg_builder.store import PENDING_FILE, GraphWrite, open_store
 from kg_builder.store.entities import write_articles
 
 log = logging.getLogger(__name__)
 
-#: Flush the store's in-memory write buffers to disk every this many batch transactions.
+#: Flush the store's in-memory write buffers to disk every this many loads.
 #: Without it the writer's RSS grew with the store (RocksDB memtables): measured 0.6 GB
 #: after 1,600 articles and 2 GB after 9,600; flushing every 10 batches kept it at ~0.2 GB.
 FLUSH_EVERY = 10
+#: A finished batch waits at most this long for the others of its load (``load_size``),
+#: so that a slow run still stores (and shows progress) as it goes.
+LOAD_SECONDS = 60.0
 #: Seconds between two looks at the workers while waiting for answers.
 POLL_SECONDS = 0.5
 
@@ -92,6 +98,11 @@ class IngestRun:
         self.failed: list[Failure] = []
         self.warnings: list[str] = []
         self.stored = self.triples = self.transactions = 0
+        # Finished articles waiting for the next load, by graph IRI (a later article with
+        # the same id replaces an earlier one), with their triple counts.
+        self._pending: dict[str, tuple[GraphWrite, int]] = {}
+        self._pending_articles = self._pending_triples = 0
+        self._pending_since = 0.0
         self._seen_ids: dict[str, str] = {}
         self._seen_texts: dict[bytes, str] = {}
         self._batches: dict[int, _Batch] = {}  # read, not yet written, by sequence number
@@ -118,7 +129,12 @@ class IngestRun:
             pool.terminate()
             raise
         finally:
+            # What is validated and next in input order is stored, also after Ctrl-C or a
+            # GateError (a second Ctrl-C is held back during the load itself).
+            with contextlib.suppress(KeyboardInterrupt):
+                self._write()
             self.store.flush()
+            del self.store  # close RocksDB now, not when a reference cycle is collected
         if self.stored == 0 and not self.failed and not interrupted:
             where = ", ".join(map(str, self.sources)) or "(no input)"
             self.failed.append(Failure(where, "no articles found"))
@@ -148,6 +164,8 @@ class IngestRun:
             for item in lost:
                 self._recover(item)
             self._write_ready()
+            if self._pending and time.monotonic() - self._pending_since >= LOAD_SECONDS:
+                self._write()
 
     def _next_task(self, batches: Iterator[list[Article]], window: int) -> Task | None:
         if self._retry:
@@ -209,14 +227,19 @@ class IngestRun:
     # ------------------------------------------------------------------ output
 
     def _write_ready(self) -> None:
-        """Write every finished batch that is next in input order."""
+        """Take every finished batch that is next in input order; load when enough wait."""
         while (batch := self._batches.get(self._next_write)) is not None and batch.complete:
             del self._batches[self._next_write]
             self._next_write += 1
-            self._write(sorted(batch.outcomes.values(), key=lambda o: o.index))
+            self._accept(sorted(batch.outcomes.values(), key=lambda o: o.index))
+            if self._pending_articles >= self.options.load_size:
+                self._write()
 
-    def _write(self, outcomes: list[Outcome]) -> None:
-        writes = []
+    def _accept(self, outcomes: list[Outcome]) -> None:
+        """Count a finished batch's failures and queue its graphs for the next load."""
+        _stop_on_false_conforms(outcomes)
+        if not self._pending:
+            self._pending_since = time.monotonic()
         for o in outcomes:
             if self.on_article:
                 timing = ArticleTiming(o.article_id, o.origin, o.ntriples is not None, o.seconds)
@@ -224,18 +247,40 @@ class IngestRun:
             if o.ntriples is None:
                 self._fail(Failure(o.origin or o.article_id, o.reason or "failed"))
             else:
-                writes.append(GraphWrite(o.graph, o.ntriples))
-                self.triples += o.triples
-        self.stored += len(writes)
-        # The same id twice in one batch: the later article wins here too (not the union).
-        latest = list({w.graph: w for w in writes}.values())
+                self._pending.pop(o.graph, None)  # the later article wins, as in the store
+                self._pending[o.graph] = (GraphWrite(o.graph, o.ntriples), o.triples)
+                self._pending_articles += 1
+                self._pending_triples += o.triples  # counted as a local run always has
+        if self.progress:
+            self.progress(self.stored, len(self.failed))
+
+    def _write(self) -> None:
+        """Load the queued graphs into the store: one load, all of it or nothing."""
+        if not self._pending:
+            return
+        pending, articles, triples = self._pending, self._pending_articles, self._pending_triples
+        self._pending, self._pending_articles, self._pending_triples = {}, 0, 0
+        writes = [write for write, _ in pending.values()]
         write_articles(
-            self.store, latest, journal=self.store_path / PENDING_FILE, base=self.options.base
+            self.store,
+            writes,
+            journal=self.store_path / PENDING_FILE,
+            base=self.options.base,
+            # The native SHACL engine parsed every graph's N-Triples in its worker.
+            checked=self.options.engine == "native",
+            engine=self.options.engine,
         )
+        self.stored += articles
+        self.triples += triples
         self.transactions += 1
         if self.transactions % FLUSH_EVERY == 0:
             self.store.flush()  # keeps the writer's memory flat, see FLUSH_EVERY
-        log.info("batch %d written: %d stored in all", self._next_write - 1, self.stored)
+        log.info(
+            "%d article(s) written, up to batch %d: %d stored in all",
+            len(writes),
+            self._next_write - 1,
+            self.stored,
+        )
         if self.progress:
             self.progress(self.stored, len(self.failed))
 
@@ -253,6 +298,18 @@ class IngestRun:
 def text_digest(text: str) -> bytes:
     """What two articles with the same text share (for the duplicate-text warning)."""
     return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest()
+
+
+def _stop_on_false_conforms(outcomes: list[Outcome]) -> None:
+    """Raise before a batch is written if the native engine passed a graph pyshacl rejects."""
+    for o in outcomes:
+        if o.disagreement == Disagreement.NATIVE_CONFORMS:
+            raise GateError(
+                f"{o.origin or o.article_id}: the native SHACL engine said the graph of article "
+                f"{o.article_id!r} conforms, pyshacl (the reference) says it does not "
+                f"(--verify-sample); the run stopped before this batch was written. Re-run with "
+                f"--shacl-engine pyshacl, and please report this article.\n{o.reason}"
+            )
 
 
 def ingest(
@@ -284,6 +341,8 @@ def ingest(
     Raises:
         ConfigError: bad options, model, ontology or shapes (before any work).
         StoreError: the store cannot be opened or written.
+        GateError: the native SHACL engine accepted a graph that pyshacl rejects (found by
+            ``verify_sample``); the batches before it are stored.
 
     Example:
         >>> report = ingest(["examples/"], "out/store", IngestOptions(jobs=1))  # doctest: +SKIP

@@ -1,4 +1,4 @@
-"""The work done on a batch in a worker process: parse, extract, emit, validate, serialise.
+"""The work done on a batch in a worker process: parse, extract, emit, serialise, validate.
 
 One :class:`Worker` per process holds what it needs for the whole run (the spaCy model,
 the shapes, the IRI minter, the extractor). For each batch it returns one
@@ -20,6 +20,7 @@ article fails alone. Before each stage the worker writes into a shared
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 import time
@@ -37,14 +38,16 @@ from kg_builder.rdf.emit import emit_triples
 from kg_builder.rdf.iris import IriMinter
 from kg_builder.rdf.ntriples import to_ntriples
 from kg_builder.rdf.shapes import load_shapes
-from kg_builder.rdf.validate import Report, validate_batch
+from kg_builder.rdf.validate import ArticleGraph, Disagreement, Gate, Report
 
 #: Stages an article goes through, in order; the heartbeat stores their index.
-STAGES = ("idle", "parse", "extract", "emit", "validate", "serialise")
+STAGES = ("idle", "parse", "extract", "emit", "serialise", "validate")
 #: The heartbeat's article index while a stage runs for the whole batch at once.
 WHOLE_BATCH = -1
 
 Triples = tuple[tuple[Any, Any, Any], ...]
+#: An article's triples and their N-Triples.
+Emitted = tuple[Triples, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,7 @@ class Outcome:
         reason: Why it is not stored (None when it is).
         seconds: Time spent on the article per stage, in stage order; a stage done for the
             whole batch at once is shared out evenly among its articles.
+        disagreement: Set when the SHACL engines disagreed on its graph.
     """
 
     index: int
@@ -71,6 +75,7 @@ class Outcome:
     triples: int
     reason: str | None
     seconds: tuple[tuple[str, float], ...] = ()
+    disagreement: Disagreement | None = None
 
 
 class OverBudget(BaseException):
@@ -127,6 +132,7 @@ class Worker:
         meta = self.nlp.meta
         self.model = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
         self.shapes = load_shapes(options.shapes)
+        self.gate = Gate(self.shapes, options.engine, options.verify_sample)
         self.minter = IriMinter(options.base)
         self.base = options.base
         self.extract = resolve_extractor(options.extractor)
@@ -141,7 +147,7 @@ class Worker:
     # ------------------------------------------------------------------ the batch
 
     def process(self, items: Sequence[tuple[int, Article]]) -> list[Outcome]:
-        """Parse, extract, emit and validate each article; one outcome per article.
+        """Parse, extract, emit, serialise and validate each article; one outcome each.
 
         Args:
             items: ``(index, article)`` pairs; ``index`` is echoed in the outcome.
@@ -149,7 +155,7 @@ class Worker:
         self._seconds = {}
         failed: dict[int, str] = {}
         docs = self._parse(items, failed)
-        emitted: dict[int, Triples] = {}
+        emitted: dict[int, Emitted] = {}
         for index, article in items:
             if index not in failed:
                 result = self._extract_and_emit(index, article, docs[index])
@@ -178,19 +184,27 @@ class Worker:
         self,
         index: int,
         article: Article,
-        triples: Triples | None,
+        emitted: Emitted | None,
         report: Report | None,
         failed: dict[int, str],
     ) -> Outcome:
         graph = self.minter.article(article.id)
-        if triples is None or report is None:
+        if emitted is None or report is None:
             reason = failed.get(index, "not processed")
             return Outcome(index, article.id, article.origin, graph, None, 0, reason)
         if not report.conforms:
             reason = "graph does not conform to the SHACL shapes, not stored:\n" + report.summary()
-            return Outcome(index, article.id, article.origin, graph, None, 0, reason)
-        with self._budget(index, "serialise"):
-            data = to_ntriples(triples)
+            return Outcome(
+                index,
+                article.id,
+                article.origin,
+                graph,
+                None,
+                0,
+                reason,
+                disagreement=report.disagreement,
+            )
+        triples, data = emitted
         return Outcome(index, article.id, article.origin, graph, data, len(triples), None)
 
     # ------------------------------------------------------------------ stages
@@ -220,30 +234,38 @@ class Worker:
                 failed[index] = f"the language model cannot parse it ({_describe(exc)})"
         return parsed
 
-    def _extract_and_emit(self, index: int, article: Article, doc: Doc) -> Triples | str:
-        """The article's triples, or why there are none (a bug must not sink the batch)."""
+    def _extract_and_emit(self, index: int, article: Article, doc: Doc) -> Emitted | str:
+        """The article's triples and N-Triples, or why there are none (a bug must not sink
+        the batch)."""
         stage = "extract"
         try:
             with self._budget(index, stage):
                 extraction = self.extract(article, doc)
             stage = "emit"
             with self._budget(index, stage):
-                return emit_triples(extraction, base=self.base, model=self.model)
+                triples = emit_triples(extraction, base=self.base, model=self.model)
+            stage = "serialise"
+            with self._budget(index, stage):
+                return triples, to_ntriples(triples)
         except OverBudget:
             return self._over_budget(article, stage)
         except Exception as exc:  # noqa: BLE001 - reported with the article, run goes on
             return f"{stage} failed ({_describe(exc)}); please report"
 
     def _validate(
-        self, emitted: dict[int, Triples], articles: dict[int, Article], failed: dict[int, str]
+        self, emitted: dict[int, Emitted], articles: dict[int, Article], failed: dict[int, str]
     ) -> dict[int, Report]:
         """SHACL reports: the batch at once, or graph by graph if that fails or runs long."""
         indexes = sorted(emitted)
         if not indexes:
             return {}
+
+        def graph(i: int) -> ArticleGraph:
+            return ArticleGraph(articles[i].id, *emitted[i])
+
         try:
             with self._budget(WHOLE_BATCH, "validate"):
-                reports = validate_batch([emitted[i] for i in indexes], self.shapes)
+                reports = self.gate.check([graph(i) for i in indexes])
             return dict(zip(indexes, reports, strict=True))
         except OverBudget:
             pass
@@ -253,7 +275,7 @@ class Worker:
         for index in indexes:
             try:
                 with self._budget(index, "validate"):
-                    out[index] = validate_batch([emitted[index]], self.shapes)[0]
+                    out[index] = self.gate.check([graph(index)])[0]
             except OverBudget:
                 failed[index] = self._over_budget(articles[index], "validate")
             except Exception as exc:  # noqa: BLE001
@@ -306,6 +328,9 @@ def serve(conn: Connection, options: IngestOptions, cells: Any) -> None:
     parent stops the workers and leaves the store consistent.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The native SHACL engine may validate a large graph on a thread pool; the run
+    # already keeps every core busy with one worker process each.
+    os.environ.setdefault("RAYON_NUM_THREADS", "1")
     worker = Worker(options, Heartbeat(cells))
     while True:
         try:

@@ -82,11 +82,18 @@ def _drop_unfinished(store: ox.Store, journal: Path) -> None:
 
 
 def replace_graphs(
-    store: ox.Store, writes: Iterable[GraphWrite], *, journal: Path | None = None
+    store: ox.Store,
+    writes: Iterable[GraphWrite],
+    *,
+    journal: Path | None = None,
+    checked: bool = False,
 ) -> int:
     """Replace each named graph by its new content; all of it or nothing.
 
-    The new triples are checked to parse before anything is changed. Without
+    The new triples are checked to parse before anything is changed, unless ``checked``
+    says the caller has parsed each graph's N-Triples already (ingest with the native
+    SHACL engine: it parsed them in the worker); a load that fails anyway is then undone
+    by the journal (the graphs are absent, not partial). Without
     ``journal`` they are loaded in one transaction. With ``journal`` (a file in the store
     folder, :data:`PENDING_FILE`) they are bulk-loaded: RocksDB files are written and
     added to the store directly, which takes about a third of the CPU time of a
@@ -105,8 +112,9 @@ def replace_graphs(
         return 0
     payload = "".join(_as_nquads(w) for w in writes).encode("utf-8")
     try:
-        for _quad in ox.parse(payload, format=ox.RdfFormat.N_QUADS):
-            pass
+        if not checked:
+            for _quad in ox.parse(payload, format=ox.RdfFormat.N_QUADS):
+                pass
     except SyntaxError as exc:
         raise StoreError(f"writing {len(writes)} article graph(s) failed: {exc}") from exc
     earlier = [w.graph for w in writes if store.contains_named_graph(ox.NamedNode(w.graph))]
@@ -162,8 +170,17 @@ def _write_journal(journal: Path, graphs: list[str]) -> None:
 
 
 def _as_nquads(write: GraphWrite) -> str:
-    """``s p o .`` lines → ``s p o <graph> .`` (N-Triples has one triple per line)."""
+    """``s p o .`` lines → ``s p o <graph> .`` (N-Triples has one triple per line).
+
+    Text in the form :func:`~kg_builder.rdf.ntriples.to_ntriples` writes (every line ends
+    in " .", the form ingest stores) is converted with one ``str.replace``: a line break
+    cannot occur inside an N-Triples term, so each " .\\n" ends a triple (on a comment
+    line it stays a comment). Other text goes line by line.
+    """
     graph = f" <{write.graph}> .\n"
+    text = write.ntriples
+    if text.endswith(" .\n") and text.count("\n") == text.count(" .\n"):
+        return text.replace(" .\n", graph)
     lines = []
     for line in write.ntriples.splitlines():
         line = line.strip()

@@ -48,7 +48,7 @@ from kg_builder.rdf.claims import (
 from kg_builder.rdf.entities import canonical_class, canonical_triples
 from kg_builder.rdf.history import threads, tracked_demands
 from kg_builder.rdf.iris import IriMinter
-from kg_builder.rdf.validate import Report, graph_of, validate_graph
+from kg_builder.rdf.validate import Report, validate_triples
 from kg_builder.store.embedded import GraphWrite, interrupts_held, replace_graphs
 from kg_builder.store.ontology import ensure_ontology
 
@@ -95,6 +95,8 @@ def write_articles(
     *,
     journal: Path | None = None,
     base: str = V.DEFAULT_BASE,
+    checked: bool = False,
+    engine: str = "pyshacl",
 ) -> int:
     """Replace article graphs and bring the entity and ontology graphs up to date.
 
@@ -105,6 +107,10 @@ def write_articles(
             (a file in the store folder); :data:`PENDING_FILE` is kept beside it. Without
             it the graphs are written in one transaction and nothing is journalled.
         base: The base IRI the article graphs were minted under.
+        checked: The caller has parsed each graph's N-Triples already (see
+            :func:`~kg_builder.store.embedded.replace_graphs`).
+        engine: The SHACL engine that checks the changed entity descriptions (see
+            :func:`~kg_builder.rdf.validate.validate_triples`).
 
     Returns:
         The number of article graphs written.
@@ -119,7 +125,7 @@ def write_articles(
     pending = journal.with_name(PENDING_FILE) if journal is not None else None
     if pending is not None and pending.exists():
         log.warning("the last entity update was cut off: rebuilding the entity graph")
-        rebuild_entities(store, base)
+        rebuild_entities(store, base, engine=engine)
         pending.unlink()
     ensure_ontology(store)
     if not writes:
@@ -130,22 +136,25 @@ def write_articles(
     with interrupts_held():
         if pending is not None:
             pending.write_text("".join(f"{a}\n" for a in articles), encoding="utf-8")
-        written = replace_graphs(store, writes, journal=journal)
+        written = replace_graphs(store, writes, journal=journal, checked=checked)
         touched |= touched_by(store, articles, minter)
-        update_entities(store, touched, minter)
+        update_entities(store, touched, minter, engine=engine)
         if pending is not None:
             pending.unlink()
     return written
 
 
-def rebuild_entities(store: ox.Store, base: str = V.DEFAULT_BASE) -> EntityUpdate:
-    """Recompute the whole entity graph from every stored article graph."""
+def rebuild_entities(
+    store: ox.Store, base: str = V.DEFAULT_BASE, *, engine: str = "pyshacl"
+) -> EntityUpdate:
+    """Recompute the whole entity graph from every stored article graph (``engine``: see
+    :func:`write_articles`)."""
     minter = IriMinter(base)
     articles = [
         r["a"].value for r in _select(store, "SELECT ?a WHERE { GRAPH ?a { ?a a kgb:Article } }")
     ]
     store.update(f"DROP SILENT GRAPH <{minter.entity_graph()}>")
-    return update_entities(store, touched_by(store, articles, minter), minter)
+    return update_entities(store, touched_by(store, articles, minter), minter, engine=engine)
 
 
 def touched_by(store: ox.Store, articles: Sequence[str], minter: IriMinter) -> Touched:
@@ -160,12 +169,15 @@ def touched_by(store: ox.Store, articles: Sequence[str], minter: IriMinter) -> T
     return Touched(entities, _column(_select(store, q)))
 
 
-def update_entities(store: ox.Store, touched: Touched, minter: IriMinter) -> EntityUpdate:
+def update_entities(
+    store: ox.Store, touched: Touched, minter: IriMinter, *, engine: str = "pyshacl"
+) -> EntityUpdate:
     """Recompute the canonical descriptions and histories ``touched`` names.
 
-    Each entity is recomputed from every stored description of it; an entity no article
-    describes any more loses its description. Entities whose descriptions point to one
-    whose class changed are recomputed too.
+    The descriptions that change are validated with ``engine`` (see
+    :func:`write_articles`). Each entity is recomputed from every stored description of
+    it; an entity no article describes any more loses its description. Entities whose
+    descriptions point to one whose class changed are recomputed too.
     """
     graph = minter.entity_graph()
     entities = set(touched.entities)
@@ -195,7 +207,7 @@ def update_entities(store: ox.Store, touched: Touched, minter: IriMinter) -> Ent
     demands, tracked = _demand_triples(store, graph, touched.demands, minter)
     new += demands
     replaced = entities | tracked
-    added, removed = _replace(store, graph, replaced, new)
+    added, removed = _replace(store, graph, replaced, new, engine)
     n_demands = sum(1 for t in demands if t[1] == RDF.type and t[2] == V.TrackedDemand)
     return EntityUpdate(len(entities), n_demands, added, removed)
 
@@ -481,7 +493,7 @@ def _subjects(store: ox.Store, graph: str, nodes: set[URIRef]) -> set[URIRef]:
 
 
 def _replace(
-    store: ox.Store, graph: str, replaced: set[URIRef], new: list[Triple]
+    store: ox.Store, graph: str, replaced: set[URIRef], new: list[Triple], engine: str = "pyshacl"
 ) -> tuple[int, int]:
     """Replace every triple about ``replaced`` (and their steps) by ``new``: validate the
     descriptions that change, then remove and add only the triples that differ."""
@@ -498,7 +510,8 @@ def _replace(
     changed = {s for s in old.keys() | fresh.keys() if old.get(s) != fresh.get(s)}
     if not changed:
         return 0, 0
-    _check(store, graph, [t for t in new if ox.NamedNode(str(t[0])) in changed], replaced)
+    fresh_triples = [t for t in new if ox.NamedNode(str(t[0])) in changed]
+    _check(store, graph, fresh_triples, replaced, engine)
     gone = set().union(*(old.get(s, set()) - fresh.get(s, set()) for s in changed))
     added = set().union(*(fresh.get(s, set()) - old.get(s, set()) for s in changed))
     for quad in gone:
@@ -508,7 +521,9 @@ def _replace(
     return len(added), len(gone)
 
 
-def _check(store: ox.Store, graph: str, new: list[Triple], replaced: set[URIRef]) -> None:
+def _check(
+    store: ox.Store, graph: str, new: list[Triple], replaced: set[URIRef], engine: str = "pyshacl"
+) -> None:
     """Validate new descriptions, given the classes of the nodes they link to.
 
     Linked nodes are given their classes only, so they are judged on their type alone
@@ -521,7 +536,7 @@ def _check(store: ox.Store, graph: str, new: list[Triple], replaced: set[URIRef]
     linked = {o for _, p, o in new if isinstance(o, URIRef) and p != RDF.type} - subjects
     known = _classes_in(store, graph, linked)
     context = [(e, RDF.type, c) for e, c in known.items()]
-    report: Report = validate_graph(graph_of([*new, *context]), entities=False)
+    report: Report = validate_triples([*new, *context], engine=engine)
     ours = {str(s) for s in subjects}
     problems = [
         v
