@@ -39,6 +39,10 @@ Workers must see the input files and the shard directory at the same paths as th
 (a shared or network file system), and have kg-builder and the model installed. Dask
 worker processes are daemonic by default and may then not start processes of their own:
 start them with ``DASK_DISTRIBUTED__WORKER__DAEMON=False`` (a ``local`` cluster is set up so).
+
+Why one module of over 500 lines: it is one run (ClusterRun): planning the partitions'
+tasks, driving them on Dask and accounting for what comes back share the run's state, as
+pipeline/run.py does locally.
 """
 
 from __future__ import annotations

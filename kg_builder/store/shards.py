@@ -23,6 +23,10 @@ a record exists only for a finished shard, and a killed writer leaves at most a 
 file (ignored, and replaced by the next attempt). Every article graph is in at most one
 shard: an id met again in a later partition *replaces* the earlier graph (the earlier shard
 is rewritten without it), so the shards load as they are into any triplestore.
+
+Why one module of over 500 lines: the shard folder is one on-disk format (records, manifest,
+derived graphs); its writers, checkers and loader must agree byte for byte, so they live
+together.
 """
 
 from __future__ import annotations
