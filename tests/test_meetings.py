@@ -173,3 +173,43 @@ def test_the_same_parties_told_again_are_one_meeting(extract_text):
     [(m, parts)] = run(extract_text, text)
     assert m.date == THURSDAY
     assert {"Ana Rojas", "Luis Vega"} <= set(parts)
+
+
+def test_readout_called_someone_is_a_phone_call(extract_text):
+    text = "President Ana Rojas of Chile called Prime Minister Luis Vega of Peru on Tuesday."
+    [(m, parts)] = run(extract_text, text)
+    assert m.kind == "call" and m.date == dt.date(2023, 3, 7)
+    assert {"Ana Rojas", "Luis Vega"} <= set(parts)
+
+
+def test_calling_in_other_senses_is_no_call(extract_text):
+    assert not run(extract_text, "Senator Ana Rojas called him a liar on Tuesday.")
+    assert not run(extract_text, "Ana Rojas of Chile called off the vote on fishing quotas.")
+    assert not run(extract_text, "A fisherman called Luis Vega sued Chile on Tuesday.")
+
+
+def test_demands_that_are_met_are_no_meeting(extract_text):
+    assert not run(extract_text, "The fishermen of Chile say their demands were met on Monday.")
+
+
+def test_gathering_for_talks_is_the_talks_with_its_day_and_place(extract_text):
+    text = (
+        "Envoys from Chile, Peru and Bolivia gathered in Lima on Monday to resume the "
+        "negotiations on fishing quotas."
+    )
+    [(m, parts)] = run(extract_text, text)
+    assert m.kind == "negotiations" and m.place == "Lima" and m.date == dt.date(2023, 3, 6)
+    assert parts == ["Bolivia", "Chile", "Peru"]
+
+
+def test_talks_only_striven_for_are_no_meeting(extract_text):
+    text = "Chile condemned moves that hinder efforts to resume the Chile-Peru fisheries talks."
+    assert not run(extract_text, text)
+    text = "Peru recalled its commitment to engage constructively in fisheries talks with Chile."
+    assert not run(extract_text, text)
+
+
+def test_capital_opening_a_sentence_is_no_dateline(extract_text):
+    text = "Lima, which is engaged in high-level talks on fishing quotas, rejected the offer."
+    [(m, parts)] = run(extract_text, text)
+    assert parts == ["Peru"]

@@ -148,9 +148,21 @@ class _Builder:
                 while end + 1 < len(doc) and doc[end + 1].ent_iob_ == "I":
                     end += 1
                 nxt = doc[end + 1] if end + 1 < len(doc) else None
-                if nxt is not None and (
-                    nxt.text in (",", ":", "(", "\u2014", "\u2013", "-", "--")
-                    or nxt.text.startswith("\u2014")
+                after = doc[end + 2] if end + 2 < len(doc) else None
+                clause = (  # "Lima, which hosts the talks, ...": a sentence, not a dateline
+                    nxt is not None
+                    and nxt.text == ","
+                    and not first.is_upper
+                    and after is not None
+                    and after.is_lower
+                )
+                if (
+                    nxt is not None
+                    and not clause
+                    and (
+                        nxt.text in (",", ":", "(", "\u2014", "\u2013", "-", "--")
+                        or nxt.text.startswith("\u2014")
+                    )
                 ):
                     self.skip.update(range(first.i, end + 1))
                     if not has_verb:

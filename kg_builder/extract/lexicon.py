@@ -488,6 +488,12 @@ MEETING_FAMILIES: dict[str, str] = _mapping("MEETING_FAMILIES")
 MEETING_VERB_NAMES: dict[str, str] = _mapping("MEETING_VERB_NAMES")
 #: Nouns of a call: a meeting only by phone or video, or with a partner.
 CALL_NOUNS: frozenset[str] = _words("CALL_NOUNS")
+#: Verbs of calling someone: "X called Y" is a phone call when Y is someone.
+CALL_VERBS: frozenset[str] = _words("CALL_VERBS")
+#: Particles that give a verb of calling another sense ("called off", "called out").
+CALL_OTHER_SENSE_PARTICLES: frozenset[str] = _words("CALL_OTHER_SENSE_PARTICLES")
+#: Nouns of effort or stance whose to-infinitive is only aimed at ("efforts to resume talks").
+ATTEMPT_NOUNS: frozenset[str] = _words("ATTEMPT_NOUNS")
 #: Verbs of conversation: "X spoke with Y" (a readout's call), "talked by phone".
 CONVERSATION_VERBS: frozenset[str] = _words("CONVERSATION_VERBS")
 #: Intransitive verbs of coming together: "the ministers gathered in Lisbon" is a meeting.
