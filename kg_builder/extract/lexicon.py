@@ -274,6 +274,8 @@ ORG_ARGUMENT_PREPS: frozenset[str] = _words("ORG_ARGUMENT_PREPS")
 #: Nouns of bodies whose members are described: "a member of the Central Board" names the board
 #: only inside a description.
 MEMBERSHIP_BODY_NOUNS: frozenset[str] = _words("MEMBERSHIP_BODY_NOUNS")
+#: Heads of a body's name of the form "X of Y" ("House of Delegates", "Chamber of Deputies").
+CHAMBER_HEADS: frozenset[str] = _words("CHAMBER_HEADS")
 #: Nouns for a ministry.
 MINISTRY_NOUNS: frozenset[str] = _words("MINISTRY_NOUNS")
 
