@@ -213,3 +213,10 @@ def test_capital_opening_a_sentence_is_no_dateline(extract_text):
     text = "Lima, which is engaged in high-level talks on fishing quotas, rejected the offer."
     [(m, parts)] = run(extract_text, text)
     assert parts == ["Peru"]
+
+
+def test_meeting_verb_whose_object_is_a_thing_before_it_is_no_meeting(extract_text):
+    text = "For citizens of Chile, it is the daily minefield they must negotiate to get to work."
+    assert not run(extract_text, text)
+    text = "The fishermen of Chile listed the demands the government must meet by Monday."
+    assert not run(extract_text, text)

@@ -98,7 +98,10 @@ def _verb_kind(tok: Token) -> str | None:
     """The kind of meeting a verb tells: "met", "hosted", "spoke with", "gathered"."""
     lemma = tok.lemma_.lower()
     if lemma in lx.MEETING_VERBS:
-        if lemma == "negotiate" and any(c.dep_ == "dobj" for c in tok.children):
+        if lemma == "negotiate" and (
+            any(c.dep_ == "dobj" for c in tok.children)
+            or (tok.dep_ == "relcl" and not _meets_someone(tok))
+        ):
             return None  # "negotiate a deal" is about the deal
         if not _meets_someone(tok):
             return None  # "meets their demands", "host refugees": no meeting
@@ -231,6 +234,12 @@ def _meets_someone(verb: Token) -> bool:
     ("hosted talks")."""
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if (
+        obj is None
+        and verb.dep_ == "relcl"
+        and any(c.dep_ == "nsubj" and c.lower_ not in lx.RELATIVE_PRONOUNS for c in verb.children)
+    ):
+        obj = verb.head  # "the demands it must meet", "the hazards they negotiate daily"
     if obj is None and patient is not None:
         if patient.lower_ in lx.RELATIVE_PRONOUNS and patient.head.dep_ == "relcl":
             patient = patient.head.head  # "the demands that were met"
