@@ -220,3 +220,23 @@ def test_meeting_verb_whose_object_is_a_thing_before_it_is_no_meeting(extract_te
     assert not run(extract_text, text)
     text = "The fishermen of Chile listed the demands the government must meet by Monday."
     assert not run(extract_text, text)
+
+
+def test_call_named_by_its_parties_is_a_call(extract_text):
+    text = (
+        "President Ana Rojas of Chile spoke with Prime Minister Luis Vega of Peru on Monday. "
+        "After the Rojas-Vega call on Tuesday, Chile announced new quotas."
+    )
+    got = run(extract_text, text)
+    tuesday = [(m, parts) for m, parts in got if m.date == dt.date(2023, 3, 7)]
+    [(m, parts)] = tuesday
+    assert m.kind == "call" and m.name.startswith("Rojas-Vega call")
+    assert parts == ["Ana Rojas", "Luis Vega"]
+
+
+def test_receiving_someone_is_a_meeting_receiving_things_is_not(extract_text):
+    text = "President Ana Rojas of Chile received Prime Minister Luis Vega of Peru in Santiago."
+    [(m, parts)] = run(extract_text, text)
+    assert m.place == "Santiago" and parts == ["Ana Rojas", "Luis Vega"]
+    assert not run(extract_text, "Chile received Patriot missiles from Germany on Monday.")
+    assert not run(extract_text, "Chile received thousands of refugees from Peru last year.")

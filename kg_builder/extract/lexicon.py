@@ -484,6 +484,9 @@ GOAL_NOUNS: frozenset[str] = _words("GOAL_NOUNS")
 MEETING_NOUNS: dict[str, str] = _mapping("MEETING_NOUNS")
 #: Meeting verbs (lemma) → kind.
 MEETING_VERBS: dict[str, str] = _mapping("MEETING_VERBS")
+#: Meeting verbs of hosting: a meeting only with people as object ("received the envoy", not
+#: "received Patriot missiles", "hosted refugees").
+HOSTING_VERBS: frozenset[str] = _words("HOSTING_VERBS")
 #: Meeting kind → family: a back reference joins a meeting of the same family.
 MEETING_FAMILIES: dict[str, str] = _mapping("MEETING_FAMILIES")
 #: Meeting kind → the name of a meeting told by a verb ("meeting" otherwise).

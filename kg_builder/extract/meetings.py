@@ -29,6 +29,8 @@ from kg_builder.extract.tree import is_root
 from kg_builder.models import ActorKind, Meeting
 
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+#: Marks that join two names into one modifier ("the Valdora-Ostland meeting").
+_JOINING_DASHES = frozenset({"-", "\u2013", "\u2014"})
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+){0,2})\s*(?:,|:|—|–|\(| -)")
 
 
@@ -202,6 +204,7 @@ def _kind(tok: Token) -> str | None:
             not phone
             and lemma != "phone"
             and not any(c.dep_ == "prep" and c.lower_ in {"with", "between"} for c in tok.children)
+            and not _named_by_parties(tok)
         ):
             return None
         if lemma == "call" and any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children):
@@ -215,6 +218,15 @@ def _kind(tok: Token) -> str | None:
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_ == "round":
         return None  # "round of talks": the round is the mention
     return lx.MEETING_NOUNS[lemma]
+
+
+def _named_by_parties(tok: Token) -> bool:
+    """A meeting noun named by its parties joined by a dash: "the Rojas–Vega call"."""
+    doc = tok.doc
+    return any(
+        doc[k].text in _JOINING_DASHES and doc[k - 1].pos_ == "PROPN" and doc[k + 1].pos_ == "PROPN"
+        for k in range(max(tok.left_edge.i, 1), tok.i - 1)
+    )
 
 
 def _at_a_meeting(verb: Token) -> bool:
@@ -245,8 +257,9 @@ def _meets_someone(verb: Token) -> bool:
             patient = patient.head.head  # "the demands that were met"
         # "their demands were met", "the refugees hosted there": met or hosted someone?
         return _is_someone(patient) or patient.pos_ == "PROPN"
+    hosting = verb.lemma_.lower() in lx.HOSTING_VERBS
     if obj is None:
-        return verb.lemma_.lower() != "host" or any(
+        return not hosting or any(
             c.dep_ == "prep" and c.lower_ in lx.MEETING_PARTNER_PREPS for c in verb.children
         )
     low = obj.lemma_.lower()
@@ -254,7 +267,7 @@ def _meets_someone(verb: Token) -> bool:
         low in lx.MEETING_NOUNS
         or low in lx.PEOPLE_NOUNS
         or obj.ent_type_ == "PERSON"
-        or (verb.lemma_.lower() != "host" and obj.pos_ == "PROPN")
+        or (not hosting and obj.pos_ == "PROPN")
     )
 
 
@@ -462,7 +475,7 @@ def _place_ent(ctx: DocContext, tokens: list[Token]) -> str | None:
             continue
         doc = t.doc
         hyphen = any(
-            0 <= k < len(doc) and doc[k].text in {"-", "\u2013"} for k in (ent.start - 1, ent.end)
+            0 <= k < len(doc) and doc[k].text in _JOINING_DASHES for k in (ent.start - 1, ent.end)
         )
         key = ctx.actors.resolve_span(ent)
         actor = ctx.actors.actors.get(key) if key else None
@@ -569,12 +582,14 @@ def _name(doc: Doc, tok: Token, kind: str, place: str | None) -> str:
     if tok.pos_ == "VERB":
         base = lx.MEETING_VERB_NAMES.get(kind, "meeting")
         return f"{base} in {place}" if place else base
+    parties = _named_by_parties(tok)
     left = min(
         [tok.i]
         + [
             c.left_edge.i
             for c in tok.children
-            if c.dep_ in {"compound", "amod", "nmod"} and c.i < tok.i
+            if c.i < tok.i
+            and (c.dep_ in {"compound", "amod", "nmod"} or c.dep_ == "poss" and parties)
         ]
     )
     right = tok.i + 1
