@@ -240,3 +240,7 @@ def test_receiving_someone_is_a_meeting_receiving_things_is_not(extract_text):
     assert m.place == "Santiago" and parts == ["Ana Rojas", "Luis Vega"]
     assert not run(extract_text, "Chile received Patriot missiles from Germany on Monday.")
     assert not run(extract_text, "Chile received thousands of refugees from Peru last year.")
+
+
+def test_call_asked_for_is_no_call(extract_text):
+    assert not run(extract_text, "The host asked viewers to call Senator Ana Rojas on Monday.")

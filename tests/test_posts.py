@@ -185,3 +185,8 @@ def test_place_before_a_title_of_an_organisation_is_the_post_scope(extract_text)
         "Peru Director of Amnesty International",
         "amnesty-international",
     ) in got
+
+
+def test_demonym_of_the_body_state_stays_the_organisation(extract_text):
+    text = "Ana Rojas met with Israeli Speaker of the Knesset Luis Vega earlier today."
+    assert ("luis-vega", "Speaker of the Knesset", "israel") in posts(extract_text, text)

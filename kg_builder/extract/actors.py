@@ -33,6 +33,10 @@ from kg_builder.extract.tree import climb
 from kg_builder.models import Actor, ActorKind, Mention
 from kg_builder.nlp import gazetteer
 
+#: Entity labels of places and bodies: a lone word that gets one of them somewhere in the
+#: article and a person's label elsewhere is no person's name.
+_PLACE_OR_BODY_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG"})
+
 
 @dataclass
 class _Draft:
@@ -444,12 +448,12 @@ class _Builder:
 
     def _single_ok(self, s: int, e: int) -> bool:
         doc = self.doc
-        text = doc[s:e].text
-        if any(x.text == text and x.label_ != "PERSON" for x in doc.ents):
-            return False  # a word the recogniser also reads as a place or a body: no person
         prev = doc[s - 1] if s > 0 else None
         if prev is not None and (is_title_word(prev) or prev.lower_.rstrip(".") in lx.HONORIFICS):
             return True
+        text = doc[s:e].text
+        if any(x.text == text and x.label_ in _PLACE_OR_BODY_LABELS for x in doc.ents):
+            return False  # a word the recogniser also reads as a place or a body: no person
         root = doc[s:e].root
         return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ not in ("be", "have")
 

@@ -170,6 +170,8 @@ def _calls_someone(verb: Token) -> bool:
     testify"), or a particle verb of another sense ("called off", "called out")."""
     if verb.dep_ == "acl" or any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children):
         return False  # "a lawyer called Ana Rojas", "she was called Ana"
+    if verb.tag_ == "VB" and not any(c.dep_ == "aux" and c.lower_ != "to" for c in verb.children):
+        return False  # "call your senator", "asked them to call X": asked for, not told
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     if obj is None:
         # the parser may read "called Prime Minister Vega" as naming: a name alone is the

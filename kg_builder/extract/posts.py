@@ -70,6 +70,12 @@ def _qualifier(ctx: DocContext, tok: Token) -> str | None:
     return key
 
 
+def _part_of(ctx: DocContext, key: str, state: str) -> bool:
+    """Whether actor ``key`` belongs to ``state`` ("the Knesset" to Israel)."""
+    actor = ctx.actors.actors.get(key)
+    return actor is not None and actor.part_of == state
+
+
 def _is_body(ctx: DocContext, key: str) -> bool:
     """Whether actor ``key`` is an organisation or body, not a state."""
     actor = ctx.actors.actors.get(key)
@@ -107,7 +113,7 @@ def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | Non
             continue
         if q is not None:
             first, go_on = _around_qualifier(ctx, t, sent_start, bool(toks))
-            if of_org is not None and first is None:
+            if of_org is not None and first is None and not _part_of(ctx, of_org, q):
                 # "Valdora director of the Fund": the place is the post's scope, the body
                 # after "of" its organisation
                 m = ctx.actors.mention_at(t.idx, t.idx + len(t))
