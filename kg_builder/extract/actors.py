@@ -455,6 +455,8 @@ class _Builder:
         if any(x.text == text and x.label_ in _PLACE_OR_BODY_LABELS for x in doc.ents):
             return False  # a word the recogniser also reads as a place or a body: no person
         root = doc[s:e].root
+        if _introduced_by_name(root):
+            return True
         return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ not in ("be", "have")
 
     def sentence_has_verb(self, tok: Token) -> bool:
@@ -843,6 +845,22 @@ def _acts_as_medium(root: Token, label: str) -> bool:
         and label == "ORG"
         and root.head.lemma_ != "say"
     )
+
+
+def _introduced_by_name(root: Token) -> bool:
+    """A lone name given as someone's name: "a student using the pseudonym Tomas", "a
+    fisherman named Tomas", "a guard identified only as Tomas"."""
+    head = root.head
+    before = root.doc[root.i - 1] if root.i > 0 else None
+    if before is not None and before.lemma_.lower() in lx.NAMING_NOUNS:
+        return True  # "the pseudonym Tomas", however the parser hangs it
+    if root.dep_ == "appos":
+        return head.lemma_.lower() in lx.NAMING_NOUNS
+    if root.dep_ == "oprd":
+        return head.lemma_.lower() in lx.NAMING_VERBS and head.dep_ == "acl"
+    if root.dep_ == "pobj" and head.lower_ == "as":
+        return head.head.lemma_.lower() in lx.NAMING_VERBS
+    return False
 
 
 def _named_in_description(root: Token, cued: bool) -> bool:

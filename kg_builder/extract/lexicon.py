@@ -274,6 +274,12 @@ ORG_ARGUMENT_PREPS: frozenset[str] = _words("ORG_ARGUMENT_PREPS")
 #: Nouns of bodies whose members are described: "a member of the Central Board" names the board
 #: only inside a description.
 MEMBERSHIP_BODY_NOUNS: frozenset[str] = _words("MEMBERSHIP_BODY_NOUNS")
+#: Verbs of saying that come before their speaker in an inverted report ("..., said X").
+INVERTED_QUOTE_VERBS: frozenset[str] = _words("INVERTED_QUOTE_VERBS")
+#: Nouns that give a person's name ("using the pseudonym X").
+NAMING_NOUNS: frozenset[str] = _words("NAMING_NOUNS")
+#: Verbs that give a person's name ("a guard named X", "identified only as X").
+NAMING_VERBS: frozenset[str] = _words("NAMING_VERBS")
 #: Heads of a body's name of the form "X of Y" ("House of Delegates", "Chamber of Deputies").
 CHAMBER_HEADS: frozenset[str] = _words("CHAMBER_HEADS")
 #: Nouns for a ministry.
