@@ -244,3 +244,12 @@ def test_receiving_someone_is_a_meeting_receiving_things_is_not(extract_text):
 
 def test_call_asked_for_is_no_call(extract_text):
     assert not run(extract_text, "The host asked viewers to call Senator Ana Rojas on Monday.")
+
+
+def test_meeting_in_a_relative_clause_with_its_partner_is_a_meeting(extract_text):
+    text = "The strike began on Monday, the same day that Ana Rojas of Chile met with Luis Vega."
+    [(m, parts)] = run(extract_text, text)
+    assert "Luis Vega" in parts
+    text = "Ana Rojas will travel to Lima, where she will meet with Peruvian counterparts."
+    [(m, parts)] = run(extract_text, text)
+    assert m.planned

@@ -251,7 +251,11 @@ def _meets_someone(verb: Token) -> bool:
     if (
         obj is None
         and verb.dep_ == "relcl"
+        and verb.head.ent_type_ not in {"DATE", "TIME"}
         and any(c.dep_ == "nsubj" and c.lower_ not in lx.RELATIVE_PRONOUNS for c in verb.children)
+        and not any(
+            c.dep_ == "prep" and c.lower_ in lx.MEETING_PARTNER_PREPS for c in verb.children
+        )
     ):
         obj = verb.head  # "the demands it must meet", "the hazards they negotiate daily"
     if obj is None and patient is not None:
