@@ -174,3 +174,32 @@ def test_handle_glued_to_a_name_is_not_an_organisation(extract_text):
         "than most major media outlets.",
     )
     assert not any("@" in a.name for a in actors.values())
+
+
+def test_word_the_recogniser_also_reads_as_no_person_is_no_person(extract_text):
+    text = (
+        "Greece may leave the euro, a move termed Grexit. We must get Grexit done, the minister "
+        "said. The Grexit deadline is in May. Grexit would hurt Greece, the minister said."
+    )
+    _, actors = run(extract_text, text)
+    assert "grexit" not in actors and "greece" in actors
+
+
+def test_party_after_a_title_noun_and_chamber_of_members_are_actors(extract_text):
+    _, actors = run(extract_text, "Ana Rojas became leader of the Green Party after the vote.")
+    assert actors["green-party"].kind == ActorKind.POLITICAL_PARTY
+    _, actors = run(extract_text, "Members of the House of Delegates protested on Monday.")
+    assert "house-of-delegates" in actors
+
+
+def test_person_run_into_an_organisation_name_is_split_off(extract_text):
+    text = '"The port is closed," regional director of Amnesty International Ana Vega-Ruiz said.'
+    _, actors = run(extract_text, text)
+    assert actors["amnesty-international"].kind == ActorKind.NGO
+    assert actors["ana-vega-ruiz"].kind == ActorKind.PERSON
+
+
+def test_capital_opening_a_sentence_before_a_clause_is_an_actor(extract_text):
+    text = "Ankara, which is engaged in talks on the border, rejected the proposal."
+    _, actors = run(extract_text, text)
+    assert "turkiye" in actors

@@ -173,3 +173,83 @@ def test_the_same_parties_told_again_are_one_meeting(extract_text):
     [(m, parts)] = run(extract_text, text)
     assert m.date == THURSDAY
     assert {"Ana Rojas", "Luis Vega"} <= set(parts)
+
+
+def test_readout_called_someone_is_a_phone_call(extract_text):
+    text = "President Ana Rojas of Chile called Prime Minister Luis Vega of Peru on Tuesday."
+    [(m, parts)] = run(extract_text, text)
+    assert m.kind == "call" and m.date == dt.date(2023, 3, 7)
+    assert {"Ana Rojas", "Luis Vega"} <= set(parts)
+
+
+def test_calling_in_other_senses_is_no_call(extract_text):
+    assert not run(extract_text, "Senator Ana Rojas called him a liar on Tuesday.")
+    assert not run(extract_text, "Ana Rojas of Chile called off the vote on fishing quotas.")
+    assert not run(extract_text, "A fisherman called Luis Vega sued Chile on Tuesday.")
+
+
+def test_demands_that_are_met_are_no_meeting(extract_text):
+    assert not run(extract_text, "The fishermen of Chile say their demands were met on Monday.")
+
+
+def test_gathering_for_talks_is_the_talks_with_its_day_and_place(extract_text):
+    text = (
+        "Envoys from Chile, Peru and Bolivia gathered in Lima on Monday to resume the "
+        "negotiations on fishing quotas."
+    )
+    [(m, parts)] = run(extract_text, text)
+    assert m.kind == "negotiations" and m.place == "Lima" and m.date == dt.date(2023, 3, 6)
+    assert parts == ["Bolivia", "Chile", "Peru"]
+
+
+def test_talks_only_striven_for_are_no_meeting(extract_text):
+    text = "Chile condemned moves that hinder efforts to resume the Chile-Peru fisheries talks."
+    assert not run(extract_text, text)
+    text = "Peru recalled its commitment to engage constructively in fisheries talks with Chile."
+    assert not run(extract_text, text)
+
+
+def test_capital_opening_a_sentence_is_no_dateline(extract_text):
+    text = "Lima, which is engaged in high-level talks on fishing quotas, rejected the offer."
+    [(m, parts)] = run(extract_text, text)
+    assert parts == ["Peru"]
+
+
+def test_meeting_verb_whose_object_is_a_thing_before_it_is_no_meeting(extract_text):
+    text = "For citizens of Chile, it is the daily minefield they must negotiate to get to work."
+    assert not run(extract_text, text)
+    text = "The fishermen of Chile listed the demands the government must meet by Monday."
+    assert not run(extract_text, text)
+
+
+def test_call_named_by_its_parties_is_a_call(extract_text):
+    text = (
+        "President Ana Rojas of Chile spoke with Prime Minister Luis Vega of Peru on Monday. "
+        "After the Rojas-Vega call on Tuesday, Chile announced new quotas."
+    )
+    got = run(extract_text, text)
+    tuesday = [(m, parts) for m, parts in got if m.date == dt.date(2023, 3, 7)]
+    [(m, parts)] = tuesday
+    assert m.kind == "call" and m.name.startswith("Rojas-Vega call")
+    assert parts == ["Ana Rojas", "Luis Vega"]
+
+
+def test_receiving_someone_is_a_meeting_receiving_things_is_not(extract_text):
+    text = "President Ana Rojas of Chile received Prime Minister Luis Vega of Peru in Santiago."
+    [(m, parts)] = run(extract_text, text)
+    assert m.place == "Santiago" and parts == ["Ana Rojas", "Luis Vega"]
+    assert not run(extract_text, "Chile received Patriot missiles from Germany on Monday.")
+    assert not run(extract_text, "Chile received thousands of refugees from Peru last year.")
+
+
+def test_call_asked_for_is_no_call(extract_text):
+    assert not run(extract_text, "The host asked viewers to call Senator Ana Rojas on Monday.")
+
+
+def test_meeting_in_a_relative_clause_with_its_partner_is_a_meeting(extract_text):
+    text = "The strike began on Monday, the same day that Ana Rojas of Chile met with Luis Vega."
+    [(m, parts)] = run(extract_text, text)
+    assert "Luis Vega" in parts
+    text = "Ana Rojas will travel to Lima, where she will meet with Peruvian counterparts."
+    [(m, parts)] = run(extract_text, text)
+    assert m.planned

@@ -194,3 +194,15 @@ def test_speech_noun_speaks_for_its_possessor(extract_text):
         '"the harbour deal will not survive the winter".',
     )
     assert got == {"the harbour deal will not survive the winter": "daily-courier"}
+
+
+def test_speaker_given_by_name_or_pseudonym_speaks(extract_text):
+    text = (
+        '"Nobody listens to us any more," said a fisherman using the pseudonym Tomas. '
+        '"The harbour has been closed for weeks. The ministers have learned to ignore us."'
+    )
+    got = extract_text(text)
+    assert "tomas" in {a.key for a in got.actors}
+    assert [s.speaker for s in got.statements] == ["tomas", "tomas"]
+    got = extract_text('"Nobody listens to us any more," said a fisherman named Tomas.')
+    assert [s.speaker for s in got.statements] == ["tomas"]

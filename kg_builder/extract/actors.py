@@ -33,6 +33,10 @@ from kg_builder.extract.tree import climb
 from kg_builder.models import Actor, ActorKind, Mention
 from kg_builder.nlp import gazetteer
 
+#: Entity labels of places and bodies: a lone word that gets one of them somewhere in the
+#: article and a person's label elsewhere is no person's name.
+_PLACE_OR_BODY_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG"})
+
 
 @dataclass
 class _Draft:
@@ -148,9 +152,21 @@ class _Builder:
                 while end + 1 < len(doc) and doc[end + 1].ent_iob_ == "I":
                     end += 1
                 nxt = doc[end + 1] if end + 1 < len(doc) else None
-                if nxt is not None and (
-                    nxt.text in (",", ":", "(", "\u2014", "\u2013", "-", "--")
-                    or nxt.text.startswith("\u2014")
+                after = doc[end + 2] if end + 2 < len(doc) else None
+                clause = (  # "Lima, which hosts the talks, ...": a sentence, not a dateline
+                    nxt is not None
+                    and nxt.text == ","
+                    and not first.is_upper
+                    and after is not None
+                    and after.is_lower
+                )
+                if (
+                    nxt is not None
+                    and not clause
+                    and (
+                        nxt.text in (",", ":", "(", "\u2014", "\u2013", "-", "--")
+                        or nxt.text.startswith("\u2014")
+                    )
                 ):
                     self.skip.update(range(first.i, end + 1))
                     if not has_verb:
@@ -435,7 +451,12 @@ class _Builder:
         prev = doc[s - 1] if s > 0 else None
         if prev is not None and (is_title_word(prev) or prev.lower_.rstrip(".") in lx.HONORIFICS):
             return True
+        text = doc[s:e].text
+        if any(x.text == text and x.label_ in _PLACE_OR_BODY_LABELS for x in doc.ents):
+            return False  # a word the recogniser also reads as a place or a body: no person
         root = doc[s:e].root
+        if _introduced_by_name(root):
+            return True
         return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ not in ("be", "have")
 
     def sentence_has_verb(self, tok: Token) -> bool:
@@ -462,6 +483,7 @@ class _Builder:
             e -= 1  # "the Daily Courier's editorial": the name ends before the possessive
         if not self._may_name_organisation(s, e):
             return
+        e = self._person_after_organisation(s, e)
         span = doc[s:e]
         text = span.text
         if len(span) == 1 and span[0].is_upper and text in self.acronyms:
@@ -470,6 +492,10 @@ class _Builder:
         if any(t.text.lower() in lx.MINISTRY_NOUNS for t in span):
             return  # read by bodies()
         kind = self._cue_kind(span, label)
+        # a name headed by its kind's word ("the Green Party", "Amnesty International")
+        cued = kind is not None and (
+            span[-1].text in lx.ORGANISATION_HEAD_CUES or span.text in lx.NGO_NAMES
+        )
         if kind is None:
             if self._speaking_place(span, label):
                 # an unknown "place" that speaks is a person NER mislabelled ("X demanded")
@@ -482,12 +508,43 @@ class _Builder:
             kind = self._unknown_kind(span)
             if kind is None:
                 return
-        if _named_in_description(span.root):
+        if _named_in_description(span.root, cued):
             return
         key = gazetteer.slug(text)
         self.actor(key, text, kind)
         self.mention(s, e, key)
         self.learn_acronym(s, e, key)
+
+    def _person_after_organisation(self, s: int, e: int) -> int:
+        """Where an organisation's name ends when the recogniser ran it into the name of a
+        person after it ("director of the Valdora Fund Ana Rojas said"): the organisation is
+        cut after its last head word ("Fund", "Association") or its known name, and the
+        person recorded; ``e`` when there is no such person."""
+        doc = self.doc
+        for k in range(e - 2, s, -1):
+            if not (doc[k - 1].text in lx.ORGANISATION_HEAD_CUES or doc[s:k].text in lx.NGO_NAMES):
+                continue
+            words = {t.text for t in doc[k:e]}
+            if (
+                not doc[k].text[:1].isupper()
+                or words & (lx.ORGANISATION_HEAD_CUES | lx.BODY_CUES | lx.NON_ACTOR_CUES)
+                or not all(_name_token(doc, i, k) for i in range(k, e))
+                or not (any(t.ent_type_ == "PERSON" for t in doc[k:e]) or self._title_of_before(s))
+            ):
+                return e
+            name = doc[k:e].text
+            self.actor(gazetteer.slug(name), name, ActorKind.PERSON)
+            self.mention(k, e, gazetteer.slug(name))
+            return k
+        return e
+
+    def _title_of_before(self, s: int) -> bool:
+        """Whether a title and "of" come right before token ``s`` ("director of [the]")."""
+        doc = self.doc
+        j = s - 1
+        if j >= 0 and doc[j].lower_ == "the":
+            j -= 1
+        return j >= 1 and doc[j].lower_ == "of" and is_title_word(doc[j - 1])
 
     def _may_name_organisation(self, s: int, e: int) -> bool:
         """Whether tokens ``[s, e)`` are free and may name an organisation (not a title,
@@ -545,6 +602,8 @@ class _Builder:
         one only when it acts or is acted upon."""
         if {t.text for t in span} & lx.BODY_CUES:
             return ActorKind.ORGANISATION
+        if len(span) > 2 and span[0].text in lx.CHAMBER_HEADS and span[1].lower_ == "of":
+            return ActorKind.ORGANISATION  # "the House of Delegates", "the Chamber of Mines"
         root = span.root
         if root.dep_ not in ("nsubj", "nsubjpass", "dobj", "dative", "appos") and not (
             root.dep_ == "pobj" and root.head.lower_ in lx.ORG_ARGUMENT_PREPS
@@ -788,16 +847,37 @@ def _acts_as_medium(root: Token, label: str) -> bool:
     )
 
 
-def _named_in_description(root: Token) -> bool:
-    """ "a member of the Central Board": the body is named only inside a description."""
+def _introduced_by_name(root: Token) -> bool:
+    """A lone name given as someone's name: "a student using the pseudonym Tomas", "a
+    fisherman named Tomas", "a guard identified only as Tomas"."""
+    head = root.head
+    before = root.doc[root.i - 1] if root.i > 0 else None
+    if before is not None and before.lemma_.lower() in lx.NAMING_NOUNS:
+        return True  # "the pseudonym Tomas", however the parser hangs it
+    if root.dep_ == "appos":
+        return head.lemma_.lower() in lx.NAMING_NOUNS
+    if root.dep_ == "oprd":
+        return head.lemma_.lower() in lx.NAMING_VERBS and head.dep_ == "acl"
+    if root.dep_ == "pobj" and head.lower_ == "as":
+        return head.head.lemma_.lower() in lx.NAMING_VERBS
+    return False
+
+
+def _named_in_description(root: Token, cued: bool) -> bool:
+    """ "a member of the Central Board": the body is named only inside a description of
+    one person (its members, plural, act for it: "members of the Assembly protested"). A
+    name whose words tell its kind ("the Green Party") names an actor after a title noun
+    ("leader of the Green Party"), but not inside another proper name ("Bureau of the X
+    Party")."""
+    if root.dep_ != "pobj" or root.head.lower_ != "of":
+        return False
+    head = root.head.head
+    if head.pos_ == "PROPN":
+        return True
     return (
-        root.dep_ == "pobj"
-        and root.head.lower_ == "of"
-        and (
-            root.head.head.pos_ == "PROPN"
-            or root.head.head.lower_ in lx.TITLE_NOUNS
-            or root.head.head.lower_ in lx.MEMBERSHIP_BODY_NOUNS
-        )
+        head.tag_ not in {"NNS", "NNPS"}
+        and not cued
+        and (head.lower_ in lx.TITLE_NOUNS or head.lower_ in lx.MEMBERSHIP_BODY_NOUNS)
     )
 
 

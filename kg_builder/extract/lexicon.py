@@ -274,6 +274,14 @@ ORG_ARGUMENT_PREPS: frozenset[str] = _words("ORG_ARGUMENT_PREPS")
 #: Nouns of bodies whose members are described: "a member of the Central Board" names the board
 #: only inside a description.
 MEMBERSHIP_BODY_NOUNS: frozenset[str] = _words("MEMBERSHIP_BODY_NOUNS")
+#: Verbs of saying that come before their speaker in an inverted report ("..., said X").
+INVERTED_QUOTE_VERBS: frozenset[str] = _words("INVERTED_QUOTE_VERBS")
+#: Nouns that give a person's name ("using the pseudonym X").
+NAMING_NOUNS: frozenset[str] = _words("NAMING_NOUNS")
+#: Verbs that give a person's name ("a guard named X", "identified only as X").
+NAMING_VERBS: frozenset[str] = _words("NAMING_VERBS")
+#: Heads of a body's name of the form "X of Y" ("House of Delegates", "Chamber of Deputies").
+CHAMBER_HEADS: frozenset[str] = _words("CHAMBER_HEADS")
 #: Nouns for a ministry.
 MINISTRY_NOUNS: frozenset[str] = _words("MINISTRY_NOUNS")
 
@@ -482,12 +490,21 @@ GOAL_NOUNS: frozenset[str] = _words("GOAL_NOUNS")
 MEETING_NOUNS: dict[str, str] = _mapping("MEETING_NOUNS")
 #: Meeting verbs (lemma) → kind.
 MEETING_VERBS: dict[str, str] = _mapping("MEETING_VERBS")
+#: Meeting verbs of hosting: a meeting only with people as object ("received the envoy", not
+#: "received Patriot missiles", "hosted refugees").
+HOSTING_VERBS: frozenset[str] = _words("HOSTING_VERBS")
 #: Meeting kind → family: a back reference joins a meeting of the same family.
 MEETING_FAMILIES: dict[str, str] = _mapping("MEETING_FAMILIES")
 #: Meeting kind → the name of a meeting told by a verb ("meeting" otherwise).
 MEETING_VERB_NAMES: dict[str, str] = _mapping("MEETING_VERB_NAMES")
 #: Nouns of a call: a meeting only by phone or video, or with a partner.
 CALL_NOUNS: frozenset[str] = _words("CALL_NOUNS")
+#: Verbs of calling someone: "X called Y" is a phone call when Y is someone.
+CALL_VERBS: frozenset[str] = _words("CALL_VERBS")
+#: Particles that give a verb of calling another sense ("called off", "called out").
+CALL_OTHER_SENSE_PARTICLES: frozenset[str] = _words("CALL_OTHER_SENSE_PARTICLES")
+#: Nouns of effort or stance whose to-infinitive is only aimed at ("efforts to resume talks").
+ATTEMPT_NOUNS: frozenset[str] = _words("ATTEMPT_NOUNS")
 #: Verbs of conversation: "X spoke with Y" (a readout's call), "talked by phone".
 CONVERSATION_VERBS: frozenset[str] = _words("CONVERSATION_VERBS")
 #: Intransitive verbs of coming together: "the ministers gathered in Lisbon" is a meeting.

@@ -29,6 +29,8 @@ from kg_builder.extract.tree import is_root
 from kg_builder.models import ActorKind, Meeting
 
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+#: Marks that join two names into one modifier ("the Valdora-Ostland meeting").
+_JOINING_DASHES = frozenset({"-", "\u2013", "\u2014"})
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+){0,2})\s*(?:,|:|—|–|\(| -)")
 
 
@@ -98,7 +100,10 @@ def _verb_kind(tok: Token) -> str | None:
     """The kind of meeting a verb tells: "met", "hosted", "spoke with", "gathered"."""
     lemma = tok.lemma_.lower()
     if lemma in lx.MEETING_VERBS:
-        if lemma == "negotiate" and any(c.dep_ == "dobj" for c in tok.children):
+        if lemma == "negotiate" and (
+            any(c.dep_ == "dobj" for c in tok.children)
+            or (tok.dep_ == "relcl" and not _meets_someone(tok))
+        ):
             return None  # "negotiate a deal" is about the deal
         if not _meets_someone(tok):
             return None  # "meets their demands", "host refugees": no meeting
@@ -109,9 +114,80 @@ def _verb_kind(tok: Token) -> str | None:
     ):
         # "spoke by phone", a readout's "spoke with X" (not "spoke with X at the summit")
         return None if _at_a_meeting(tok) else "call"
-    if lemma in lx.GATHERING_VERBS and not any(c.dep_ == "dobj" for c in tok.children):
+    if lemma in lx.CALL_VERBS and _calls_someone(tok):
+        return "call"  # a readout's "X called Y", "X telephoned Y"
+    if (
+        lemma in lx.GATHERING_VERBS
+        and not any(c.dep_ == "dobj" for c in tok.children)
+        and not _gathers_for_a_meeting(tok)
+    ):
         return "meeting"  # "the ministers gathered in Lisbon" ("convened a summit": the noun)
     return None
+
+
+def _gathers_for_a_meeting(verb: Token) -> bool:
+    """Whether a gathering verb comes together for a meeting its purpose names ("gathered
+    for the summit", "gathered to open the talks"): the meeting noun is the mention, and its
+    verb's subject takes part."""
+    for c in verb.children:
+        if c.dep_ == "prep":
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+        elif c.dep_ in {"xcomp", "advcl"}:
+            objs = [g for g in c.children if g.dep_ == "dobj"]
+        else:
+            continue
+        if any(g.lemma_.lower() in lx.MEETING_NOUNS for g in objs):
+            return True
+    return False
+
+
+def _is_someone(tok: Token) -> bool:
+    """Whether a noun phrase head names people: a person, a word for people acting
+    ("delegation", "ministers") or a personal pronoun."""
+    return (
+        tok.ent_type_ == "PERSON"
+        or tok.lemma_.lower() in lx.PEOPLE_NOUNS
+        or (
+            tok.pos_ == "PRON"
+            and "Prs" in tok.morph.get("PronType", [])
+            and "Neut" not in tok.morph.get("Gender", [])
+        )
+    )
+
+
+def _called_name(tok: Token) -> bool:
+    """A person's name read as the predicate of naming with no object ("X called Y")."""
+    return (
+        tok.dep_ == "oprd"
+        and tok.ent_type_ == "PERSON"
+        and not any(c.dep_ == "dobj" for c in tok.head.children)
+    )
+
+
+def _calls_someone(verb: Token) -> bool:
+    """A verb of calling in its telephone sense: an active verb whose object is someone
+    ("Rojas called Vega"), not naming ("called him a liar"), summoning ("called them to
+    testify"), or a particle verb of another sense ("called off", "called out")."""
+    if verb.dep_ == "acl" or any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children):
+        return False  # "a lawyer called Ana Rojas", "she was called Ana"
+    if verb.tag_ == "VB" and not any(c.dep_ == "aux" and c.lower_ != "to" for c in verb.children):
+        return False  # "call your senator", "asked them to call X": asked for, not told
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        # the parser may read "called Prime Minister Vega" as naming: a name alone is the
+        # one called
+        obj = next((c for c in verb.children if _called_name(c)), None)
+        if obj is None:
+            return False
+    elif any(c.dep_ == "oprd" for c in verb.children):
+        return False  # "called him a liar"
+    if not _is_someone(obj):
+        return False
+    return not any(
+        c.dep_ in {"xcomp", "ccomp", "attr", "acomp"}
+        or (c.dep_ == "prt" and c.lower_ in lx.CALL_OTHER_SENSE_PARTICLES)
+        for c in verb.children
+    )
 
 
 def _kind(tok: Token) -> str | None:
@@ -130,6 +206,7 @@ def _kind(tok: Token) -> str | None:
             not phone
             and lemma != "phone"
             and not any(c.dep_ == "prep" and c.lower_ in {"with", "between"} for c in tok.children)
+            and not _named_by_parties(tok)
         ):
             return None
         if lemma == "call" and any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children):
@@ -143,6 +220,15 @@ def _kind(tok: Token) -> str | None:
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_ == "round":
         return None  # "round of talks": the round is the mention
     return lx.MEETING_NOUNS[lemma]
+
+
+def _named_by_parties(tok: Token) -> bool:
+    """A meeting noun named by its parties joined by a dash: "the Rojas–Vega call"."""
+    doc = tok.doc
+    return any(
+        doc[k].text in _JOINING_DASHES and doc[k - 1].pos_ == "PROPN" and doc[k + 1].pos_ == "PROPN"
+        for k in range(max(tok.left_edge.i, 1), tok.i - 1)
+    )
 
 
 def _at_a_meeting(verb: Token) -> bool:
@@ -161,8 +247,25 @@ def _meets_someone(verb: Token) -> bool:
     a person's name, a word for people acting ("delegation", "ministers") or a meeting
     ("hosted talks")."""
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if (
+        obj is None
+        and verb.dep_ == "relcl"
+        and verb.head.ent_type_ not in {"DATE", "TIME"}
+        and any(c.dep_ == "nsubj" and c.lower_ not in lx.RELATIVE_PRONOUNS for c in verb.children)
+        and not any(
+            c.dep_ == "prep" and c.lower_ in lx.MEETING_PARTNER_PREPS for c in verb.children
+        )
+    ):
+        obj = verb.head  # "the demands it must meet", "the hazards they negotiate daily"
+    if obj is None and patient is not None:
+        if patient.lower_ in lx.RELATIVE_PRONOUNS and patient.head.dep_ == "relcl":
+            patient = patient.head.head  # "the demands that were met"
+        # "their demands were met", "the refugees hosted there": met or hosted someone?
+        return _is_someone(patient) or patient.pos_ == "PROPN"
+    hosting = verb.lemma_.lower() in lx.HOSTING_VERBS
     if obj is None:
-        return verb.lemma_.lower() != "host" or any(
+        return not hosting or any(
             c.dep_ == "prep" and c.lower_ in lx.MEETING_PARTNER_PREPS for c in verb.children
         )
     low = obj.lemma_.lower()
@@ -170,7 +273,7 @@ def _meets_someone(verb: Token) -> bool:
         low in lx.MEETING_NOUNS
         or low in lx.PEOPLE_NOUNS
         or obj.ent_type_ == "PERSON"
-        or (verb.lemma_.lower() != "host" and obj.pos_ == "PROPN")
+        or (not hosting and obj.pos_ == "PROPN")
     )
 
 
@@ -359,7 +462,7 @@ def _argument_participants(ctx: DocContext, verb: Token, rel: str, attend: bool)
             groups.append(_np_actors(ctx, c))
         if c.dep_ == "agent" and (attend or rel == "nsubjpass"):
             groups += [_np_actors(ctx, g, whole=True) for g in c.children]
-        if c.dep_ == "dobj" and rel == "self":
+        if (c.dep_ == "dobj" or _called_name(c)) and rel == "self":
             groups.append(_np_actors(ctx, c))
         if c.dep_ == "prep" and c.lower_ in {"with", "between"} and (attend or rel == "self"):
             groups += [_np_actors(ctx, g, whole=True) for g in c.children if g.dep_ == "pobj"]
@@ -378,7 +481,7 @@ def _place_ent(ctx: DocContext, tokens: list[Token]) -> str | None:
             continue
         doc = t.doc
         hyphen = any(
-            0 <= k < len(doc) and doc[k].text in {"-", "\u2013"} for k in (ent.start - 1, ent.end)
+            0 <= k < len(doc) and doc[k].text in _JOINING_DASHES for k in (ent.start - 1, ent.end)
         )
         key = ctx.actors.resolve_span(ent)
         actor = ctx.actors.actors.get(key) if key else None
@@ -438,10 +541,13 @@ def _verb_place(ctx: DocContext, tok: Token, verb: Token | None) -> str | None:
 
 def _verb_and_trip(verb: Token | None) -> list[Token]:
     """The verb of a meeting and, when it tells the purpose of a trip ("will travel to Lima
-    on May 3 to meet X"), the verb of the trip, which carries its day and place."""
+    on May 3 to meet X", "gathered in Lima on Monday to open the talks"), the verb of the trip
+    or gathering, which carries its day and place."""
     if verb is None:
         return []
-    if verb.dep_ in {"xcomp", "advcl"} and verb.head.lemma_.lower() in lx.TRAVEL_VERBS:
+    if verb.dep_ in {"xcomp", "advcl"} and verb.head.lemma_.lower() in (
+        lx.TRAVEL_VERBS | lx.GATHERING_VERBS
+    ):
         return [verb, verb.head]
     return [verb]
 
@@ -482,12 +588,14 @@ def _name(doc: Doc, tok: Token, kind: str, place: str | None) -> str:
     if tok.pos_ == "VERB":
         base = lx.MEETING_VERB_NAMES.get(kind, "meeting")
         return f"{base} in {place}" if place else base
+    parties = _named_by_parties(tok)
     left = min(
         [tok.i]
         + [
             c.left_edge.i
             for c in tok.children
-            if c.dep_ in {"compound", "amod", "nmod"} and c.i < tok.i
+            if c.i < tok.i
+            and (c.dep_ in {"compound", "amod", "nmod"} or c.dep_ == "poss" and parties)
         ]
     )
     right = tok.i + 1
@@ -553,6 +661,8 @@ def _mention(ctx: DocContext, tok: Token) -> _Mention | None:
     ):
         return None  # "they did not meet"
     planned = is_future(tok)
+    if tok.pos_ != "VERB" and _only_aimed_at(tok) and _date(ctx, tok, planned) is None:
+        return None  # "efforts to resume talks": an aim, not a meeting held or planned
     mods = {c.lower_ for c in tok.children}
     if (
         tok.pos_ != "VERB"
@@ -575,6 +685,19 @@ def _mention(ctx: DocContext, tok: Token) -> _Mention | None:
         definite,
         other,
         _name(ctx.doc, tok, kind, place),
+    )
+
+
+def _only_aimed_at(tok: Token) -> bool:
+    """A meeting noun inside the to-infinitive of a noun of effort or stance ("efforts to
+    resume the talks", "their commitment to engage in talks", "readiness to hold talks"):
+    something striven for, not a meeting the text reports as held or planned."""
+    verb, _ = _governing_verb(tok)
+    return (
+        verb is not None
+        and verb.dep_ == "acl"
+        and verb.head.lemma_.lower() in lx.ATTEMPT_NOUNS
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
     )
 
 

@@ -70,6 +70,18 @@ def _qualifier(ctx: DocContext, tok: Token) -> str | None:
     return key
 
 
+def _part_of(ctx: DocContext, key: str, state: str) -> bool:
+    """Whether actor ``key`` belongs to ``state`` ("the Knesset" to Israel)."""
+    actor = ctx.actors.actors.get(key)
+    return actor is not None and actor.part_of == state
+
+
+def _is_body(ctx: DocContext, key: str) -> bool:
+    """Whether actor ``key`` is an organisation or body, not a state."""
+    actor = ctx.actors.actors.get(key)
+    return actor is not None and actor.kind not in {ActorKind.STATE, ActorKind.PERSON}
+
+
 def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | None]:
     """The title run right before a name, and the qualifier's actor key.
 
@@ -83,6 +95,7 @@ def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | Non
     sent_start = start.sent.start
     toks: list[Token] = []
     org: str | None = None
+    of_org: str | None = None
     while i >= sent_start:
         t = doc[i]
         if t.text in ("'s", "\u2019s", "\u2019", "'") and i - 1 >= sent_start:
@@ -100,9 +113,21 @@ def _title_before(ctx: DocContext, start: Token) -> tuple[list[Token], str | Non
             continue
         if q is not None:
             first, go_on = _around_qualifier(ctx, t, sent_start, bool(toks))
+            if of_org is not None and first is None and not _part_of(ctx, of_org, q):
+                # "Valdora director of the Fund": the place is the post's scope, the body
+                # after "of" its organisation
+                m = ctx.actors.mention_at(t.idx, t.idx + len(t))
+                lo = t.i
+                while m is not None and lo - 1 >= sent_start and doc[lo - 1].idx >= m.span.start:
+                    lo -= 1
+                toks.extend(reversed(doc[lo : i + 1]))
+                org = of_org
+                break
             if first is not None:
                 toks.extend(reversed(doc[first : i + 1]))
             if go_on and first is not None:
+                if doc[first].lower_ == "of" and _is_body(ctx, q):
+                    of_org = q
                 i = first - 1
                 continue
             org = q

@@ -245,7 +245,26 @@ def _own_subject(verb: Token) -> Token | None:
             for g in c.children:
                 if g.dep_ == "pobj":
                     return g
-    return _relative_antecedent(verb)
+    return _inverted_subject(verb) or _relative_antecedent(verb)
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """The speaker after the verb in an inverted report ("..., said a fisherman"), which
+    the parser may read as an object: someone right after a verb of saying."""
+    if verb.lemma_.lower() not in lx.INVERTED_QUOTE_VERBS:
+        return None
+    for c in verb.children:
+        if (
+            c.dep_ == "dobj"
+            and c.left_edge.i == verb.i + 1
+            and (
+                verb.lemma_ == "say"  # says nothing but its quote: the object is the speaker
+                or c.ent_type_ == "PERSON"
+                or c.lemma_.lower() in lx.PEOPLE_NOUNS
+            )
+        ):
+            return c
+    return None
 
 
 def _relative_antecedent(verb: Token) -> Token | None:
@@ -309,7 +328,7 @@ class _Speakers:
             return key
         # "Chilean Envoy to the OSCE Ana Rojas": the person named in the
         # subject phrase speaks, not the state or body qualifying the title
-        person = self._person_in(tok)
+        person = self._person_in(tok) or self._named_person(tok)
         if person:
             return person
         if key:
@@ -328,6 +347,27 @@ class _Speakers:
                 key = actors.resolve_token(c)
                 if key:
                     return key
+        return None
+
+    def _named_person(self, tok: Token) -> str | None:
+        """The person a speaker phrase gives by name: "a fisherman named Tomas", "a guard
+        identified only as Tomas", "a student using the pseudonym Tomas"."""
+        names: list[Token] = []
+        for c in tok.children:
+            if c.dep_ != "acl":
+                continue
+            for g in c.children:
+                if c.lemma_.lower() in lx.NAMING_VERBS and g.dep_ == "oprd":
+                    names.append(g)
+                if c.lemma_.lower() in lx.NAMING_VERBS and g.dep_ == "prep" and g.lower_ == "as":
+                    names += [x for x in g.children if x.dep_ == "pobj"]
+                if g.dep_ == "dobj" and g.lemma_.lower() in lx.NAMING_NOUNS:
+                    names += [x for x in g.children if x.dep_ == "appos"]
+                    names += [x for x in self.doc[g.i + 1 : g.i + 2] if x.pos_ == "PROPN"]
+        for n in names:
+            key = self.ctx.actors.resolve_token(n)
+            if key and self._is_person(key):
+                return key
         return None
 
     def _is_person(self, key: str) -> bool:
