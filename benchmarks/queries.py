@@ -293,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=None, help="keep (and reuse) the store")
     parser.add_argument("--queries", type=Path, default=None, help="time DIR/NAME.rq instead")
     parser.add_argument("--timeout", type=float, default=600, help="seconds before a run stops")
+    parser.add_argument(
+        "--kinds", nargs="*", default=[], help="only these kinds (selective aggregate listing)"
+    )
     parser.add_argument("--only", nargs="*", default=[], help="only the runs whose label has one")
     args = parser.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="kgb-queries-"))
@@ -307,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
         print("|---|---|---:|---:|---:|---|")
         for variant in variants(store, args.articles, args.queries):
             if args.only and not any(o in variant.label for o in args.only):
+                continue
+            if args.kinds and variant.kind not in args.kinds:
                 continue
             result = timed(path, variant, args.repeats, args.timeout)
             target = variant.target_ms
