@@ -157,19 +157,26 @@ def synthetic(i: int, rng: random.Random, actors: int, agreements: int) -> Extra
 
 
 def build(path: Path, articles: int, load_size: int, seed: int) -> float:
-    """Write the synthetic store at ``path``; return the seconds it took."""
+    """Write the synthetic store at ``path``; return the seconds it took.
+
+    ``PATH.loaded`` beside it marks the article graphs as all loaded (a cut-off build
+    then only computes the entity graph), ``PATH.built`` the store as complete.
+    """
     start = time.perf_counter()
+    loaded = path.with_name(path.name + ".loaded")
     store = open_store(path)
     rng = random.Random(seed)
     actors, agreements = 300 + articles // 20, 50 + articles // 100
     minter = IriMinter(DEFAULT_BASE)
-    for first in range(0, articles, load_size):
+    for first in range(0, 0 if loaded.exists() else articles, load_size):
         writes = []
         for i in range(first, min(articles, first + load_size)):
             triples = emit_triples(synthetic(i, rng, actors, agreements), model="synthetic")
             writes.append(GraphWrite(str(minter.article(f"synthetic-{i}")), to_ntriples(triples)))
         replace_graphs(store, writes, journal=path / PENDING_FILE)
         print(f"{first + len(writes):,} article graphs loaded", file=sys.stderr, flush=True)
+    store.flush()
+    loaded.touch()
     ensure_ontology(store)
     built = time.perf_counter()
     update = rebuild_entities(store, engine="native")
@@ -177,6 +184,7 @@ def build(path: Path, articles: int, load_size: int, seed: int) -> float:
     store.optimize()
     seconds = time.perf_counter() - built
     print(f"entity graph in {seconds:.0f} s: {update}", file=sys.stderr, flush=True)
+    path.with_name(path.name + ".built").touch()
     return time.perf_counter() - start
 
 
@@ -301,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="kgb-queries-"))
     path = work / f"store-{args.articles}"
     try:
-        if not path.exists():
+        if not path.with_name(path.name + ".built").exists():
             seconds = build(path, args.articles, args.load_size, args.seed)
             print(f"built {path} in {seconds:.0f} s", file=sys.stderr)
         store = open_store(path, read_only=True)
