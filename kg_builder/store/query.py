@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from kg_builder.errors import QueryError
 from kg_builder.resources import shipped_queries
 from kg_builder.store.embedded import open_store, run_query
-from kg_builder.store.params import Parameter, Term, bind, declared_parameters
+from kg_builder.store.params import Parameter, Term, bind, declared_parameters, with_values
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -161,8 +161,9 @@ def select(store_path: str | Path, query: str, /, **params: object) -> Table:
     Args:
         store_path: The embedded store (opened read-only).
         query: A ``.rq`` file or the name of a shipped query.
-        **params: The query's parameters: each binds the variable of its name, by
-            pyoxigraph's own substitution (never by editing the query's text). Strings
+        **params: The query's parameters: each binds the variable of its name, by a
+            ``VALUES`` block of RDF terms (never by pasting the value in the query's
+            text: see :mod:`~kg_builder.store.params`). Strings
             take the type the query's header declares (``since="2022-01-01"`` is an
             ``xsd:date`` when ``since`` is declared a date).
 
@@ -194,8 +195,12 @@ def select_sparql(
     Args:
         store: An open store; the query's default graph is the union of its graphs.
         sparql: The query.
-        bindings: Variable name → term, bound by substitution (the variables must be in
-            the ``SELECT`` clause).
+        bindings: Variable name → term (the variables must be in the ``SELECT``
+            clause), bound by a ``VALUES`` block opening the ``WHERE`` clause, as for a
+            remote endpoint (:func:`~kg_builder.store.params.with_values`): Oxigraph
+            then plans the query knowing them, so a parameter in a triple pattern is
+            looked up in an index (pyoxigraph's own substitution binds them only when
+            the query runs, after the plan is chosen).
 
     Example:
         >>> select_sparql(open_store("out/store", read_only=True),
@@ -203,13 +208,20 @@ def select_sparql(
         ('g',)
 
     Raises:
-        QueryError: the query does not parse, or is not a SELECT.
+        QueryError: the query does not parse, is not a SELECT, or a bound variable is
+            not in its ``SELECT`` clause.
     """
-    substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-    result = run_query(store, sparql, union_default_graph=True, substitutions=substitutions)
+    text = with_values(sparql, bindings) if bindings else sparql
+    result = run_query(store, text, union_default_graph=True)
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError("only SELECT queries can be shown as a table; use `export` for graphs")
     columns = tuple(v.value for v in result.variables)
+    unknown = [name for name in bindings or {} if name not in columns]
+    if unknown:
+        raise QueryError(
+            f"the query cannot be run: no variable {', '.join(unknown)} in its SELECT "
+            "clause to bind"
+        )
     rows = tuple(tuple(_plain(sol[c]) for c in columns) for sol in result)
     return Table(columns, rows)
 
