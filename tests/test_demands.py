@@ -402,3 +402,26 @@ def test_a_people_inside_the_demanded_act_stands_for_its_state(extract_text):
     )
     (d,) = x.demands
     assert "peru" in d.addressees
+
+
+def test_quotation_marks_pair_by_position_and_end_at_paragraph_breaks(run):
+    # a quotation over two paragraphs reopens the second with a mark of its own; a straight
+    # mark after a word closes, one before a word opens
+    text = (
+        'Valdoran envoy Anna Berg told reporters: "The talks are hard.\n\n'
+        '"We will keep trying," she added.\n\n'
+        '\u201cWe demand to see the full text of the treaty," Berg said.\n\n'
+        'Officials called the vote "delayed".'
+    )
+    ex = run(text)
+    d = _only(ex)
+    assert _names(ex, d.demanders) == {"Anna Berg"}
+    assert d.content == "see the full text of the treaty"
+
+
+def test_quote_regions_close_every_quotation_at_its_paragraph():
+    from kg_builder.extract.demand_roles import quote_regions
+
+    text = 'He said: "One.\n\n"Two," she added, "three" and \u201cfour".'
+    inside = [text[s:e] for s, e in quote_regions(text)]
+    assert inside == ["One.", "Two,", "three", "four"]
