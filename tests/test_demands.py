@@ -425,3 +425,20 @@ def test_quote_regions_close_every_quotation_at_its_paragraph():
     text = 'He said: "One.\n\n"Two," she added, "three" and \u201cfour".'
     inside = [text[s:e] for s, e in quote_regions(text)]
     assert inside == ["One.", "Two,", "three", "four"]
+
+
+def test_the_one_asked_for_a_thing_is_the_addressee(run):
+    ex = run("Norway asked Iceland for the return of the seized trawler.")
+    d = _only(ex)
+    assert _names(ex, d.demanders) == {"Norway"}
+    assert _names(ex, d.addressees) == {"Iceland"}
+    assert d.content == "the return of the seized trawler"
+
+
+def test_the_state_a_speaker_speaks_for_is_not_asked_by_them(run):
+    # "Chile must act" said by Chile's president is Chile's own resolve; "[W]e" is "we"
+    ex = run(
+        "Chilean President Ana Soto said that Chile must respond to the floods with more "
+        'funding. "[W]e must rebuild the bridges by May," Soto said.'
+    )
+    assert ex.demands == ()

@@ -256,12 +256,14 @@ class _Finder(RoleFinder):
     def _object_np(self, v: Token, lemma: str) -> bool:
         """ "X demanded the withdrawal of Y's troops", "X called for a ceasefire"."""
         obj: Token | None = None
+        asked: Token | None = None  # "asked Y for X": the one asked is the direct object
         for prep in lx.OBJECT_NP_VERBS[lemma]:
             if prep == "":
                 obj = _child(v, ("dobj",))
             else:
                 p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ == prep), None)
                 obj = _child(p, ("pobj", "pcomp")) if p is not None else None
+                asked = _child(v, ("dobj",)) if obj is not None else None
             if obj is not None:
                 break
         if obj is None:  # "demands signed guarantees": participle mis-parsed as xcomp
@@ -306,7 +308,8 @@ class _Finder(RoleFinder):
         ]
         for part, toks in [x for h in heads for x in _coordinated_nps(h, self.ctx.text)]:
             to = (
-                self._from_keys(v, voice)
+                self.keys(asked, exclude=voice)
+                or self._from_keys(v, voice)
                 or self._from_keys(part, voice)
                 or self._from_keys(_child(part, ("dobj",)), voice)
             )
@@ -353,7 +356,7 @@ class _Finder(RoleFinder):
         ):
             return  # "the aid Y needs to V", "where it needs to be"; "they should expect X"
         if subj is not None and (
-            subj.lower_ in lx.FIRST_PERSON_PRONOUNS | lx.INDEFINITE_PRONOUNS
+            _bare(subj) in lx.FIRST_PERSON_PRONOUNS | lx.INDEFINITE_PRONOUNS
             or _inverted_condition(clause, subj)
             or self._unresolved_group(subj)
         ):
@@ -367,11 +370,11 @@ class _Finder(RoleFinder):
             return
         to: list[str] = []
         if subj is not None and not is_passive(v):
-            to = self.keys(subj, exclude=voice)
+            to = self.keys(subj, exclude=self._widen(voice))
             if not to and subj.pos_ == "PRON" and subj.lower_ not in ("there",):
                 return
             if not to and self.keys(subj):
-                return  # the speaker's own side: "Chile must respond"
+                return  # the speaker's own side: "Chile must respond", said by its minister
         elif is_passive(v):
             to = self._agent_keys(v)
         self._emit_acts(v, voice, to, subject=subj, needs_addressee=unreported)
@@ -817,6 +820,11 @@ def _agent_modifier(t: Token, top: Token) -> bool:
     if low in lx.DOCUMENT_NOUNS:
         return False
     return low in lx.PEOPLE_NOUNS or bool(top.ent_type_) or t.ent_type_ in ("GPE", "ORG")
+
+
+def _bare(t: Token) -> str:
+    """The lower-case word without editorial brackets ("[W]e" → "we")."""
+    return t.lower_.replace("[", "").replace("]", "")
 
 
 def _demonym_plural(t: Token) -> bool:
