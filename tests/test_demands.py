@@ -442,3 +442,18 @@ def test_the_state_a_speaker_speaks_for_is_not_asked_by_them(run):
         'funding. "[W]e must rebuild the bridges by May," Soto said.'
     )
     assert ex.demands == ()
+
+
+def test_a_fronted_purpose_clause_is_not_the_demanded_act(run):
+    ex = run("To settle the fishing dispute, Spain urged Peru to open a new round of talks.")
+    d = _only(ex)
+    assert _names(ex, d.addressees) == {"Peru"}
+    assert d.content == "open a new round of talks"
+
+
+def test_a_plural_description_is_not_the_last_state_named(run):
+    ex = run(
+        "Spain hosted talks with Chile and Peru on Monday. "
+        "Madrid then urged the countries to open a new round of talks."
+    )
+    assert all(not d.addressees for d in ex.demands)

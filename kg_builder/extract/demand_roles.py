@@ -300,6 +300,7 @@ class RoleFinder:
             if (
                 k is None
                 and t.pos_ == "NOUN"
+                and t.tag_ != "NNS"  # "the countries" are not the one last named
                 and any(c.dep_ == "det" and c.lower_ in lx.SINGULAR_DEFINITES for c in t.children)
             ):
                 k = self._description(t, exclude or [])

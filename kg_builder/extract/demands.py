@@ -179,11 +179,16 @@ class _Finder(RoleFinder):
                 addressee = _child(p, ("pobj",)) if p is not None else None
             if addressee is not None:
                 break
+        # the complement, else a later adverbial clause: "To V', X urged Y ..." says why
         inf = next(
             (
                 c
+                for deps in (("xcomp", "ccomp"), ("advcl",))
                 for c in v.children
-                if c.dep_ in ("xcomp", "ccomp", "advcl") and c.pos_ in ("VERB", "AUX") and has_to(c)
+                if c.dep_ in deps
+                and c.pos_ in ("VERB", "AUX")
+                and has_to(c)
+                and (c.dep_ != "advcl" or c.i > v.i)
             ),
             None,
         )
