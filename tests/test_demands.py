@@ -457,3 +457,17 @@ def test_a_plural_description_is_not_the_last_state_named(run):
         "Madrid then urged the countries to open a new round of talks."
     )
     assert all(not d.addressees for d in ex.demands)
+
+
+def test_demand_verbs_in_relative_clauses_are_voiced_by_their_subject(run):
+    ex = run(
+        "The envoy met Chilean President Ana Soto, who urged Peru to release the fishermen. "
+        "Later Spain held a call with Chile in which Madrid asked for an immediate truce. "
+        "The treaty, which calls for free elections, was signed. The aid Chile asked for "
+        "arrived."
+    )
+    got = {(d.content, frozenset(_names(ex, d.demanders))) for d in ex.demands}
+    assert got == {
+        ("release the fishermen", frozenset({"Ana Soto", "Chile"})),
+        ("an immediate truce", frozenset({"Spain"})),
+    }

@@ -118,6 +118,8 @@ class RoleFinder:
                     keys = agent
                     break
                 subj = child(t, ("nsubjpass",))
+            if subj is not None and subj.tag_ in ("WDT", "WP") and t.dep_ == "relcl":
+                subj = t.head  # "X, who urged Y to V": the relative pronoun is X
             if subj is not None:
                 keys = self.keys(subj)
                 if (

@@ -136,8 +136,10 @@ class _Finder(RoleFinder):
 
     def _verb_frames(self, v: Token) -> None:
         lemma = v.lemma_.lower()
-        if negated(v) or v.dep_ in ("acl", "relcl", "amod", "compound"):
+        if negated(v) or v.dep_ in ("acl", "amod", "compound"):
             return  # "the chance to ask ...": no speech act
+        if v.dep_ == "relcl" and _child(v, ("nsubj",)) is None:
+            return  # "the aid asked for": no one asks here
         if any(m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS for m in v.children):
             return  # "if Y wants closer ties, ...": a condition, not a demand
         subj = _child(v, ("nsubj",))
@@ -286,6 +288,7 @@ class _Finder(RoleFinder):
         if (
             obj is None
             or obj.pos_ == "PRON"
+            or (obj.pos_ == "VERB" and obj.tag_ != "VBG")  # "the aid X asked for arrived"
             or obj.lemma_.lower() in lx.FAILURE_NOUNS
             or obj.lemma_.lower() in lx.DEMAND_NOUNS
             and _demand_noun_frame(obj)
