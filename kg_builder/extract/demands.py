@@ -288,7 +288,7 @@ class _Finder(RoleFinder):
         if (
             obj is None
             or obj.pos_ == "PRON"
-            or (obj.pos_ == "VERB" and obj.tag_ != "VBG")  # "the aid X asked for arrived"
+            or (obj.dep_ == "pobj" and obj.pos_ == "VERB")  # "the aid X asked for arrived"
             or obj.lemma_.lower() in lx.FAILURE_NOUNS
             or obj.lemma_.lower() in lx.DEMAND_NOUNS
             and _demand_noun_frame(obj)
