@@ -471,3 +471,19 @@ def test_demand_verbs_in_relative_clauses_are_voiced_by_their_subject(run):
         ("release the fishermen", frozenset({"Ana Soto", "Chile"})),
         ("an immediate truce", frozenset({"Spain"})),
     }
+
+
+def test_calls_from_an_actor_are_its_demands_and_the_one_who_ignores_them_is_asked(run):
+    ex = run(
+        "Peru has ignored calls from Chile and the United Nations to release the fishermen. "
+        "Spain rejected a demand from Portugal for the return of the ship."
+    )
+    got = {
+        (d.content, frozenset(_names(ex, d.demanders)), frozenset(_names(ex, d.addressees)))
+        for d in ex.demands
+    }
+    assert got == {
+        ("release the fishermen", frozenset({"Chile", "United Nations"}), frozenset({"Peru"})),
+        ("the return of the ship", frozenset({"Portugal"}), frozenset({"Spain"})),
+    }
+    assert {d.status for d in ex.demands} == {DemandStatus.REJECTED}

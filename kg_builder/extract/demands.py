@@ -478,13 +478,13 @@ class _Finder(RoleFinder):
     def _nominal_voice(
         self, n: Token, default_voice: list[str] | None
     ) -> tuple[list[str], Token | None, Token | None] | None:
-        """Who voices a demand noun: its possessor ("X's demand"), else the subject of the
-        verb that voices it ("X issued an ultimatum"), else the listing actor, "according to
-        X" or the quotation's speaker.
+        """Who voices a demand noun: its possessor ("X's demand") or source ("calls from
+        X"), else the subject of the verb that voices it ("X issued an ultimatum"), else the
+        listing actor, "according to X" or the quotation's speaker.
 
         Returns:
-            ``(voice, possessor, governing verb)``, or None when a verb that voices nothing
-            governs the noun.
+            ``(voice, possessor or source, governing verb)``, or None when a verb that
+            voices nothing governs the noun.
         """
         poss = _child(n, ("poss",))
         if (
@@ -497,6 +497,8 @@ class _Finder(RoleFinder):
             gov_np = n.head.head
         else:
             gov_np = n
+        if poss is None:
+            poss = _source(n)  # "calls from X", "a demand by X": X voices them
         if poss is not None and (self._unresolved_group(poss) or _demonym_plural(poss)):
             return None  # "the people's calls", "Valdorans' demands": no actor voices them
         voice = self.keys(poss) if poss is not None else []
@@ -779,6 +781,10 @@ def _nominal_act(n: Token) -> tuple[Token | None, Token | None]:
             )
         ):
             return c, _child(c, ("nsubj",))
+    if n.dep_ == "dobj":  # "Y ignored calls from X to V": the infinitive hangs on the verb
+        for c in n.head.children:
+            if c.dep_ in ("advcl", "xcomp") and c.i > n.i and c.pos_ == "VERB" and has_to(c):
+                return c, None
     cop = n.head if n.dep_ in _SUBJ else None
     if n.dep_ == "pobj" and n.head.head.dep_ in _SUBJ and n.head.head.lemma_ == "one":
         cop = n.head.head.head  # "one of X's demands was that ..."
@@ -791,6 +797,16 @@ def _nominal_act(n: Token) -> tuple[Token | None, Token | None]:
     if attr is not None and attr.pos_ in ("NOUN", "PROPN"):
         return attr, None
     return None, None
+
+
+def _source(n: Token) -> Token | None:
+    """The actor a demand noun comes from: "calls from X", "a demand by X"."""
+    for c in n.children:
+        if c.dep_ == "prep" and c.lower_ in lx.SOURCE_PREPS_OF_SPEECH and c.lower_ != "of":
+            obj = _child(c, ("pobj",))
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+                return obj
+    return None
 
 
 def _agent_words(f: _Found) -> list[Token]:
