@@ -314,7 +314,11 @@ class _Finder(RoleFinder):
             and c.left_edge.i > 0
             and self.doc[c.left_edge.i - 1].text == ","
         ]
-        for part, toks in [x for h in heads for x in _coordinated_nps(h, self.ctx.text)]:
+        tails = _list_tail(obj)
+        cut = {x.i for t in tails for x in t.subtree}
+        for part, toks in [x for h in heads + tails for x in _coordinated_nps(h, self.ctx.text)]:
+            if part.i not in cut:
+                toks = _trim([t for t in toks if t.i not in cut])
             to = (
                 self.keys(asked, exclude=voice)
                 or self._from_keys(v, voice)
@@ -1014,6 +1018,34 @@ def _coordinated_nps(n: Token, text: str) -> list[tuple[Token, list[Token]]]:
             toks.pop()
         out.append((p, toks))
     return out
+
+
+def _list_tail(obj: Token) -> list[Token]:
+    """The rest of a list the parser hung inside its first item as an apposition:
+    "the release of the crew, the return of the ship and an end to the raids" with
+    "return" an apposition of "crew" (a list ends with a coordinator and names an act)."""
+    for t in obj.subtree:
+        if t.dep_ != "appos" or t.i <= obj.i or t.pos_ != "NOUN":
+            continue
+        items = [t, *t.conjuncts]
+        if (
+            len(items) > 1
+            and t.i > 0
+            and t.doc[t.left_edge.i - 1].text == ","
+            and any(c.dep_ == "cc" for i in items for c in i.children)
+            and any(i.lemma_.lower() in lx.DEMANDED_ACT_NOUNS for i in items)
+        ):
+            return [t]
+    return []
+
+
+def _trim(toks: list[Token]) -> list[Token]:
+    """``toks`` without punctuation or coordinators at either end."""
+    while toks and (toks[-1].is_punct or toks[-1].dep_ in ("cc", "preconj")):
+        toks.pop()
+    while toks and (toks[0].is_punct or toks[0].dep_ == "cc"):
+        toks.pop(0)
+    return toks
 
 
 def _np_tokens(n: Token, text: str) -> list[Token]:
