@@ -502,3 +502,26 @@ def test_a_list_hung_inside_its_first_item_gives_one_demand_per_item(run):
         "an end to the raids",
         "the release of Ana Soto, a journalist and activist",
     ]
+
+
+def test_a_finite_verb_after_the_demanded_act_is_the_speakers_next_act(run):
+    ex = run("Chile said Peru must pay the fines and expressed hope for talks.")
+    assert [d.content for d in ex.demands] == ["pay the fines"]
+
+
+def test_forecasts_and_acts_not_yet_done_are_no_obligations(run):
+    ex = run(
+        "Peru has yet to ratify the treaty, Chile said. The court will need to rule on the "
+        "case, Chile said. Chile said Peru will have to pay the fines. Chile said Peru has "
+        "to pay the fines."
+    )
+    assert [d.content for d in ex.demands] == ["pay the fines"]
+
+
+def test_a_body_of_the_speakers_own_state_is_not_asked(run):
+    ex = run(
+        "The Chilean Foreign Ministry must review every request, Chile said. "
+        "Chile said the Peruvian Foreign Ministry must review the request."
+    )
+    d = _only(ex)
+    assert _names(ex, d.addressees) == {"Peruvian Foreign Ministry"}

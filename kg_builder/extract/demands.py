@@ -45,7 +45,7 @@ from kg_builder.extract.demand_roles import RoleFinder
 from kg_builder.extract.demand_roles import child as _child
 from kg_builder.extract.demand_roles import merge_keys as _merge
 from kg_builder.extract.tree import climb
-from kg_builder.models import Demand, DemandStatus, Span
+from kg_builder.models import ActorKind, Demand, DemandStatus, Span
 from kg_builder.nlp import gazetteer
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj", "csubjpass")
@@ -353,8 +353,12 @@ class _Finder(RoleFinder):
                 and h.i != v.i
             ):
                 return
-            if _child(h, ("dobj",)) is not None:
-                return
+            if _child(h, ("dobj",)) is not None or any(
+                (c.dep_ == "aux" and c.lower_ in lx.FORECAST_AUXILIARIES)
+                or (c.dep_ == "advmod" and c.lower_ in lx.NOT_YET_ADVERBS)
+                for c in h.children
+            ):
+                return  # "Y will need to V" forecasts; "Y has yet to V" has not done it
             clause = h
         if negated(clause) and modal is None:
             return  # "does not have to": no obligation
@@ -382,7 +386,8 @@ class _Finder(RoleFinder):
             return
         to: list[str] = []
         if subj is not None and not is_passive(v):
-            to = self.keys(subj, exclude=self._widen(voice))
+            own = self._widen(voice)
+            to = [k for k in self.keys(subj, exclude=own) if not self._part_of(k, own)]
             if not to and subj.pos_ == "PRON" and subj.lower_ not in ("there",):
                 return
             if not to and self.keys(subj):
@@ -390,6 +395,14 @@ class _Finder(RoleFinder):
         elif is_passive(v):
             to = self._agent_keys(v)
         self._emit_acts(v, voice, to, subject=subj, needs_addressee=unreported)
+
+    def _part_of(self, key: str, own: list[str]) -> bool:
+        """Whether a body (no person) belongs to one of ``own``: "the ministry must V"
+        said by its state is the state's own resolve."""
+        actor = self.ctx.actors.actors.get(key)
+        if actor is None or actor.kind == ActorKind.PERSON:
+            return False
+        return bool(set(self._widen([key])[1:]) & set(own))
 
     def _unresolved_group(self, subj: Token) -> bool:
         """A group of people or states that names no actor ("officials", "all countries",
@@ -700,6 +713,8 @@ class _Finder(RoleFinder):
                     act.tag_ == "VB"
                     and any(x.dep_ == "aux" and x.lower_ != "to" for x in c.children)
                 )
+                # "urged Y to V and welcomed Z": a finite verb is the speaker's next act
+                and not (act.tag_ == "VB" and c.tag_ in ("VBD", "VBZ"))
             ]
         for a in acts:
             if a.i != act.i and negated(a) and not negated(act):

@@ -338,6 +338,10 @@ CAUSATIVE_VERBS: frozenset[str] = _words("CAUSATIVE_VERBS")
 OBLIGATION_MODALS: frozenset[str] = _words("OBLIGATION_MODALS")
 #: Semi-modals of obligation with a to-infinitive ("Y has to V").
 OBLIGATION_SEMI_MODALS: frozenset[str] = _words("OBLIGATION_SEMI_MODALS")
+#: Auxiliaries that make a semi-modal a forecast, not a demand ("Y will have to V").
+FORECAST_AUXILIARIES: frozenset[str] = _words("FORECAST_AUXILIARIES")
+#: Adverbs that make "have to" mean "not done so far" ("Y has yet to V").
+NOT_YET_ADVERBS: frozenset[str] = _words("NOT_YET_ADVERBS")
 #: Auxiliaries (besides the modals of obligation) that belong to the frame of a demand, not to the
 #: act.
 FRAME_AUXILIARIES: frozenset[str] = _words("FRAME_AUXILIARIES")
