@@ -118,7 +118,7 @@ class RoleFinder:
                     keys = agent
                     break
                 subj = child(t, ("nsubjpass",))
-            if subj is not None and subj.tag_ in ("WDT", "WP") and t.dep_ == "relcl":
+            if subj is not None and subj.lower_ == "who" and t.dep_ == "relcl":
                 subj = t.head  # "X, who urged Y to V": the relative pronoun is X
             if subj is not None:
                 keys = self.keys(subj)

@@ -800,7 +800,8 @@ def _nominal_act(n: Token) -> tuple[Token | None, Token | None]:
             )
         ):
             return c, _child(c, ("nsubj",))
-    if n.dep_ == "dobj":  # "Y ignored calls from X to V": the infinitive hangs on the verb
+    if n.dep_ == "dobj" and _source(n) is not None:
+        # "Y ignored calls from X to V": the infinitive hangs on the verb
         for c in n.head.children:
             if c.dep_ in ("advcl", "xcomp") and c.i > n.i and c.pos_ == "VERB" and has_to(c):
                 return c, None
