@@ -525,3 +525,14 @@ def test_a_body_of_the_speakers_own_state_is_not_asked(run):
     )
     d = _only(ex)
     assert _names(ex, d.addressees) == {"Peruvian Foreign Ministry"}
+
+
+def test_the_other_party_of_a_call_in_the_same_sentence_is_the_one_asked(run):
+    ex = run(
+        "Spain's envoy Marta Ruiz said the talks would go on. On Monday Chilean President "
+        "Ana Soto held a phone call with Peruvian President Luis Vega in which Soto asked "
+        "for an immediate truce."
+    )
+    d = _only(ex)
+    assert _names(ex, d.demanders) == {"Ana Soto", "Chile"}
+    assert _names(ex, d.addressees) == {"Luis Vega", "Peru"}

@@ -729,6 +729,17 @@ class _Finder(RoleFinder):
         self._conditions(act, f)
         return f
 
+    def _interlocutors(self, head: Token, by: list[str]) -> list[str]:
+        """The other participants of a meeting or call reported in the same sentence as a
+        demand of one participant, named between the meeting and the demand ("in a call
+        with Y, X asked for a truce"): the one asked."""
+        for m in self.ctx.meetings:
+            if m.span.sent_start != head.sent.start_char or not set(m.participants) & set(by):
+                continue
+            named = {x.actor for x in self.ctx.actors.mentions_in(m.span.start, head.idx)}
+            return [k for k in m.participants if k not in by and k in named]
+        return []
+
     def _assemble(self) -> tuple[Demand, ...]:
         """Widen demanders, fill implicit addressees, and freeze the demands in text order."""
         out: list[Demand] = []
@@ -754,6 +765,8 @@ class _Finder(RoleFinder):
             elif f.nominal:
                 to = _merge(to, inside)
             to = [k for k in to if k not in by]
+            if not to and not f.needs_addressee:
+                to = self._interlocutors(f.head, by)
             if f.needs_addressee and not to or len(f.content) < 2 and not f.nominal:
                 continue  # no one asked; a bare verb ("must end") says no act
             for k in by:
@@ -1109,6 +1122,6 @@ def add_demands(ctx: DocContext) -> None:
 STAGE = Stage(
     "demands",
     add_demands,
-    requires=("article", "doc", "actors", "coreference"),
+    requires=("article", "doc", "actors", "coreference", "meetings"),
     assigns=("demands",),
 )
