@@ -536,3 +536,15 @@ def test_the_other_party_of_a_call_in_the_same_sentence_is_the_one_asked(run):
     d = _only(ex)
     assert _names(ex, d.demanders) == {"Ana Soto", "Chile"}
     assert _names(ex, d.addressees) == {"Luis Vega", "Peru"}
+
+
+def test_an_offer_made_only_if_another_acts_is_a_conditional_demand(run):
+    ex = run(
+        "Chile said it would resume talks only if Peru withdrew its troops. "
+        "Norway will sign the accord only if the weather holds."
+    )
+    d = _only(ex)
+    assert _names(ex, d.demanders) == {"Chile"}
+    assert _names(ex, d.addressees) == {"Peru"}
+    assert d.content == "withdrew its troops"
+    assert d.conditional and d.condition == "it would resume talks"

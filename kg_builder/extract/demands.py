@@ -619,7 +619,7 @@ class _Finder(RoleFinder):
                 and any(
                     m.dep_ == "mark" and m.lower_ in ("provided", "providing") for m in v.children
                 )
-            ):
+            ) and not _sole_condition(v):
                 return
             mark = next(m for m in v.children if m.dep_ == "mark")
         elif mark.lower_ not in lx.PROVISO_MARKS:
@@ -632,11 +632,18 @@ class _Finder(RoleFinder):
             return
         voice = self._voice(offer) if _child(offer, _SUBJ) else self._clause_voice(offer)
         voice = _merge(voice, self._clause_voice(offer))
+        inside = {t.i for t in v.subtree}
         cond = _text(
-            [t for t in offer.subtree if t.i < mark.i and t.dep_ != "punct" and t.sent == v.sent]
+            [
+                t
+                for t in offer.subtree
+                if t.i < mark.i and t.dep_ != "punct" and t.sent == v.sent and t.i not in inside
+            ]
         )
         subj = _child(v, ("nsubj",))
         to = self.keys(subj, exclude=voice) if subj is not None else []
+        if not to and _sole_condition(v):
+            return  # "only if the weather holds": no one is asked
         for act in [v, *v.conjuncts]:
             if act.pos_ in ("VERB", "AUX"):
                 f = self._make(act, voice, to)
@@ -832,6 +839,15 @@ def _nominal_act(n: Token) -> tuple[Token | None, Token | None]:
     return None, None
 
 
+def _sole_condition(v: Token) -> bool:
+    """Whether ``v`` heads an "only if" clause ("X will V only if Y V'")."""
+    return (
+        v.dep_ == "advcl"
+        and any(m.dep_ == "mark" and m.lower_ == "if" for m in v.children)
+        and any(m.dep_ == "advmod" and m.lower_ in lx.RESTRICTIVE_ADVERBS for m in v.children)
+    )
+
+
 def _source(n: Token) -> Token | None:
     """The actor a demand noun comes from: "calls from X", "a demand by X"."""
     for c in n.children:
@@ -1024,6 +1040,8 @@ def _frame_child(c: Token) -> bool:
         return True
     if c.dep_ == "prep" and c.lower_ == "according":
         return True
+    if c.dep_ == "advmod" and c.lower_ in lx.RESTRICTIVE_ADVERBS and c.i < c.head.i:
+        return any(m.dep_ == "mark" for m in c.head.children)  # "only if Y V"
     return c.dep_ in ("ccomp", "advcl") and c.lemma_.lower() in lx.REPORTING_VERBS
 
 

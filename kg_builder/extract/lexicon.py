@@ -365,6 +365,8 @@ ACCEPT_VERBS: frozenset[str] = _words("ACCEPT_VERBS")
 CONDITION_MARKS: frozenset[str] = _words("CONDITION_MARKS")
 #: Words that head a proviso ("provided that", "on condition that").
 PROVISO_MARKS: frozenset[str] = _words("PROVISO_MARKS")
+#: Adverbs that make an if-clause the one condition of an offer ("X will V only if Y V').
+RESTRICTIVE_ADVERBS: frozenset[str] = _words("RESTRICTIVE_ADVERBS")
 #: Verbs of dependence: "the merger depends on the approval of ...".
 DEPENDENCE_VERBS: frozenset[str] = _words("DEPENDENCE_VERBS")
 #: Adjectives of dependence: "conditional on ...".
