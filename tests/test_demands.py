@@ -548,3 +548,11 @@ def test_an_offer_made_only_if_another_acts_is_a_conditional_demand(run):
     assert _names(ex, d.addressees) == {"Peru"}
     assert d.content == "withdrew its troops"
     assert d.conditional and d.condition == "it would resume talks"
+
+
+def test_relief_offered_on_condition_asks_for_the_condition(run):
+    ex = run("Spain said it would lift the sanctions if Peru freed the crew.")
+    d = _only(ex)
+    assert _names(ex, d.addressees) == {"Peru"}
+    assert d.content == "freed the crew"
+    assert d.conditional and d.condition == "lift the sanctions"

@@ -583,7 +583,10 @@ class _Finder(RoleFinder):
             if not voice or not to or negated(c):
                 continue
             f = self._make(c, voice, to)
-            f.refrain = True
+            # "X would lift the sanctions if Y frees Z" offers relief: Y is to free Z
+            f.refrain = v.lemma_.lower() not in lx.RELIEF_VERBS
+            if not f.refrain:
+                f.conditional, f.condition = True, _text([v, *_child_tokens(v, c)])
             self._add(f)
 
     def _dependence(self, t: Token) -> None:
@@ -837,6 +840,16 @@ def _nominal_act(n: Token) -> tuple[Token | None, Token | None]:
     if attr is not None and attr.pos_ in ("NOUN", "PROPN"):
         return attr, None
     return None, None
+
+
+def _child_tokens(v: Token, skip: Token) -> list[Token]:
+    """The words of ``v``'s objects and particles, without the clause ``skip``."""
+    return [
+        t
+        for c in v.children
+        if c.i != skip.i and c.dep_ in ("dobj", "prt", "dative")
+        for t in c.subtree
+    ]
 
 
 def _sole_condition(v: Token) -> bool:

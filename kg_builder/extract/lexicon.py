@@ -367,6 +367,8 @@ CONDITION_MARKS: frozenset[str] = _words("CONDITION_MARKS")
 PROVISO_MARKS: frozenset[str] = _words("PROVISO_MARKS")
 #: Adverbs that make an if-clause the one condition of an offer ("X will V only if Y V').
 RESTRICTIVE_ADVERBS: frozenset[str] = _words("RESTRICTIVE_ADVERBS")
+#: Verbs that take a consequence away ("X would lift the sanctions if Y V"): an offer.
+RELIEF_VERBS: frozenset[str] = _words("RELIEF_VERBS")
 #: Verbs of dependence: "the merger depends on the approval of ...".
 DEPENDENCE_VERBS: frozenset[str] = _words("DEPENDENCE_VERBS")
 #: Adjectives of dependence: "conditional on ...".
