@@ -464,7 +464,7 @@ def test_demand_verbs_in_relative_clauses_are_voiced_by_their_subject(run):
         "The envoy met Chilean President Ana Soto, who urged Peru to release the fishermen. "
         "Later Spain held a call with Chile in which Madrid asked for an immediate truce. "
         "The treaty, which calls for free elections, was signed. The aid Chile asked for "
-        "arrived."
+        "arrived. Chile is announcing new initiatives which we expect will strengthen trade."
     )
     got = {(d.content, frozenset(_names(ex, d.demanders))) for d in ex.demands}
     assert got == {

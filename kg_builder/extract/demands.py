@@ -138,8 +138,8 @@ class _Finder(RoleFinder):
         lemma = v.lemma_.lower()
         if negated(v) or v.dep_ in ("acl", "amod", "compound"):
             return  # "the chance to ask ...": no speech act
-        if v.dep_ == "relcl" and _child(v, ("nsubj",)) is None:
-            return  # "the aid asked for": no one asks here
+        if v.dep_ == "relcl" and not _relative_speech_act(v):
+            return  # "the aid asked for", "the plans which we expect will V"
         if any(m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS for m in v.children):
             return  # "if Y wants closer ties, ...": a condition, not a demand
         subj = _child(v, ("nsubj",))
@@ -850,6 +850,18 @@ def _child_tokens(v: Token, skip: Token) -> list[Token]:
         if c.i != skip.i and c.dep_ in ("dobj", "prt", "dative")
         for t in c.subtree
     ]
+
+
+def _relative_speech_act(v: Token) -> bool:
+    """Whether a relative clause is a speech act of its own: "X, who urged Y to V" or "a
+    call in which X asked for Z" (the relative word is the subject or in a prepositional
+    phrase of the verb), not "the plans which we expect will V" (it is part of the act)."""
+    subj = _child(v, ("nsubj",))
+    if subj is not None and subj.lower_ == "who":
+        return True
+    return subj is not None and any(
+        c.dep_ == "prep" and any(x.tag_ in ("WDT", "WP") for x in c.children) for c in v.children
+    )
 
 
 def _sole_condition(v: Token) -> bool:
