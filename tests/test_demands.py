@@ -492,14 +492,14 @@ def test_calls_from_an_actor_are_its_demands_and_the_one_who_ignores_them_is_ask
 def test_a_list_hung_inside_its_first_item_gives_one_demand_per_item(run):
     ex = run(
         "Norway called for the release of all those detained during the protests, the "
-        "independence of the courts, freedom of the press, and an end to the raids. "
+        "independence of the courts, a free press, and a halt to the raids. "
         "Chile called for the release of Ana Soto, a journalist and activist."
     )
     assert [d.content for d in ex.demands] == [
         "the release of all those detained during the protests",
         "the independence of the courts",
-        "freedom of the press",
-        "an end to the raids",
+        "a free press",
+        "a halt to the raids",
         "the release of Ana Soto, a journalist and activist",
     ]
 
