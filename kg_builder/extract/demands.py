@@ -9,14 +9,17 @@ PLOVER REQUEST/DEMAND read from the dependency parse with general cue lexicons
 * reported obligations: "X said that Y should/must/has to/needs to V", in quotations too;
 * nominal demands: "the need for Y to V", "X's demand that Y V", "one of X's demands was
   that Y V", enumerated lists ("First, ... Second, ...") after "X listed the issues";
-* conditions: "X would consider V, provided that Y V'", "Z depends on the release of ...";
+* demand verbs in relative clauses: "X, who urged Y to V", "a call in which X asked for Z";
+* demand nouns with a source: "Y rejected calls from X to V" (X asks Y; status rejected);
+* conditions: "X would consider V, provided that Y V'", "X will V only if Y V'", "X would
+  lift the sanctions if Y V'", "Z depends on the release of ...";
 * implied demands: "X said that any failure to V would hurt ...".
 
 The demander is whoever voices the demand (subject of the demand or reporting verb,
 "according to X", the speaker of a quotation), widened to the state or body the person
 speaks for. The addressee is who must act; when the text leaves it implicit it is taken
 from actors named inside the demanded act, then from the previous demand of the same
-demander.
+demander, then from the other participants of a call or meeting reported in the same sentence.
 
 Why one module of over 500 lines: it is one stage: each demand frame is a small method of
 one finder that shares the found demands and their roles (:mod:`.demand_roles`); cue words
