@@ -402,3 +402,157 @@ def test_a_people_inside_the_demanded_act_stands_for_its_state(extract_text):
     )
     (d,) = x.demands
     assert "peru" in d.addressees
+
+
+def test_quotation_marks_pair_by_position_and_end_at_paragraph_breaks(run):
+    # a quotation over two paragraphs reopens the second with a mark of its own; a straight
+    # mark after a word closes, one before a word opens
+    text = (
+        'Valdoran envoy Anna Berg told reporters: "The talks are hard.\n\n'
+        '"We will keep trying," she added.\n\n'
+        '\u201cWe demand to see the full text of the treaty," Berg said.\n\n'
+        'Officials called the vote "delayed".'
+    )
+    ex = run(text)
+    d = _only(ex)
+    assert _names(ex, d.demanders) == {"Anna Berg"}
+    assert d.content == "see the full text of the treaty"
+
+
+def test_quote_regions_close_every_quotation_at_its_paragraph():
+    from kg_builder.extract.demand_roles import quote_regions
+
+    text = 'He said: "One.\n\n"Two," she added, "three" and \u201cfour".'
+    inside = [text[s:e] for s, e in quote_regions(text)]
+    assert inside == ["One.", "Two,", "three", "four"]
+
+
+def test_the_one_asked_for_a_thing_is_the_addressee(run):
+    ex = run("Norway asked Iceland for the return of the seized trawler.")
+    d = _only(ex)
+    assert _names(ex, d.demanders) == {"Norway"}
+    assert _names(ex, d.addressees) == {"Iceland"}
+    assert d.content == "the return of the seized trawler"
+
+
+def test_the_state_a_speaker_speaks_for_is_not_asked_by_them(run):
+    # "Chile must act" said by Chile's president is Chile's own resolve; "[W]e" is "we"
+    ex = run(
+        "Chilean President Ana Soto said that Chile must respond to the floods with more "
+        'funding. "[W]e must rebuild the bridges by May," Soto said.'
+    )
+    assert ex.demands == ()
+
+
+def test_a_fronted_purpose_clause_is_not_the_demanded_act(run):
+    ex = run("To settle the fishing dispute, Spain urged Peru to open a new round of talks.")
+    d = _only(ex)
+    assert _names(ex, d.addressees) == {"Peru"}
+    assert d.content == "open a new round of talks"
+
+
+def test_a_plural_description_is_not_the_last_state_named(run):
+    ex = run(
+        "Spain hosted talks with Chile and Peru on Monday. "
+        "Madrid then urged the countries to open a new round of talks."
+    )
+    assert all(not d.addressees for d in ex.demands)
+
+
+def test_demand_verbs_in_relative_clauses_are_voiced_by_their_subject(run):
+    ex = run(
+        "The envoy met Chilean President Ana Soto, who urged Peru to release the fishermen. "
+        "Later Spain held a call with Chile in which Madrid asked for an immediate truce. "
+        "The treaty, which calls for free elections, was signed. The aid Chile asked for "
+        "arrived. Chile is announcing new initiatives which we expect will strengthen trade."
+    )
+    got = {(d.content, frozenset(_names(ex, d.demanders))) for d in ex.demands}
+    assert got == {
+        ("release the fishermen", frozenset({"Ana Soto", "Chile"})),
+        ("an immediate truce", frozenset({"Spain"})),
+    }
+
+
+def test_calls_from_an_actor_are_its_demands_and_the_one_who_ignores_them_is_asked(run):
+    ex = run(
+        "Peru has ignored calls from Chile and the United Nations to release the fishermen. "
+        "Spain rejected a demand from Portugal for the return of the ship."
+    )
+    got = {
+        (d.content, frozenset(_names(ex, d.demanders)), frozenset(_names(ex, d.addressees)))
+        for d in ex.demands
+    }
+    assert got == {
+        ("release the fishermen", frozenset({"Chile", "United Nations"}), frozenset({"Peru"})),
+        ("the return of the ship", frozenset({"Portugal"}), frozenset({"Spain"})),
+    }
+    assert {d.status for d in ex.demands} == {DemandStatus.REJECTED}
+
+
+def test_a_list_hung_inside_its_first_item_gives_one_demand_per_item(run):
+    ex = run(
+        "Norway called for the release of all those detained during the protests, the "
+        "independence of the courts, a free press, and a halt to the raids. "
+        "Chile called for the release of Ana Soto, a journalist and activist."
+    )
+    assert [d.content for d in ex.demands] == [
+        "the release of all those detained during the protests",
+        "the independence of the courts",
+        "a free press",
+        "a halt to the raids",
+        "the release of Ana Soto, a journalist and activist",
+    ]
+
+
+def test_a_finite_verb_after_the_demanded_act_is_the_speakers_next_act(run):
+    ex = run("Chile said Peru must pay the fines and expressed hope for talks.")
+    assert [d.content for d in ex.demands] == ["pay the fines"]
+
+
+def test_forecasts_and_acts_not_yet_done_are_no_obligations(run):
+    ex = run(
+        "Peru has yet to ratify the treaty, Chile said. The court will need to rule on the "
+        "case, Chile said. Chile said Peru will have to pay the fines. Chile said Peru has "
+        "to pay the fines."
+    )
+    assert [d.content for d in ex.demands] == ["pay the fines"]
+
+
+def test_a_body_of_the_speakers_own_state_is_not_asked(run):
+    ex = run(
+        "The Chilean Foreign Ministry must review every request, Chile said. "
+        "Chile said the Peruvian Foreign Ministry must review the request."
+    )
+    d = _only(ex)
+    assert _names(ex, d.addressees) == {"Peruvian Foreign Ministry"}
+
+
+def test_the_other_party_of_a_call_in_the_same_sentence_is_the_one_asked(run):
+    ex = run(
+        "Spain's envoy Marta Ruiz said the talks would go on. On Monday Chilean President "
+        "Ana Soto held a phone call with Peruvian President Luis Vega in which Soto asked "
+        "for an immediate truce."
+    )
+    d = _only(ex)
+    assert _names(ex, d.demanders) == {"Ana Soto", "Chile"}
+    assert _names(ex, d.addressees) == {"Luis Vega", "Peru"}
+
+
+def test_an_offer_made_only_if_another_acts_is_a_conditional_demand(run):
+    ex = run(
+        "Chile said it would resume talks only if Peru withdrew its troops. "
+        "Norway will sign the accord only if the weather holds."
+    )
+    d = _only(ex)
+    assert _names(ex, d.demanders) == {"Chile"}
+    assert _names(ex, d.addressees) == {"Peru"}
+    assert d.content == "withdrew its troops"
+    assert d.conditional and d.condition == "it would resume talks"
+
+
+def test_relief_offered_on_condition_asks_for_the_condition(run):
+    ex = run("Spain said it would lift the sanctions if Peru freed the crew.")
+    d = _only(ex)
+    assert _names(ex, d.addressees) == {"Peru"}
+    assert d.content == "freed the crew"
+    assert d.conditional and d.condition == "lift the sanctions"

@@ -118,6 +118,8 @@ class RoleFinder:
                     keys = agent
                     break
                 subj = child(t, ("nsubjpass",))
+            if subj is not None and subj.lower_ == "who" and t.dep_ == "relcl":
+                subj = t.head  # "X, who urged Y to V": the relative pronoun is X
             if subj is not None:
                 keys = self.keys(subj)
                 if (
@@ -300,6 +302,7 @@ class RoleFinder:
             if (
                 k is None
                 and t.pos_ == "NOUN"
+                and t.tag_ != "NNS"  # "the countries" are not the one last named
                 and any(c.dep_ == "det" and c.lower_ in lx.SINGULAR_DEFINITES for c in t.children)
             ):
                 k = self._description(t, exclude or [])
@@ -436,36 +439,44 @@ def sentence_quoted(finder: RoleFinder, sent: SpacySpan) -> bool:
 
 #: The characters :func:`quote_regions` acts on: quotation marks and paragraph breaks.
 _QUOTE_REGION_MARKS = re.compile(f'[{_QUOTE_OPEN}{_QUOTE_CLOSE}"]|\n(?=\n)')
+#: Characters after which a straight quotation mark opens a quotation.
+_BEFORE_OPENING = "([{\u2018\u2014-"
 
 
 def quote_regions(text: str) -> list[tuple[int, int]]:
     """Character ranges inside quotation marks (curly, guillemets or straight).
 
-    A quotation opened with a curly mark may be closed by a straight one; an unclosed one
-    ends at the paragraph break unless the next paragraph reopens it.
+    A straight mark opens a quotation when it follows a space, the start of the text or an
+    opening bracket and a word follows it, and closes one otherwise; a quotation opened with
+    a curly mark may close with a straight one. A quotation ends at a paragraph break: a
+    quotation that runs over several paragraphs reopens each with a mark of its own.
     """
     regions: list[tuple[int, int]] = []
     start: int | None = None
-    straight: int | None = None
     for mark in _QUOTE_REGION_MARKS.finditer(text):
         i, ch = mark.start(), mark.group()
-        if ch in _QUOTE_OPEN and start is None:
+        if ch == "\n":
+            if start is not None:
+                regions.append((start, i))
+                start = None
+            continue
+        opening = ch in _QUOTE_OPEN or (ch == '"' and _opens(text, i, start is not None))
+        if start is None and opening:
             start = i + 1
-        elif start is not None and (ch in _QUOTE_CLOSE or ch == '"'):
-            regions.append((start, i))  # a curly opening may close with a straight mark
-            start = None
-        elif ch == '"':
-            if straight is None:
-                straight = i + 1
-            else:
-                regions.append((straight, i))
-                straight = None
-        elif (
-            ch == "\n"
-            and text[i : i + 2] == "\n\n"
-            and start is not None
-            and (i + 2 < len(text) and text[i + 2] not in _QUOTE_OPEN)
-        ):
+        elif start is not None and not opening:
             regions.append((start, i))
             start = None
-    return sorted(regions)
+    if start is not None:
+        regions.append((start, len(text)))
+    return regions
+
+
+def _opens(text: str, i: int, inside: bool) -> bool:
+    """Whether the straight quotation mark at ``i`` opens a quotation."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if not (before.isspace() or before in _BEFORE_OPENING):
+        return False  # 'said."' or 'war".': it closes
+    if after.isspace():
+        return not inside  # a lone mark between spaces: the other one of a pair
+    return True

@@ -9,14 +9,17 @@ PLOVER REQUEST/DEMAND read from the dependency parse with general cue lexicons
 * reported obligations: "X said that Y should/must/has to/needs to V", in quotations too;
 * nominal demands: "the need for Y to V", "X's demand that Y V", "one of X's demands was
   that Y V", enumerated lists ("First, ... Second, ...") after "X listed the issues";
-* conditions: "X would consider V, provided that Y V'", "Z depends on the release of ...";
+* demand verbs in relative clauses: "X, who urged Y to V", "a call in which X asked for Z";
+* demand nouns with a source: "Y rejected calls from X to V" (X asks Y; status rejected);
+* conditions: "X would consider V, provided that Y V'", "X will V only if Y V'", "X would
+  lift the sanctions if Y V'", "Z depends on the release of ...";
 * implied demands: "X said that any failure to V would hurt ...".
 
 The demander is whoever voices the demand (subject of the demand or reporting verb,
 "according to X", the speaker of a quotation), widened to the state or body the person
 speaks for. The addressee is who must act; when the text leaves it implicit it is taken
 from actors named inside the demanded act, then from the previous demand of the same
-demander.
+demander, then from the other participants of a call or meeting reported in the same sentence.
 
 Why one module of over 500 lines: it is one stage: each demand frame is a small method of
 one finder that shares the found demands and their roles (:mod:`.demand_roles`); cue words
@@ -45,7 +48,7 @@ from kg_builder.extract.demand_roles import RoleFinder
 from kg_builder.extract.demand_roles import child as _child
 from kg_builder.extract.demand_roles import merge_keys as _merge
 from kg_builder.extract.tree import climb
-from kg_builder.models import Demand, DemandStatus, Span
+from kg_builder.models import ActorKind, Demand, DemandStatus, Span
 from kg_builder.nlp import gazetteer
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj", "csubjpass")
@@ -136,8 +139,10 @@ class _Finder(RoleFinder):
 
     def _verb_frames(self, v: Token) -> None:
         lemma = v.lemma_.lower()
-        if negated(v) or v.dep_ in ("acl", "relcl", "amod", "compound"):
+        if negated(v) or v.dep_ in ("acl", "amod", "compound"):
             return  # "the chance to ask ...": no speech act
+        if v.dep_ == "relcl" and not _relative_speech_act(v):
+            return  # "the aid asked for", "the plans which we expect will V"
         if any(m.dep_ == "mark" and m.lower_ in lx.CONDITION_MARKS for m in v.children):
             return  # "if Y wants closer ties, ...": a condition, not a demand
         subj = _child(v, ("nsubj",))
@@ -179,11 +184,16 @@ class _Finder(RoleFinder):
                 addressee = _child(p, ("pobj",)) if p is not None else None
             if addressee is not None:
                 break
+        # the complement, else a later adverbial clause: "To V', X urged Y ..." says why
         inf = next(
             (
                 c
+                for deps in (("xcomp", "ccomp"), ("advcl",))
                 for c in v.children
-                if c.dep_ in ("xcomp", "ccomp", "advcl") and c.pos_ in ("VERB", "AUX") and has_to(c)
+                if c.dep_ in deps
+                and c.pos_ in ("VERB", "AUX")
+                and has_to(c)
+                and (c.dep_ != "advcl" or c.i > v.i)
             ),
             None,
         )
@@ -256,12 +266,14 @@ class _Finder(RoleFinder):
     def _object_np(self, v: Token, lemma: str) -> bool:
         """ "X demanded the withdrawal of Y's troops", "X called for a ceasefire"."""
         obj: Token | None = None
+        asked: Token | None = None  # "asked Y for X": the one asked is the direct object
         for prep in lx.OBJECT_NP_VERBS[lemma]:
             if prep == "":
                 obj = _child(v, ("dobj",))
             else:
                 p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ == prep), None)
                 obj = _child(p, ("pobj", "pcomp")) if p is not None else None
+                asked = _child(v, ("dobj",)) if obj is not None else None
             if obj is not None:
                 break
         if obj is None:  # "demands signed guarantees": participle mis-parsed as xcomp
@@ -279,6 +291,7 @@ class _Finder(RoleFinder):
         if (
             obj is None
             or obj.pos_ == "PRON"
+            or (obj.dep_ == "pobj" and obj.pos_ == "VERB")  # "the aid X asked for arrived"
             or obj.lemma_.lower() in lx.FAILURE_NOUNS
             or obj.lemma_.lower() in lx.DEMAND_NOUNS
             and _demand_noun_frame(obj)
@@ -304,9 +317,14 @@ class _Finder(RoleFinder):
             and c.left_edge.i > 0
             and self.doc[c.left_edge.i - 1].text == ","
         ]
-        for part, toks in [x for h in heads for x in _coordinated_nps(h, self.ctx.text)]:
+        tails = _list_tail(obj)
+        cut = {x.i for t in tails for x in t.subtree}
+        for part, toks in [x for h in heads + tails for x in _coordinated_nps(h, self.ctx.text)]:
+            if part.i not in cut:
+                toks = _trim([t for t in toks if t.i not in cut])
             to = (
-                self._from_keys(v, voice)
+                self.keys(asked, exclude=voice)
+                or self._from_keys(v, voice)
                 or self._from_keys(part, voice)
                 or self._from_keys(_child(part, ("dobj",)), voice)
             )
@@ -338,8 +356,12 @@ class _Finder(RoleFinder):
                 and h.i != v.i
             ):
                 return
-            if _child(h, ("dobj",)) is not None:
-                return
+            if _child(h, ("dobj",)) is not None or any(
+                (c.dep_ == "aux" and c.lower_ in lx.FORECAST_AUXILIARIES)
+                or (c.dep_ == "advmod" and c.lower_ in lx.NOT_YET_ADVERBS)
+                for c in h.children
+            ):
+                return  # "Y will need to V" forecasts; "Y has yet to V" has not done it
             clause = h
         if negated(clause) and modal is None:
             return  # "does not have to": no obligation
@@ -353,7 +375,7 @@ class _Finder(RoleFinder):
         ):
             return  # "the aid Y needs to V", "where it needs to be"; "they should expect X"
         if subj is not None and (
-            subj.lower_ in lx.FIRST_PERSON_PRONOUNS | lx.INDEFINITE_PRONOUNS
+            _bare(subj) in lx.FIRST_PERSON_PRONOUNS | lx.INDEFINITE_PRONOUNS
             or _inverted_condition(clause, subj)
             or self._unresolved_group(subj)
         ):
@@ -367,14 +389,23 @@ class _Finder(RoleFinder):
             return
         to: list[str] = []
         if subj is not None and not is_passive(v):
-            to = self.keys(subj, exclude=voice)
+            own = self._widen(voice)
+            to = [k for k in self.keys(subj, exclude=own) if not self._part_of(k, own)]
             if not to and subj.pos_ == "PRON" and subj.lower_ not in ("there",):
                 return
             if not to and self.keys(subj):
-                return  # the speaker's own side: "Chile must respond"
+                return  # the speaker's own side: "Chile must respond", said by its minister
         elif is_passive(v):
             to = self._agent_keys(v)
         self._emit_acts(v, voice, to, subject=subj, needs_addressee=unreported)
+
+    def _part_of(self, key: str, own: list[str]) -> bool:
+        """Whether a body (no person) belongs to one of ``own``: "the ministry must V"
+        said by its state is the state's own resolve."""
+        actor = self.ctx.actors.actors.get(key)
+        if actor is None or actor.kind == ActorKind.PERSON:
+            return False
+        return bool(set(self._widen([key])[1:]) & set(own))
 
     def _unresolved_group(self, subj: Token) -> bool:
         """A group of people or states that names no actor ("officials", "all countries",
@@ -467,13 +498,13 @@ class _Finder(RoleFinder):
     def _nominal_voice(
         self, n: Token, default_voice: list[str] | None
     ) -> tuple[list[str], Token | None, Token | None] | None:
-        """Who voices a demand noun: its possessor ("X's demand"), else the subject of the
-        verb that voices it ("X issued an ultimatum"), else the listing actor, "according to
-        X" or the quotation's speaker.
+        """Who voices a demand noun: its possessor ("X's demand") or source ("calls from
+        X"), else the subject of the verb that voices it ("X issued an ultimatum"), else the
+        listing actor, "according to X" or the quotation's speaker.
 
         Returns:
-            ``(voice, possessor, governing verb)``, or None when a verb that voices nothing
-            governs the noun.
+            ``(voice, possessor or source, governing verb)``, or None when a verb that
+            voices nothing governs the noun.
         """
         poss = _child(n, ("poss",))
         if (
@@ -486,6 +517,8 @@ class _Finder(RoleFinder):
             gov_np = n.head.head
         else:
             gov_np = n
+        if poss is None:
+            poss = _source(n)  # "calls from X", "a demand by X": X voices them
         if poss is not None and (self._unresolved_group(poss) or _demonym_plural(poss)):
             return None  # "the people's calls", "Valdorans' demands": no actor voices them
         voice = self.keys(poss) if poss is not None else []
@@ -553,7 +586,10 @@ class _Finder(RoleFinder):
             if not voice or not to or negated(c):
                 continue
             f = self._make(c, voice, to)
-            f.refrain = True
+            # "X would lift the sanctions if Y frees Z" offers relief: Y is to free Z
+            f.refrain = v.lemma_.lower() not in lx.RELIEF_VERBS
+            if not f.refrain:
+                f.conditional, f.condition = True, _text([v, *_child_tokens(v, c)])
             self._add(f)
 
     def _dependence(self, t: Token) -> None:
@@ -589,7 +625,7 @@ class _Finder(RoleFinder):
                 and any(
                     m.dep_ == "mark" and m.lower_ in ("provided", "providing") for m in v.children
                 )
-            ):
+            ) and not _sole_condition(v):
                 return
             mark = next(m for m in v.children if m.dep_ == "mark")
         elif mark.lower_ not in lx.PROVISO_MARKS:
@@ -602,11 +638,18 @@ class _Finder(RoleFinder):
             return
         voice = self._voice(offer) if _child(offer, _SUBJ) else self._clause_voice(offer)
         voice = _merge(voice, self._clause_voice(offer))
+        inside = {t.i for t in v.subtree}
         cond = _text(
-            [t for t in offer.subtree if t.i < mark.i and t.dep_ != "punct" and t.sent == v.sent]
+            [
+                t
+                for t in offer.subtree
+                if t.i < mark.i and t.dep_ != "punct" and t.sent == v.sent and t.i not in inside
+            ]
         )
         subj = _child(v, ("nsubj",))
         to = self.keys(subj, exclude=voice) if subj is not None else []
+        if not to and _sole_condition(v):
+            return  # "only if the weather holds": no one is asked
         for act in [v, *v.conjuncts]:
             if act.pos_ in ("VERB", "AUX"):
                 f = self._make(act, voice, to)
@@ -683,6 +726,8 @@ class _Finder(RoleFinder):
                     act.tag_ == "VB"
                     and any(x.dep_ == "aux" and x.lower_ != "to" for x in c.children)
                 )
+                # "urged Y to V and welcomed Z": a finite verb is the speaker's next act
+                and not (act.tag_ == "VB" and c.tag_ in ("VBD", "VBZ"))
             ]
         for a in acts:
             if a.i != act.i and negated(a) and not negated(act):
@@ -696,6 +741,17 @@ class _Finder(RoleFinder):
         f = _Found(list(voice), list(to), _act_tokens(act, self.ctx.text), act)
         self._conditions(act, f)
         return f
+
+    def _interlocutors(self, head: Token, by: list[str]) -> list[str]:
+        """The other participants of a meeting or call reported in the same sentence as a
+        demand of one participant, named between the meeting and the demand ("in a call
+        with Y, X asked for a truce"): the one asked."""
+        for m in self.ctx.meetings:
+            if m.span.sent_start != head.sent.start_char or not set(m.participants) & set(by):
+                continue
+            named = {x.actor for x in self.ctx.actors.mentions_in(m.span.start, head.idx)}
+            return [k for k in m.participants if k not in by and k in named]
+        return []
 
     def _assemble(self) -> tuple[Demand, ...]:
         """Widen demanders, fill implicit addressees, and freeze the demands in text order."""
@@ -722,6 +778,8 @@ class _Finder(RoleFinder):
             elif f.nominal:
                 to = _merge(to, inside)
             to = [k for k in to if k not in by]
+            if not to and not f.needs_addressee:
+                to = self._interlocutors(f.head, by)
             if f.needs_addressee and not to or len(f.content) < 2 and not f.nominal:
                 continue  # no one asked; a bare verb ("must end") says no act
             for k in by:
@@ -768,6 +826,11 @@ def _nominal_act(n: Token) -> tuple[Token | None, Token | None]:
             )
         ):
             return c, _child(c, ("nsubj",))
+    if n.dep_ == "dobj" and _source(n) is not None:
+        # "Y ignored calls from X to V": the infinitive hangs on the verb
+        for c in n.head.children:
+            if c.dep_ in ("advcl", "xcomp") and c.i > n.i and c.pos_ == "VERB" and has_to(c):
+                return c, None
     cop = n.head if n.dep_ in _SUBJ else None
     if n.dep_ == "pobj" and n.head.head.dep_ in _SUBJ and n.head.head.lemma_ == "one":
         cop = n.head.head.head  # "one of X's demands was that ..."
@@ -780,6 +843,47 @@ def _nominal_act(n: Token) -> tuple[Token | None, Token | None]:
     if attr is not None and attr.pos_ in ("NOUN", "PROPN"):
         return attr, None
     return None, None
+
+
+def _child_tokens(v: Token, skip: Token) -> list[Token]:
+    """The words of ``v``'s objects and particles, without the clause ``skip``."""
+    return [
+        t
+        for c in v.children
+        if c.i != skip.i and c.dep_ in ("dobj", "prt", "dative")
+        for t in c.subtree
+    ]
+
+
+def _relative_speech_act(v: Token) -> bool:
+    """Whether a relative clause is a speech act of its own: "X, who urged Y to V" or "a
+    call in which X asked for Z" (the relative word is the subject or in a prepositional
+    phrase of the verb), not "the plans which we expect will V" (it is part of the act)."""
+    subj = _child(v, ("nsubj",))
+    if subj is not None and subj.lower_ == "who":
+        return True
+    return subj is not None and any(
+        c.dep_ == "prep" and any(x.tag_ in ("WDT", "WP") for x in c.children) for c in v.children
+    )
+
+
+def _sole_condition(v: Token) -> bool:
+    """Whether ``v`` heads an "only if" clause ("X will V only if Y V'")."""
+    return (
+        v.dep_ == "advcl"
+        and any(m.dep_ == "mark" and m.lower_ == "if" for m in v.children)
+        and any(m.dep_ == "advmod" and m.lower_ in lx.RESTRICTIVE_ADVERBS for m in v.children)
+    )
+
+
+def _source(n: Token) -> Token | None:
+    """The actor a demand noun comes from: "calls from X", "a demand by X"."""
+    for c in n.children:
+        if c.dep_ == "prep" and c.lower_ in lx.SOURCE_PREPS_OF_SPEECH and c.lower_ != "of":
+            obj = _child(c, ("pobj",))
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+                return obj
+    return None
 
 
 def _agent_words(f: _Found) -> list[Token]:
@@ -817,6 +921,11 @@ def _agent_modifier(t: Token, top: Token) -> bool:
     if low in lx.DOCUMENT_NOUNS:
         return False
     return low in lx.PEOPLE_NOUNS or bool(top.ent_type_) or t.ent_type_ in ("GPE", "ORG")
+
+
+def _bare(t: Token) -> str:
+    """The lower-case word without editorial brackets ("[W]e" → "we")."""
+    return t.lower_.replace("[", "").replace("]", "")
 
 
 def _demonym_plural(t: Token) -> bool:
@@ -959,6 +1068,8 @@ def _frame_child(c: Token) -> bool:
         return True
     if c.dep_ == "prep" and c.lower_ == "according":
         return True
+    if c.dep_ == "advmod" and c.lower_ in lx.RESTRICTIVE_ADVERBS and c.i < c.head.i:
+        return any(m.dep_ == "mark" for m in c.head.children)  # "only if Y V"
     return c.dep_ in ("ccomp", "advcl") and c.lemma_.lower() in lx.REPORTING_VERBS
 
 
@@ -982,6 +1093,34 @@ def _coordinated_nps(n: Token, text: str) -> list[tuple[Token, list[Token]]]:
             toks.pop()
         out.append((p, toks))
     return out
+
+
+def _list_tail(obj: Token) -> list[Token]:
+    """The rest of a list the parser hung inside its first item as an apposition:
+    "the release of the crew, the return of the ship and an end to the raids" with
+    "return" an apposition of "crew" (a list ends with a coordinator and names an act)."""
+    for t in obj.subtree:
+        if t.dep_ != "appos" or t.i <= obj.i or t.pos_ != "NOUN":
+            continue
+        items = [t, *t.conjuncts]
+        if (
+            len(items) > 1
+            and t.i > 0
+            and t.doc[t.left_edge.i - 1].text == ","
+            and any(c.dep_ == "cc" for i in items for c in i.children)
+            and any(i.lemma_.lower() in lx.DEMANDED_ACT_NOUNS for i in items)
+        ):
+            return [t]
+    return []
+
+
+def _trim(toks: list[Token]) -> list[Token]:
+    """``toks`` without punctuation or coordinators at either end."""
+    while toks and (toks[-1].is_punct or toks[-1].dep_ in ("cc", "preconj")):
+        toks.pop()
+    while toks and (toks[0].is_punct or toks[0].dep_ == "cc"):
+        toks.pop(0)
+    return toks
 
 
 def _np_tokens(n: Token, text: str) -> list[Token]:
@@ -1029,6 +1168,6 @@ def add_demands(ctx: DocContext) -> None:
 STAGE = Stage(
     "demands",
     add_demands,
-    requires=("article", "doc", "actors", "coreference"),
+    requires=("article", "doc", "actors", "coreference", "meetings"),
     assigns=("demands",),
 )

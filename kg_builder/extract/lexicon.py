@@ -346,6 +346,10 @@ CAUSATIVE_VERBS: frozenset[str] = _words("CAUSATIVE_VERBS")
 OBLIGATION_MODALS: frozenset[str] = _words("OBLIGATION_MODALS")
 #: Semi-modals of obligation with a to-infinitive ("Y has to V").
 OBLIGATION_SEMI_MODALS: frozenset[str] = _words("OBLIGATION_SEMI_MODALS")
+#: Auxiliaries that make a semi-modal a forecast, not a demand ("Y will have to V").
+FORECAST_AUXILIARIES: frozenset[str] = _words("FORECAST_AUXILIARIES")
+#: Adverbs that make "have to" mean "not done so far" ("Y has yet to V").
+NOT_YET_ADVERBS: frozenset[str] = _words("NOT_YET_ADVERBS")
 #: Auxiliaries (besides the modals of obligation) that belong to the frame of a demand, not to the
 #: act.
 FRAME_AUXILIARIES: frozenset[str] = _words("FRAME_AUXILIARIES")
@@ -369,6 +373,10 @@ ACCEPT_VERBS: frozenset[str] = _words("ACCEPT_VERBS")
 CONDITION_MARKS: frozenset[str] = _words("CONDITION_MARKS")
 #: Words that head a proviso ("provided that", "on condition that").
 PROVISO_MARKS: frozenset[str] = _words("PROVISO_MARKS")
+#: Adverbs that make an if-clause the one condition of an offer ("X will V only if Y V').
+RESTRICTIVE_ADVERBS: frozenset[str] = _words("RESTRICTIVE_ADVERBS")
+#: Verbs that take a consequence away ("X would lift the sanctions if Y V"): an offer.
+RELIEF_VERBS: frozenset[str] = _words("RELIEF_VERBS")
 #: Verbs of dependence: "the merger depends on the approval of ...".
 DEPENDENCE_VERBS: frozenset[str] = _words("DEPENDENCE_VERBS")
 #: Adjectives of dependence: "conditional on ...".
