@@ -37,10 +37,20 @@ def nlp() -> Language:
 
 @pytest.fixture(scope="session")
 def extract_text(nlp: Language) -> ExtractText:
-    """``extract_text(text, published=None, article_id="t")`` → the text's Extraction."""
+    """``extract_text(text, published=None, article_id="t", title=None, source=None)`` →
+    the text's Extraction."""
 
-    def run(text: str, published: dt.date | None = None, article_id: str = "t") -> Extraction:
-        return extract(Article(id=article_id, text=text, published=published), nlp(text))
+    def run(
+        text: str,
+        published: dt.date | None = None,
+        article_id: str = "t",
+        title: str | None = None,
+        source: str | None = None,
+    ) -> Extraction:
+        article = Article(
+            id=article_id, text=text, published=published, title=title, source=source
+        )
+        return extract(article, nlp(text))
 
     return run
 

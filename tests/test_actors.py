@@ -203,3 +203,19 @@ def test_capital_opening_a_sentence_before_a_clause_is_an_actor(extract_text):
     text = "Ankara, which is engaged in talks on the border, rejected the proposal."
     _, actors = run(extract_text, text)
     assert "turkiye" in actors
+
+
+def test_a_state_is_named_as_the_article_writes_it(extract_text) -> None:
+    # the gazetteer's reference name of this state is "Czechia"; the article says otherwise
+    x = extract_text("The Czech Republic and Poland signed the memorandum in Warsaw.")
+    names = {a.name: a for a in x.actors}
+    assert "Czech Republic" in names and "Czechia" in names["Czech Republic"].aliases
+    x = extract_text("Czechia and Poland signed the memorandum in Warsaw.")
+    assert "Czechia" in {a.name for a in x.actors}
+
+
+def test_a_name_with_a_curly_apostrophe_is_the_whole_name(extract_text) -> None:
+    # "Republic of China" alone names another state: the curly "’" must not cut the name
+    x = extract_text("The People\u2019s Republic of China recalled its envoy from Ruritania.")
+    keys = {a.key for a in x.actors}
+    assert "china" in keys and "taiwan" not in keys

@@ -556,3 +556,44 @@ def test_relief_offered_on_condition_asks_for_the_condition(run):
     assert _names(ex, d.addressees) == {"Peru"}
     assert d.content == "freed the crew"
     assert d.conditional and d.condition == "lift the sanctions"
+
+
+# ---------------------------------------------------------------- a statement's topic
+
+_STATEMENT = (
+    "The following statement was released by the Ministry of Foreign Affairs of Norway.\n\n"
+    "We remain concerned about the unrest in Peru. We call for the release of all detained "
+    "journalists. Norway urges Chile to reopen its border crossings."
+)
+
+
+def _asked(extraction, content_word: str) -> set[str]:
+    names = {a.key: a.name for a in extraction.actors}
+    return {
+        names[k]
+        for d in extraction.demands
+        if content_word in d.content
+        for k in d.addressees
+    }
+
+
+def test_call_of_a_statement_on_a_state_asks_that_state(extract_text) -> None:
+    x = extract_text(_STATEMENT, title="Joint Statement on Peru")
+    assert _asked(x, "journalists") == {"Peru"}
+    assert "Peru" in {a.name for a in x.actors}  # named only "in" it, yet acted upon
+    assert _asked(x, "border") == {"Chile"}  # a named addressee stays
+
+
+def test_call_of_a_statement_without_a_state_topic_asks_no_one(extract_text) -> None:
+    for title in ("Joint Statement on Press Freedom", None):
+        x = extract_text(_STATEMENT, title=title)
+        assert any("journalists" in d.content for d in x.demands)
+        assert _asked(x, "journalists") == set()
+        assert "Peru" not in {a.name for a in x.actors}
+
+
+def test_topic_asks_only_for_the_issuers_calls(extract_text) -> None:
+    text = "Lawyer Ana Lind called for the release of all detained journalists on Monday."
+    x = extract_text(text, title="Lawyers Speak Out on Peru")
+    assert any("journalists" in d.content for d in x.demands)
+    assert _asked(x, "journalists") == set()

@@ -11,7 +11,8 @@ Sources of mentions, in order of trust:
    introduced in parentheses or spelled by a name's initials, and bare surnames.
 
 A capital or country used only as a place (object of a locative preposition, or a
-dateline at the start of a line) is not a mention; neither are photo captions.
+dateline at the start of a line) is not a mention, unless the title names that state as
+the article's topic ("Statement on Ruritania"); neither are photo captions.
 
 Why one module of over 500 lines: it is one stage: finding, keying and typing actor mentions
 share the recorder's state; its cue words live in ``lexicons.csv``, personal names in
@@ -20,6 +21,7 @@ share the recorder's state; its cue words live in ``lexicons.csv``, personal nam
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -46,6 +48,9 @@ class _Draft:
     aliases: list[str] = field(default_factory=list)
     wikidata: str | None = None
     part_of: str | None = None
+    #: The reference names of a gazetteer entry (its name and official aliases): the
+    #: forms the article may write instead of the reference name (see :func:`_as_written`).
+    official: tuple[str, ...] = ()
 
 
 @dataclass
@@ -87,7 +92,12 @@ class _Builder:
         return key
 
     def gaz_actor(self, e: gazetteer.Entry) -> str:
-        return self.actor(e.key, e.name, e.kind, aliases=e.aliases, wikidata=e.wikidata)
+        key = self.actor(e.key, e.name, e.kind, aliases=e.aliases, wikidata=e.wikidata)
+        names = (e.name, *e.aliases)
+        self.drafts[key].official = tuple(
+            s for n in names for s in gazetteer.apostrophe_spellings(n)
+        )
+        return key
 
     def mention(self, start: int, end: int, key: str) -> None:
         if any(i in self.skip for i in range(start, end)):
@@ -207,7 +217,8 @@ class _Builder:
                     and ent.root.head.lower_ not in lx.ACTOR_NOUNS
                 ):
                     continue  # "the Lisbon talks", "the Nairobi Declaration": a place in a name
-                if e is not None and not self.locative(ent):
+                if e is not None and (not self.locative(ent) or e.key == self.ctx.topic_state):
+                    # the state a statement is about is acted upon, even "in" it
                     self.mention(ent.start, ent.end, self.gaz_actor(e))
             elif kind in ("org", "media"):
                 e = gazetteer.entry(ref)
@@ -810,13 +821,33 @@ class _Builder:
         table = self.ctx.actors
         used = sorted(set(self.found.values()))
         parents = {self.drafts[k].part_of for k in used if self.drafts[k].part_of}
+        written: dict[str, list[str]] = {}
+        for (s, e), key in sorted(self.found.items()):
+            written.setdefault(key, []).append(self.doc[s:e].text)
         for key in sorted(set(used) | {p for p in parents if p in self.drafts}):
             d = self.drafts[key]
-            aliases = tuple(a for a in dict.fromkeys(d.aliases) if a != d.name)
-            table.add_actor(Actor(d.key, d.name, d.kind, aliases, d.wikidata, d.part_of))
+            name = _as_written(d, written.get(key, []))
+            aliases = tuple(a for a in dict.fromkeys([d.name, *d.aliases]) if a != name)
+            table.add_actor(Actor(d.key, name, d.kind, aliases, d.wikidata, d.part_of))
         for (s, e), key in sorted(self.found.items()):
             span = self.doc[s:e]
             table.add_mention(Mention(key, span.text, span_of_tokens(span)))
+
+
+def _as_written(draft: _Draft, mentions: list[str]) -> str:
+    """The name an article gives a gazetteer entity: its reference name if the article
+    writes it, else the official name the article writes most often (first written on a
+    tie), so that a report saying "Ruritania" for a state whose reference name is "Republic
+    of Ruritania" names it as written; the reference name stays an alias. Demonyms,
+    acronyms the gazetteer does not list, and descriptions ("the alliance") never replace
+    it."""
+    if not draft.official or draft.name in mentions:
+        return draft.name
+    counts = Counter(m for m in mentions if m in draft.official)
+    if not counts:
+        return draft.name
+    top = max(counts.values())
+    return next(m for m in mentions if counts.get(m) == top)
 
 
 #: Dependencies of a noun that acts or is acted upon.

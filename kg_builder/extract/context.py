@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,8 +25,10 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from kg_builder.errors import ConfigError
+from kg_builder.extract import lexicon as lx
 from kg_builder.models import (
     Actor,
+    ActorKind,
     Agreement,
     Article,
     Demand,
@@ -35,6 +38,7 @@ from kg_builder.models import (
     Span,
     Statement,
 )
+from kg_builder.nlp import gazetteer
 
 
 def span_of(doc: Doc, start_char: int, end_char: int) -> Span:
@@ -160,6 +164,28 @@ class DocContext:
     def text(self) -> str:
         """The parsed text (``doc.text``)."""
         return self.doc.text
+
+    @functools.cached_property
+    def topic_state(self) -> str | None:
+        """The key of the state an article's title names as its topic, if exactly one.
+
+        Official statements and readouts are titled by what they are about ("Joint
+        Statement on Ruritania", "Readout of a Call on the Situation in Ruritania"): the
+        state named after a topic preposition (``TOPIC_PREPOSITIONS``) is the one the
+        statement is about, even where its body names it only as a place.
+        """
+        words = re.findall(r"[\w'’.]+", self.article.title or "")
+        at = next((i for i, w in enumerate(words) if w.lower() in lx.TOPIC_PREPOSITIONS), None)
+        if at is None:
+            return None
+        rest = [w.rstrip(".") for w in words[at + 1 :]]
+        found: set[str] = set()
+        for i in range(len(rest)):
+            for n in range(1, min(4, len(rest) - i) + 1):
+                e = gazetteer.by_name(" ".join(rest[i : i + n]))
+                if e is not None and e.kind == ActorKind.STATE:
+                    found.add(e.key)
+        return found.pop() if len(found) == 1 else None
 
     @functools.cached_property
     def lowers(self) -> list[str]:

@@ -753,6 +753,16 @@ class _Finder(RoleFinder):
             return [k for k in m.participants if k not in by and k in named]
         return []
 
+    def _topic_of_statement(self, by: list[str]) -> list[str]:
+        """The state an official statement is about (its title's topic), as the one asked
+        by a call its issuers make without naming anyone ("We call for the release of the
+        detainees" in a "Statement on Ruritania"); nothing for anyone else's demands."""
+        topic = self.ctx.topic_state
+        issuers = set(self._widen(self.issuer()))
+        if topic is None or topic in by or not issuers or not set(by) <= issuers:
+            return []
+        return [topic] if topic in self.ctx.actors.actors else []
+
     def _assemble(self) -> tuple[Demand, ...]:
         """Widen demanders, fill implicit addressees, and freeze the demands in text order."""
         out: list[Demand] = []
@@ -779,7 +789,7 @@ class _Finder(RoleFinder):
                 to = _merge(to, inside)
             to = [k for k in to if k not in by]
             if not to and not f.needs_addressee:
-                to = self._interlocutors(f.head, by)
+                to = self._interlocutors(f.head, by) or self._topic_of_statement(by)
             if f.needs_addressee and not to or len(f.content) < 2 and not f.nominal:
                 continue  # no one asked; a bare verb ("must end") says no act
             for k in by:

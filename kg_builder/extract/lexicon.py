@@ -394,6 +394,8 @@ FAILURE_NOUNS: frozenset[str] = _words("FAILURE_NOUNS")
 #: Phrases of an attribution line that name who issues an official statement ("The following
 #: statement was released by X", "attributable to Spokesperson Y"), lower case.
 ATTRIBUTION_CUES: tuple[str, ...] = _ordered("ATTRIBUTION_CUES")
+#: Prepositions before the topic in a statement's title ("Joint Statement on Ruritania").
+TOPIC_PREPOSITIONS: frozenset[str] = _words("TOPIC_PREPOSITIONS")
 #: Nouns of necessity ("the need to V", "the necessity of V-ing"): their possessor needs, it does
 #: not demand, and an infinitive without a subject is the act of whoever states the need.
 NECESSITY_NOUNS: frozenset[str] = _words("NECESSITY_NOUNS")

@@ -248,7 +248,8 @@ def _names() -> dict[str, Entry]:
     for e in states() + organisations() + media():
         for n in (e.name, *e.aliases):
             if n not in AMBIGUOUS_ALIASES and not n.startswith("the "):
-                out.setdefault(n, e)
+                for spelling in apostrophe_spellings(n):
+                    out.setdefault(spelling, e)
     return out
 
 
@@ -291,6 +292,16 @@ MEMBER_NOUNS = (
 )
 
 
+def apostrophe_spellings(name: str) -> tuple[str, ...]:
+    """A name with its apostrophe typed straight and curly ("People's" and "People’s"):
+    news text uses both, and a name matched only in part is another entity's name."""
+    if "'" in name:
+        return (name, name.replace("'", "\u2019"))
+    if "\u2019" in name:
+        return (name, name.replace("\u2019", "'"))
+    return (name,)
+
+
 def _swapped(name: str) -> tuple[str, ...]:
     """Bilateral names read both ways: "EU-Japan Council" → "Japan-EU Council"."""
     m = re.match(r"^(\S+?)([-\u2013])(\S+) (.+)$", name)
@@ -316,7 +327,8 @@ def ruler_patterns() -> list[dict[str, Any]]:
 
     def add(label: str, text: str, id_: str) -> None:
         if text and text not in AMBIGUOUS_ALIASES and not text.startswith("the "):
-            pats.append({"label": label, "pattern": text, "id": id_})
+            for spelling in apostrophe_spellings(text):
+                pats.append({"label": label, "pattern": spelling, "id": id_})
 
     for e in states():
         for n in (e.name, *e.aliases):
