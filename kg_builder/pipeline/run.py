@@ -9,10 +9,14 @@ batches, and keeps ``jobs`` worker processes (:class:`~kg_builder.pipeline.pool.
 busy with them; the parent only writes to the store, batch after batch in input order
 (so the later of two articles with the same id wins), in loads of ``load_size`` articles
 (many batches: see :data:`LOAD_SECONDS` and ``docs/DESIGN.md``) with Ctrl-C held back (see
-:func:`kg_builder.store.entities.write_articles`), so every article is either fully stored
-or absent. At most ``2 × jobs`` batches are read ahead of the store, so memory does
-not grow with the input. An article that crashes or hangs its worker fails alone: the
-rest of its batch is sent again (article by article when the culprit is not known).
+:class:`kg_builder.store.entities.ArticleWriter`), so every article is either fully stored
+or absent. The entity graph is brought up to date once, at the end of the run (also
+after Ctrl-C, which waits for it): its cost then grows with the articles written, not
+with loads × store size. Until then a marker file says it lags, so a run that is killed
+leaves a store whose next writer rebuilds it. At most ``2 × jobs`` batches are read
+ahead of the store, so memory does not grow with the input. An article that crashes or
+hangs its worker fails alone: the rest of its batch is sent again (article by article
+when the culprit is not known).
 ``benchmarks/stages.py`` shows where the time goes.
 """
 
@@ -38,7 +42,7 @@ from kg_builder.rdf.iris import IriMinter
 from kg_builder.rdf.validate import Disagreement
 from kg_builder.read import iter_articles
 from kg_builder.store import PENDING_FILE, GraphWrite, open_store
-from kg_builder.store.entities import write_articles
+from kg_builder.store.entities import ArticleWriter
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +121,12 @@ class IngestRun:
         """Run to the end (or to Ctrl-C) and report."""
         started = time.perf_counter()
         self.store = open_store(self.store_path)
+        self.writer = ArticleWriter(
+            self.store,
+            journal=self.store_path / PENDING_FILE,
+            base=self.options.base,
+            engine=self.options.engine,
+        )
         interrupted = False
         pool = WorkerPool(self.options, self.options.jobs)
         try:
@@ -131,8 +141,11 @@ class IngestRun:
         finally:
             # What is validated and next in input order is stored, also after Ctrl-C or a
             # GateError (a second Ctrl-C is held back during the load itself).
+            # Then the entity graph is brought up to date, once for the whole run.
             with contextlib.suppress(KeyboardInterrupt):
                 self._write()
+            with contextlib.suppress(KeyboardInterrupt):
+                self.writer.finish()
             self.store.flush()
             del self.store  # close RocksDB now, not when a reference cycle is collected
         if self.stored == 0 and not self.failed and not interrupted:
@@ -261,15 +274,8 @@ class IngestRun:
         pending, articles, triples = self._pending, self._pending_articles, self._pending_triples
         self._pending, self._pending_articles, self._pending_triples = {}, 0, 0
         writes = [write for write, _ in pending.values()]
-        write_articles(
-            self.store,
-            writes,
-            journal=self.store_path / PENDING_FILE,
-            base=self.options.base,
-            # The native SHACL engine parsed every graph's N-Triples in its worker.
-            checked=self.options.engine == "native",
-            engine=self.options.engine,
-        )
+        # The native SHACL engine parsed every graph's N-Triples in its worker.
+        self.writer.write(writes, checked=self.options.engine == "native")
         self.stored += articles
         self.triples += triples
         self.transactions += 1

@@ -6,17 +6,19 @@ canonical description of every shared actor, post, place and named agreement, de
 from all their descriptions by :mod:`kg_builder.rdf.entities`, and the histories of
 demands and agreements (:mod:`kg_builder.rdf.history`).
 
-:func:`write_articles` is how a batch of article graphs is written. It notes the entities
-and demands the stored versions of those articles describe, replaces the graphs, notes
-those of the new versions, and :func:`update_entities` recomputes all of them —
-from the descriptions in *all* stored articles, so the entity graph depends only on
-which articles are stored, never on the order they came in — and, when an entity's class
-changed, the entities whose descriptions point to it. Only the descriptions that changed
-are validated against the shapes and written.
+:class:`ArticleWriter` is how article graphs are written: for each load it notes the
+entities and demands the stored versions of those articles describe, replaces the graphs,
+and notes those of the new versions; :meth:`ArticleWriter.finish` then recomputes all of
+them with :func:`update_entities` — once, after the last load (an ingest run calls it at
+its end) — from the descriptions in *all* stored articles, so the entity graph depends
+only on which articles are stored, never on the order they came in, nor on when it was
+updated; and, when an entity's class changed, it recomputes the entities whose
+descriptions point to it. Only the descriptions that changed are validated against the
+shapes and written. :func:`write_articles` is one load followed by the update.
 
-A file in the store folder (:data:`PENDING_FILE`) exists from before the article graphs
-are replaced until the entity graph is up to date; if the process dies in between, the
-next write rebuilds the entity graph from every stored article first
+A file in the store folder (:data:`PENDING_FILE`) exists from before the first article
+graph is replaced until the entity graph is up to date; if the process dies in between,
+the next writer rebuilds the entity graph from every stored article
 (:func:`rebuild_entities`).
 
 Why one module of over 500 lines: the entity graph's update is one transaction over the
@@ -29,6 +31,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -49,7 +52,7 @@ from kg_builder.rdf.entities import canonical_class, canonical_triples
 from kg_builder.rdf.history import threads, tracked_demands
 from kg_builder.rdf.iris import IriMinter
 from kg_builder.rdf.validate import Report, validate_triples
-from kg_builder.store.embedded import GraphWrite, interrupts_held, replace_graphs
+from kg_builder.store.embedded import GraphWrite, interrupts_held, replace_graphs, replace_nquads
 from kg_builder.store.ontology import ensure_ontology
 
 #: Inside a store folder while the entity graph may lag behind the article graphs.
@@ -100,6 +103,9 @@ def write_articles(
 ) -> int:
     """Replace article graphs and bring the entity and ontology graphs up to date.
 
+    One load of an :class:`ArticleWriter`: the graphs are written, then the entity graph
+    is updated at once.
+
     Args:
         store: The store, open for writing.
         writes: The article graphs (N-Triples) to (re)place.
@@ -120,28 +126,134 @@ def write_articles(
             conform to the shapes (a bug: the article graphs are stored, and the next
             write rebuilds the entity graph).
     """
-    writes = list(writes)
-    minter = IriMinter(base)
-    pending = journal.with_name(PENDING_FILE) if journal is not None else None
-    if pending is not None and pending.exists():
-        log.warning("the last entity update was cut off: rebuilding the entity graph")
-        rebuild_entities(store, base, engine=engine)
-        pending.unlink()
-    ensure_ontology(store)
-    if not writes:
-        return 0
-    articles = [w.graph for w in writes]
-    touched = touched_by(store, articles, minter)  # the versions about to be replaced
-    # Ctrl-C waits until the entity graph matches the articles (the write is one step).
-    with interrupts_held():
-        if pending is not None:
-            pending.write_text("".join(f"{a}\n" for a in articles), encoding="utf-8")
-        written = replace_graphs(store, writes, journal=journal, checked=checked)
-        touched |= touched_by(store, articles, minter)
-        update_entities(store, touched, minter, engine=engine)
-        if pending is not None:
-            pending.unlink()
+    writer = ArticleWriter(store, journal=journal, base=base, engine=engine)
+    written = writer.write(writes, checked=checked)
+    writer.finish()
     return written
+
+
+class ArticleWriter:
+    """Writes article graphs load after load; brings the entity graph up to date once.
+
+    :meth:`write` replaces a load of article graphs and notes what they touch (the
+    entities and demands of the stored versions they replace and of the new ones);
+    :meth:`finish` recomputes all of that at once. The entity graph depends only on which
+    articles are stored, so one update at the end gives the entity graph that an update
+    after every load gives — at a cost that grows with the articles written, not with
+    loads × store size (a shared entity such as a large country is recomputed once, not
+    once per load). Between the first write and the end of :meth:`finish`,
+    :data:`PENDING_FILE` marks the entity graph as lagging (with a journal): if the
+    process dies, the next writer rebuilds it (:func:`rebuild_entities`). The ontology
+    graph is brought up to date when the writer is made.
+
+    Example:
+        >>> writer = ArticleWriter(store, journal=path / "journal")  # doctest: +SKIP
+        >>> for load in loads:  # doctest: +SKIP
+        ...     writer.write(load)
+        >>> writer.finish().entities  # doctest: +SKIP
+        1532
+
+    Args:
+        store: The store, open for writing.
+        journal: See :func:`write_articles`.
+        base: The base IRI the article graphs were minted under.
+        engine: The SHACL engine that checks the changed entity descriptions.
+    """
+
+    def __init__(
+        self,
+        store: ox.Store,
+        *,
+        journal: Path | None = None,
+        base: str = V.DEFAULT_BASE,
+        engine: str = "pyshacl",
+    ) -> None:
+        self.store = store
+        self.journal = journal
+        self.base = base
+        self.engine = engine
+        self.minter = IriMinter(base)
+        self.pending = journal.with_name(PENDING_FILE) if journal is not None else None
+        self.touched = Touched()
+        # A marker left by a writer that died: its entity update never ran.
+        self.rebuild = self.pending is not None and self.pending.exists()
+        if self.rebuild:
+            log.warning("the last entity update was cut off: the entity graph will be rebuilt")
+        ensure_ontology(store)
+
+    def write(self, writes: Iterable[GraphWrite], *, checked: bool = False) -> int:
+        """Replace a load of article graphs (all of it or nothing, Ctrl-C held back); the
+        entity graph lags until :meth:`finish`.
+
+        Args:
+            writes: The article graphs (N-Triples) to (re)place.
+            checked: See :func:`write_articles`.
+
+        Returns:
+            The number of article graphs written.
+
+        Raises:
+            StoreError: the store refused the write.
+        """
+        writes = list(writes)
+        if not writes:
+            return 0
+        articles = [w.graph for w in writes]
+        touched = touched_by(self.store, articles, self.minter)  # the versions replaced
+        with interrupts_held():
+            self._mark()
+            written = replace_graphs(self.store, writes, journal=self.journal, checked=checked)
+            touched |= touched_by(self.store, articles, self.minter)
+        self.touched |= touched
+        return written
+
+    def write_nquads(self, nquads: bytes | IO[bytes], graphs: Sequence[str]) -> int:
+        """Bulk-load checked N-Quads whose named graphs are ``graphs`` (a shard: see
+        :func:`~kg_builder.store.embedded.replace_nquads`, which needs a journal); like
+        :meth:`write`, the entity graph lags until :meth:`finish`.
+
+        Returns:
+            The number of article graphs written.
+
+        Raises:
+            StoreError: the writer has no journal, the data does not parse, or the store
+                refused the write.
+        """
+        if self.journal is None:
+            raise StoreError("a bulk load of N-Quads needs a journal")
+        touched = touched_by(self.store, graphs, self.minter)  # the versions replaced
+        with interrupts_held():
+            self._mark()
+            replace_nquads(self.store, nquads, graphs, journal=self.journal)
+            touched |= touched_by(self.store, graphs, self.minter)
+        self.touched |= touched
+        return len(graphs)
+
+    def _mark(self) -> None:
+        """Leave :data:`PENDING_FILE` (the entity graph lags) until :meth:`finish`."""
+        if self.pending is not None and not self.pending.exists():
+            self.pending.write_text("the entity graph lags behind the articles\n")
+
+    def finish(self) -> EntityUpdate:
+        """Bring the entity graph up to date with every article written (Ctrl-C held back
+        until it is), and remove :data:`PENDING_FILE`.
+
+        Returns:
+            What the update did.
+
+        Raises:
+            StoreError: the new entity descriptions do not conform to the shapes (a bug;
+                :data:`PENDING_FILE` stays, so the next writer rebuilds the entity graph).
+        """
+        with interrupts_held():
+            if self.rebuild:
+                update = rebuild_entities(self.store, self.base, engine=self.engine)
+            else:
+                update = _update_in_chunks(self.store, self.touched, self.minter, self.engine)
+            if self.pending is not None:
+                self.pending.unlink(missing_ok=True)
+        self.touched, self.rebuild = Touched(), False
+        return update
 
 
 def rebuild_entities(
@@ -154,7 +266,43 @@ def rebuild_entities(
         r["a"].value for r in _select(store, "SELECT ?a WHERE { GRAPH ?a { ?a a kgb:Article } }")
     ]
     store.update(f"DROP SILENT GRAPH <{minter.entity_graph()}>")
-    return update_entities(store, touched_by(store, articles, minter), minter, engine=engine)
+    return _update_in_chunks(store, touched_by(store, articles, minter), minter, engine)
+
+
+#: Entities (then demands) recomputed per step of a large update, to bound its memory.
+ENTITY_CHUNK = 2000
+DEMAND_CHUNK = 20000
+
+
+def _update_in_chunks(
+    store: ox.Store, touched: Touched, minter: IriMinter, engine: str
+) -> EntityUpdate:
+    """:func:`update_entities` over ``touched`` in steps of at most :data:`ENTITY_CHUNK`
+    entities, then :data:`DEMAND_CHUNK` demands.
+
+    The same result as one update: each step writes its entities before the next reads
+    the entity graph, and an entity whose class a later step changes has its dependents
+    recomputed by that step (as between two loads). The entities go first, so the
+    histories' links to actors are checked against their final classes.
+    """
+    entities, demands = sorted(touched.entities), sorted(touched.demands)
+    steps = [
+        Touched(set(entities[i : i + ENTITY_CHUNK])) for i in range(0, len(entities), ENTITY_CHUNK)
+    ]
+    steps += [
+        Touched(demands=set(demands[i : i + DEMAND_CHUNK]))
+        for i in range(0, len(demands), DEMAND_CHUNK)
+    ]
+    total = EntityUpdate(0, 0, 0, 0)
+    for step in steps:
+        u = update_entities(store, step, minter, engine=engine)
+        total = EntityUpdate(
+            total.entities + u.entities,
+            total.demands + u.demands,
+            total.added + u.added,
+            total.removed + u.removed,
+        )
+    return total
 
 
 def touched_by(store: ox.Store, articles: Sequence[str], minter: IriMinter) -> Touched:
@@ -553,6 +701,7 @@ def _check(
 
 __all__ = [
     "PENDING_FILE",
+    "ArticleWriter",
     "EntityUpdate",
     "Touched",
     "rebuild_entities",
