@@ -28,7 +28,7 @@ store: reading the descriptions, voting and writing the result belong together.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -51,7 +51,7 @@ from kg_builder.rdf.claims import (
 from kg_builder.rdf.entities import canonical_class, canonical_triples
 from kg_builder.rdf.history import threads, tracked_demands
 from kg_builder.rdf.iris import IriMinter
-from kg_builder.rdf.validate import Report, validate_triples
+from kg_builder.rdf.validate import Report, Violation, validate_triples
 from kg_builder.store.embedded import GraphWrite, interrupts_held, replace_graphs, replace_nquads
 from kg_builder.store.ontology import ensure_ontology
 
@@ -280,22 +280,28 @@ def _update_in_chunks(
     """:func:`update_entities` over ``touched`` in steps of at most :data:`ENTITY_CHUNK`
     entities, then :data:`DEMAND_CHUNK` demands.
 
-    The same result as one update: each step writes its entities before the next reads
-    the entity graph, and an entity whose class a later step changes has its dependents
-    recomputed by that step (as between two loads). The entities go first, so the
-    histories' links to actors are checked against their final classes.
+    The same result as one update: every step knows the final classes of all the
+    entities of the update (``ahead``, counted first, from the descriptions' classes
+    only), so a description that links to an entity of a later step (a person's post, a
+    party of an agreement) is computed and checked as in one update; and an entity whose
+    class a step changes has its other dependents recomputed by that step. The entities
+    go first, so the histories' links to actors are checked against their final classes.
     """
     entities, demands = sorted(touched.entities), sorted(touched.demands)
     steps = [
         Touched(set(entities[i : i + ENTITY_CHUNK])) for i in range(0, len(entities), ENTITY_CHUNK)
     ]
+    ahead: dict[URIRef, URIRef] = {}
+    if len(steps) > 1:
+        for step in steps:
+            ahead.update(_final_classes(store, step.entities))
     steps += [
         Touched(demands=set(demands[i : i + DEMAND_CHUNK]))
         for i in range(0, len(demands), DEMAND_CHUNK)
     ]
     total = EntityUpdate(0, 0, 0, 0)
     for step in steps:
-        u = update_entities(store, step, minter, engine=engine)
+        u = update_entities(store, step, minter, engine=engine, ahead=ahead)
         total = EntityUpdate(
             total.entities + u.entities,
             total.demands + u.demands,
@@ -318,15 +324,23 @@ def touched_by(store: ox.Store, articles: Sequence[str], minter: IriMinter) -> T
 
 
 def update_entities(
-    store: ox.Store, touched: Touched, minter: IriMinter, *, engine: str = "pyshacl"
+    store: ox.Store,
+    touched: Touched,
+    minter: IriMinter,
+    *,
+    engine: str = "pyshacl",
+    ahead: Mapping[URIRef, URIRef] | None = None,
 ) -> EntityUpdate:
     """Recompute the canonical descriptions and histories ``touched`` names.
 
     The descriptions that change are validated with ``engine`` (see
     :func:`write_articles`). Each entity is recomputed from every stored description of
     it; an entity no article describes any more loses its description. Entities whose
-    descriptions point to one whose class changed are recomputed too.
+    descriptions point to one whose class changed are recomputed too. ``ahead`` gives
+    the classes of entities a later step of the same update recomputes (see
+    :func:`_update_in_chunks`): they count instead of those in the entity graph.
     """
+    ahead = ahead or {}
     graph = minter.entity_graph()
     entities = set(touched.entities)
     data = _entity_data(store, entities)
@@ -346,7 +360,7 @@ def update_entities(
         for t in (*tally.part_of, *tally.post_in)
         if t not in classes
     }
-    known = {**_classes_in(store, graph, targets), **classes}
+    known = {**_classes_in(store, graph, targets), **_among(ahead, targets), **classes}
 
     def shared(node: URIRef) -> bool:
         return _shared(node, minter)
@@ -355,7 +369,7 @@ def update_entities(
     demands, tracked = _demand_triples(store, graph, touched.demands, minter)
     new += demands
     replaced = entities | tracked
-    added, removed = _replace(store, graph, replaced, new, engine)
+    added, removed = _replace(store, graph, replaced, new, engine, ahead)
     n_demands = sum(1 for t in demands if t[1] == RDF.type and t[2] == V.TrackedDemand)
     return EntityUpdate(len(entities), n_demands, added, removed)
 
@@ -413,6 +427,32 @@ def _classes_in(store: ox.Store, graph: str, nodes: Iterable[URIRef]) -> dict[UR
         e, c = URIRef(row["e"].value), URIRef(row["c"].value)
         found[e] = min(found.get(e, c), c)
     return found
+
+
+def _among(classes: Mapping[URIRef, URIRef], nodes: Iterable[URIRef]) -> dict[URIRef, URIRef]:
+    return {n: classes[n] for n in nodes if n in classes}
+
+
+def _final_classes(store: ox.Store, entities: set[URIRef]) -> dict[URIRef, URIRef]:
+    """The classes :func:`update_entities` gives ``entities`` (what
+    :func:`_canonical_classes` makes of :func:`_entity_data`), from the classes the
+    descriptions give and the agreement reports only."""
+    if not entities:
+        return {}
+    values = _values(entities)
+    data = EntityData()
+    q = f"""SELECT ?e ?c (COUNT(?d) AS ?n) WHERE {{
+      {{ SELECT ?e ?d ?g WHERE {{ VALUES ?e {{ {values} }} GRAPH ?g {{ ?d kgb:describes ?e }} }} }}
+      GRAPH ?g {{ ?d kgb:describedAs ?c }} }} GROUP BY ?e ?c"""
+    for row in _select(store, q):
+        tally = data.descriptions.setdefault(URIRef(row["e"].value), Tally())
+        tally.classes[URIRef(row["c"].value)] += int(row["n"].value)
+    classes = _canonical_classes(data)
+    q = f"""SELECT DISTINCT ?e WHERE {{ VALUES ?e {{ {values} }}
+      GRAPH ?a {{ ?r kgb:agreement ?e ; kgb:name ?name ; kgb:agreementKind ?kind ;
+                  kgb:agreementStatus ?status }} }}"""
+    classes.update({e: V.Agreement for e in _column(_select(store, q))})
+    return classes
 
 
 def _canonical_classes(data: EntityData) -> dict[URIRef, URIRef]:
@@ -641,7 +681,12 @@ def _subjects(store: ox.Store, graph: str, nodes: set[URIRef]) -> set[URIRef]:
 
 
 def _replace(
-    store: ox.Store, graph: str, replaced: set[URIRef], new: list[Triple], engine: str = "pyshacl"
+    store: ox.Store,
+    graph: str,
+    replaced: set[URIRef],
+    new: list[Triple],
+    engine: str = "pyshacl",
+    ahead: Mapping[URIRef, URIRef] | None = None,
 ) -> tuple[int, int]:
     """Replace every triple about ``replaced`` (and their steps) by ``new``: validate the
     descriptions that change, then remove and add only the triples that differ."""
@@ -659,7 +704,7 @@ def _replace(
     if not changed:
         return 0, 0
     fresh_triples = [t for t in new if ox.NamedNode(str(t[0])) in changed]
-    _check(store, graph, fresh_triples, replaced, engine)
+    _check(store, graph, fresh_triples, replaced, engine, ahead or {})
     gone = set().union(*(old.get(s, set()) - fresh.get(s, set()) for s in changed))
     added = set().union(*(fresh.get(s, set()) - old.get(s, set()) for s in changed))
     for quad in gone:
@@ -670,7 +715,12 @@ def _replace(
 
 
 def _check(
-    store: ox.Store, graph: str, new: list[Triple], replaced: set[URIRef], engine: str = "pyshacl"
+    store: ox.Store,
+    graph: str,
+    new: list[Triple],
+    replaced: set[URIRef],
+    engine: str = "pyshacl",
+    ahead: Mapping[URIRef, URIRef] | None = None,
 ) -> None:
     """Validate new descriptions, given the classes of the nodes they link to.
 
@@ -682,15 +732,15 @@ def _check(
         return
     subjects = {t[0] for t in new}
     linked = {o for _, p, o in new if isinstance(o, URIRef) and p != RDF.type} - subjects
-    known = _classes_in(store, graph, linked)
+    known = {**_classes_in(store, graph, linked), **_among(ahead or {}, linked)}
     context = [(e, RDF.type, c) for e, c in known.items()]
-    report: Report = validate_triples([*new, *context], engine=engine)
     ours = {str(s) for s in subjects}
-    problems = [
-        v
-        for v in report.violations
-        if v.severity == "Violation" and (v.focus in ours or v.path == f"<{RDF.type}>")
-    ]
+
+    def concerns(v: Violation) -> bool:
+        return v.focus in ours or v.path == f"<{RDF.type}>"
+
+    report: Report = validate_triples([*new, *context], engine=engine, concerns=concerns)
+    problems = [v for v in report.violations if v.severity == "Violation" and concerns(v)]
     if problems:
         raise StoreError(
             "the entity graph update does not conform to the shapes (a bug in "
