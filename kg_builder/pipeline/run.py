@@ -120,13 +120,7 @@ class IngestRun:
     def execute(self) -> IngestReport:
         """Run to the end (or to Ctrl-C) and report."""
         started = time.perf_counter()
-        self.store = open_store(self.store_path)
-        self.writer = ArticleWriter(
-            self.store,
-            journal=self.store_path / PENDING_FILE,
-            base=self.options.base,
-            engine=self.options.engine,
-        )
+        self._open_store()
         interrupted = False
         pool = WorkerPool(self.options, self.options.jobs)
         try:
@@ -141,13 +135,9 @@ class IngestRun:
         finally:
             # What is validated and next in input order is stored, also after Ctrl-C or a
             # GateError (a second Ctrl-C is held back during the load itself).
-            # Then the entity graph is brought up to date, once for the whole run.
             with contextlib.suppress(KeyboardInterrupt):
                 self._write()
-            with contextlib.suppress(KeyboardInterrupt):
-                self.writer.finish()
-            self.store.flush()
-            del self.store  # close RocksDB now, not when a reference cycle is collected
+            self._close_store()
         if self.stored == 0 and not self.failed and not interrupted:
             where = ", ".join(map(str, self.sources)) or "(no input)"
             self.failed.append(Failure(where, "no articles found"))
@@ -159,6 +149,24 @@ class IngestRun:
             time.perf_counter() - started,
             interrupted,
         )
+
+    def _open_store(self) -> None:
+        """Open the store and the writer of the run's loads."""
+        self.store = open_store(self.store_path)
+        self.writer = ArticleWriter(
+            self.store,
+            journal=self.store_path / PENDING_FILE,
+            base=self.options.base,
+            engine=self.options.engine,
+        )
+
+    def _close_store(self) -> None:
+        """Bring the entity graph up to date, once for the whole run (a held Ctrl-C is
+        dropped: the run is ending), and close the store."""
+        with contextlib.suppress(KeyboardInterrupt):
+            self.writer.finish()
+        self.store.flush()
+        del self.store  # close RocksDB now, not when a reference cycle is collected
 
     def _drive(self, pool: WorkerPool, batches: Iterator[list[Article]]) -> None:
         """Keep the workers busy and write finished batches in order, until all is written."""
