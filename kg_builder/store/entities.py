@@ -521,34 +521,43 @@ def _entity_data(store: ox.Store, entities: set[URIRef]) -> EntityData:
 
 
 def _agreement_claims(store: ox.Store, values: str, data: EntityData) -> None:
-    q = f"""SELECT ?e ?r ?a ?name ?kind ?status ?date WHERE {{ VALUES ?e {{ {values} }}
+    q = f"""SELECT ?e ?r ?a ?name ?kind ?status WHERE {{ VALUES ?e {{ {values} }}
       GRAPH ?a {{ ?r kgb:agreement ?e ; kgb:name ?name ; kgb:agreementKind ?kind ;
-                  kgb:agreementStatus ?status .
-                  OPTIONAL {{ ?r kgb:date|kgb:yearMonth|kgb:year ?date }} }} }}"""
+                  kgb:agreementStatus ?status }} }}"""
     rows = list(_select(store, q))
     if not rows:
         return
     reports = _values(r["r"].value for r in rows)
+    # The dates are read apart, and the wanted properties filtered inside the GRAPH
+    # pattern: as an OPTIONAL path of the query above, or with a VALUES ?p, Oxigraph read
+    # every such triple in the store for each report, which made an update quadratic in
+    # the store (after 10,000 articles, 0.1 s against 22 s for 140 agreements).
+    dates: dict[tuple[str, str], list[ox.Literal | None]] = {}
+    q = f"""SELECT ?r ?a ?date WHERE {{ VALUES ?r {{ {reports} }}
+      GRAPH ?a {{ ?r ?p ?date FILTER(?p IN (kgb:date, kgb:yearMonth, kgb:year)) }} }}"""
+    for row in _select(store, q):
+        dates.setdefault((row["r"].value, row["a"].value), []).append(row["date"])
     more: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = {}
-    q = f"""SELECT ?r ?p ?v WHERE {{ VALUES ?r {{ {reports} }} VALUES ?p {{ kgb:alias kgb:party }}
-      GRAPH ?g {{ ?r ?p ?v }} }}"""
+    q = f"""SELECT ?r ?p ?v WHERE {{ VALUES ?r {{ {reports} }}
+      GRAPH ?g {{ ?r ?p ?v FILTER(?p IN (kgb:alias, kgb:party)) }} }}"""
     for row in _select(store, q):
         more.setdefault(row["r"].value, {}).setdefault(row["p"].value, []).append(row["v"])
     for row in rows:
-        r = row["r"].value
+        r, a = row["r"].value, row["a"].value
         extra = more.get(r, {})
-        claim = AgreementClaim(
-            report=URIRef(r),
-            agreement=URIRef(row["e"].value),
-            article=URIRef(row["a"].value),
-            name=row["name"].value,
-            kind=row["kind"].value,
-            status=URIRef(row["status"].value),
-            aliases=tuple(sorted(v.value for v in extra.get(str(V.alias), ()))),
-            parties=tuple(sorted(URIRef(v.value) for v in extra.get(str(V.party), ()))),
-            date=_literal(row["date"]) if row["date"] is not None else None,
-        )
-        data.claims.setdefault(claim.agreement, []).append(claim)
+        for date in dates.get((r, a)) or [None]:  # as the OPTIONAL did: a row per date
+            claim = AgreementClaim(
+                report=URIRef(r),
+                agreement=URIRef(row["e"].value),
+                article=URIRef(a),
+                name=row["name"].value,
+                kind=row["kind"].value,
+                status=URIRef(row["status"].value),
+                aliases=tuple(sorted(v.value for v in extra.get(str(V.alias), ()))),
+                parties=tuple(sorted(URIRef(v.value) for v in extra.get(str(V.party), ()))),
+                date=_literal(date) if date is not None else None,
+            )
+            data.claims.setdefault(claim.agreement, []).append(claim)
     data.articles.update(_articles(store, {c.article for cs in data.claims.values() for c in cs}))
 
 
@@ -591,7 +600,7 @@ def _demand_claims(store: ox.Store, demands: set[URIRef], minter: IriMinter) -> 
     values = _values(demands)
     actors: dict[URIRef, tuple[set[URIRef], set[URIRef]]] = {}
     q = f"""SELECT ?x ?p ?v WHERE {{ VALUES ?x {{ {values} }}
-      VALUES ?p {{ kgb:demander kgb:addressee }} GRAPH ?g {{ ?x ?p ?v }} }}"""
+      GRAPH ?g {{ ?x ?p ?v FILTER(?p IN (kgb:demander, kgb:addressee)) }} }}"""
     for row in _select(store, q):
         value = URIRef(row["v"].value)
         if _shared(value, minter):
