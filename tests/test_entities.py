@@ -8,6 +8,7 @@ on how often one was re-ingested.
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from pathlib import Path
@@ -31,8 +32,14 @@ from kg_builder.rdf.entities import (
 )
 from kg_builder.rdf.iris import IriMinter
 from kg_builder.rdf.validate import graph_of, validate_graph
-from kg_builder.store import export, open_store
-from kg_builder.store.entities import PENDING_FILE, rebuild_entities, write_articles
+from kg_builder.store import GraphWrite, dump_graph_ntriples, export, open_store
+from kg_builder.store.embedded import PENDING_FILE as GRAPHS_JOURNAL
+from kg_builder.store.entities import (
+    PENDING_FILE,
+    ArticleWriter,
+    rebuild_entities,
+    write_articles,
+)
 from kg_builder.store.ontology import ONTOLOGY_GRAPH, ensure_ontology, shipped_ontology
 from kg_builder.store.validate import validate_path
 
@@ -240,6 +247,78 @@ def test_a_cut_off_entity_update_is_finished_by_the_next_write(
     store.flush()
     del store
     assert _graph(store_path, ENTITIES) == _graph(dev_store, ENTITIES)
+
+
+def _nquads(store_path: Path) -> list[bytes]:
+    out = io.BytesIO()
+    export(open_store(store_path, read_only=True), "nquads", out)
+    return sorted(out.getvalue().splitlines())
+
+
+def _article_graphs(store_path: Path) -> dict[str, str]:
+    store = open_store(store_path, read_only=True)
+    return {
+        g.value: dump_graph_ntriples(store, g.value).decode("utf-8")
+        for g in store.named_graphs()
+        if MINTER.is_article_scoped(URIRef(g.value))
+    }
+
+
+def test_one_entity_update_at_the_end_of_a_run_equals_one_after_every_load(
+    dev_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ingest run writes its loads and brings the entity graph up to date once, at its
+    end (in small steps here, as a large update is done); writing the same article graphs
+    with an update after every load gives the same store, quad for quad — also when a
+    later load replaces an article an earlier load wrote."""
+    import kg_builder.store.entities as entities
+
+    monkeypatch.setattr(entities, "ENTITY_CHUNK", 7)  # many steps, each sees the others
+    monkeypatch.setattr(entities, "DEMAND_CHUNK", 5)
+    records = _dev_records()
+    changed = dict(records[0], text="Ostria urged Valdoria to reopen the border.")
+    run = _jsonl(tmp_path / "run.jsonl", [changed, *records[1:], records[0]])
+    deferred = tmp_path / "deferred"
+    report = ingest([run], deferred, IngestOptions(batch_size=3, load_size=3, jobs=1))
+    assert report.stored == len(records) + 1 and not report.failed
+    assert not (deferred / PENDING_FILE).exists()
+
+    ingest([_jsonl(tmp_path / "changed.jsonl", [changed])], tmp_path / "changed")
+    (first,) = _article_graphs(tmp_path / "changed").items()
+    final = _article_graphs(deferred)
+    later = [g for g in final if g != first[0]]
+    loads = [[first], *([(g, final[g]) for g in later[i : i + 3]] for i in range(0, 18, 3))]
+    loads += [[(g, final[g]) for g in later[18:]], [(first[0], final[first[0]])]]
+    per_load = tmp_path / "per-load"
+    store = open_store(per_load)
+    for load in loads:
+        writes = [GraphWrite(g, nt) for g, nt in load]
+        write_articles(store, writes, journal=per_load / GRAPHS_JOURNAL)
+    store.flush()
+    del store
+    assert len(loads) > 5 and sum(map(len, loads)) == len(records) + 1
+    assert _nquads(deferred) == _nquads(per_load) == _nquads(dev_store)
+
+
+def test_a_run_that_dies_before_its_entity_update_leaves_a_marker_for_the_next_writer(
+    dev_store: Path, tmp_path: Path
+) -> None:
+    """Between a run's first load and its entity update the marker file says the entity
+    graph lags; if the process dies there, the next writer rebuilds it."""
+    graphs = [GraphWrite(g, nt) for g, nt in sorted(_article_graphs(dev_store).items())]
+    path = tmp_path / "store"
+    store = open_store(path)
+    writer = ArticleWriter(store, journal=path / GRAPHS_JOURNAL)
+    writer.write(graphs[:8])
+    writer.write(graphs[8:])
+    assert (path / PENDING_FILE).exists()
+    assert not list(store.quads_for_pattern(None, None, None, ox.NamedNode(ENTITIES)))
+    # the process dies here; the next writer (here with nothing to write) finishes
+    ArticleWriter(store, journal=path / GRAPHS_JOURNAL).finish()
+    assert not (path / PENDING_FILE).exists()
+    store.flush()
+    del store
+    assert _nquads(path) == _nquads(dev_store)
 
 
 def test_rebuild_gives_the_same_entity_graph(dev_store: Path, tmp_path: Path) -> None:

@@ -76,7 +76,6 @@ from kg_builder.pipeline.pool import WorkerPool
 from kg_builder.pipeline.report import Failure, IngestReport
 from kg_builder.pipeline.run import IngestRun, ProblemFn, ProgressFn, text_digest
 from kg_builder.pipeline.worker import Outcome
-from kg_builder.store import open_store
 from kg_builder.store.shards import (
     FAILED,
     MANIFEST,
@@ -305,7 +304,7 @@ class ClusterRun(IngestRun):
         """
         started = time.perf_counter()
         if self.shards is None:
-            self.store = open_store(self.store_path)
+            self._open_store()
         info = _cluster_info(client, plan, len(skipped)) if client is not None else None
         if info is not None and self.on_start:
             self.on_start(info)
@@ -321,8 +320,7 @@ class ClusterRun(IngestRun):
             interrupted = True
         finally:
             if self.shards is None:
-                self.store.flush()
-                del self.store  # close RocksDB now, not when a reference cycle is collected
+                self._close_store()
         complete = not interrupted and len(self.records) == len(plan.partitions)
         if complete and self.shards is not None:
             self._finish_shards(plan)

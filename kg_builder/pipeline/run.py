@@ -9,10 +9,14 @@ batches, and keeps ``jobs`` worker processes (:class:`~kg_builder.pipeline.pool.
 busy with them; the parent only writes to the store, batch after batch in input order
 (so the later of two articles with the same id wins), in loads of ``load_size`` articles
 (many batches: see :data:`LOAD_SECONDS` and ``docs/DESIGN.md``) with Ctrl-C held back (see
-:func:`kg_builder.store.entities.write_articles`), so every article is either fully stored
-or absent. At most ``2 × jobs`` batches are read ahead of the store, so memory does
-not grow with the input. An article that crashes or hangs its worker fails alone: the
-rest of its batch is sent again (article by article when the culprit is not known).
+:class:`kg_builder.store.entities.ArticleWriter`), so every article is either fully stored
+or absent. The entity graph is brought up to date once, at the end of the run (also
+after Ctrl-C, which waits for it): its cost then grows with the articles written, not
+with loads × store size. Until then a marker file says it lags, so a run that is killed
+leaves a store whose next writer rebuilds it. At most ``2 × jobs`` batches are read
+ahead of the store, so memory does not grow with the input. An article that crashes or
+hangs its worker fails alone: the rest of its batch is sent again (article by article
+when the culprit is not known).
 ``benchmarks/stages.py`` shows where the time goes.
 """
 
@@ -38,7 +42,7 @@ from kg_builder.rdf.iris import IriMinter
 from kg_builder.rdf.validate import Disagreement
 from kg_builder.read import iter_articles
 from kg_builder.store import PENDING_FILE, GraphWrite, open_store
-from kg_builder.store.entities import write_articles
+from kg_builder.store.entities import ArticleWriter
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +120,7 @@ class IngestRun:
     def execute(self) -> IngestReport:
         """Run to the end (or to Ctrl-C) and report."""
         started = time.perf_counter()
-        self.store = open_store(self.store_path)
+        self._open_store()
         interrupted = False
         pool = WorkerPool(self.options, self.options.jobs)
         try:
@@ -133,8 +137,7 @@ class IngestRun:
             # GateError (a second Ctrl-C is held back during the load itself).
             with contextlib.suppress(KeyboardInterrupt):
                 self._write()
-            self.store.flush()
-            del self.store  # close RocksDB now, not when a reference cycle is collected
+            self._close_store()
         if self.stored == 0 and not self.failed and not interrupted:
             where = ", ".join(map(str, self.sources)) or "(no input)"
             self.failed.append(Failure(where, "no articles found"))
@@ -146,6 +149,24 @@ class IngestRun:
             time.perf_counter() - started,
             interrupted,
         )
+
+    def _open_store(self) -> None:
+        """Open the store and the writer of the run's loads."""
+        self.store = open_store(self.store_path)
+        self.writer = ArticleWriter(
+            self.store,
+            journal=self.store_path / PENDING_FILE,
+            base=self.options.base,
+            engine=self.options.engine,
+        )
+
+    def _close_store(self) -> None:
+        """Bring the entity graph up to date, once for the whole run (a held Ctrl-C is
+        dropped: the run is ending), and close the store."""
+        with contextlib.suppress(KeyboardInterrupt):
+            self.writer.finish()
+        self.store.flush()
+        del self.store  # close RocksDB now, not when a reference cycle is collected
 
     def _drive(self, pool: WorkerPool, batches: Iterator[list[Article]]) -> None:
         """Keep the workers busy and write finished batches in order, until all is written."""
@@ -261,15 +282,8 @@ class IngestRun:
         pending, articles, triples = self._pending, self._pending_articles, self._pending_triples
         self._pending, self._pending_articles, self._pending_triples = {}, 0, 0
         writes = [write for write, _ in pending.values()]
-        write_articles(
-            self.store,
-            writes,
-            journal=self.store_path / PENDING_FILE,
-            base=self.options.base,
-            # The native SHACL engine parsed every graph's N-Triples in its worker.
-            checked=self.options.engine == "native",
-            engine=self.options.engine,
-        )
+        # The native SHACL engine parsed every graph's N-Triples in its worker.
+        self.writer.write(writes, checked=self.options.engine == "native")
         self.stored += articles
         self.triples += triples
         self.transactions += 1

@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -198,7 +198,11 @@ def validate_batch(
 
 
 def validate_triples(
-    triples: Sequence[Triple], shapes: Graph | None = None, *, engine: str = "pyshacl"
+    triples: Sequence[Triple],
+    shapes: Graph | None = None,
+    *,
+    engine: str = "pyshacl",
+    concerns: Callable[[Violation], bool] | None = None,
 ) -> Report:
     """Validate exactly ``triples`` (no entity descriptions implied), as one graph.
 
@@ -206,12 +210,30 @@ def validate_triples(
     :func:`~kg_builder.rdf.native.untrusted`) the native engine says whether they conform,
     and pyshacl writes the report of what it rejects, as in :class:`Gate`; otherwise
     pyshacl alone.
+
+    Args:
+        triples: The graph.
+        shapes: The shapes (default: the shipped ones).
+        engine: ``"native"`` or ``"pyshacl"``.
+        concerns: Which violations the caller acts on (e.g. those about the nodes it
+            writes, not about context nodes given only their class). With the native
+            engine, a graph whose violations concern the caller in none of their
+            results gets the native engine's report (pyshacl is not run); otherwise
+            pyshacl writes the report, as without ``concerns``.
     """
     shapes = shapes if shapes is not None else load_shapes()
     if engine == "native" and not untrusted(shapes):
         with contextlib.suppress(ValueError):  # unparsable: pyshacl decides, as for pyshacl
-            if native_shapes(shapes).conforms(to_ntriples(triples)):
-                return Report(True)
+            native = native_shapes(shapes)
+            text = to_ntriples(triples)
+            if concerns is None:
+                if native.conforms(text):
+                    return Report(True)
+            else:
+                found = tuple(_violation(r) for r in native.results(text))
+                blocking = [v for v in found if v.severity == "Violation"]
+                if not any(concerns(v) for v in blocking):
+                    return Report(not blocking, found)
     return validate_graph(graph_of(triples), shapes, entities=False)
 
 

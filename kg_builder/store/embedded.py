@@ -127,7 +127,9 @@ def replace_graphs(
             if journal is None:
                 store.load(payload, format=ox.RdfFormat.N_QUADS)
             else:
-                store.bulk_load(payload, format=ox.RdfFormat.N_QUADS)
+                # Parsed already (above, or by the caller): skip the IRI checks (~15% of
+                # the load's CPU on 800 corpus articles).
+                store.bulk_load(payload, format=ox.RdfFormat.N_QUADS, lenient=True)
                 if earlier:
                     store.flush()  # the drop must be on disk before the journal goes
                 journal.unlink()

@@ -49,15 +49,9 @@ import pyoxigraph as ox
 from kg_builder.errors import StoreError
 from kg_builder.rdf.iris import IriMinter
 from kg_builder.rdf.vocab import DEFAULT_BASE
-from kg_builder.store.embedded import (
-    PENDING_FILE,
-    interrupts_held,
-    open_store,
-    replace_nquads,
-)
-from kg_builder.store.entities import PENDING_FILE as ENTITIES_PENDING
-from kg_builder.store.entities import rebuild_entities, touched_by, update_entities
-from kg_builder.store.ontology import ONTOLOGY_GRAPH, ensure_ontology
+from kg_builder.store.embedded import PENDING_FILE, open_store
+from kg_builder.store.entities import ArticleWriter
+from kg_builder.store.ontology import ONTOLOGY_GRAPH
 
 #: The directory's manifest: written when every partition is done.
 MANIFEST = "manifest.json"
@@ -484,9 +478,10 @@ def load_shards(
     Every shard is checked against its record (size, SHA-256) before anything is written,
     then each is bulk-loaded (RocksDB files added directly, as ingest does), its graphs
     replacing earlier versions in the store, and the entity graph and the ontology graph
-    are brought up to date with the protocol of
-    :func:`~kg_builder.store.entities.write_articles` (a shard is one batch): the store
-    ends up as a local ingest of the same input leaves it, graph for graph. A load cut off
+    are brought up to date as an ingest does (an
+    :class:`~kg_builder.store.entities.ArticleWriter`, a shard is one load, the entity
+    graph updated once at the end): the store ends up as a local ingest of the same
+    input leaves it, graph for graph. A load cut off
     midway leaves the journals: the next open drops the shard being loaded, the next
     write rebuilds the entity graph, and loading again completes it.
 
@@ -514,38 +509,24 @@ def load_shards(
         if problem:
             raise StoreError(problem)
     store = open_store(store_path)
-    minter = IriMinter(base)
-    pending = Path(store_path) / ENTITIES_PENDING
-    if pending.exists():
-        rebuild_entities(store, base)
-        pending.unlink()
-    ensure_ontology(store)
-    graphs = quads = entities = 0
+    writer = ArticleWriter(store, journal=Path(store_path) / PENDING_FILE, base=base)
+    graphs = quads = 0
     for n, shard in enumerate(shards, start=1):
         if shard.graphs:
-            entities += _load_shard(store, Path(directory), shard, Path(store_path), minter)
+            _load_shard(writer, Path(directory), shard)
         graphs += len(shard.graphs)
         quads += shard.quads
         if progress:
             progress(n, len(shards))
+    update = writer.finish()
     store.flush()
-    return LoadReport(len(shards), graphs, quads, time.perf_counter() - started, entities)
+    return LoadReport(len(shards), graphs, quads, time.perf_counter() - started, update.entities)
 
 
-def _load_shard(
-    store: ox.Store, directory: Path, shard: Shard, store_path: Path, minter: IriMinter
-) -> int:
-    """One shard as one batch of :func:`~kg_builder.store.entities.write_articles`."""
-    pending = store_path / ENTITIES_PENDING
-    touched = touched_by(store, shard.graphs, minter)  # the versions about to be replaced
-    with interrupts_held(), gzip.open(directory / shard.file, "rb") as data:
-        pending.write_text("".join(f"{g}\n" for g in shard.graphs), encoding="utf-8")
-        nquads = cast(IO[bytes], data)
-        replace_nquads(store, nquads, shard.graphs, journal=store_path / PENDING_FILE)
-        touched |= touched_by(store, shard.graphs, minter)
-        update = update_entities(store, touched, minter)
-        pending.unlink()
-    return update.entities
+def _load_shard(writer: ArticleWriter, directory: Path, shard: Shard) -> None:
+    """One shard as one load of an :class:`~kg_builder.store.entities.ArticleWriter`."""
+    with gzip.open(directory / shard.file, "rb") as data:
+        writer.write_nquads(cast(IO[bytes], data), shard.graphs)
 
 
 def write_derived(
@@ -570,10 +551,11 @@ def write_derived(
     work = Path(tempfile.mkdtemp(prefix=".derived-", dir=directory))
     try:
         store = open_store(work / "store")
-        ensure_ontology(store)
+        writer = ArticleWriter(store, journal=work / "store" / PENDING_FILE, base=base)
         for record in shards:
             if record.graphs:
-                _load_shard(store, directory, record, work / "store", minter)
+                _load_shard(writer, directory, record)
+        writer.finish()
         wanted = [minter.entity_graph(), ONTOLOGY_GRAPH]
         lines = sorted(
             str(q) + " .\n"
