@@ -47,9 +47,7 @@ def extract_text(nlp: Language) -> ExtractText:
         title: str | None = None,
         source: str | None = None,
     ) -> Extraction:
-        article = Article(
-            id=article_id, text=text, published=published, title=title, source=source
-        )
+        article = Article(id=article_id, text=text, published=published, title=title, source=source)
         return extract(article, nlp(text))
 
     return run

@@ -569,12 +569,7 @@ _STATEMENT = (
 
 def _asked(extraction, content_word: str) -> set[str]:
     names = {a.key: a.name for a in extraction.actors}
-    return {
-        names[k]
-        for d in extraction.demands
-        if content_word in d.content
-        for k in d.addressees
-    }
+    return {names[k] for d in extraction.demands if content_word in d.content for k in d.addressees}
 
 
 def test_call_of_a_statement_on_a_state_asks_that_state(extract_text) -> None:
