@@ -115,4 +115,8 @@ def add_to_pipeline(nlp: Language) -> None:
         before="ner" if "ner" in nlp.pipe_names else None,
     )
     assert isinstance(ruler, EntityRuler)
-    ruler.add_patterns(gazetteer.ruler_patterns())
+    # The phrase patterns match on ORTH, which the tokenizer alone sets. Left alone,
+    # add_patterns runs every component before the ruler (tagger, parser, ...) over each
+    # of the thousands of patterns: most of the model's load time, in every process.
+    with nlp.select_pipes(disable=nlp.pipe_names):
+        ruler.add_patterns(gazetteer.ruler_patterns())
