@@ -21,6 +21,7 @@ share the recorder's state; its cue words live in ``lexicons.csv``, personal nam
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -70,6 +71,10 @@ class _Builder:
     @property
     def doc(self) -> Doc:
         return self.ctx.doc
+
+    @property
+    def tokens(self) -> list[Token]:
+        return self.ctx.tokens
 
     # ------------------------------------------------------------- registry
     def actor(
@@ -135,7 +140,7 @@ class _Builder:
         """Datelines at line starts and photo captions / bylines without a verb."""
         doc = self.doc
         lines: list[list[Token]] = [[]]
-        for t in doc:
+        for t in self.tokens:
             if "\n" in t.text_with_ws and not t.is_space:
                 lines[-1].append(t)
                 lines.append([])
@@ -185,7 +190,7 @@ class _Builder:
     def scan_acronyms(self) -> None:
         """ "Regional Water Sharing Plan (RWSP)": an acronym of a non-actor name."""
         doc = self.doc
-        for t in doc:
+        for t in self.tokens:
             if (
                 t.text == "("
                 and t.i + 2 < len(doc)
@@ -204,7 +209,7 @@ class _Builder:
     # ------------------------------------------------------------- entities
     def entities(self) -> None:
         persons: list[SpacySpan] = []
-        for ent in self.doc.ents:
+        for ent in self.ctx.ents:
             id_ = ent.ent_id_
             kind, _, ref = id_.partition(":")
             if kind in gazetteer.NAME_ID_KINDS and self.inside_name(ent):
@@ -237,7 +242,7 @@ class _Builder:
             elif ent.label_ == "PERSON":
                 persons.append(ent)
         self.persons(persons)
-        for ent in self.doc.ents:
+        for ent in self.ctx.ents:
             if not ent.ent_id_ and ent.label_ in ("ORG", "PERSON", "NORP", "GPE"):
                 self.organisation(ent)
 
@@ -385,11 +390,15 @@ class _Builder:
         ("Lind" as ORG), a surname with its particle ("van der Berg"), a family name written
         first ("Park" of "Park Min-ho"), a first word no other name shares."""
         doc = self.doc
-        for t in doc:
-            if not (t.text[:1].isupper() or names.is_particle(t)) or self.covered(t.i) is not None:
+        texts = self.ctx.texts
+        for t in self.tokens:
+            if (
+                not (texts[t.i][:1].isupper() or names.is_particle(t))
+                or self.covered(t.i) is not None
+            ):
                 continue
             for end in range(min(t.i + 4, t.sent.end), t.i, -1):
-                if not self._free(t.i, end) or not doc[end - 1].text[:1].isupper():
+                if not self._free(t.i, end) or not texts[end - 1][:1].isupper():
                     continue
                 first = t.ent_type_ == "PERSON" or t.i > 0 and is_title_word(doc[t.i - 1])
                 key = forms.lookup(doc[t.i : end].text, first=first)
@@ -423,7 +432,7 @@ class _Builder:
         doc = self.doc
         taken = {i for s, e in spans for i in range(s, e)}
         out = []
-        for t in doc:
+        for t in self.tokens:
             if not (
                 t.lower_ in lx.TITLE_NOUNS
                 or (
@@ -457,13 +466,18 @@ class _Builder:
             return True  # "Ana Lind" of "Ana K. Lind Berg"
         return names.squash(text) in (names.squash(full_name), names.squash(" ".join(b[1:])))
 
+    @functools.cached_property
+    def _places_or_bodies(self) -> frozenset[str]:
+        """Texts of the entities the recogniser reads as places or bodies."""
+        return frozenset(x.text for x in self.ctx.ents if x.label_ in _PLACE_OR_BODY_LABELS)
+
     def _single_ok(self, s: int, e: int) -> bool:
         doc = self.doc
         prev = doc[s - 1] if s > 0 else None
         if prev is not None and (is_title_word(prev) or prev.lower_.rstrip(".") in lx.HONORIFICS):
             return True
         text = doc[s:e].text
-        if any(x.text == text and x.label_ in _PLACE_OR_BODY_LABELS for x in doc.ents):
+        if text in self._places_or_bodies:
             return False  # a word the recogniser also reads as a place or a body: no person
         root = doc[s:e].root
         if _introduced_by_name(root):
@@ -639,11 +653,11 @@ class _Builder:
             self.acronyms.setdefault(initials, key)
 
     def acronym_tokens(self) -> None:
-        for t in self.doc:
+        for t in self.tokens:
             if t.is_upper and t.text in self.acronyms and self.covered(t.i) is None:
                 self.mention(t.i, t.i + 1, self.acronyms[t.text])
         # "Some Name (ACR)" where NER missed the name but the acronym is known
-        for t in self.doc:
+        for t in self.tokens:
             if t.text == "(" and t.i + 2 < len(self.doc) and self.doc[t.i + 2].text == ")":
                 acr = self.doc[t.i + 1]
                 key = self.covered(acr.i)
@@ -659,7 +673,7 @@ class _Builder:
     # ------------------------------------------------------------- demonyms
     def demonyms(self) -> None:
         doc = self.doc
-        for t in doc:
+        for t in self.tokens:
             if t.i in self.skip or self.covered(t.i) is not None or not t.text[:1].isupper():
                 continue
             st = gazetteer.state_by_demonym(t.text)
@@ -725,9 +739,10 @@ class _Builder:
         """Groups of people that act or are acted upon: "the protesters", "striking
         dockworkers", "like-minded partners" (the subject of a verb, or an object that is
         not counted: in "police held 40 workers" the workers are people, not a group)."""
-        for t in self.doc:
+        group_nouns = lx.GROUP_NOUNS | lx.GENERIC_GROUP_NOUNS
+        for t in self.tokens:
             if (
-                t.lower_ not in lx.GROUP_NOUNS | lx.GENERIC_GROUP_NOUNS
+                t.lower_ not in group_nouns
                 or t.tag_ != "NNS"
                 or self.covered(t.i) is not None
                 or t.i in self.skip
@@ -789,7 +804,7 @@ class _Builder:
                     continue  # "the West Midlands"
                 self.actor(key, name, ActorKind.COLLECTIVE_ACTOR)
                 self.mention(i + (1 if p[0].lower() == "the" else 0), i + n, key)
-        for t in doc:
+        for t in self.tokens:
             # "West" on its own as a noun phrase ("Santiago expects West to ...")
             if (
                 t.text == "West"

@@ -571,9 +571,11 @@ def _acronym_after(doc: Doc, m: _Mention) -> str | None:
     return None
 
 
-def _acronym_mentions(doc: Doc, taken: set[int], acronyms: set[str]) -> list[_Mention]:
+def _acronym_mentions(
+    doc: Doc, tokens: list[Token], taken: set[int], acronyms: set[str]
+) -> list[_Mention]:
     out = []
-    for tok in doc:
+    for tok in tokens:
         if tok.i in taken or tok.text not in acronyms and tok.text not in lx.TREATY_ACRONYMS:
             continue
         if tok.text in lx.TREATY_ACRONYMS and tok.text not in acronyms:
@@ -617,7 +619,7 @@ def find_agreements(ctx: DocContext) -> tuple[Agreement, ...]:
     mentions: list[_Mention] = []
     taken: set[int] = set()
     acronyms: set[str] = set()
-    for tok in doc:
+    for tok in ctx.tokens:
         if tok.i in taken:
             continue
         m = _mention(tok, doc, ctx)
@@ -631,7 +633,7 @@ def find_agreements(ctx: DocContext) -> tuple[Agreement, ...]:
             taken.update(range(m.end, m.end + 3))
         taken.update(range(m.start, m.end))
         mentions.append(m)
-    for m in _acronym_mentions(doc, taken, acronyms):
+    for m in _acronym_mentions(doc, ctx.tokens, taken, acronyms):
         mentions.append(m)
     mentions.sort(key=lambda m: m.start)
     for m in mentions:

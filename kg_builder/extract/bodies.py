@@ -36,6 +36,10 @@ class ActorRecorder(Protocol):
         """The parsed document."""
 
     @property
+    def tokens(self) -> list[Token]:
+        """The document's tokens, by index."""
+
+    @property
     def found(self) -> Mapping[tuple[int, int], str]:
         """Recorded mentions: token span → actor key."""
 
@@ -138,7 +142,7 @@ def find_bodies(b: ActorRecorder) -> None:
     """
     doc = b.doc
     last_by_fn: dict[str, str] = {}
-    for t in doc:
+    for t in b.tokens:
         fn = _body_function(b, t)
         if fn is None:
             continue

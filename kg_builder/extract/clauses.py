@@ -31,9 +31,14 @@ def has_to(v: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children)
 
 
-def is_question(sent: SpacySpan) -> bool:
-    """Whether a sentence is a question (rhetorical or not)."""
-    return sent.text.rstrip(" \n\"'\u201d\u2019").endswith("?")
+def is_question(sent: SpacySpan, text: str | None = None) -> bool:
+    """Whether a sentence is a question (rhetorical or not).
+
+    ``text`` is the document's text, when the caller holds it: ``Span.text`` rebuilds the
+    sentence from its tokens.
+    """
+    words = sent.text if text is None else text[sent.start_char : sent.end_char]
+    return words.rstrip(" \n\"'\u201d\u2019").endswith("?")
 
 
 def opens_enumeration(sent: SpacySpan) -> bool:

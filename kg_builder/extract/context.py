@@ -188,9 +188,30 @@ class DocContext:
         return found.pop() if len(found) == 1 else None
 
     @functools.cached_property
+    def tokens(self) -> list[Token]:
+        """Every token, by token index: the stages' many passes over the document reuse
+        these instead of having spaCy make a new ``Token`` at every step."""
+        return list(self.doc)
+
+    @functools.cached_property
+    def texts(self) -> list[str]:
+        """``token.text`` of every token, by token index."""
+        return [t.text for t in self.tokens]
+
+    @functools.cached_property
+    def starts(self) -> list[int]:
+        """``token.idx`` of every token, by token index (ascending: bisect it)."""
+        return [t.idx for t in self.tokens]
+
+    @functools.cached_property
+    def ents(self) -> tuple[SpacySpan, ...]:
+        """The recognised entities (``doc.ents`` builds them anew on every access)."""
+        return tuple(self.doc.ents)
+
+    @functools.cached_property
     def lowers(self) -> list[str]:
         """``token.lower_`` of every token, by token index."""
-        return [t.lower_ for t in self.doc]
+        return [t.lower_ for t in self.tokens]
 
     def root_at(self, start_char: int, end_char: int) -> Token | None:
         """Syntactic root of the tokens over characters ``[start_char, end_char)``, if any.

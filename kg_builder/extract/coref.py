@@ -401,12 +401,10 @@ def resolve(ctx: DocContext) -> None:
     doc = ctx.doc
     titles = _titles(ctx)
     genders: dict[str, str] = {}
-    for tok in doc:
+    pronouns = lx.PERSON_PRONOUNS | lx.THING_PRONOUNS | lx.PLURAL_PRONOUNS
+    for tok in ctx.tokens:
         low = tok.lower_
-        if (
-            tok.pos_ == "PRON"
-            and low in lx.PERSON_PRONOUNS | lx.THING_PRONOUNS | lx.PLURAL_PRONOUNS
-        ):
+        if tok.pos_ == "PRON" and low in pronouns:
             if ctx.actors.mention_at(tok.idx, tok.idx + len(tok)) is not None:
                 continue
             if low in lx.THING_PRONOUNS and _expletive(tok):

@@ -98,12 +98,13 @@ class _Finder(RoleFinder):
 
     def run(self) -> tuple[Demand, ...]:
         list_voice: list[str] = []
+        tokens = self.ctx.tokens
         for sent in self.doc.sents:
-            if is_question(sent):
+            if is_question(sent, self.ctx.text):
                 list_voice = []
                 continue
             before = len(self.found)
-            for tok in sent:
+            for tok in tokens[sent.start : sent.end]:
                 if tok.pos_ in ("VERB", "AUX"):
                     self._verb_frames(tok)
                     self._ultimatum(tok)

@@ -476,7 +476,7 @@ def _place_ent(ctx: DocContext, tokens: list[Token]) -> str | None:
     for t in tokens:
         if t.ent_type_ not in _PLACE_ENTS:
             continue
-        ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+        ent = next((e for e in ctx.ents if e.start <= t.i < e.end), None)
         if ent is None:
             continue
         doc = t.doc
@@ -765,7 +765,7 @@ def find_meetings(ctx: DocContext) -> tuple[Meeting, ...]:
     doc = ctx.doc
     mentions = [
         m
-        for m in (_mention(ctx, t) for t in doc)
+        for m in (_mention(ctx, t) for t in ctx.tokens)
         if m is not None and (m.definite or m.date or m.place or m.participants)
     ]
     clusters: list[_Cluster] = []

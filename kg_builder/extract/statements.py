@@ -13,6 +13,7 @@ attributing them by syntax share the quote table; cue words live in ``lexicons.c
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -442,7 +443,11 @@ class _Speakers:
 
     def preceding(self, q: Quote, para_start: int) -> Token | None:
         """Nearest preceding subject of a reporting verb in the paragraph."""
-        toks = [t for t in self.doc if para_start <= t.idx < q.start and not self.inside_quote(t)]
+        starts = self.ctx.starts
+        within = self.ctx.tokens[
+            bisect.bisect_left(starts, para_start) : bisect.bisect_left(starts, q.start)
+        ]
+        toks = [t for t in within if not self.inside_quote(t)]
         for t in reversed(toks):
             if _is_reporting(t):
                 subj = _subject(t)
