@@ -43,6 +43,12 @@ def _has_surrogate(text: str) -> bool:
     return False
 
 
+# rdflib's DefinedNamespace (RDF, RDFS, XSD) looks a term up on every attribute access:
+# the terms the emitter writes per fact are bound once here.
+_TYPE, _LABEL = RDF.type, RDFS.label
+_INTEGER, _DATE, _ANY_URI = XSD.integer, XSD.date, XSD.anyURI
+_G_YEAR, _G_YEAR_MONTH = XSD.gYear, XSD.gYearMonth
+
 #: One RDF triple of rdflib terms.
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -78,7 +84,7 @@ class _Builder:
 
     def date(self, s: URIRef, value: dt.date | None) -> None:
         if value is not None:
-            self.triples[s, V.date, Literal(value.isoformat(), datatype=XSD.date)] = None
+            self.triples[s, V.date, Literal(value.isoformat(), datatype=_DATE)] = None
 
     def fact_iri(self, kind: str, span: Span, keys: Iterable[str], full: object) -> URIRef | None:
         """The content-derived IRI of a fact (see :meth:`IriMinter.fact`); None for a
@@ -97,16 +103,16 @@ class _Builder:
 
     def fact(self, node: URIRef, cls: URIRef, span: Span) -> None:
         """Type a fact and tie it to its article, its run and its evidence."""
-        self.add(node, RDF.type, cls)
+        self.add(node, _TYPE, cls)
         self.add(node, V.wasDerivedFrom, self.article)
         self.add(node, V.wasGeneratedBy, self.activity)
         ev = URIRef(f"{node}/evidence")
         self.add(node, V.evidence, ev)
-        self.add(ev, RDF.type, V.Evidence)
+        self.add(ev, _TYPE, V.Evidence)
         self.add(ev, V.inArticle, self.article)
         # A quotation can run over several sentences: the "sentence" is then all of them.
         sent_start, sent_end = min(span.sent_start, span.start), max(span.sent_end, span.end)
-        integer = XSD.integer
+        integer = _INTEGER
         self.add(ev, V.start, Literal(span.start, datatype=integer))
         self.add(ev, V.end, Literal(span.end, datatype=integer))
         self.add(ev, V.exact, Literal(clean(span.text(self.text))))
@@ -120,9 +126,9 @@ class _Builder:
         None when the entity is already described (a post or place the article names
         twice keeps the words of its first mention)."""
         node = URIRef(self.m.description(self.article, entity))
-        if (node, RDF.type, V.EntityDescription) in self.triples:
+        if (node, _TYPE, V.EntityDescription) in self.triples:
             return None
-        self.add(node, RDF.type, V.EntityDescription)
+        self.add(node, _TYPE, V.EntityDescription)
         self.add(node, V.describes, entity)
         self.add(node, V.describedAs, cls)
         self.lit(node, V.name, name)
@@ -140,18 +146,18 @@ class _Builder:
     # -- sections
     def emit_article(self) -> None:
         a, art = self.article, self.x.article
-        self.add(a, RDF.type, V.Article)
+        self.add(a, _TYPE, V.Article)
         self.lit(a, V.articleId, art.id)
         self.add(a, V.text, Literal(clean(art.text)))
-        self.add(a, RDFS.label, Literal(clean(art.title or art.id)))
+        self.add(a, _LABEL, Literal(clean(art.title or art.id)))
         if art.url:
-            self.add(a, V.url, Literal(clean(art.url), datatype=XSD.anyURI))
+            self.add(a, V.url, Literal(clean(art.url), datatype=_ANY_URI))
         self.lit(a, V.publisher, art.source)
         self.lit(a, V.title, art.title)
         if art.published:
-            self.add(a, V.published, Literal(art.published.isoformat(), datatype=XSD.date))
-        self.add(self.activity, RDF.type, V.Extraction)
-        self.add(self.activity, RDFS.label, Literal(f"kg-builder {__version__} run on {art.id}"))
+            self.add(a, V.published, Literal(art.published.isoformat(), datatype=_DATE))
+        self.add(self.activity, _TYPE, V.Extraction)
+        self.add(self.activity, _LABEL, Literal(f"kg-builder {__version__} run on {art.id}"))
         self.add(self.activity, V.softwareVersion, Literal(__version__))
         self.add(self.activity, V.model, Literal(self.model))
 
@@ -210,7 +216,7 @@ class _Builder:
             self.actors(d.demanders, node, V.demander)
             self.actors(d.addressees, node, V.addressee)
             self.lit(node, V.content, d.content)
-            self.lit(node, RDFS.label, d.content)
+            self.lit(node, _LABEL, d.content)
             self.add(node, V.conditional, Literal(d.conditional))
             self.lit(node, V.condition, d.condition)
             self.date(node, d.date)
@@ -230,7 +236,7 @@ class _Builder:
             self.fact(node, V.AgreementReport, a.span)
             self.add(node, V.agreement, agreement)
             self.lit(node, V.name, a.name)
-            self.lit(node, RDFS.label, a.name)
+            self.lit(node, _LABEL, a.name)
             for alias in a.aliases:
                 if alias != a.name:
                     self.lit(node, V.alias, alias)
@@ -243,9 +249,9 @@ class _Builder:
         if not value:
             return
         if len(value) == 4 and value.isdigit():
-            self.add(node, V.year, Literal(value, datatype=XSD.gYear))
+            self.add(node, V.year, Literal(value, datatype=_G_YEAR))
         elif len(value) == 7:
-            self.add(node, V.yearMonth, Literal(value, datatype=XSD.gYearMonth))
+            self.add(node, V.yearMonth, Literal(value, datatype=_G_YEAR_MONTH))
         else:
             self.date(node, dt.date.fromisoformat(value))
 
@@ -256,7 +262,7 @@ class _Builder:
                 continue
             self.fact(node, V.Meeting, mt.span)
             self.lit(node, V.name, mt.name)
-            self.lit(node, RDFS.label, mt.name)
+            self.lit(node, _LABEL, mt.name)
             self.lit(node, V.meetingKind, mt.kind)
             self.date(node, mt.date)
             if mt.place:

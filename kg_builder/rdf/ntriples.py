@@ -24,6 +24,8 @@ def to_ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> str:
     return "".join(lines)
 
 
+#: Bound once: rdflib's DefinedNamespace looks a term up on every attribute access.
+_STRING = XSD.string
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
@@ -34,7 +36,7 @@ def _nt(term: Node) -> str:
         lexical = f'"{str(term).translate(_NT_ESCAPES)}"'
         if term.language:
             return f"{lexical}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
+        if term.datatype is not None and term.datatype != _STRING:
             return f"{lexical}^^<{term.datatype}>"
         return lexical
     if isinstance(term, BNode):
