@@ -263,3 +263,20 @@ def test_a_native_conforms_pyshacl_rejects_stops_the_run_before_the_write() -> N
     _stop_on_false_conforms([ok, stricter])  # not stored, reported; the run goes on
     with pytest.raises(GateError, match=r"in\.jsonl:2: .*'a2'.*--shacl-engine pyshacl"):
         _stop_on_false_conforms([ok, bad])
+
+
+@pytest.mark.parametrize(
+    ("n", "size", "jobs"),
+    [(0, 32, 2), (1, 32, 2), (5, 32, 2), (95, 32, 2), (96, 32, 1), (40, 1, 4)],
+)
+def test_tail_batches_keep_order_and_shrink(n: int, size: int, jobs: int) -> None:
+    from kg_builder.pipeline.run import tail_batches
+
+    batches = list(tail_batches(list(range(n)), size, jobs))
+    assert [x for b in batches for x in b] == list(range(n))
+    assert all(0 < len(b) <= size for b in batches)
+    lengths = [len(b) for b in batches]
+    # never larger than the batch before it, and the last one small: workers end together
+    assert all(a >= b for a, b in zip(lengths, lengths[1:-1], strict=False))
+    if n:
+        assert lengths[-1] <= max(1, size // 8)

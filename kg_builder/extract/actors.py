@@ -389,6 +389,8 @@ class _Builder:
         """Short forms of known persons' names that NER missed or mislabelled: a surname
         ("Lind" as ORG), a surname with its particle ("van der Berg"), a family name written
         first ("Park" of "Park Min-ho"), a first word no other name shares."""
+        if not (forms.tails or forms.family_first or forms.firsts):
+            return  # no person named in full: no short form to find
         doc = self.doc
         texts = self.ctx.texts
         for t in self.tokens:

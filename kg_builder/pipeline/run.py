@@ -205,19 +205,24 @@ class IngestRun:
     # ------------------------------------------------------------------ input
 
     def _read(self) -> Iterator[list[Article]]:
-        """The input in batches; unreadable inputs are reported as they are met."""
-        batch: list[Article] = []
+        """The input in batches; unreadable inputs are reported as they are met.
+
+        The input is read ``jobs`` batches ahead. What is left when it ends goes out in
+        ever smaller batches (:func:`tail_batches`), so that the workers finish together
+        rather than one idling while another parses a last full batch.
+        """
+        size = self.options.batch_size
+        ahead = size * (self.options.jobs + 1)
+        held: deque[Article] = deque()
         for item in iter_articles(self.sources, self.options.read, stdin=self.stdin):
             if isinstance(item, InputError):
                 self._fail(Failure(item.origin, item.reason))
                 continue
             self._note_duplicates(item)
-            batch.append(item)
-            if len(batch) >= self.options.batch_size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+            held.append(item)
+            if len(held) >= ahead:
+                yield [held.popleft() for _ in range(size)]
+        yield from tail_batches(list(held), size, self.options.jobs)
 
     def _note_duplicates(self, article: Article) -> None:
         self._note_ids(article.id, article.origin, text_digest(article.text))
@@ -307,6 +312,23 @@ class IngestRun:
         self.warnings.append(warning)
         if self.on_problem:
             self.on_problem(warning)
+
+
+def tail_batches(articles: list[Article], size: int, jobs: int) -> Iterator[list[Article]]:
+    """The last articles of an input in batches of at most ``size`` that shrink towards the
+    end (guided self-scheduling): each takes a ``2 * jobs``-th of what is left, and at
+    least an eighth of ``size``.
+
+    >>> [len(b) for b in tail_batches(list(range(90)), 32, 2)]
+    [23, 17, 13, 10, 7, 5, 4, 4, 4, 3]
+    """
+    smallest = max(1, size // 8)
+    at = 0
+    while at < len(articles):
+        left = len(articles) - at
+        n = min(size, left, max(smallest, -(-left // (2 * jobs))))
+        yield articles[at : at + n]
+        at += n
 
 
 def text_digest(text: str) -> bytes:
