@@ -25,6 +25,9 @@ from kg_builder.rdf import vocab as V
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 #: A triple as rdflib gives it (a Graph's triples): what the readers below take.
 GraphTriple = tuple[Node, Node, Node]
+_TYPE = RDF.type  # bound once: rdflib's RDF namespace looks terms up on every access
+#: The classes of the nodes :meth:`EntityData.from_triples` reads.
+_READ = frozenset({V.EntityDescription, V.AgreementReport, V.PostHolding, V.Article})
 #: The objects of one subject, by property (URIRefs or Literals, as the property says).
 Props = dict[Node, list[Any]]
 
@@ -112,14 +115,20 @@ class EntityData:
     @classmethod
     def from_triples(cls, triples: Iterable[GraphTriple]) -> EntityData:
         """Read descriptions, reports, holdings, article dates and types from triples."""
+        triples = tuple(triples)
+        data = cls()
+        for s, p, o in triples:
+            if p == _TYPE:
+                data.typed.setdefault(s, set()).add(o)  # type: ignore[arg-type]
+        # Only nodes of these classes are read further; the rest (evidence, mentions,
+        # facts) are most of an article's triples.
+        read = {s for s, types in data.typed.items() if not types.isdisjoint(_READ)}
         by_subject: dict[Any, Props] = defaultdict(lambda: defaultdict(list))
         for s, p, o in triples:
-            by_subject[s][p].append(o)
-        data = cls()
+            if s in read:
+                by_subject[s][p].append(o)
         for s, props in by_subject.items():
-            types = props.get(RDF.type, ())
-            if types:
-                data.typed[s] = set(types)
+            types = data.typed[s]
             if V.EntityDescription in types:
                 d = _description(s, props)
                 if d is not None:

@@ -16,6 +16,7 @@ the other facts alone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -49,6 +50,13 @@ _TYPE, _LABEL = RDF.type, RDFS.label
 _INTEGER, _DATE, _ANY_URI = XSD.integer, XSD.date, XSD.anyURI
 _G_YEAR, _G_YEAR_MONTH = XSD.gYear, XSD.gYearMonth
 
+
+@functools.lru_cache(maxsize=1 << 16)
+def _integer(value: int) -> Literal:
+    """An ``xsd:integer`` literal (offsets: made once, rdflib's Literal is slow to build)."""
+    return Literal(value, datatype=_INTEGER)
+
+
 #: One RDF triple of rdflib terms.
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -73,6 +81,7 @@ class _Builder:
             iri for iri in self.actor_iris.values() if minter.is_article_scoped(iri)
         }
         self.facts: dict[str, str] = {}  # fact IRI → the full fact it was minted for
+        self.sentences: dict[tuple[int, int], Literal] = {}
 
     # -- small helpers
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
@@ -112,13 +121,19 @@ class _Builder:
         self.add(ev, V.inArticle, self.article)
         # A quotation can run over several sentences: the "sentence" is then all of them.
         sent_start, sent_end = min(span.sent_start, span.start), max(span.sent_end, span.end)
-        integer = _INTEGER
-        self.add(ev, V.start, Literal(span.start, datatype=integer))
-        self.add(ev, V.end, Literal(span.end, datatype=integer))
+        self.add(ev, V.start, _integer(span.start))
+        self.add(ev, V.end, _integer(span.end))
         self.add(ev, V.exact, Literal(clean(span.text(self.text))))
-        self.add(ev, V.sentence, Literal(clean(self.text[sent_start:sent_end].strip())))
-        self.add(ev, V.sentenceStart, Literal(sent_start, datatype=integer))
-        self.add(ev, V.sentenceEnd, Literal(sent_end, datatype=integer))
+        self.add(ev, V.sentence, self.sentence(sent_start, sent_end))
+        self.add(ev, V.sentenceStart, _integer(sent_start))
+        self.add(ev, V.sentenceEnd, _integer(sent_end))
+
+    def sentence(self, start: int, end: int) -> Literal:
+        """The literal of the text's sentence over ``[start, end)`` (facts share sentences)."""
+        lit = self.sentences.get((start, end))
+        if lit is None:
+            lit = self.sentences[start, end] = Literal(clean(self.text[start:end].strip()))
+        return lit
 
     def describe(self, entity: URIRef, cls: URIRef, name: str) -> URIRef | None:
         """The article's description of an entity: the class and name it gives it.
