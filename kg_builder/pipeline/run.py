@@ -207,9 +207,10 @@ class IngestRun:
     def _read(self) -> Iterator[list[Article]]:
         """The input in batches; unreadable inputs are reported as they are met.
 
-        The input is read ``jobs`` batches ahead. What is left when it ends goes out in
-        ever smaller batches (:func:`tail_batches`), so that the workers finish together
-        rather than one idling while another parses a last full batch.
+        ``jobs + 1`` batches of input are held before one goes out. What is held when the
+        input ends goes out in ever smaller batches (:func:`tail_batches`), so that the
+        workers finish together rather than one idling while another parses a last full
+        batch.
         """
         size = self.options.batch_size
         ahead = size * (self.options.jobs + 1)
