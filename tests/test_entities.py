@@ -8,6 +8,7 @@ on how often one was re-ingested.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from collections import Counter
@@ -18,10 +19,20 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg_builder.models import Actor, ActorKind, Article, Extraction, Mention, Span
+from kg_builder.models import (
+    Actor,
+    ActorKind,
+    Agreement,
+    AgreementStatus,
+    Article,
+    Extraction,
+    Mention,
+    Span,
+)
 from kg_builder.pipeline.run import IngestOptions, ingest
 from kg_builder.rdf import vocab as V
 from kg_builder.rdf.claims import Description, EntityData, Tally
+from kg_builder.rdf.derived import derived_triples
 from kg_builder.rdf.emit import emit_triples
 from kg_builder.rdf.entities import (
     CLASS_PRECEDENCE,
@@ -31,6 +42,7 @@ from kg_builder.rdf.entities import (
     vote,
 )
 from kg_builder.rdf.iris import IriMinter
+from kg_builder.rdf.ntriples import to_ntriples
 from kg_builder.rdf.validate import graph_of, validate_graph
 from kg_builder.store import GraphWrite, dump_graph_ntriples, export, open_store
 from kg_builder.store.embedded import PENDING_FILE as GRAPHS_JOURNAL
@@ -347,3 +359,83 @@ def test_the_ontology_is_loaded_once_and_replaced_on_upgrade(dev_store: Path) ->
     assert ensure_ontology(store) is True  # another version: replaced
     assert len(list(store.quads_for_pattern(None, None, None, graph))) == len(shipped_ontology())
     assert len(_graph(dev_store, ONTOLOGY_GRAPH)) == len(shipped_ontology())
+
+
+# ---- derived lookup data: name keys and article counts (kg_builder.rdf.derived)
+
+
+def _reporting(article_id: str, name: str, alias: str, accord: bool) -> Extraction:
+    """An article naming Ostria (with an alias) and, if ``accord``, reporting an accord."""
+    text = f"{name} and Lemuria signed the Valdoria Accord. {alias} spoke."
+    span = Span(0, len(name), 0, len(text))
+    agreements = (
+        (Agreement("valdoria-accord", "Valdoria Accord", "accord", AgreementStatus.SIGNED, span),)
+        if accord
+        else ()
+    )
+    return Extraction(
+        Article(id=article_id, text=text, published=dt.date(2025, 3, int(article_id[1:]))),
+        actors=(Actor("ostria", name, ActorKind.STATE, aliases=(alias,)),),
+        mentions=(Mention("ostria", name, span),),
+        agreements=agreements,
+    )
+
+
+def _derived(store: ox.Store) -> tuple[set[str], dict[str, int]]:
+    keys = {
+        q.object.value
+        for q in store.quads_for_pattern(ox.NamedNode(str(E)), ox.NamedNode(str(V.nameKey)), None)
+    }
+    counts = {
+        q.subject.value: int(q.object.value)
+        for q in store.quads_for_pattern(None, ox.NamedNode(str(V.articleCount)), None)
+    }
+    return keys, counts
+
+
+def _write(store: ox.Store, extraction: Extraction) -> None:
+    graph = GraphWrite(MINTER.article(extraction.article.id), to_ntriples(emit_triples(extraction)))
+    write_articles(store, [graph])
+
+
+def test_name_keys_and_article_counts_follow_a_replaced_article(tmp_path: Path) -> None:
+    """The derived data is recomputed with the entity: a replaced article's old names and
+    reports stop counting, its new ones count; the store equals a fresh computation."""
+    path = tmp_path / "store"
+    store = open_store(path)
+
+    _write(store, _reporting("a1", "Ostria", "OST", True))
+    _write(store, _reporting("a2", "Ostria", "Ostrian State", True))
+    accord = V.DEFAULT_BASE + "agreement/valdoria-accord"
+    keys, counts = _derived(store)
+    assert keys == {"ostria", "ost", "ostrian state"}
+    assert counts == {accord: 2}
+    _write(store, _reporting("a2", "Ostria", "Republic of Ostria", False))
+    keys, counts = _derived(store)
+    assert keys == {"ostria", "ost", "republic of ostria"}
+    assert counts == {accord: 1}
+    del store
+    from kg_builder.store.entities import _rdflib
+
+    stored = {tuple(map(_rdflib, t)) for t in _graph(path, ENTITIES)}
+    assert stored == set(entity_graph(_article_triples(path), MINTER))
+
+
+def test_derived_triples_lower_case_every_name_and_count_distinct_articles() -> None:
+    e, h = URIRef("https://example.org/actor/x"), URIRef("https://example.org/agreement/y")
+    s1, s2 = URIRef(f"{h}/step/1"), URIRef(f"{h}/step/2")
+    a1 = URIRef("https://example.org/article/a1")
+    triples = [
+        (e, V.name, Literal("Ärzte ohne Grenzen")),
+        (e, V.alias, Literal("MSF")),
+        (e, V.alias, Literal("msf")),
+        (h, V.step, s1),
+        (h, V.step, s2),
+        (s1, V.wasDerivedFrom, a1),
+        (s2, V.wasDerivedFrom, a1),
+    ]
+    assert sorted((str(s), str(p), str(o)) for s, p, o in derived_triples(triples)) == [
+        (str(e), str(V.nameKey), "msf"),
+        (str(e), str(V.nameKey), "ärzte ohne grenzen"),
+        (str(h), str(V.articleCount), "1"),
+    ]

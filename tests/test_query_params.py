@@ -174,6 +174,9 @@ def _nasty_store(path: Path) -> None:
             ox.Triple(art, ox.NamedNode(KGB + "published"), _day(1 + i % 9)),
             ox.Triple(actor, ox.NamedNode(KGB + "name"), ox.Literal(name)),
             ox.Triple(actor, ox.NamedNode(KGB + "alias"), ox.Literal(f"alias {i}")),
+            # The lookup keys the entity update derives (kg_builder.rdf.derived).
+            ox.Triple(actor, ox.NamedNode(KGB + "nameKey"), ox.Literal(name.lower())),
+            ox.Triple(actor, ox.NamedNode(KGB + "nameKey"), ox.Literal(f"alias {i}")),
             ox.Triple(said, ox.NamedNode(RDF_TYPE), ox.NamedNode(KGB + "Statement")),
             ox.Triple(said, ox.NamedNode(KGB + "speaker"), actor),
             ox.Triple(said, ox.NamedNode(KGB + "quote"), ox.Literal(f"quote {i}")),

@@ -27,6 +27,7 @@ from kg_builder import __version__
 from kg_builder.models import Agreement, AgreementStatus, Extraction, Span
 from kg_builder.rdf import vocab as V
 from kg_builder.rdf.claims import EntityData
+from kg_builder.rdf.derived import derived_triples
 from kg_builder.rdf.entities import canonical_class, canonical_triples
 from kg_builder.rdf.iris import IriMinter, digest
 
@@ -312,9 +313,10 @@ class _Builder:
             # decided by all articles, not by this one.
             return classes.get(node) if node in self.scoped else None
 
-        for triple in canonical_triples(
-            data, self.scoped, class_of, keep_post=self.scoped.__contains__
-        ):
+        canonical = list(
+            canonical_triples(data, self.scoped, class_of, keep_post=self.scoped.__contains__)
+        )
+        for triple in [*canonical, *derived_triples(canonical)]:
             self.triples[triple] = None
 
 

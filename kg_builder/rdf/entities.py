@@ -54,6 +54,7 @@ from kg_builder.rdf.claims import (
     demand_claims,
     shared_only,
 )
+from kg_builder.rdf.derived import derived_triples
 from kg_builder.rdf.history import agreement_history, tracked_demands
 from kg_builder.rdf.iris import IriMinter
 
@@ -287,4 +288,5 @@ def entity_graph(triples: Iterable[GraphTriple], minter: IriMinter) -> list[Trip
     out = canonical_triples(data, shared, classes.get, keep_party=is_shared, keep_post=is_shared)
     claims, articles = demand_claims(triples)
     followed = [shared_only(c, is_shared) for c in claims]
-    return out + tracked_demands(followed, articles, minter)
+    out += tracked_demands(followed, articles, minter)
+    return out + derived_triples(out)

@@ -139,6 +139,10 @@ seenOn = KGB.seenOn  # StatusStep → xsd:date, the reporting article's publicat
 basis = KGB.basis  # StatusStep → Demand/AgreementReport, the fact the step rests on
 firstSeen = KGB.firstSeen  # TrackedDemand/Agreement → xsd:date
 lastSeen = KGB.lastSeen  # TrackedDemand/Agreement → xsd:date
+articleCount = KGB.articleCount  # TrackedDemand/Agreement → xsd:integer ≥ 1 (derived)
+
+# ---- lookup keys (derived on canonical descriptions: kg_builder.rdf.derived)
+nameKey = KGB.nameKey  # entity → xsd:string, a name or alias lower-cased
 
 # Offsets are xsd:integer ≥ 0, not xsd:nonNegativeInteger: Oxigraph and other stores keep
 # derived integer types as xsd:integer, and a stored graph must still conform.

@@ -48,6 +48,7 @@ from kg_builder.rdf.claims import (
     Tally,
     Triple,
 )
+from kg_builder.rdf.derived import derived_triples
 from kg_builder.rdf.entities import canonical_class, canonical_triples
 from kg_builder.rdf.history import threads, tracked_demands
 from kg_builder.rdf.iris import IriMinter
@@ -368,6 +369,7 @@ def update_entities(
     new = canonical_triples(data, entities, known.get, keep_party=shared, keep_post=shared)
     demands, tracked = _demand_triples(store, graph, touched.demands, minter)
     new += demands
+    new += derived_triples(new)
     replaced = entities | tracked
     added, removed = _replace(store, graph, replaced, new, engine, ahead)
     n_demands = sum(1 for t in demands if t[1] == RDF.type and t[2] == V.TrackedDemand)

@@ -28,9 +28,11 @@ per row (``?art kgb:articleId ?article_id , ?article``: without the parameter, `
 is then the row's article id, a column kg-builder leaves out), never inside a subquery or
 a nested group; it
 tests its presence with ``COALESCE(?p = ?p, false)``, which holds for a bound ``?p``
-whatever the binding mechanism. The shipped queries match a name in an ``OPTIONAL`` and
+whatever the binding mechanism. The shipped queries match a code in an ``OPTIONAL`` and
 test ``BOUND`` of the match, not in a ``FILTER EXISTS``, which engines evaluate for every
-row (5-6x slower on the dev set).
+row (5-6x slower on the dev set); they match an actor's name by its lower-cased key
+(``BIND(LCASE(STR(?actor)) AS ?actor_key)`` then a triple pattern on ``kgb:nameKey``),
+so that the plan starts from that actor.
 
 Example:
     >>> params = declared_parameters(
