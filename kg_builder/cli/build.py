@@ -57,7 +57,7 @@ def ingest(
             help="Articles gathered before one load into the store (all or nothing; larger "
             "loads keep the store's compaction cheaper)."
         ),
-    ] = 1024,
+    ] = 256,
     max_bytes: Annotated[
         int, typer.Option(help="Largest input file or JSON line, in bytes.")
     ] = ReadOptions.max_bytes,

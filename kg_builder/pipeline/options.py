@@ -68,7 +68,7 @@ class IngestOptions:
     base: str = vocab.DEFAULT_BASE
     model: str | None = None
     batch_size: int = 32
-    load_size: int = 1024
+    load_size: int = 256
     jobs: int = field(default_factory=usable_cores)
     read: ReadOptions = field(default_factory=ReadOptions)
     shapes: str | None = None

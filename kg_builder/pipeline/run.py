@@ -248,12 +248,14 @@ class IngestRun:
     # ------------------------------------------------------------------ output
 
     def _write_ready(self) -> None:
-        """Take every finished batch that is next in input order; load when enough wait."""
+        """Take every finished batch that is next in input order; load when enough wait,
+        and, once all the input is read, each batch as it comes (so the last load, which
+        no worker's parse overlaps, is one batch, not up to ``load_size`` articles)."""
         while (batch := self._batches.get(self._next_write)) is not None and batch.complete:
             del self._batches[self._next_write]
             self._next_write += 1
             self._accept(sorted(batch.outcomes.values(), key=lambda o: o.index))
-            if self._pending_articles >= self.options.load_size:
+            if self._pending_articles >= self.options.load_size or self._input_done:
                 self._write()
 
     def _accept(self, outcomes: list[Outcome]) -> None:
