@@ -8,15 +8,16 @@ store) fail at once, before any article is read.
 batches, and keeps ``jobs`` worker processes (:class:`~kg_builder.pipeline.pool.WorkerPool`)
 busy with them; the parent only writes to the store, batch after batch in input order
 (so the later of two articles with the same id wins), in loads of ``load_size`` articles
-(many batches: see :data:`LOAD_SECONDS` and ``docs/DESIGN.md``) with Ctrl-C held back (see
-:class:`kg_builder.store.entities.ArticleWriter`), so every article is either fully stored
-or absent. The entity graph is brought up to date once, at the end of the run (also
-after Ctrl-C, which waits for it): its cost then grows with the articles written, not
-with loads × store size. Until then a marker file says it lags, so a run that is killed
-leaves a store whose next writer rebuilds it. At most ``2 × jobs`` batches are read
-ahead of the store, so memory does not grow with the input. An article that crashes or
-hangs its worker fails alone: the rest of its batch is sent again (article by article
-when the culprit is not known).
+(many batches: see :data:`LOAD_SECONDS` and ``docs/DESIGN.md``; once all the input is
+read, batch by batch, so the write left after the last worker's answer is one batch's)
+with Ctrl-C held back (see :class:`kg_builder.store.entities.ArticleWriter`), so every
+article is either fully stored or absent. The entity graph is brought up to date once,
+at the end of the run (also after Ctrl-C, which waits for it): its cost then grows with
+the articles written, not with loads × store size. Until then a marker file says it
+lags, so a run that is killed leaves a store whose next writer rebuilds it. At most
+``2 × jobs`` batches are read ahead of the store, so memory does not grow with the
+input. An article that crashes or hangs its worker fails alone: the rest of its batch is
+sent again (article by article when the culprit is not known).
 ``benchmarks/stages.py`` shows where the time goes.
 """
 
