@@ -15,7 +15,7 @@ article is either fully stored or absent. The entity graph is brought up to date
 at the end of the run (also after Ctrl-C, which waits for it): its cost then grows with
 the articles written, not with loads × store size. Until then a marker file says it
 lags, so a run that is killed leaves a store whose next writer rebuilds it. At most
-``2 × jobs`` batches are read ahead of the store, so memory does not grow with the
+``2 × jobs + 1`` batches are read ahead of the store, so memory does not grow with the
 input. An article that crashes or hangs its worker fails alone: the rest of its batch is
 sent again (article by article when the culprit is not known).
 ``benchmarks/stages.py`` shows where the time goes.
@@ -125,7 +125,7 @@ class IngestRun:
         interrupted = False
         pool = WorkerPool(self.options, self.options.jobs)
         try:
-            self._drive(pool, self._read())
+            self._drive(pool, self._ahead(self._read()))
             pool.close()
         except KeyboardInterrupt:
             interrupted = True
@@ -219,6 +219,17 @@ class IngestRun:
                 batch = []
         if batch:
             yield batch
+
+    def _ahead(self, batches: Iterator[list[Article]]) -> Iterator[list[Article]]:
+        """``batches``, each read one batch ahead, so that the last one is handed out with
+        ``_input_done`` set (from then on, each batch is written as it comes)."""
+        batch = next(batches, None)
+        while batch is not None:
+            following = next(batches, None)
+            if following is None:
+                self._input_done = True
+            yield batch
+            batch = following
 
     def _note_duplicates(self, article: Article) -> None:
         self._note_ids(article.id, article.origin, text_digest(article.text))
