@@ -54,10 +54,10 @@ def ingest(
     load_size: Annotated[
         int,
         typer.Option(
-            help="Articles gathered before one load into the store (all or nothing; larger "
-            "loads keep the store's compaction cheaper)."
+            help="Articles gathered before one load into the store (all or nothing; the "
+            "workers wait while the parent loads, so smaller loads keep them busy)."
         ),
-    ] = 1024,
+    ] = 256,
     max_bytes: Annotated[
         int, typer.Option(help="Largest input file or JSON line, in bytes.")
     ] = ReadOptions.max_bytes,

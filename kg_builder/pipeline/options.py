@@ -46,8 +46,9 @@ class IngestOptions:
         model: spaCy model name (None: the installed English model).
         batch_size: Articles per worker batch.
         load_size: Articles gathered (many batches) before one load into the store. Each
-            load is all or nothing; fewer, larger loads leave RocksDB less compaction to
-            do as the store grows (see ``docs/DESIGN.md``).
+            load is all or nothing; no worker gets a new batch while the parent loads, so
+            a load of 1,024 articles (~9 s CPU) left the workers waiting, while loads of
+            256 cost about the same CPU per article (see ``docs/DESIGN.md``).
         jobs: Worker processes (default: the usable cores).
         read: Input options (field names, size limit).
         shapes: A SHACL shapes file instead of the shipped one.
@@ -68,7 +69,7 @@ class IngestOptions:
     base: str = vocab.DEFAULT_BASE
     model: str | None = None
     batch_size: int = 32
-    load_size: int = 1024
+    load_size: int = 256
     jobs: int = field(default_factory=usable_cores)
     read: ReadOptions = field(default_factory=ReadOptions)
     shapes: str | None = None

@@ -8,15 +8,16 @@ store) fail at once, before any article is read.
 batches, and keeps ``jobs`` worker processes (:class:`~kg_builder.pipeline.pool.WorkerPool`)
 busy with them; the parent only writes to the store, batch after batch in input order
 (so the later of two articles with the same id wins), in loads of ``load_size`` articles
-(many batches: see :data:`LOAD_SECONDS` and ``docs/DESIGN.md``) with Ctrl-C held back (see
-:class:`kg_builder.store.entities.ArticleWriter`), so every article is either fully stored
-or absent. The entity graph is brought up to date once, at the end of the run (also
-after Ctrl-C, which waits for it): its cost then grows with the articles written, not
-with loads × store size. Until then a marker file says it lags, so a run that is killed
-leaves a store whose next writer rebuilds it. At most ``2 × jobs`` batches are read
-ahead of the store, so memory does not grow with the input. An article that crashes or
-hangs its worker fails alone: the rest of its batch is sent again (article by article
-when the culprit is not known).
+(many batches: see :data:`LOAD_SECONDS` and ``docs/DESIGN.md``; once all the input is
+read, batch by batch, so the write left after the last worker's answer is one batch's)
+with Ctrl-C held back (see :class:`kg_builder.store.entities.ArticleWriter`), so every
+article is either fully stored or absent. The entity graph is brought up to date once,
+at the end of the run (also after Ctrl-C, which waits for it): its cost then grows with
+the articles written, not with loads × store size. Until then a marker file says it
+lags, so a run that is killed leaves a store whose next writer rebuilds it. At most
+``2 × jobs + 1`` batches are read ahead of the store, so memory does not grow with the
+input. An article that crashes or hangs its worker fails alone: the rest of its batch is
+sent again (article by article when the culprit is not known).
 ``benchmarks/stages.py`` shows where the time goes.
 """
 
@@ -124,7 +125,7 @@ class IngestRun:
         interrupted = False
         pool = WorkerPool(self.options, self.options.jobs)
         try:
-            self._drive(pool, self._read())
+            self._drive(pool, self._ahead(self._read()))
             pool.close()
         except KeyboardInterrupt:
             interrupted = True
@@ -225,6 +226,17 @@ class IngestRun:
                 yield [held.popleft() for _ in range(size)]
         yield from tail_batches(list(held), size, self.options.jobs)
 
+    def _ahead(self, batches: Iterator[list[Article]]) -> Iterator[list[Article]]:
+        """``batches``, each read one batch ahead, so that the last one is handed out with
+        ``_input_done`` set (from then on, each batch is written as it comes)."""
+        batch = next(batches, None)
+        while batch is not None:
+            following = next(batches, None)
+            if following is None:
+                self._input_done = True
+            yield batch
+            batch = following
+
     def _note_duplicates(self, article: Article) -> None:
         self._note_ids(article.id, article.origin, text_digest(article.text))
 
@@ -254,12 +266,14 @@ class IngestRun:
     # ------------------------------------------------------------------ output
 
     def _write_ready(self) -> None:
-        """Take every finished batch that is next in input order; load when enough wait."""
+        """Take every finished batch that is next in input order; load when enough wait,
+        and, once all the input is read, each batch as it comes (so the last load, which
+        no worker's parse overlaps, is one batch, not up to ``load_size`` articles)."""
         while (batch := self._batches.get(self._next_write)) is not None and batch.complete:
             del self._batches[self._next_write]
             self._next_write += 1
             self._accept(sorted(batch.outcomes.values(), key=lambda o: o.index))
-            if self._pending_articles >= self.options.load_size:
+            if self._pending_articles >= self.options.load_size or self._input_done:
                 self._write()
 
     def _accept(self, outcomes: list[Outcome]) -> None:

@@ -52,6 +52,7 @@ from kg_builder.rdf.derived import derived_triples
 from kg_builder.rdf.entities import canonical_class, canonical_triples
 from kg_builder.rdf.history import threads, tracked_demands
 from kg_builder.rdf.iris import IriMinter
+from kg_builder.rdf.shapes import load_shapes
 from kg_builder.rdf.validate import Report, Violation, validate_triples
 from kg_builder.store.embedded import GraphWrite, interrupts_held, replace_graphs, replace_nquads
 from kg_builder.store.ontology import ensure_ontology
@@ -200,7 +201,7 @@ class ArticleWriter:
         if not writes:
             return 0
         articles = [w.graph for w in writes]
-        touched = touched_by(self.store, articles, self.minter)  # the versions replaced
+        touched = self._replaced(articles)
         with interrupts_held():
             self._mark()
             written = replace_graphs(self.store, writes, journal=self.journal, checked=checked)
@@ -222,13 +223,19 @@ class ArticleWriter:
         """
         if self.journal is None:
             raise StoreError("a bulk load of N-Quads needs a journal")
-        touched = touched_by(self.store, graphs, self.minter)  # the versions replaced
+        touched = self._replaced(graphs)
         with interrupts_held():
             self._mark()
             replace_nquads(self.store, nquads, graphs, journal=self.journal)
             touched |= touched_by(self.store, graphs, self.minter)
         self.touched |= touched
         return len(graphs)
+
+    def _replaced(self, graphs: Sequence[str]) -> Touched:
+        """What the stored versions of ``graphs`` describe (nothing for graphs not stored
+        yet: an ingest into a new store asks the store no query here)."""
+        stored = [g for g in graphs if self.store.contains_named_graph(ox.NamedNode(g))]
+        return touched_by(self.store, stored, self.minter)
 
     def _mark(self) -> None:
         """Leave :data:`PENDING_FILE` (the entity graph lags) until :meth:`finish`."""
@@ -750,7 +757,10 @@ def _check(
     def concerns(v: Violation) -> bool:
         return v.focus in ours or v.path == f"<{RDF.type}>"
 
-    report: Report = validate_triples([*new, *context], engine=engine, concerns=concerns)
+    # load_shapes(None), the call check_options makes: lru_cache keys load_shapes() apart
+    # from it, so the default would parse and compile the shapes again (~0.7 s per run).
+    shapes = load_shapes(None)
+    report = validate_triples([*new, *context], shapes, engine=engine, concerns=concerns)
     problems = [v for v in report.violations if v.severity == "Violation" and concerns(v)]
     if problems:
         raise StoreError(
