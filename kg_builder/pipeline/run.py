@@ -15,8 +15,8 @@ article is either fully stored or absent. The entity graph is brought up to date
 at the end of the run (also after Ctrl-C, which waits for it): its cost then grows with
 the articles written, not with loads × store size. Until then a marker file says it
 lags, so a run that is killed leaves a store whose next writer rebuilds it. At most
-``2 × jobs + 1`` batches are read ahead of the store, so memory does not grow with the
-input. An article that crashes or hangs its worker fails alone: the rest of its batch is
+``3 × jobs + 2`` batches' worth of articles are read ahead of the store, so memory does
+not grow with the input. An article that crashes or hangs its worker fails alone: the rest of its batch is
 sent again (article by article when the culprit is not known).
 ``benchmarks/stages.py`` shows where the time goes.
 """

@@ -31,13 +31,20 @@ def _parse(path: Path, what: str) -> Graph:
     return g
 
 
-@functools.lru_cache(maxsize=4)
 def load_shapes(path: str | None = None) -> Graph:
     """Parse the shapes graph (default: the shipped one); also checks the ontology parses.
+
+    Parsed once per path: ``load_shapes()`` and ``load_shapes(None)`` give the same graph
+    (and so share the compiled native shapes).
 
     Raises:
         OntologyError: either file is missing or is not valid Turtle, or has no shapes.
     """
+    return _load_shapes(path or None)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_shapes(path: str | None) -> Graph:
     shapes = _parse(Path(path) if path else shapes_file(), "SHACL shapes")
     if not any(shapes.triples((None, RDF.type, SH.NodeShape))):
         raise OntologyError(

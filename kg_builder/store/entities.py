@@ -757,9 +757,7 @@ def _check(
     def concerns(v: Violation) -> bool:
         return v.focus in ours or v.path == f"<{RDF.type}>"
 
-    # load_shapes(None), the call check_options makes: lru_cache keys load_shapes() apart
-    # from it, so the default would parse and compile the shapes again (~0.7 s per run).
-    shapes = load_shapes(None)
+    shapes = load_shapes()
     report = validate_triples([*new, *context], shapes, engine=engine, concerns=concerns)
     problems = [v for v in report.violations if v.severity == "Violation" and concerns(v)]
     if problems:
