@@ -16,8 +16,8 @@ at the end of the run (also after Ctrl-C, which waits for it): its cost then gro
 the articles written, not with loads × store size. Until then a marker file says it
 lags, so a run that is killed leaves a store whose next writer rebuilds it. At most
 ``3 × jobs + 2`` batches' worth of articles are read ahead of the store, so memory does
-not grow with the input. An article that crashes or hangs its worker fails alone: the rest of its batch is
-sent again (article by article when the culprit is not known).
+not grow with the input. An article that crashes or hangs its worker fails alone: the
+rest of its batch is sent again (article by article when the culprit is not known).
 ``benchmarks/stages.py`` shows where the time goes.
 """
 
