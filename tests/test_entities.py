@@ -361,6 +361,40 @@ def test_the_ontology_is_loaded_once_and_replaced_on_upgrade(dev_store: Path) ->
     assert len(_graph(dev_store, ONTOLOGY_GRAPH)) == len(shipped_ontology())
 
 
+def test_a_store_of_another_version_gets_its_entity_graph_rebuilt(
+    dev_store: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    path = tmp_path / "store"
+    shutil.copytree(dev_store, path)
+    store = open_store(path)
+    graph, entities = ox.NamedNode(ONTOLOGY_GRAPH), ox.NamedNode(ENTITIES)
+    version = ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI")
+    (old,) = store.quads_for_pattern(None, version, None, graph)
+    store.remove(old)
+    store.add(ox.Quad(old.subject, version, ox.NamedNode(V.ONTOLOGY_IRI + "/0.0.1"), graph))
+    # what an older version did not derive
+    key = ox.NamedNode(str(V.nameKey))
+    keys = list(store.quads_for_pattern(None, key, None, entities))
+    assert keys
+    for q in keys:
+        store.remove(q)
+    writer = ArticleWriter(store, journal=path / GRAPHS_JOURNAL)
+    assert (path / PENDING_FILE).exists()  # killed now, the next writer would rebuild
+    writer.finish()  # nothing written: the upgrade alone rebuilds the entity graph
+    assert not (path / PENDING_FILE).exists()
+    store.flush()
+    del store, writer
+    assert _graph(path, ENTITIES) == _graph(dev_store, ENTITIES)
+    # a store of this version is left alone
+    store = open_store(path)
+    before = len(list(store.quads_for_pattern(None, None, None, entities)))
+    ArticleWriter(store, journal=path / GRAPHS_JOURNAL)
+    assert not (path / PENDING_FILE).exists()
+    assert len(list(store.quads_for_pattern(None, None, None, entities))) == before
+
+
 # ---- derived lookup data: name keys and article counts (kg_builder.rdf.derived)
 
 

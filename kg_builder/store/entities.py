@@ -55,7 +55,7 @@ from kg_builder.rdf.iris import IriMinter
 from kg_builder.rdf.shapes import load_shapes
 from kg_builder.rdf.validate import Report, Violation, validate_triples
 from kg_builder.store.embedded import GraphWrite, interrupts_held, replace_graphs, replace_nquads
-from kg_builder.store.ontology import ensure_ontology
+from kg_builder.store.ontology import ensure_ontology, has_ontology
 
 #: Inside a store folder while the entity graph may lag behind the article graphs.
 PENDING_FILE = "kg-builder-pending-entities.txt"
@@ -181,7 +181,16 @@ class ArticleWriter:
         self.rebuild = self.pending is not None and self.pending.exists()
         if self.rebuild:
             log.warning("the last entity update was cut off: the entity graph will be rebuilt")
-        ensure_ontology(store)
+        # A store another kg-builder version wrote: its entity graph may lack what this
+        # version derives (such as the lower-cased name keys that ``actor=`` matches).
+        older = has_ontology(store)
+        if ensure_ontology(store) and older and not self.rebuild:
+            log.warning(
+                "the store was written by another kg-builder version: "
+                "its entity graph will be rebuilt"
+            )
+            self.rebuild = True
+            self._mark()
 
     def write(self, writes: Iterable[GraphWrite], *, checked: bool = False) -> int:
         """Replace a load of article graphs (all of it or nothing, Ctrl-C held back); the

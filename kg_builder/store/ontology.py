@@ -65,6 +65,12 @@ def _version(quads: Iterable[ox.Quad]) -> _Term | None:
     return None
 
 
+def has_ontology(store: ox.Store) -> bool:
+    """Whether the store holds an ontology graph (of any version)."""
+    graph = ox.NamedNode(ONTOLOGY_GRAPH)
+    return next(iter(store.quads_for_pattern(None, _VERSION_IRI, None, graph)), None) is not None
+
+
 def ensure_ontology(store: ox.Store) -> bool:
     """Load (or replace) the ontology graph unless the store has the shipped version.
 
