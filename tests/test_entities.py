@@ -344,6 +344,43 @@ def test_rebuild_gives_the_same_entity_graph(dev_store: Path, tmp_path: Path) ->
     assert _graph(tmp_path / "store", ENTITIES) == _graph(dev_store, ENTITIES)
 
 
+def test_a_rebuild_in_short_values_blocks_and_small_steps_gives_the_same_entity_graph(
+    dev_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every list of IRIs asked in VALUES blocks of 3, steps of 7 entities and of 5
+    demands (taken demander by demander): the entity graph of one update at once."""
+    import shutil
+
+    import kg_builder.store.entities as entities
+
+    monkeypatch.setattr(entities, "VALUES_BATCH", 3)
+    monkeypatch.setattr(entities, "ENTITY_CHUNK", 7)
+    monkeypatch.setattr(entities, "DEMAND_CHUNK", 5)
+    shutil.copytree(dev_store, tmp_path / "store")
+    store = open_store(tmp_path / "store")
+    rebuild_entities(store)
+    del store
+    assert _graph(tmp_path / "store", ENTITIES) == _graph(dev_store, ENTITIES)
+
+
+def test_a_large_update_takes_the_demands_demander_by_demander(
+    dev_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over :data:`DEMAND_CHUNK` demands, the steps follow the first shared demander,
+    so that a step reads the demands of its own demanders, not those of the store."""
+    import kg_builder.store.entities as entities
+
+    monkeypatch.setattr(entities, "DEMAND_CHUNK", 5)
+    store = open_store(dev_store, read_only=True)
+    articles = [g.value for g in store.named_graphs() if MINTER.is_article_scoped(URIRef(g.value))]
+    demands = entities.touched_by(store, articles, MINTER).demands
+    order = entities._by_demander(store, demands, MINTER)
+    assert sorted(order) == sorted(demands) and len(order) > 10
+    claims = {c.demand: c for c in entities._demand_claims(store, demands, MINTER)}
+    firsts = [str(min(claims[d].demanders)) if claims[d].demanders else "" for d in order]
+    assert firsts == sorted(firsts) and len(set(firsts)) > 3
+
+
 # ---- the ontology graph
 
 

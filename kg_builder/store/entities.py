@@ -28,7 +28,7 @@ store: reading the descriptions, voting and writing the result belong together.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -303,8 +303,11 @@ def _update_in_chunks(
     party of an agreement) is computed and checked as in one update; and an entity whose
     class a step changes has its other dependents recomputed by that step. The entities
     go first, so the histories' links to actors are checked against their final classes.
+    The demands are taken demander by demander (:func:`_by_demander`), so that a step
+    reads the demands its own demanders make, not those of most of the store.
     """
-    entities, demands = sorted(touched.entities), sorted(touched.demands)
+    entities = sorted(touched.entities)
+    demands = _by_demander(store, touched.demands, minter)
     steps = [
         Touched(set(entities[i : i + ENTITY_CHUNK])) for i in range(0, len(entities), ENTITY_CHUNK)
     ]
@@ -328,16 +331,57 @@ def _update_in_chunks(
     return total
 
 
+def _by_demander(store: ox.Store, demands: set[URIRef], minter: IriMinter) -> list[URIRef]:
+    """``demands`` ordered by their first shared demander, then IRI.
+
+    A step of demands reads every demand its demanders make (a demand's history is the
+    thread of linked demands, and only demands with a demander in common are linked,
+    :func:`_demand_triples`); in IRI order (article by article) every step of a large
+    update had nearly every demander of the store, and so read nearly every demand in
+    the store: an update of N articles read N / :data:`DEMAND_CHUNK` times the store.
+    Demander by demander, a step reads about its own demands. (Any order gives the same
+    histories: a thread two steps reach is computed whole by both.)
+    """
+    if len(demands) <= DEMAND_CHUNK:
+        return sorted(demands)
+    first: dict[URIRef, str] = {}
+    for row in _rows(
+        store,
+        demands,
+        lambda values: (
+            f"""SELECT ?x ?d WHERE {{
+      VALUES ?x {{ {values} }} GRAPH ?g {{ ?x kgb:demander ?d }} }}"""
+        ),
+    ):
+        x, d = URIRef(row["x"].value), URIRef(row["d"].value)
+        if _shared(d, minter) and (x not in first or str(d) < first[x]):
+            first[x] = str(d)
+    return sorted(demands, key=lambda x: (first.get(x, ""), str(x)))
+
+
 def touched_by(store: ox.Store, articles: Sequence[str], minter: IriMinter) -> Touched:
     """The shared entities and demand groups the stored graphs of ``articles`` describe."""
     if not articles:
         return Touched()
-    values = _values(articles)
-    q = f"""SELECT DISTINCT ?e WHERE {{ VALUES ?g {{ {values} }}
+    rows = _rows(
+        store,
+        articles,
+        lambda values: (
+            f"""SELECT DISTINCT ?e WHERE {{
+      VALUES ?g {{ {values} }}
       GRAPH ?g {{ {{ ?d kgb:describes ?e }} UNION {{ ?r kgb:agreement ?e }} }} }}"""
-    entities = {e for e in _column(_select(store, q)) if _shared(e, minter)}
-    q = f"""SELECT ?e WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?e a kgb:Demand }} }}"""
-    return Touched(entities, _column(_select(store, q)))
+        ),
+    )
+    entities = {e for e in _column(rows) if _shared(e, minter)}
+    rows = _rows(
+        store,
+        articles,
+        lambda values: (
+            f"""SELECT ?e WHERE {{
+      VALUES ?g {{ {values} }} GRAPH ?g {{ ?e a kgb:Demand }} }}"""
+        ),
+    )
+    return Touched(entities, _column(rows))
 
 
 def update_entities(
@@ -403,7 +447,7 @@ def _values(iris: Iterable[object]) -> str:
     return " ".join(f"<{i}>" for i in sorted(set(map(str, iris))))
 
 
-def _column(result: ox.QuerySolutions, name: str = "e") -> set[URIRef]:
+def _column(result: Iterable[ox.QuerySolution], name: str = "e") -> set[URIRef]:
     return {URIRef(row[name].value) for row in result}
 
 
@@ -434,14 +478,38 @@ def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
     return result
 
 
+#: IRIs per ``VALUES`` block. Oxigraph joins a block of up to about 1,000 rows by looking
+#: each row up; a longer one (1,024 rows on) it joins by reading, for each row, every quad
+#: the pattern matches in the whole store (``VALUES ?g`` of 1,000 article graphs with
+#: ``GRAPH ?g { ?e a kgb:Demand }``: 0.06 s after 10,000 articles, 1,024 graphs: 0.86 s),
+#: which made an update of every article quadratic in the store. Longer lists are asked
+#: in blocks of this many.
+VALUES_BATCH = 500
+
+
+def _rows(
+    store: ox.Store, iris: Iterable[object], query: Callable[[str], str]
+) -> Iterator[ox.QuerySolution]:
+    """The rows of ``query(values)`` for ``iris`` as ``VALUES`` blocks of at most
+    :data:`VALUES_BATCH` IRIs (a query whose rows each depend on one IRI only)."""
+    items = sorted(set(map(str, iris)))
+    for i in range(0, len(items), VALUES_BATCH):
+        yield from _select(store, query(_values(items[i : i + VALUES_BATCH])))
+
+
 def _classes_in(store: ox.Store, graph: str, nodes: Iterable[URIRef]) -> dict[URIRef, URIRef]:
     nodes = list(nodes)
     if not nodes:
         return {}
-    q = f"""SELECT ?e ?c WHERE {{ VALUES ?e {{ {_values(nodes)} }}
-      GRAPH <{graph}> {{ ?e a ?c }} }}"""
     found: dict[URIRef, URIRef] = {}
-    for row in _select(store, q):
+    for row in _rows(
+        store,
+        nodes,
+        lambda values: (
+            f"""SELECT ?e ?c WHERE {{
+      VALUES ?e {{ {values} }} GRAPH <{graph}> {{ ?e a ?c }} }}"""
+        ),
+    ):
         e, c = URIRef(row["e"].value), URIRef(row["c"].value)
         found[e] = min(found.get(e, c), c)
     return found
@@ -457,19 +525,31 @@ def _final_classes(store: ox.Store, entities: set[URIRef]) -> dict[URIRef, URIRe
     descriptions give and the agreement reports only."""
     if not entities:
         return {}
-    values = _values(entities)
     data = EntityData()
-    q = f"""SELECT ?e ?c (COUNT(?d) AS ?n) WHERE {{
+    rows = _rows(
+        store,
+        entities,
+        lambda values: (
+            f"""SELECT ?e ?c (COUNT(?d) AS ?n) WHERE {{
       {{ SELECT ?e ?d ?g WHERE {{ VALUES ?e {{ {values} }} GRAPH ?g {{ ?d kgb:describes ?e }} }} }}
       GRAPH ?g {{ ?d kgb:describedAs ?c }} }} GROUP BY ?e ?c"""
-    for row in _select(store, q):
+        ),
+    )
+    for row in rows:
         tally = data.descriptions.setdefault(URIRef(row["e"].value), Tally())
         tally.classes[URIRef(row["c"].value)] += int(row["n"].value)
     classes = _canonical_classes(data)
-    q = f"""SELECT DISTINCT ?e WHERE {{ VALUES ?e {{ {values} }}
+    rows = _rows(
+        store,
+        entities,
+        lambda values: (
+            f"""SELECT DISTINCT ?e WHERE {{
+      VALUES ?e {{ {values} }}
       GRAPH ?a {{ ?r kgb:agreement ?e ; kgb:name ?name ; kgb:agreementKind ?kind ;
                   kgb:agreementStatus ?status }} }}"""
-    classes.update({e: V.Agreement for e in _column(_select(store, q))})
+        ),
+    )
+    classes.update({e: V.Agreement for e in _column(rows)})
     return classes
 
 
@@ -488,9 +568,16 @@ def _dependents(store: ox.Store, changed: set[URIRef], minter: IriMinter) -> set
     post's organisation): whether they may link to it depends on its class."""
     if not changed:
         return set()
-    q = f"""SELECT DISTINCT ?e WHERE {{ VALUES ?t {{ {_values(changed)} }}
+    rows = _rows(
+        store,
+        changed,
+        lambda values: (
+            f"""SELECT DISTINCT ?e WHERE {{
+      VALUES ?t {{ {values} }}
       GRAPH ?g {{ ?d kgb:describes ?e . {{ ?d kgb:partOf ?t }} UNION {{ ?d kgb:postIn ?t }} }} }}"""
-    return {e for e in _column(_select(store, q)) if _shared(e, minter)}
+        ),
+    )
+    return {e for e in _column(rows) if _shared(e, minter)}
 
 
 #: The tally field each description property feeds (the aliases are a set, not counted).
@@ -514,15 +601,20 @@ def _entity_data(store: ox.Store, entities: set[URIRef]) -> EntityData:
     data = EntityData()
     if not entities:
         return data
-    values = _values(entities)
     # Written so that Oxigraph finds the descriptions first (a VALUES ?p, or the filter
     # inside the GRAPH pattern, made it 6-10 times slower on 200 entities).
     wanted = ", ".join(f"<{p}>" for p in sorted(_COUNTED))
-    q = f"""SELECT ?e ?p ?v (COUNT(?d) AS ?n) WHERE {{
+    rows = _rows(
+        store,
+        entities,
+        lambda values: (
+            f"""SELECT ?e ?p ?v (COUNT(?d) AS ?n) WHERE {{
       {{ SELECT ?e ?d ?g WHERE {{ VALUES ?e {{ {values} }} GRAPH ?g {{ ?d kgb:describes ?e }} }} }}
       GRAPH ?g {{ ?d ?p ?v }} FILTER(?p IN ({wanted})) }}
       GROUP BY ?e ?p ?v"""
-    for row in _select(store, q):
+        ),
+    )
+    for row in rows:
         tally = data.descriptions.setdefault(URIRef(row["e"].value), Tally())
         field_ = getattr(tally, _COUNTED[row["p"].value])
         value = _rdflib(row["v"])
@@ -530,35 +622,60 @@ def _entity_data(store: ox.Store, entities: set[URIRef]) -> EntityData:
             field_.add(str(value))
         else:
             field_[value if isinstance(value, URIRef) else str(value)] += int(row["n"].value)
-    q = f"""SELECT DISTINCT ?e ?post WHERE {{ VALUES ?e {{ {values} }}
-      GRAPH ?g {{ ?h kgb:holder ?e ; kgb:post ?post }} }}"""
-    for row in _select(store, q):
+    rows = _rows(
+        store,
+        entities,
+        lambda values: (
+            f"""SELECT DISTINCT ?e ?post WHERE {{
+      VALUES ?e {{ {values} }} GRAPH ?g {{ ?h kgb:holder ?e ; kgb:post ?post }} }}"""
+        ),
+    )
+    for row in rows:
         data.holdings.setdefault(URIRef(row["e"].value), set()).add(URIRef(row["post"].value))
-    _agreement_claims(store, values, data)
+    _agreement_claims(store, entities, data)
     return data
 
 
-def _agreement_claims(store: ox.Store, values: str, data: EntityData) -> None:
-    q = f"""SELECT ?e ?r ?a ?name ?kind ?status WHERE {{ VALUES ?e {{ {values} }}
+def _agreement_claims(store: ox.Store, entities: set[URIRef], data: EntityData) -> None:
+    rows = list(
+        _rows(
+            store,
+            entities,
+            lambda values: (
+                f"""SELECT ?e ?r ?a ?name ?kind ?status WHERE {{
+      VALUES ?e {{ {values} }}
       GRAPH ?a {{ ?r kgb:agreement ?e ; kgb:name ?name ; kgb:agreementKind ?kind ;
                   kgb:agreementStatus ?status }} }}"""
-    rows = list(_select(store, q))
+            ),
+        )
+    )
     if not rows:
         return
-    reports = _values(r["r"].value for r in rows)
+    reports = {r["r"].value for r in rows}
     # The dates are read apart, and the wanted properties filtered inside the GRAPH
     # pattern: as an OPTIONAL path of the query above, or with a VALUES ?p, Oxigraph read
     # every such triple in the store for each report, which made an update quadratic in
     # the store (after 10,000 articles, 0.1 s against 22 s for 140 agreements).
     dates: dict[tuple[str, str], list[ox.Literal | None]] = {}
-    q = f"""SELECT ?r ?a ?date WHERE {{ VALUES ?r {{ {reports} }}
+    for row in _rows(
+        store,
+        reports,
+        lambda values: (
+            f"""SELECT ?r ?a ?date WHERE {{
+      VALUES ?r {{ {values} }}
       GRAPH ?a {{ ?r ?p ?date FILTER(?p IN (kgb:date, kgb:yearMonth, kgb:year)) }} }}"""
-    for row in _select(store, q):
+        ),
+    ):
         dates.setdefault((row["r"].value, row["a"].value), []).append(row["date"])
     more: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = {}
-    q = f"""SELECT ?r ?p ?v WHERE {{ VALUES ?r {{ {reports} }}
-      GRAPH ?g {{ ?r ?p ?v FILTER(?p IN (kgb:alias, kgb:party)) }} }}"""
-    for row in _select(store, q):
+    for row in _rows(
+        store,
+        reports,
+        lambda values: (
+            f"""SELECT ?r ?p ?v WHERE {{
+      VALUES ?r {{ {values} }} GRAPH ?g {{ ?r ?p ?v FILTER(?p IN (kgb:alias, kgb:party)) }} }}"""
+        ),
+    ):
         more.setdefault(row["r"].value, {}).setdefault(row["p"].value, []).append(row["v"])
     for row in rows:
         r, a = row["r"].value, row["a"].value
@@ -582,14 +699,28 @@ def _agreement_claims(store: ox.Store, values: str, data: EntityData) -> None:
 def _articles(store: ox.Store, articles: set[URIRef]) -> dict[URIRef, ArticleInfo]:
     if not articles:
         return {}
-    q = f"""SELECT ?a ?id ?day WHERE {{ VALUES ?a {{ {_values(articles)} }}
-      GRAPH ?a {{ ?a kgb:articleId ?id . OPTIONAL {{ ?a kgb:published ?day }} }} }}"""
-    return {
-        URIRef(r["a"].value): ArticleInfo(
-            r["id"].value, r["day"].value if r["day"] is not None else None
+    # The dates are read apart: as an OPTIONAL, Oxigraph read every publication date in
+    # the store for each block of articles.
+    days = {
+        r["a"].value: r["day"].value
+        for r in _rows(
+            store,
+            articles,
+            lambda values: (
+                f"""SELECT ?a ?day WHERE {{
+          VALUES ?a {{ {values} }} GRAPH ?a {{ ?a kgb:published ?day }} }}"""
+            ),
         )
-        for r in _select(store, q)
     }
+    rows = _rows(
+        store,
+        articles,
+        lambda values: (
+            f"""SELECT ?a ?id WHERE {{
+      VALUES ?a {{ {values} }} GRAPH ?a {{ ?a kgb:articleId ?id }} }}"""
+        ),
+    )
+    return {URIRef(r["a"].value): ArticleInfo(r["id"].value, days.get(r["a"].value)) for r in rows}
 
 
 # ---------------------------------------------------------------- tracked demands
@@ -601,12 +732,17 @@ def _tracked_reporting(
     """The tracked demands that report any of ``demands``, with all their reports."""
     if not demands:
         return {}
-    q = f"""SELECT ?t ?r WHERE {{
-      {{ SELECT DISTINCT ?t WHERE {{ VALUES ?d {{ {_values(demands)} }}
+    found: dict[URIRef, set[URIRef]] = {}
+    for row in _rows(
+        store,
+        demands,
+        lambda values: (
+            f"""SELECT ?t ?r WHERE {{
+      {{ SELECT DISTINCT ?t WHERE {{ VALUES ?d {{ {values} }}
           GRAPH <{graph}> {{ ?t kgb:report ?d }} }} }}
       GRAPH <{graph}> {{ ?t kgb:report ?r }} }}"""
-    found: dict[URIRef, set[URIRef]] = {}
-    for row in _select(store, q):
+        ),
+    ):
         found.setdefault(URIRef(row["t"].value), set()).add(URIRef(row["r"].value))
     return found
 
@@ -615,35 +751,58 @@ def _demand_claims(store: ox.Store, demands: set[URIRef], minter: IriMinter) -> 
     """The stored demands among ``demands``, with their shared actors only."""
     if not demands:
         return []
-    values = _values(demands)
     actors: dict[URIRef, tuple[set[URIRef], set[URIRef]]] = {}
-    q = f"""SELECT ?x ?p ?v WHERE {{ VALUES ?x {{ {values} }}
+    for row in _rows(
+        store,
+        demands,
+        lambda values: (
+            f"""SELECT ?x ?p ?v WHERE {{
+      VALUES ?x {{ {values} }}
       GRAPH ?g {{ ?x ?p ?v FILTER(?p IN (kgb:demander, kgb:addressee)) }} }}"""
-    for row in _select(store, q):
+        ),
+    ):
         value = URIRef(row["v"].value)
         if _shared(value, minter):
             pair = actors.setdefault(URIRef(row["x"].value), (set(), set()))
             pair[0 if row["p"].value == str(V.demander) else 1].add(value)
-    q = f"""SELECT ?x ?a ?content ?status (MIN(?start) AS ?at) WHERE {{
-      VALUES ?x {{ {values} }}
-      GRAPH ?a {{ ?x a kgb:Demand ; kgb:content ?content ; kgb:evidence/kgb:start ?start .
-                  OPTIONAL {{ ?x kgb:demandStatus ?status }} }} }}
-      GROUP BY ?x ?a ?content ?status"""
+    # The status is read apart: as an OPTIONAL of the query below, Oxigraph read every
+    # demand status in the store for each block of demands (quadratic in the store).
+    statuses: dict[tuple[str, str], list[str]] = {}
+    for r in _rows(
+        store,
+        demands,
+        lambda values: (
+            f"""SELECT ?x ?a ?status WHERE {{
+      VALUES ?x {{ {values} }} GRAPH ?a {{ ?x kgb:demandStatus ?status }} }}"""
+        ),
+    ):
+        statuses.setdefault((r["x"].value, r["a"].value), []).append(r["status"].value)
     claims = []
-    for r in _select(store, q):
+    for r in _rows(
+        store,
+        demands,
+        lambda values: (
+            f"""SELECT ?x ?a ?content
+      (MIN(?start) AS ?at) WHERE {{ VALUES ?x {{ {values} }}
+      GRAPH ?a {{ ?x a kgb:Demand ; kgb:content ?content ; kgb:evidence/kgb:start ?start }} }}
+      GROUP BY ?x ?a ?content"""
+        ),
+    ):
         x = URIRef(r["x"].value)
         demanders, addressees = actors.get(x, (set(), set()))
-        claims.append(
-            DemandClaim(
-                demand=x,
-                article=URIRef(r["a"].value),
-                demanders=tuple(sorted(demanders)),
-                addressees=tuple(sorted(addressees)),
-                content=r["content"].value,
-                status=URIRef(r["status"].value if r["status"] else V.DEMAND_STATUS["made"]),
-                start=int(r["at"].value),
+        made = str(V.DEMAND_STATUS["made"])
+        for status in statuses.get((r["x"].value, r["a"].value)) or [made]:  # a row per status
+            claims.append(
+                DemandClaim(
+                    demand=x,
+                    article=URIRef(r["a"].value),
+                    demanders=tuple(sorted(demanders)),
+                    addressees=tuple(sorted(addressees)),
+                    content=r["content"].value,
+                    status=URIRef(status),
+                    start=int(r["at"].value),
+                )
             )
-        )
     return claims
 
 
@@ -651,9 +810,15 @@ def _demands_of(store: ox.Store, demanders: set[URIRef]) -> set[URIRef]:
     """Every stored demand one of ``demanders`` makes."""
     if not demanders:
         return set()
-    q = f"""SELECT DISTINCT ?e WHERE {{ VALUES ?d {{ {_values(demanders)} }}
-      GRAPH ?g {{ ?e kgb:demander ?d ; a kgb:Demand }} }}"""
-    return _column(_select(store, q))
+    rows = _rows(
+        store,
+        demanders,
+        lambda values: (
+            f"""SELECT DISTINCT ?e WHERE {{
+      VALUES ?d {{ {values} }} GRAPH ?g {{ ?e kgb:demander ?d ; a kgb:Demand }} }}"""
+        ),
+    )
+    return _column(rows)
 
 
 def _demand_triples(
@@ -702,9 +867,15 @@ def _subjects(store: ox.Store, graph: str, nodes: set[URIRef]) -> set[URIRef]:
     """``nodes`` and their history steps in the entity graph."""
     if not nodes:
         return set()
-    q = f"""SELECT ?e WHERE {{ VALUES ?h {{ {_values(nodes)} }}
-      GRAPH <{graph}> {{ ?h kgb:step ?e }} }}"""
-    return set(nodes) | _column(_select(store, q))
+    rows = _rows(
+        store,
+        nodes,
+        lambda values: (
+            f"""SELECT ?e WHERE {{
+      VALUES ?h {{ {values} }} GRAPH <{graph}> {{ ?h kgb:step ?e }} }}"""
+        ),
+    )
+    return set(nodes) | _column(rows)
 
 
 def _replace(
