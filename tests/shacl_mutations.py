@@ -195,19 +195,27 @@ def mutations(shapes: Graph, data: Graph) -> Iterator[Mutation]:
 
     Each constraint is broken once, on the first focus node it has in ``data``, in every
     way its operator knows; a property shape shared by several node shapes counts once,
-    and each wrong value of a datatype is tried once per datatype.
+    and each wrong value of a datatype is tried once per datatype, and once more on each
+    property an order constraint compares (sh:lessThan, sh:lessThanOrEquals), where an
+    ill-typed value also meets the order constraint.
 
     Args:
         shapes: The shapes graph (as written, not the targeted form).
         data: A conforming article graph.
     """
+    ordered = {
+        node
+        for order in (SH.lessThan, SH.lessThanOrEquals)
+        for owner, other in shapes.subject_objects(order)
+        for node in (other, *shapes.objects(owner, SH.path))
+    }
     seen: set[tuple[Node | str | None, ...]] = set()
     for c in constraints(shapes):
         for focus in focus_nodes(shapes, c.shape, data)[:1]:
             for m in _break(shapes, data, c, focus):
                 form = m.what.rsplit(": ", 1)[-1]
                 key = (c.component, c.parameter, form)  # a datatype: once per form
-                if c.component != "DatatypeConstraintComponent":
+                if c.component != "DatatypeConstraintComponent" or c.path in ordered:
                     key = (c.owner, c.path, *key)
                 if key not in seen:
                     seen.add(key)

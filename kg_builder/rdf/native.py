@@ -56,7 +56,7 @@ CHECKED = frozenset(
         "minCount", "minInclusive", "minLength", "node", "nodeKind", "or", "pattern",
         "qualifiedValueShape", "qualifiedMaxCount",
         # structure and annotations
-        "path", "property", "targetClass", "targetObjectsOf", "message", "name",
+        "path", "property", "targetClass", "targetObjectsOf", "targetSubjectsOf", "message", "name",
         "description", "order", "group",
     }
 )  # fmt: skip
