@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pyoxigraph as ox
+from interrupts import sigint_default
 
 from kg_builder.store import dump_graph_ntriples, open_store
 
@@ -33,6 +34,7 @@ def test_interrupted_ingest_stores_whole_articles_only(tmp_path: Path) -> None:
     ]  # fmt: skip
     proc = subprocess.Popen(
         cmd,
+        preexec_fn=sigint_default,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

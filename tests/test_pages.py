@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from interrupts import sigint_default
 from oxigraph_server import free_port
 
 from kg_builder.store.entities import rebuild_entities
@@ -280,6 +281,7 @@ def test_serve_command_serves_pages_and_stops_on_ctrl_c(sample_store: Path, tmp_
             "--port",
             str(port),
         ],
+        preexec_fn=sigint_default,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from interrupts import sigint_default
 from oxigraph_server import build_store, free_port
 
 from kg_builder.errors import ConfigError, StoreError
@@ -124,6 +125,7 @@ def test_run_server_should_stop_cleanly_on_ctrl_c(store):
     )
     proc = subprocess.Popen(
         [sys.executable, "-c", code],
+        preexec_fn=sigint_default,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
