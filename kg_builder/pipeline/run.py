@@ -15,7 +15,7 @@ article is either fully stored or absent. The entity graph is brought up to date
 at the end of the run (also after Ctrl-C, which waits for it): its cost then grows with
 the articles written, not with loads × store size. Until then a marker file says it
 lags, so a run that is killed leaves a store whose next writer rebuilds it. At most
-``3 × jobs + 2`` batches' worth of articles are read ahead of the store, so memory does
+``3 × jobs + 1`` batches' worth of articles are read ahead of the store, so memory does
 not grow with the input. An article that crashes or hangs its worker fails alone: the
 rest of its batch is sent again (article by article when the culprit is not known).
 ``benchmarks/stages.py`` shows where the time goes.
@@ -125,7 +125,7 @@ class IngestRun:
         interrupted = False
         pool = WorkerPool(self.options, self.options.jobs)
         try:
-            self._drive(pool, self._ahead(self._read()))
+            self._drive(pool, self._read())
             pool.close()
         except KeyboardInterrupt:
             interrupted = True
@@ -211,7 +211,8 @@ class IngestRun:
         ``jobs + 1`` batches of input are held before one goes out. What is held when the
         input ends goes out in ever smaller batches (:func:`tail_batches`), so that the
         workers finish together rather than one idling while another parses a last full
-        batch.
+        batch; the last of them is handed out with ``_input_done`` set, so that from then
+        on each batch is written as it comes.
         """
         size = self.options.batch_size
         ahead = size * (self.options.jobs + 1)
@@ -224,18 +225,10 @@ class IngestRun:
             held.append(item)
             if len(held) >= ahead:
                 yield [held.popleft() for _ in range(size)]
-        yield from tail_batches(list(held), size, self.options.jobs)
-
-    def _ahead(self, batches: Iterator[list[Article]]) -> Iterator[list[Article]]:
-        """``batches``, each read one batch ahead, so that the last one is handed out with
-        ``_input_done`` set (from then on, each batch is written as it comes)."""
-        batch = next(batches, None)
-        while batch is not None:
-            following = next(batches, None)
-            if following is None:
-                self._input_done = True
+        tail = list(tail_batches(list(held), size, self.options.jobs))
+        for i, batch in enumerate(tail, 1):
+            self._input_done = i == len(tail)
             yield batch
-            batch = following
 
     def _note_duplicates(self, article: Article) -> None:
         self._note_ids(article.id, article.origin, text_digest(article.text))
