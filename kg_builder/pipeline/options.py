@@ -46,9 +46,9 @@ class IngestOptions:
         model: spaCy model name (None: the installed English model).
         batch_size: Articles per worker batch.
         load_size: Articles gathered (many batches) before one load into the store. Each
-            load is all or nothing; no worker gets a new batch while the parent loads, so
-            a load of 1,024 articles (~9 s CPU) left the workers waiting, while loads of
-            256 cost about the same CPU per article (see ``docs/DESIGN.md``).
+            load is all or nothing and runs beside the workers; it holds the articles of
+            one more load in memory while it runs. Loads of 256 cost about the same CPU
+            per article as loads of 1,024 (see ``docs/DESIGN.md``).
         jobs: Worker processes (default: the usable cores).
         read: Input options (field names, size limit).
         shapes: A SHACL shapes file instead of the shipped one.

@@ -9,9 +9,11 @@ batches, and keeps ``jobs`` worker processes (:class:`~kg_builder.pipeline.pool.
 busy with them; the parent only writes to the store, batch after batch in input order
 (so the later of two articles with the same id wins), in loads of ``load_size`` articles
 (many batches: see :data:`LOAD_SECONDS` and ``docs/DESIGN.md``; once all the input is
-read, batch by batch, so the write left after the last worker's answer is one batch's)
-with Ctrl-C held back (see :class:`kg_builder.store.entities.ArticleWriter`), so every
-article is either fully stored or absent. The entity graph is brought up to date once,
+read, batch by batch, so the write left after the last worker's answer is one batch's).
+A load runs on a thread of its own, one at a time, so that the workers are given new
+batches meanwhile; Ctrl-C, which only the main thread sees, waits for it (see
+:class:`kg_builder.store.entities.ArticleWriter`), so every article is either fully
+stored or absent. The entity graph is brought up to date once,
 at the end of the run (also after Ctrl-C, which waits for it): its cost then grows with
 the articles written, not with loads × store size. Until then a marker file says it
 lags, so a run that is killed leaves a store whose next writer rebuilds it. At most
@@ -24,11 +26,13 @@ rest of its batch is sent again (article by article when the culprit is not know
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -43,6 +47,7 @@ from kg_builder.rdf.iris import IriMinter
 from kg_builder.rdf.validate import Disagreement
 from kg_builder.read import iter_articles
 from kg_builder.store import PENDING_FILE, GraphWrite, open_store
+from kg_builder.store.embedded import interrupts_held
 from kg_builder.store.entities import ArticleWriter
 
 log = logging.getLogger(__name__)
@@ -72,6 +77,16 @@ class _Batch:
     @property
     def complete(self) -> bool:
         return len(self.outcomes) == len(self.articles)
+
+
+@dataclass(frozen=True, slots=True)
+class _Load:
+    """A load running on the store thread: its articles, triples and last batch."""
+
+    done: Future[None]
+    articles: int
+    triples: int
+    last: int
 
 
 class IngestRun:
@@ -115,6 +130,10 @@ class IngestRun:
         self._next_seq = 0  # sequence number of the next batch read
         self._next_write = 0  # sequence number of the next batch to write
         self._input_done = False
+        # Loads run on one thread of their own, so that the workers are given new batches
+        # while the store writes; one load at a time, in input order.
+        self._store_thread = ThreadPoolExecutor(1, thread_name_prefix="kg-builder-store")
+        self._loading: _Load | None = None
 
     # ------------------------------------------------------------------ the run
 
@@ -123,22 +142,28 @@ class IngestRun:
         started = time.perf_counter()
         self._open_store()
         interrupted = False
-        pool = WorkerPool(self.options, self.options.jobs)
-        try:
-            self._drive(pool, self._read())
-            pool.close()
-        except KeyboardInterrupt:
-            interrupted = True
-            pool.terminate()
-        except BaseException:
-            pool.terminate()
-            raise
-        finally:
-            # What is validated and next in input order is stored, also after Ctrl-C or a
-            # GateError (a second Ctrl-C is held back during the load itself).
-            with contextlib.suppress(KeyboardInterrupt):
-                self._write()
-            self._close_store()
+        with _frozen_heap():
+            pool = WorkerPool(self.options, self.options.jobs)
+            try:
+                self._drive(pool, self._read())
+                pool.close()
+            except KeyboardInterrupt:
+                interrupted = True
+                pool.terminate()
+            except BaseException:
+                pool.terminate()
+                raise
+            finally:
+                # What is validated and next in input order is stored, also after Ctrl-C or
+                # a GateError (a second Ctrl-C is held back during the load itself).
+                with contextlib.suppress(KeyboardInterrupt):
+                    try:
+                        self._wait_for_load()
+                    finally:  # also after a failed load: what is validated is stored
+                        self._write()
+                        self._wait_for_load()
+                self._store_thread.shutdown()
+                self._close_store()
         if self.stored == 0 and not self.failed and not interrupted:
             where = ", ".join(map(str, self.sources)) or "(no input)"
             self.failed.append(Failure(where, "no articles found"))
@@ -188,6 +213,8 @@ class IngestRun:
             self._write_ready()
             if self._pending and time.monotonic() - self._pending_since >= LOAD_SECONDS:
                 self._write()
+            if self._loading is not None and self._loading.done.done():
+                self._wait_for_load()
 
     def _next_task(self, batches: Iterator[list[Article]], window: int) -> Task | None:
         if self._retry:
@@ -289,23 +316,40 @@ class IngestRun:
             self.progress(self.stored, len(self.failed))
 
     def _write(self) -> None:
-        """Load the queued graphs into the store: one load, all of it or nothing."""
+        """Start loading the queued graphs into the store (one load, all of it or nothing)
+        on the store thread, once the load before it is done."""
         if not self._pending:
             return
+        self._wait_for_load()
         pending, articles, triples = self._pending, self._pending_articles, self._pending_triples
         self._pending, self._pending_articles, self._pending_triples = {}, 0, 0
         writes = [write for write, _ in pending.values()]
+        self._loading = _Load(
+            self._store_thread.submit(self._load, writes), articles, triples, self._next_write - 1
+        )
+
+    def _load(self, writes: list[GraphWrite]) -> None:
+        """One load, on the store thread (Ctrl-C reaches the main thread only, which
+        waits for the load before it stops)."""
         # The native SHACL engine parsed every graph's N-Triples in its worker.
         self.writer.write(writes, checked=self.options.engine == "native")
-        self.stored += articles
-        self.triples += triples
         self.transactions += 1
         if self.transactions % FLUSH_EVERY == 0:
             self.store.flush()  # keeps the writer's memory flat, see FLUSH_EVERY
+
+    def _wait_for_load(self) -> None:
+        """Wait for the load in progress, if any, and count it (its error is raised here)."""
+        load, self._loading = self._loading, None
+        if load is None:
+            return
+        with interrupts_held():  # a load is all of it or nothing: Ctrl-C waits for it
+            load.done.result()
+            self.stored += load.articles
+            self.triples += load.triples
         log.info(
             "%d article(s) written, up to batch %d: %d stored in all",
-            len(writes),
-            self._next_write - 1,
+            load.articles,
+            load.last,
             self.stored,
         )
         if self.progress:
@@ -320,6 +364,18 @@ class IngestRun:
         self.warnings.append(warning)
         if self.on_problem:
             self.on_problem(warning)
+
+
+@contextlib.contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """What is loaded when the run starts (model, shapes, modules) lives as long as the
+    run: kept out of the cyclic garbage collector's passes, in this process (whose entity
+    update makes many short-lived objects) and in the workers forked from it."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def tail_batches(articles: list[Article], size: int, jobs: int) -> Iterator[list[Article]]:
