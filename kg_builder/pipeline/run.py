@@ -157,12 +157,7 @@ class IngestRun:
                 # What is validated and next in input order is stored, also after Ctrl-C or
                 # a GateError (a second Ctrl-C is held back during the load itself).
                 with contextlib.suppress(KeyboardInterrupt):
-                    try:
-                        self._wait_for_load()
-                    finally:  # also after a failed load: what is validated is stored
-                        self._write()
-                        self._wait_for_load()
-                self._store_thread.shutdown()
+                    self._write()
                 self._close_store()
         if self.stored == 0 and not self.failed and not interrupted:
             where = ", ".join(map(str, self.sources)) or "(no input)"
@@ -187,8 +182,11 @@ class IngestRun:
         )
 
     def _close_store(self) -> None:
-        """Bring the entity graph up to date, once for the whole run (a held Ctrl-C is
-        dropped: the run is ending), and close the store."""
+        """Wait for the last load, bring the entity graph up to date, once for the whole
+        run (a held Ctrl-C is dropped: the run is ending), and close the store."""
+        with contextlib.suppress(KeyboardInterrupt):
+            self._wait_for_load()
+        self._store_thread.shutdown()
         with contextlib.suppress(KeyboardInterrupt):
             self.writer.finish()
         self.store.flush()
