@@ -223,6 +223,44 @@ def test_ingest_leaves_no_write_journal(tmp_path: Path) -> None:
     assert not (tmp_path / "s" / PENDING_FILE).exists()
 
 
+def test_the_workers_get_new_batches_while_a_load_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load runs beside the workers: the first one is held until the next batch has been
+    handed out (with one worker, that batch can only go out after the load has started),
+    which a run that loads on its main thread never does."""
+    import threading
+
+    from kg_builder.pipeline.pool import WorkerPool
+    from kg_builder.store.entities import ArticleWriter
+
+    handed_out: list[int] = []
+    second = threading.Event()
+    submit, write = WorkerPool.submit, ArticleWriter.write
+
+    def counting_submit(self, task):  # type: ignore[no-untyped-def]
+        handed_out.append(task.seq)
+        if len(handed_out) >= 2:
+            second.set()
+        submit(self, task)
+
+    held: list[bool] = []
+
+    def held_write(self, writes, **kwargs):  # type: ignore[no-untyped-def]
+        if not held:
+            held.append(second.wait(30))
+        return write(self, writes, **kwargs)
+
+    monkeypatch.setattr(WorkerPool, "submit", counting_submit)
+    monkeypatch.setattr(ArticleWriter, "write", held_write)
+    records = [{"id": f"b{i}", "text": text} for i, text in enumerate(5 * [GOOD["text"]])]
+    src = _jsonl(tmp_path / "a.jsonl", *records)
+    report = ingest([src], tmp_path / "store", IngestOptions(jobs=1, batch_size=1, load_size=1))
+    assert held == [True], "the first load stopped the workers being given batches"
+    assert report.stored == 5 and not report.failed
+    assert len(_articles(open_store(tmp_path / "store", read_only=True))) == 5
+
+
 def test_the_later_of_two_articles_with_one_id_wins_inside_one_batch(tmp_path: Path) -> None:
     """Regression: both were loaded in one batch, and the graph was their union."""
     src = tmp_path / "twice.jsonl"
