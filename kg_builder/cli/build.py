@@ -54,8 +54,8 @@ def ingest(
     load_size: Annotated[
         int,
         typer.Option(
-            help="Articles gathered before one load into the store (all or nothing; the "
-            "workers wait while the parent loads, so smaller loads keep them busy)."
+            help="Articles gathered before one load into the store (all or nothing; a "
+            "load runs beside the workers and holds its articles in memory)."
         ),
     ] = 256,
     max_bytes: Annotated[
