@@ -52,7 +52,6 @@ from kg_builder.rdf.derived import derived_triples
 from kg_builder.rdf.entities import canonical_class, canonical_triples
 from kg_builder.rdf.history import threads, tracked_demands
 from kg_builder.rdf.iris import IriMinter
-from kg_builder.rdf.shapes import load_shapes
 from kg_builder.rdf.validate import Report, Violation, validate_triples
 from kg_builder.store.embedded import GraphWrite, interrupts_held, replace_graphs, replace_nquads
 from kg_builder.store.ontology import ensure_ontology, has_ontology
@@ -937,8 +936,7 @@ def _check(
     def concerns(v: Violation) -> bool:
         return v.focus in ours or v.path == f"<{RDF.type}>"
 
-    shapes = load_shapes()
-    report = validate_triples([*new, *context], shapes, engine=engine, concerns=concerns)
+    report = validate_triples([*new, *context], engine=engine, concerns=concerns)
     problems = [v for v in report.violations if v.severity == "Violation" and concerns(v)]
     if problems:
         raise StoreError(
