@@ -13,10 +13,11 @@ read, batch by batch, so the write left after the last worker's answer is one ba
 A load runs on a thread of its own, one at a time, so that the workers are given new
 batches meanwhile; Ctrl-C, which only the main thread sees, waits for it (see
 :class:`kg_builder.store.entities.ArticleWriter`), so every article is either fully
-stored or absent. The entity graph is brought up to date once,
-at the end of the run (also after Ctrl-C, which waits for it): its cost then grows with
-the articles written, not with loads × store size. Until then a marker file says it
-lags, so a run that is killed leaves a store whose next writer rebuilds it. At most
+stored or absent. The entity graph is brought up to date twice: once all the input is
+read, on the store thread while the workers parse the last batches, and at the end of
+the run (also after Ctrl-C, which waits for it) for what those batches touched; its
+cost grows with the articles written, not with loads × store size. Until then a marker
+file says it lags, so a run that is killed leaves a store whose next writer rebuilds it. At most
 ``3 × jobs + 1`` batches' worth of articles are read ahead of the store, so memory does
 not grow with the input. An article that crashes or hangs its worker fails alone: the
 rest of its batch is sent again (article by article when the culprit is not known).
@@ -81,7 +82,8 @@ class _Batch:
 
 @dataclass(frozen=True, slots=True)
 class _Load:
-    """A load running on the store thread: its articles, triples and last batch."""
+    """A load queued for the store thread: its articles, triples and last batch (no
+    articles: the entity graph's early update)."""
 
     done: Future[None]
     articles: int
@@ -129,11 +131,13 @@ class IngestRun:
         self._retry: deque[Task] = deque()  # parts of lost tasks, sent before new input
         self._next_seq = 0  # sequence number of the next batch read
         self._next_write = 0  # sequence number of the next batch to write
-        self._input_done = False
+        self._input_read = False  # the last article is read (its batch may wait)
+        self._input_done = False  # the last batch is handed out
         # Loads run on one thread of their own, so that the workers are given new batches
-        # while the store writes; one load at a time, in input order.
+        # while the store writes; one load at a time, in input order, queued here.
         self._store_thread = ThreadPoolExecutor(1, thread_name_prefix="kg-builder-store")
-        self._loading: _Load | None = None
+        self._loads: deque[_Load] = deque()
+        self._updated_early = False
 
     # ------------------------------------------------------------------ the run
 
@@ -185,7 +189,7 @@ class IngestRun:
         """Wait for the last load, bring the entity graph up to date, once for the whole
         run (a held Ctrl-C is dropped: the run is ending), and close the store."""
         with contextlib.suppress(KeyboardInterrupt):
-            self._wait_for_load()
+            self._wait_for_loads()
         self._store_thread.shutdown()
         with contextlib.suppress(KeyboardInterrupt):
             self.writer.finish()
@@ -209,10 +213,11 @@ class IngestRun:
             for item in lost:
                 self._recover(item)
             self._write_ready()
+            if self._input_read and self._batches and not self._updated_early:
+                self._update_early()
             if self._pending and time.monotonic() - self._pending_since >= LOAD_SECONDS:
                 self._write()
-            if self._loading is not None and self._loading.done.done():
-                self._wait_for_load()
+            self._count_loads()
 
     def _next_task(self, batches: Iterator[list[Article]], window: int) -> Task | None:
         if self._retry:
@@ -250,6 +255,7 @@ class IngestRun:
             held.append(item)
             if len(held) >= ahead:
                 yield [held.popleft() for _ in range(size)]
+        self._input_read = True
         tail = list(tail_batches(list(held), size, self.options.jobs))
         for i, batch in enumerate(tail, 1):
             self._input_done = i == len(tail)
@@ -314,17 +320,39 @@ class IngestRun:
             self.progress(self.stored, len(self.failed))
 
     def _write(self) -> None:
-        """Start loading the queued graphs into the store (one load, all of it or nothing)
-        on the store thread, once the load before it is done."""
+        """Queue a load of the waiting graphs (all of it or nothing) for the store thread;
+        first wait for the loads queued before it while they hold ``load_size`` articles
+        or more (so that at most about two loads' worth of graphs are held)."""
         if not self._pending:
             return
-        self._wait_for_load()
+        while self._loads and sum(load.articles for load in self._loads) >= self.options.load_size:
+            self._count(self._loads.popleft())
         pending, articles, triples = self._pending, self._pending_articles, self._pending_triples
         self._pending, self._pending_articles, self._pending_triples = {}, 0, 0
         writes = [write for write, _ in pending.values()]
-        self._loading = _Load(
-            self._store_thread.submit(self._load, writes), articles, triples, self._next_write - 1
+        self._loads.append(
+            _Load(
+                self._store_thread.submit(self._load, writes),
+                articles,
+                triples,
+                self._next_write - 1,
+            )
         )
+
+    def _update_early(self) -> None:
+        """Once all the input is read, queue the entity graph's update for what is stored
+        so far, so that it runs while the workers parse the last batches; the update at
+        the end of the run is left with what those batches touch (when it did all of it,
+        every worker stood idle meanwhile)."""
+        self._updated_early = True
+        self._write()
+        if self._loads or self.stored:
+            update = self._store_thread.submit(self._update_entities)
+            self._loads.append(_Load(update, 0, 0, self._next_write - 1))
+
+    def _update_entities(self) -> None:
+        """The entity graph's update, on the store thread."""
+        self.writer.finish()
 
     def _load(self, writes: list[GraphWrite]) -> None:
         """One load, on the store thread (Ctrl-C reaches the main thread only, which
@@ -335,15 +363,24 @@ class IngestRun:
         if self.transactions % FLUSH_EVERY == 0:
             self.store.flush()  # keeps the writer's memory flat, see FLUSH_EVERY
 
-    def _wait_for_load(self) -> None:
-        """Wait for the load in progress, if any, and count it (its error is raised here)."""
-        load, self._loading = self._loading, None
-        if load is None:
-            return
+    def _count_loads(self) -> None:
+        """Count the queued loads that are done, in order."""
+        while self._loads and self._loads[0].done.done():
+            self._count(self._loads.popleft())
+
+    def _wait_for_loads(self) -> None:
+        """Wait for every queued load and count it."""
+        while self._loads:
+            self._count(self._loads.popleft())
+
+    def _count(self, load: _Load) -> None:
+        """Wait for ``load`` and count its articles (its error is raised here)."""
         with interrupts_held():  # a load is all of it or nothing: Ctrl-C waits for it
             load.done.result()
             self.stored += load.articles
             self.triples += load.triples
+        if not load.articles:
+            return  # the entity graph's early update
         log.info(
             "%d article(s) written, up to batch %d: %d stored in all",
             load.articles,

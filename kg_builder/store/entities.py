@@ -9,8 +9,9 @@ demands and agreements (:mod:`kg_builder.rdf.history`).
 :class:`ArticleWriter` is how article graphs are written: for each load it notes the
 entities and demands the stored versions of those articles describe, replaces the graphs,
 and notes those of the new versions; :meth:`ArticleWriter.finish` then recomputes all of
-them with :func:`update_entities` — once, after the last load (an ingest run calls it at
-its end) — from the descriptions in *all* stored articles, so the entity graph depends
+them with :func:`update_entities` — after the last load, or whenever the caller wants
+the entity graph current (an ingest run calls it once its input is read, and at its
+end) — from the descriptions in *all* stored articles, so the entity graph depends
 only on which articles are stored, never on the order they came in, nor on when it was
 updated; and, when an entity's class changed, it recomputes the entities whose
 descriptions point to it. Only the descriptions that changed are validated against the
