@@ -287,8 +287,11 @@ def rebuild_entities(
 
 
 #: Entities (then demands) recomputed per step of a large update, to bound its memory.
-ENTITY_CHUNK = 2000
-DEMAND_CHUNK = 20000
+#: Rebuilding the entity graph of 10,000 corpus articles (8,953 entities, 3,329 demands)
+#: peaked at 486 MiB in steps of 1,000 and 1,000, at 542 MiB in steps of 2,000 and
+#: 20,000 (one step of demands), in about the same time.
+ENTITY_CHUNK = 1000
+DEMAND_CHUNK = 1000
 
 
 def _update_in_chunks(
