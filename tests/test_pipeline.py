@@ -261,6 +261,47 @@ def test_the_workers_get_new_batches_while_a_load_runs(
     assert len(_articles(open_store(tmp_path / "store", read_only=True))) == 5
 
 
+def test_the_entity_update_starts_before_the_last_batch_is_written_and_gives_the_same_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the input is read, the entity graph is brought up to date beside the workers'
+    last batches, and again at the end for what they touched; the entity graph is the
+    one a rebuild from every stored article gives."""
+    from kg_builder.store.entities import ArticleWriter, rebuild_entities
+
+    written: list[int] = []
+    at_update: list[int] = []
+    write, finish = ArticleWriter.write, ArticleWriter.finish
+
+    def counting_write(self, writes, **kwargs):  # type: ignore[no-untyped-def]
+        writes = list(writes)
+        written.append(len(writes))
+        return write(self, writes, **kwargs)
+
+    def noting_finish(self):  # type: ignore[no-untyped-def]
+        at_update.append(sum(written))
+        return finish(self)
+
+    monkeypatch.setattr(ArticleWriter, "write", counting_write)
+    monkeypatch.setattr(ArticleWriter, "finish", noting_finish)
+    texts = [GOOD["text"], GOOD2["text"], "Kenya and Uganda signed a border treaty in Nairobi."]
+    records = [{"id": f"u{i}", "text": texts[i % 3]} for i in range(6)]
+    src = _jsonl(tmp_path / "a.jsonl", *records)
+    report = ingest([src], tmp_path / "store", IngestOptions(jobs=1, batch_size=1, load_size=1))
+    assert report.stored == 6 and not report.failed
+    assert len(at_update) == 2 and at_update[0] < 6 and at_update[-1] == 6, at_update
+
+    def entity_graph(store: ox.Store) -> list[str]:
+        return sorted(
+            str(q) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(ENTITIES))
+        )
+
+    store = open_store(tmp_path / "store")
+    ours = entity_graph(store)
+    rebuild_entities(store)
+    assert ours and entity_graph(store) == ours
+
+
 def test_the_later_of_two_articles_with_one_id_wins_inside_one_batch(tmp_path: Path) -> None:
     """Regression: both were loaded in one batch, and the graph was their union."""
     src = tmp_path / "twice.jsonl"

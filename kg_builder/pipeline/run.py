@@ -207,14 +207,14 @@ class IngestRun:
                 pool.submit(task)
             if not pool.busy() and self._next_write == self._next_seq and self._input_done:
                 return
+            if self._input_read and self._batches and not self._updated_early:
+                self._update_early()
             done, lost = pool.collect(POLL_SECONDS)
             for task, outcomes in done:
                 self._batches[task.seq].outcomes.update((o.index, o) for o in outcomes)
             for item in lost:
                 self._recover(item)
             self._write_ready()
-            if self._input_read and self._batches and not self._updated_early:
-                self._update_early()
             if self._pending and time.monotonic() - self._pending_since >= LOAD_SECONDS:
                 self._write()
             self._count_loads()
