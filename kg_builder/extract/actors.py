@@ -391,23 +391,23 @@ class _Builder:
         first ("Park" of "Park Min-ho"), a first word no other name shares."""
         if not (forms.tails or forms.family_first or forms.firsts):
             return  # no person named in full: no short form to find
-        doc = self.doc
-        texts = self.ctx.texts
-        for t in self.tokens:
+        ctx, tokens = self.ctx, self.tokens
+        texts, lowers, ends = ctx.texts, ctx.lowers, ctx.sentence_ends
+        for i, t in enumerate(tokens):
             if (
-                not (texts[t.i][:1].isupper() or names.is_particle(t))
-                or self.covered(t.i) is not None
+                not (texts[i][:1].isupper() or lowers[i] in lx.NAME_PARTICLES)  # names.is_particle
+                or self.covered(i) is not None
             ):
                 continue
-            for end in range(min(t.i + 4, t.sent.end), t.i, -1):
-                if not self._free(t.i, end) or not texts[end - 1][:1].isupper():
+            for end in range(min(i + 4, ends[i]), i, -1):
+                if not texts[end - 1][:1].isupper() or not self._free(i, end):
                     continue
-                first = t.ent_type_ == "PERSON" or t.i > 0 and is_title_word(doc[t.i - 1])
-                key = forms.lookup(doc[t.i : end].text, first=first)
-                if key is None or end - t.i == 1 and self._pronoun_not_surname(t):
+                first = t.ent_type_ == "PERSON" or i > 0 and is_title_word(tokens[i - 1])
+                key = forms.lookup(ctx.span_text(i, end), first=first)
+                if key is None or end - i == 1 and self._pronoun_not_surname(t):
                     continue
                 if self.sentence_has_verb(t):
-                    self.mention(t.i, end, key)
+                    self.mention(i, end, key)
                 break
 
     def _free(self, start: int, end: int) -> bool:

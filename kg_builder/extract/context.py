@@ -213,6 +213,19 @@ class DocContext:
         """``token.lower_`` of every token, by token index."""
         return [t.lower_ for t in self.tokens]
 
+    @functools.cached_property
+    def sentence_ends(self) -> list[int]:
+        """``token.sent.end`` of every token, by token index (``Token.sent`` looks for the
+        sentence's bounds anew on every access)."""
+        ends = [len(self.doc)] * len(self.doc)
+        for sent in self.doc.sents:
+            ends[sent.start : sent.end] = [sent.end] * (sent.end - sent.start)
+        return ends
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text`` (``end > start``), without making the span."""
+        return self.text[self.starts[start] : self.starts[end - 1] + len(self.texts[end - 1])]
+
     def root_at(self, start_char: int, end_char: int) -> Token | None:
         """Syntactic root of the tokens over characters ``[start_char, end_char)``, if any.
 
