@@ -186,8 +186,9 @@ class IngestRun:
         )
 
     def _close_store(self) -> None:
-        """Wait for the last load, bring the entity graph up to date, once for the whole
-        run (a held Ctrl-C is dropped: the run is ending), and close the store."""
+        """Wait for the last loads, bring the entity graph up to date with what they
+        touched since the early update (all of the run's articles if there was none; a
+        held Ctrl-C is dropped: the run is ending), and close the store."""
         with contextlib.suppress(KeyboardInterrupt):
             self._wait_for_loads()
         self._store_thread.shutdown()
