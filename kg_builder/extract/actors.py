@@ -395,7 +395,7 @@ class _Builder:
         texts, lowers, ends = ctx.texts, ctx.lowers, ctx.sentence_ends
         for i, t in enumerate(tokens):
             if (
-                not (texts[i][:1].isupper() or lowers[i] in lx.NAME_PARTICLES)  # names.is_particle
+                not (texts[i][:1].isupper() or names.is_particle_word(lowers[i]))
                 or self.covered(i) is not None
             ):
                 continue

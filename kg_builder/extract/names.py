@@ -41,7 +41,12 @@ def is_initial(tok: Token) -> bool:
 
 def is_particle(tok: Token) -> bool:
     """A name particle as written inside a name ("van", "der", "bin", "Le", "Di")."""
-    return tok.lower_ in lx.NAME_PARTICLES
+    return is_particle_word(tok.lower_)
+
+
+def is_particle_word(lower: str) -> bool:
+    """:func:`is_particle` of a word already in lower case."""
+    return lower in lx.NAME_PARTICLES
 
 
 def joined_hyphen(doc: Doc, i: int) -> bool:
@@ -227,7 +232,7 @@ def short_forms(full_names: list[tuple[str, str]]) -> ShortForms:
         tails.setdefault(squash(parts[-1]), []).append(key)
         tails.setdefault(squash(" ".join(parts[1:])), []).append(key)
         for j in range(1, len(parts) - 1):
-            if parts[j].lower() in lx.NAME_PARTICLES:
+            if is_particle_word(parts[j].lower()):
                 tails.setdefault(squash(" ".join(parts[j:])), []).append(key)
             elif j == len(parts) - 2 and len(parts[j]) > 2 and parts[j][:1].isupper():
                 # the first of two surnames, alone or with the second ("Duque", "Duque
@@ -237,7 +242,7 @@ def short_forms(full_names: list[tuple[str, str]]) -> ShortForms:
         given = parts[1].split("-")
         if len(parts) == 2 and len(given) == 2 and given[1][:1].islower():
             family.setdefault(squash(parts[0]), []).append(key)
-        if len(parts) == 2 and parts[0].lower() not in lx.NAME_PARTICLES:
+        if len(parts) == 2 and not is_particle_word(parts[0].lower()):
             firsts.setdefault(squash(parts[0]), []).append(key)
     return ShortForms(_unique(tails), _unique(family), _unique(firsts))
 
