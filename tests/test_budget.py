@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kg_builder.models import Article
+from kg_builder.nlp import load_nlp
 from kg_builder.pipeline import IngestOptions, ingest
 from kg_builder.pipeline.pool import Lost, Task
 from kg_builder.pipeline.run import IngestRun
@@ -76,6 +77,23 @@ def test_budget_off_still_survives_a_crash(tmp_path: Path) -> None:
     report = ingest([src], tmp_path / "store", options)
     assert report.stored == 4 and len(report.failed) == 1
     assert _stored_ids(tmp_path / "store") == ["a1", "a2", "a3", "a4"]
+
+
+@pytest.mark.slow
+def test_a_writer_that_freed_its_model_still_replaces_a_crashed_worker(tmp_path: Path) -> None:
+    # What the CLI does: the writer frees its model once the workers have it; the worker
+    # that replaces the crashed one is started without it and loads it itself.
+    src = _corpus(tmp_path, "CRASH", bad=0)
+    options = IngestOptions(
+        jobs=1, batch_size=2, article_timeout=0, extractor="slow_stages:crashes"
+    )
+    report = ingest([src], tmp_path / "store", options, keep_model=False)
+    assert load_nlp.cache_info().currsize == 0
+    assert report.stored == 4 and len(report.failed) == 1
+    assert _stored_ids(tmp_path / "store") == ["a1", "a2", "a3", "a4"]
+
+    ingest([src], tmp_path / "again", options)  # by default the model stays for the next run
+    assert load_nlp.cache_info().currsize == 1
 
 
 def test_a_batch_lost_in_a_batch_wide_stage_is_retried_article_by_article(tmp_path) -> None:

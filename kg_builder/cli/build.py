@@ -164,9 +164,10 @@ def ingest(
                         task, completed=s, failed=f, rate=s / max(time.perf_counter() - t0, 1e-9)
                     ),
                     on_problem=report_problem,
+                    keep_model=False,
                 )
         else:
-            report = run_ingest(inputs, store, options, on_problem=report_problem)
+            report = run_ingest(inputs, store, options, on_problem=report_problem, keep_model=False)
     except KgBuilderError as exc:
         raise fail(exc) from None
     _ingest_summary(report, store)

@@ -6,6 +6,6 @@ ruler built from :mod:`~kg_builder.nlp.gazetteer` (states, capitals, demonyms,
 international organisations; the data in ``nlp/data/``).
 """
 
-from kg_builder.nlp.model import DEFAULT_MODELS, default_model, load_nlp
+from kg_builder.nlp.model import DEFAULT_MODELS, default_model, load_nlp, unload_nlp
 
-__all__ = ["DEFAULT_MODELS", "default_model", "load_nlp"]
+__all__ = ["DEFAULT_MODELS", "default_model", "load_nlp", "unload_nlp"]

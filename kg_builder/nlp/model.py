@@ -40,3 +40,9 @@ def load_nlp(model: str | None = None) -> Language:
         raise ConfigError(f"cannot load spaCy model {name!r}: {exc}") from exc
     add_to_pipeline(nlp)
     return nlp
+
+
+def unload_nlp() -> None:
+    """Forget the models :func:`load_nlp` loaded in this process (freed once nothing else
+    holds them; a later :func:`load_nlp` loads afresh)."""
+    load_nlp.cache_clear()
