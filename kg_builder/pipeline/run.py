@@ -112,7 +112,7 @@ class IngestRun:
         keep_model: bool = True,
     ) -> None:
         self.sources = sources
-        self.keep_model = keep_model
+        self._free_model = not keep_model  # once the workers have their first batches
         self.store_path = Path(store_path)
         self.options = options
         self.stdin = stdin
@@ -151,8 +151,6 @@ class IngestRun:
         interrupted = False
         with _frozen_heap():
             pool = WorkerPool(self.options, self.options.jobs)
-            if not self.keep_model:
-                _release_model()
             try:
                 self._drive(pool, self._read())
                 pool.close()
@@ -211,6 +209,9 @@ class IngestRun:
                 if task is None:
                     break
                 pool.submit(task)
+            if self._free_model and pool.busy():
+                self._free_model = False
+                _release_model()
             if not pool.busy() and self._next_write == self._next_seq and self._input_done:
                 return
             if self._input_read and self._batches and not self._updated_early:
