@@ -19,7 +19,10 @@ It prints, per size and engine, the throughput ratio (b)/(a) in articles per sec
 both; triples stored; the peak RSS of (b); and its ratio to the smallest size's with the
 same engine (the target: RSS at 10,000 at most 1.3 × RSS at 1,000); and the CPU ratio,
 CPU seconds of (a) over those of (b), all processes counted, which other jobs on a shared
-machine disturb far less than wall time. The engines run in alternating order.
+machine disturb far less than wall time. The engines run in alternating order. A second
+table splits the CPU per article of (b) between its worker processes (parse, extract,
+emit, gate) and its writer, the ``kg-builder`` process itself (start-up, reading, the store
+loads with RocksDB's threads, the entity graph), next to bare spaCy's.
 
 Peak RSS is ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` taken in a small wrapper process
 around the CLI: the largest *single* process among the CLI (the store writer) and its
@@ -54,12 +57,27 @@ from pathlib import Path
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "opennews.jsonl.gz"
 FIELDS = ("url", "source", "published", "title")
 
-# Runs the command given as arguments and reports the peak RSS (KiB on Linux) of its
-# process tree's largest member on the last line of stderr.
+# Runs the command given as arguments and reports, on the last lines of stderr: the CPU
+# seconds of the command itself (the store writer, all its threads) and of the children it
+# waited for (the workers), read from /proc/PID/stat once it has exited and before it is
+# reaped (Linux; "-1" elsewhere); the CPU seconds of the whole tree; and the peak RSS (KiB
+# on Linux) of the tree's largest member.
 _RSS_WRAPPER = """
-import resource, subprocess, sys
-code = subprocess.call(sys.argv[1:])
+import os, resource, subprocess, sys
+proc = subprocess.Popen(sys.argv[1:])
+own = kids = -1.0
+try:
+    os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
+    with open(f"/proc/{proc.pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    kids = (int(fields[13]) + int(fields[14])) / tick  # cutime + cstime
+except (AttributeError, OSError, ValueError, IndexError):
+    pass
+code = proc.wait()
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+sys.stderr.write(f"\\n__split_cpu_seconds__ {own} {kids}\\n")
 sys.stderr.write(f"\\n__cpu_seconds__ {usage.ru_utime + usage.ru_stime}\\n")
 sys.stderr.write(f"\\n__peak_rss_kib__ {usage.ru_maxrss}\\n")
 sys.exit(code)
@@ -75,6 +93,8 @@ class Run:
     triples: int | None
     spacy_cpu: float = 0.0
     pipeline_cpu: float = 0.0
+    writer_cpu: float | None = None  # the CLI process itself: reading, store, entity graph
+    workers_cpu: float | None = None  # its worker processes: parse, extract, emit, gate
 
     @property
     def ratio(self) -> float:
@@ -181,7 +201,8 @@ def cli_command(explicit: str | None) -> list[str]:
 
 
 def run_pipeline(cli: list[str], corpus: Path, store: Path, extra: list[str]) -> tuple:
-    """Run ``kg-builder ingest`` once; return (seconds, exit code, peak RSS KiB, stderr tail)."""
+    """Run ``kg-builder ingest`` once; return (seconds, exit code, peak RSS KiB, CPU seconds,
+    (writer, workers) CPU seconds or None, stderr tail)."""
     cmd = [*cli, "ingest", str(corpus), "--store", str(store), *extra]
     start = time.perf_counter()
     proc = subprocess.run(
@@ -196,19 +217,28 @@ def run_pipeline(cli: list[str], corpus: Path, store: Path, extra: list[str]) ->
         lines.pop()
     if lines and lines[-1].startswith("__cpu_seconds__"):
         cpu = float(lines.pop().split()[1])
-    return seconds, proc.returncode, peak, cpu, "\n".join(lines[-15:])
+    while lines and not lines[-1].strip():
+        lines.pop()
+    split: tuple[float, float] | None = None
+    if lines and lines[-1].startswith("__split_cpu_seconds__"):
+        own, kids = map(float, lines.pop().split()[1:3])
+        split = (own, kids) if own >= 0 else None
+    return seconds, proc.returncode, peak, cpu, split, "\n".join(lines[-15:])
 
 
 def ingest_once(cli: list[str], corpus: Path, store: Path, extra: list[str], engine: str) -> Run:
     """(b) once into a fresh store with the given SHACL engine (``spacy_seconds`` unset)."""
     shutil.rmtree(store, ignore_errors=True)
     print(f"(b) {' '.join(cli)} ingest --shacl-engine {engine} ...", file=sys.stderr, flush=True)
-    seconds, code, peak, cpu, tail = run_pipeline(
+    seconds, code, peak, cpu, split, tail = run_pipeline(
         cli, corpus, store, [*extra, "--shacl-engine", engine]
     )
     if code not in (0, 3):
         print(f"kg-builder ingest exited {code}:\n{tail}", file=sys.stderr)
-    return Run(0.0, seconds, peak, code, count_triples(store), pipeline_cpu=cpu)
+    run = Run(0.0, seconds, peak, code, count_triples(store), pipeline_cpu=cpu)
+    if split is not None:
+        run.writer_cpu, run.workers_cpu = split
+    return run
 
 
 def count_triples(store: Path) -> int | None:
@@ -248,6 +278,39 @@ def print_table(rows: list[Row]) -> None:
         "(all processes) / CPU seconds of the whole ingest (all processes, start-up included)."
         "\nPeak RSS = largest single process of the "
         "ingest (ru_maxrss of children), over the repeats."
+    )
+    print_cpu_table(rows)
+
+
+def print_cpu_table(rows: list[Row]) -> None:
+    """Where the CPU goes, per article (medians over the repeats): bare spaCy against
+    kg-builder's workers (parse, extract, emit, gate) and its writer (reading, store loads
+    with RocksDB's background threads, the entity graph)."""
+    split = [r for r in rows if any(run.writer_cpu is not None for run in r.runs)]
+    if not split:
+        return
+    print(
+        "\n| articles | SHACL engine | bare spaCy CPU ms/article | kg-builder CPU ms/article | "
+        "workers | writer | writer µs/triple |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for r in split:
+        runs = [run for run in r.runs if run.writer_cpu is not None]
+
+        def ms(values: list[float], size: int = r.size) -> str:
+            return f"{1000 * statistics.median(values) / size:.1f}"
+
+        writer = [run.writer_cpu or 0.0 for run in runs]
+        per_triple = [1e6 * (run.writer_cpu or 0.0) / run.triples for run in runs if run.triples]
+        print(
+            f"| {r.size:,} | {r.engine} | {ms([run.spacy_cpu for run in runs])} | "
+            f"{ms([run.pipeline_cpu for run in runs])} | "
+            f"{ms([run.workers_cpu or 0.0 for run in runs])} | {ms(writer)} | "
+            f"{statistics.median(per_triple) if per_triple else 0:.1f} |"
+        )
+    print(
+        "\nworkers = CPU of the worker processes, writer = CPU of the `kg-builder` process "
+        "itself, all its threads (read from /proc/PID/stat as it exits; Linux only)."
     )
 
 
